@@ -1,0 +1,162 @@
+package io.downhill.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.downhill.data.BadInputException;
+import io.downhill.data.DataSpec;
+import io.downhill.data.Labels;
+import io.downhill.data.Shard;
+import io.downhill.linalg.Precision;
+import io.downhill.loss.Loss;
+import io.downhill.model.Model;
+import io.downhill.model.ModelFiles;
+import io.downhill.spark.Blockify;
+import io.downhill.spark.Preprocess;
+import io.downhill.spark.SparkGradientSource;
+import io.downhill.spark.Sources;
+import io.downhill.train.Evaluation;
+import io.downhill.train.ShardComputer;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.feature.StandardScalerModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code downhill evaluate}: accuracy, loss and confusion matrix of a saved model on data. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Evaluate a saved model (the model/ folder of a training run, or the run folder itself).",
+        "By default on the test split of the data it was trained on."})
+final class EvaluateCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "A run folder or its model/ folder")
+  Path modelDir;
+
+  @Option(names = "--data", paramLabel = "SPEC",
+      description = "Data to evaluate on: its test split for IDX/CIFAR/synthetic, else all of it (default: the training data)")
+  String data;
+
+  @Option(names = "--test-data", paramLabel = "SPEC", description = "Evaluate on this instead (its test split for directories)")
+  String testData;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "First place to look for named datasets")
+  String dataDir;
+
+  @Option(names = "--partitions", paramLabel = "P", defaultValue = "0", description = "Partitions (default: the master's cores)")
+  int partitions;
+
+  @Option(names = "--label-col", paramLabel = "NAME", defaultValue = "label", description = "Label column of Parquet/CSV data")
+  String labelCol;
+
+  @Option(names = "--features-col", paramLabel = "NAME", defaultValue = "features", description = "Features column of Parquet/CSV data")
+  String featuresCol;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Also write the evaluation as JSON to FILE (atomically)")
+  Path out;
+
+  @Option(names = "--conf", paramLabel = "FILE", description = "Properties file of defaults for these flags (flags win)")
+  String conf;
+
+  @Mixin
+  SparkOptions sparkOptions;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter console = spec.commandLine().getOut();
+    Path dir = Files.isDirectory(modelDir.resolve("model")) ? modelDir.resolve("model") : modelDir;
+    ModelFiles.Saved saved = ModelFiles.load(dir);
+    Model model = Model.of(saved.spec());
+    Loss loss;
+    Precision precision;
+    try {
+      loss = Loss.parse(saved.loss());
+      precision = Precision.parse(saved.precision());
+    } catch (IllegalArgumentException e) {
+      throw BadInputException.of(dir.resolve(ModelFiles.METADATA).toString(), "invalid model metadata",
+          "a known loss and precision", e.getMessage());
+    }
+    Labels labels = saved.plusMinusOne() ? Labels.plusMinusOne() : Labels.classes(saved.classes());
+    String dataText = testData != null ? testData : data != null ? data : saved.extra().path("data").asText(null);
+    if (dataText == null) {
+      throw BadInputException.of("--data", "no data to evaluate on", "--data or --test-data", "neither, and the model "
+          + "does not record its training data");
+    }
+    DataSpec dataSpec = DataSpec.parse(dataText, DataSpec.searchDirs(dataDir));
+    if (partitions < 0) {
+      throw BadInputException.of("--partitions", "invalid partition count", "an integer >= 1", Integer.toString(partitions));
+    }
+
+    try (Session session = new Session(sparkOptions, "downhill evaluate")) {
+      int p = partitions > 0 ? partitions : session.jsc.defaultParallelism();
+      Sources.Loaded source = Sources.read(session.spark, dataSpec, dataSpec.bringsTestSplit(),
+          new Sources.Options(p, model.inputs(), labelCol, featuresCol, null, 0L));
+      if (source.features() != model.inputs()) {
+        throw BadInputException.of(dataSpec.text(), "dimension mismatch with the model", model.inputs() + " features",
+            source.features() + " features");
+      }
+      Path scalerPath = dir.resolve("preprocess");
+      StandardScalerModel scaler = Files.isDirectory(scalerPath) ? StandardScalerModel.load(scalerPath.toString()) : null;
+      JavaRDD<Shard> shards = Blockify.shards(Preprocess.apply(scaler, source.frame()), labels, model.inputs(), precision,
+          Blockify.autoBlockRows(model.inputs(), precision), false, "evaluation data (" + dataSpec.text() + ")");
+      ShardComputer computer = new ShardComputer(model, loss, saved.classes(), precision, 0L);
+      Broadcast<double[]> theta = session.jsc.broadcast(saved.theta());
+      Evaluation eval = SparkGradientSource.evaluate(shards, computer, theta, 2);
+      theta.destroy();
+      String split = dataSpec.bringsTestSplit() ? "test split of " + dataSpec.text() : dataSpec.text();
+      console.printf(Locale.ROOT, "%s: accuracy %.4f (%d of %d rows), loss %.4f%n", split, eval.accuracy(),
+          eval.correct(), eval.rows(), eval.loss());
+      printConfusion(console, eval);
+      if (out != null) {
+        writeJson(out, dir, split, eval);
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  private static void printConfusion(PrintWriter console, Evaluation eval) {
+    console.println("confusion matrix (rows: true class, columns: predicted):");
+    for (long[] row : eval.confusionMatrix()) {
+      StringBuilder line = new StringBuilder("  ");
+      for (long v : row) {
+        line.append(String.format(Locale.ROOT, "%6d", v));
+      }
+      console.println(line);
+    }
+  }
+
+  private static void writeJson(Path file, Path modelDir, String split, Evaluation eval) throws java.io.IOException {
+    ObjectNode node = Summary.JSON.createObjectNode();
+    node.put("command", "evaluate");
+    node.put("model", modelDir.toAbsolutePath().toString());
+    node.put("data", split);
+    node.put("rows", eval.rows());
+    node.put("accuracy", eval.accuracy());
+    node.put("loss", eval.loss());
+    ArrayNode matrix = node.putArray("confusion_matrix");
+    for (long[] row : eval.confusionMatrix()) {
+      ArrayNode r = matrix.addArray();
+      for (long v : row) {
+        r.add(v);
+      }
+    }
+    Path abs = file.toAbsolutePath();
+    Files.createDirectories(abs.getParent());
+    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".partial");
+    try {
+      Summary.JSON.writeValue(tmp.toFile(), node);
+      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package io.downhill.cli;
+
+import io.downhill.data.Block;
+import io.downhill.data.DataSpec;
+import io.downhill.data.Shard;
+import io.downhill.gradcheck.GradientCheck;
+import io.downhill.gradcheck.GradientCheckReport;
+import io.downhill.linalg.Precision;
+import io.downhill.loss.Loss;
+import io.downhill.loss.Regularizer;
+import io.downhill.model.Initializer;
+import io.downhill.model.Model;
+import io.downhill.model.ModelSpec;
+import io.downhill.spark.DataLoader;
+import io.downhill.spark.Preprocess;
+import io.downhill.spark.TrainingData;
+import io.downhill.train.MinibatchObjective;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code downhill gradcheck}: the analytic gradient of the full objective (data loss + L2) against
+ * central differences, in float64, on a real minibatch and on random data.
+ */
+@Command(name = "gradcheck", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Check analytic gradients against central differences (f(θ+h) - f(θ-h)) / 2h, in float64,",
+        "on a real minibatch and on random data. Exit 1 when the worst relative error is above the threshold."})
+final class GradcheckCommand implements Callable<Integer> {
+  @Option(names = "--model", paramLabel = "M", defaultValue = "softmax", description = "softmax, svm or logistic (default: ${DEFAULT-VALUE})")
+  String modelName;
+
+  @Option(names = "--data", paramLabel = "SPEC", description = "Where the real minibatch comes from (default: fashion-mnist when found, else synthetic)")
+  String data;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "First place to look for named datasets")
+  String dataDir;
+
+  @Option(names = "--preprocess", paramLabel = "MODE", defaultValue = "none", description = "none, center or standardize")
+  String preprocess;
+
+  @Option(names = "--batch", paramLabel = "N", defaultValue = "16", description = "Rows in the real minibatch (default: ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(names = "--reg", paramLabel = "LAMBDA", defaultValue = "0.01",
+      description = "L2 strength, so the regularization gradient is checked too (default: ${DEFAULT-VALUE})")
+  double reg;
+
+  @Option(names = "--init-scale", paramLabel = "SIGMA", defaultValue = "0.1",
+      description = "Weights ~ SIGMA * N(0,1) at the checked point, large enough for varied scores (default: ${DEFAULT-VALUE})")
+  double initScale;
+
+  @Option(names = "--h", paramLabel = "H", defaultValue = "1e-5", description = "Central-difference step (default: ${DEFAULT-VALUE})")
+  double h;
+
+  @Option(names = "--threshold", paramLabel = "T", defaultValue = "1e-6", description = "Largest relative error that passes (default: ${DEFAULT-VALUE})")
+  double threshold;
+
+  @Option(names = "--floor", paramLabel = "F", defaultValue = "1e-4",
+      description = "Relative error = |a - n| / max(|a|, |n|, F) (default: ${DEFAULT-VALUE})")
+  double floor;
+
+  @Option(names = "--max-coords", paramLabel = "C", defaultValue = "20000",
+      description = "Check every parameter up to C of them, else a seeded sample of C (default: ${DEFAULT-VALUE})")
+  int maxCoords;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seeds θ, the sample of rows and coordinates")
+  long seed;
+
+  @Option(names = "--conf", paramLabel = "FILE", description = "Properties file of defaults for these flags (flags win)")
+  String conf;
+
+  @Mixin
+  SparkOptions sparkOptions;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter console = spec.commandLine().getOut();
+    Loss loss = Loss.parse(modelName);
+    Regularizer regularizer = new Regularizer(reg);
+    GradientCheck check = new GradientCheck(h, floor, maxCoords, seed, 5);
+    DataOptions dataOptions = new DataOptions();
+    dataOptions.data = data;
+    dataOptions.dataDir = dataDir;
+    DataSpec dataSpec = dataOptions.trainSpec(new java.io.PrintStream(System.out, true));
+
+    Minibatch real;
+    try (Session session = new Session(sparkOptions, "downhill gradcheck")) {
+      DataLoader.Settings settings = new DataLoader.Settings(dataSpec, null, 0.0, seed, 1, Precision.FLOAT64, 0,
+          Preprocess.parse(preprocess), 0, 0, "label", "features", null);
+      TrainingData td = DataLoader.load(session.spark, settings);
+      int n = batch;
+      real = td.train().map(shard -> Minibatch.firstRows(shard, n)).first();
+      real.classes = td.labels().numClasses();
+      td.unpersist();
+    }
+    boolean binary = loss.name().equals("logistic");
+    if (binary && real.classes != 2) {
+      int half = real.classes / 2;
+      console.printf("logistic needs two classes: labels >= %d count as class 1, the rest as class 0%n", half);
+      for (int i = 0; i < real.labels.length; i++) {
+        real.labels[i] = real.labels[i] >= half ? 1 : 0;
+      }
+      real.classes = 2;
+    }
+    Minibatch random = Minibatch.random(8, 12, real.classes, new SplittableRandom(seed));
+
+    boolean pass = true;
+    for (Minibatch mb : new Minibatch[] {real, random}) {
+      Model model = Model.of(ModelSpec.linear(mb.features, loss.outputs(mb.classes)));
+      double[] theta = new double[model.layout().size()];
+      Initializer.gaussian(mb == real ? initScale : 1.0).initialize(model.layout(), theta, seed);
+      if (mb == random) {
+        // Non-zero biases too, so their gradient is checked away from the symmetric start.
+        SplittableRandom rng = new SplittableRandom(seed + 1);
+        for (var slice : model.layout().slices()) {
+          if (!slice.regularized()) {
+            for (int i = slice.offset(); i < slice.end(); i++) {
+              theta[i] = rng.nextDouble() - 0.5;
+            }
+          }
+        }
+      }
+      MinibatchObjective objective = new MinibatchObjective(model, loss, regularizer, mb.x, mb.rows, mb.labels, mb.weights);
+      GradientCheckReport report = check.run(objective, theta);
+      String title = String.format(Locale.ROOT, "%s %s, %s (%d x %d)", loss.name(), model.spec().shape(),
+          mb == real ? dataSpec.text() + " minibatch" : "random data", mb.rows, mb.features);
+      console.print(report.format(title, threshold, 5));
+      pass &= report.passed(threshold);
+    }
+    console.println(pass ? "gradient check passed" : "gradient check FAILED");
+    return pass ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  /** A small minibatch in float64. */
+  static final class Minibatch implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    int rows;
+    int features;
+    int classes;
+    double[] x;
+    int[] labels;
+    double[] weights;
+
+    /** The first {@code n} rows of a shard (computed on the executor; only they travel). */
+    static Minibatch firstRows(Shard shard, int n) {
+      Minibatch mb = new Minibatch();
+      mb.rows = Math.min(n, shard.rows());
+      mb.features = shard.cols();
+      mb.x = new double[mb.rows * mb.features];
+      mb.labels = new int[mb.rows];
+      int done = 0;
+      for (Block b : shard.blocks()) {
+        int take = Math.min(b.rows(), mb.rows - done);
+        System.arraycopy(b.x().d, 0, mb.x, done * mb.features, take * mb.features);
+        System.arraycopy(b.labels(), 0, mb.labels, done, take);
+        done += take;
+        if (done == mb.rows) {
+          break;
+        }
+      }
+      return mb;
+    }
+
+    /** Gaussian features, random labels and weights in [0.5, 1.5) (so the weighted loss is checked). */
+    static Minibatch random(int rows, int features, int classes, SplittableRandom rng) {
+      Minibatch mb = new Minibatch();
+      mb.rows = rows;
+      mb.features = features;
+      mb.classes = classes;
+      mb.x = new double[rows * features];
+      for (int i = 0; i < mb.x.length; i++) {
+        mb.x[i] = rng.nextDouble() * 2 - 1;
+      }
+      mb.labels = new int[rows];
+      mb.weights = new double[rows];
+      for (int i = 0; i < rows; i++) {
+        mb.labels[i] = rng.nextInt(classes);
+        mb.weights[i] = 0.5 + rng.nextDouble();
+      }
+      return mb;
+    }
+  }
+}

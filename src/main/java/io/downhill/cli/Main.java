@@ -1,0 +1,71 @@
+package io.downhill.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code downhill}: the entry point of scripts/downhill and of spark-submit. */
+@Command(name = "downhill", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+    subcommands = {TrainCommand.class, EvaluateCommand.class, GradcheckCommand.class},
+    description = "Data-parallel minibatch SGD for classifiers on Apache Spark.",
+    footer = {"", "Exit codes: 0 success, 1 check failed or internal error, 2 bad input, 3 training diverged.",
+        "Every flag can also be set in a properties file: --conf FILE (keys are flag names without dashes)."})
+public final class Main implements Runnable {
+
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"downhill " + Version.DOWNHILL + " (built for Spark " + Version.SPARK_BUILT + ")"};
+    }
+  }
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(System.out, System.err, args));
+  }
+
+  /** Runs a command line and returns its exit code (tests call this in-process). */
+  public static int run(PrintStream out, PrintStream err, String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOverwrittenOptionsAllowed(true); // a flag given twice: the last one wins
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    cl.setParameterExceptionHandler((ex, a) -> {
+      err.println("downhill: error: " + ex.getMessage() + " (see: downhill "
+          + ex.getCommandLine().getCommandName().replace("downhill", "").trim() + " --help)");
+      return ExitCodes.BAD_INPUT;
+    });
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> ExitCodes.report(ex, err));
+    String conf = ConfFile.find(args);
+    if (conf != null) {
+      try {
+        String sub = firstSubcommand(cl, args);
+        if (sub == null) {
+          err.println("downhill: error: --conf belongs to a command: train, evaluate or gradcheck");
+          return ExitCodes.BAD_INPUT;
+        }
+        ConfFile.install(cl.getSubcommands().get(sub), conf);
+      } catch (RuntimeException e) {
+        return ExitCodes.report(e, err);
+      }
+    }
+    return cl.execute(args);
+  }
+
+  private static String firstSubcommand(CommandLine cl, String[] args) {
+    for (String a : args) {
+      if (cl.getSubcommands().containsKey(a)) {
+        return a;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,100 @@
+package io.downhill.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.downhill.data.DataSpec;
+import io.downhill.linalg.Blas;
+import io.downhill.loss.Loss;
+import io.downhill.model.Model;
+import io.downhill.spark.GradientTaskCounter;
+import io.downhill.spark.TrainingData;
+import io.downhill.train.EpochRecord;
+import io.downhill.train.Evaluation;
+import io.downhill.train.Split;
+import io.downhill.train.TrainingConfig;
+import io.downhill.train.TrainingResult;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** {@code summary.json}: the settings, the outcome and the timings of a run, flat and greppable. */
+final class Summary {
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private Summary() {}
+
+  static ObjectNode train(TrainingConfig config, DataSpec trainSpec, DataSpec testSpec, TrainingData td, Model model,
+      Loss loss, TrainingResult result, String master, Map<String, String> executorBlas, GradientTaskCounter counter,
+      double finalPenalty) {
+    ObjectNode s = JSON.createObjectNode();
+    s.put("command", "train");
+    s.put("downhill_version", Version.DOWNHILL);
+    s.put("spark_version", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+    s.put("java_version", System.getProperty("java.version"));
+    s.put("model", config.loss());
+    s.put("architecture", "linear " + model.spec().shape());
+    s.put("parameters", model.layout().size());
+    s.put("loss", loss.name());
+    s.put("optimizer", "sgd");
+    s.put("lr", config.learningRate());
+    s.put("lr_decay", config.lrDecay());
+    s.put("reg", config.reg());
+    s.put("init_scale", config.initScale());
+    s.put("epochs", config.epochs());
+    s.put("steps", result.steps());
+    s.put("steps_per_epoch", result.stepsPerEpoch());
+    s.put("batch_size", config.batchSize());
+    s.put("partitions", td.train().getNumPartitions());
+    s.put("precision", config.precision().label());
+    s.put("seed", config.seed());
+    s.put("master", master);
+    s.put("data", trainSpec.text());
+    s.put("data_path", trainSpec.path());
+    if (testSpec != null) {
+      s.put("test_data", testSpec.text());
+    }
+    s.put("preprocess", td.preprocess().label());
+    s.put("features", td.features());
+    s.put("classes", td.labels().numClasses());
+    s.put("train_rows", td.trainRows());
+    s.put("val_rows", td.validationRows());
+    s.put("test_rows", td.testRows());
+    s.put("cached_mb", td.cachedBytes() / 1048576.0);
+    EpochRecord last = result.last();
+    for (Split split : Split.values()) {
+      Evaluation e = last.get(split);
+      s.put(split.key() + "_accuracy", e == null ? null : e.accuracy());
+      s.put(split.key() + "_loss", e == null ? null : e.loss());
+    }
+    // The objective being minimised, over the whole training split at the final weights.
+    s.put("final_loss", last.train().loss() + finalPenalty);
+    s.put("fit_seconds", result.fitSeconds());
+    s.put("seconds_per_epoch", result.secondsPerEpoch());
+    s.put("seconds_per_step", result.medianStepSeconds());
+    s.put("blas", Blas.describe());
+    ObjectNode blas = s.putObject("blas_executors");
+    executorBlas.forEach(blas::put);
+    ObjectNode tasks = s.putObject("gradient_tasks_by_executor");
+    counter.tasksByExecutor().forEach(tasks::put);
+    s.put("gradient_jobs", counter.jobs());
+    Split shown = TrainCommand.shownSplit(last);
+    ObjectNode confusion = s.putObject("confusion_matrix");
+    confusion.put("split", shown.key());
+    confusion.put("rows", "true class");
+    confusion.put("columns", "predicted class");
+    ArrayNode matrix = confusion.putArray("matrix");
+    for (long[] row : last.get(shown).confusionMatrix()) {
+      ArrayNode r = matrix.addArray();
+      for (long v : row) {
+        r.add(v);
+      }
+    }
+    return s;
+  }
+
+  static void write(Path file, ObjectNode summary) throws IOException {
+    JSON.writeValue(file.toFile(), summary);
+  }
+}

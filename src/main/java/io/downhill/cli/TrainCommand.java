@@ -1,0 +1,161 @@
+package io.downhill.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.downhill.data.BadInputException;
+import io.downhill.data.DataSpec;
+import io.downhill.linalg.Blas;
+import io.downhill.loss.Loss;
+import io.downhill.loss.Regularizer;
+import io.downhill.model.Initializer;
+import io.downhill.model.Model;
+import io.downhill.model.ModelFiles;
+import io.downhill.model.ModelSpec;
+import io.downhill.monitor.ConsoleReporter;
+import io.downhill.monitor.MetricsWriter;
+import io.downhill.spark.DataLoader;
+import io.downhill.spark.GradientTaskCounter;
+import io.downhill.spark.SparkGradientSource;
+import io.downhill.spark.SparkSessions;
+import io.downhill.spark.TrainingData;
+import io.downhill.train.EpochRecord;
+import io.downhill.train.ShardComputer;
+import io.downhill.train.Split;
+import io.downhill.train.Trainer;
+import io.downhill.train.TrainingConfig;
+import io.downhill.train.TrainingResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code downhill train}: read, block and cache the data, train with minibatch SGD, save. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Train a linear classifier with data-parallel minibatch SGD on Spark.",
+        "Writes DIR/summary.json, DIR/metrics.jsonl and DIR/model/ (all at once, when training succeeds)."})
+final class TrainCommand implements Callable<Integer> {
+  @Mixin
+  TrainOptions train;
+  @Mixin
+  DataOptions data;
+  @Mixin
+  SparkOptions sparkOptions;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Output folder (default: runs/DATA-MODEL); an earlier run there is replaced when this one succeeds")
+  Path out;
+
+  @Option(names = "--conf", paramLabel = "FILE", description = "Properties file of defaults for these flags (flags win)")
+  String conf;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter console = spec.commandLine().getOut();
+    TrainingConfig config = train.config();
+    DataSpec trainSpec = data.trainSpec(new java.io.PrintStream(System.out, true));
+    DataSpec testSpec = data.testSpec();
+    DataLoader.Settings settings = data.settings(trainSpec, testSpec, config.seed(), config.precision());
+    Loss loss = Loss.parse(config.loss());
+    Path target = out != null ? out : Path.of("runs", Names.of(trainSpec) + "-" + config.loss());
+
+    try (RunOutput output = RunOutput.create(target); Session session = new Session(sparkOptions, "downhill train")) {
+      GradientTaskCounter counter = new GradientTaskCounter();
+      session.jsc.sc().addSparkListener(counter);
+      TrainingData td = DataLoader.load(session.spark, settings);
+      try {
+        int k = td.labels().numClasses();
+        int outputs;
+        try {
+          outputs = loss.outputs(k);
+        } catch (IllegalArgumentException e) {
+          throw BadInputException.of("--model " + config.loss(), "binary model on multiclass data", "2 classes",
+              k + " classes in " + trainSpec);
+        }
+        Model model = Model.of(ModelSpec.linear(td.features(), outputs));
+        double[] theta = new double[model.layout().size()];
+        Initializer.gaussian(config.initScale()).initialize(model.layout(), theta, config.seed());
+        Map<String, String> executorBlas = SparkSessions.executorBlas(session.jsc);
+        console.printf(Locale.ROOT, "data: %s: %d train, %d validation, %d test rows; %d features, %d classes (%s); "
+                + "preprocess %s%n", describe(trainSpec), td.trainRows(), td.validationRows(), td.testRows(),
+            td.features(), k, td.labels().describe(), td.preprocess().label());
+        console.printf(Locale.ROOT, "model: %s, linear %s (%d parameters); sgd lr %g, decay %g, batch %d, reg %g, "
+                + "%d epochs, %s, %d partitions on %s%n", loss.name(), model.spec().shape(), theta.length,
+            config.learningRate(), config.lrDecay(), config.batchSize(), config.reg(), config.epochs(),
+            config.precision(), td.train().getNumPartitions(), session.master());
+        console.printf("BLAS: driver %s; executors %s%n", Blas.describe(), executorBlas);
+
+        ShardComputer computer = new ShardComputer(model, loss, k, config.precision(), config.seed());
+        TrainingResult result;
+        try (SparkGradientSource source = new SparkGradientSource(session.jsc, td, computer, 2);
+             MetricsWriter metrics = new MetricsWriter(output.dir().resolve("metrics.jsonl"))) {
+          result = new Trainer(config, model, source, List.of(metrics, new ConsoleReporter(console, config.epochs())))
+              .fit(theta);
+        }
+        saveModel(output.dir().resolve("model"), model, loss, td, config, trainSpec, result.theta());
+        ObjectNode summary = Summary.train(config, trainSpec, testSpec, td, model, loss, result, session.master(),
+            executorBlas, counter, new Regularizer(config.reg()).penalty(result.theta(), model.layout()));
+        Summary.write(output.dir().resolve("summary.json"), summary);
+        output.commit();
+        Split shown = shownSplit(result.last());
+        console.printf(Locale.ROOT, "%s accuracy %.4f after %d epochs (%.1f s, %.1f s per epoch, median step %.1f ms)%n",
+            shown.key(), result.last().get(shown).accuracy(),
+            config.epochs(), result.fitSeconds(), result.secondsPerEpoch(), 1000 * result.medianStepSeconds());
+        console.println("saved: " + output.target());
+        return ExitCodes.OK;
+      } finally {
+        td.unpersist();
+      }
+    }
+  }
+
+  private static String describe(DataSpec spec) {
+    return spec.kind() == DataSpec.Kind.SYNTHETIC || spec.text().equals(spec.path()) ? spec.text()
+        : spec.text() + " (" + spec.path() + ")";
+  }
+
+  private static void saveModel(Path dir, Model model, Loss loss, TrainingData td, TrainingConfig config, DataSpec spec,
+      double[] theta) throws java.io.IOException {
+    ObjectNode extra = ModelFiles.object();
+    extra.put("data", spec.text());
+    extra.put("features", td.features());
+    extra.put("preprocess", td.preprocess().label());
+    if (td.imageShape() != null) {
+      var shape = extra.putArray("image_shape");
+      for (int s : td.imageShape()) {
+        shape.add(s);
+      }
+    }
+    ModelFiles.save(dir, new ModelFiles.Saved(model.spec(), loss.name(), td.labels().numClasses(),
+        td.labels().isPlusMinusOne(), config.precision().label(), theta, extra));
+    if (td.scaler() != null) {
+      td.scaler().write().save(dir.resolve("preprocess").toString());
+    }
+  }
+
+  /** Short names for default output folders. */
+  static final class Names {
+    private Names() {}
+
+    static String of(DataSpec spec) {
+      if (spec.kind() == DataSpec.Kind.SYNTHETIC || DataSpec.NAMED.contains(spec.text())) {
+        return spec.text();
+      }
+      String name = Path.of(spec.path()).getFileName().toString().replaceAll("\\.[A-Za-z0-9]+$", "");
+      return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_.-]+", "-");
+    }
+  }
+
+  /** The split whose accuracy a run reports first: test, else validation, else train. */
+  static Split shownSplit(EpochRecord last) {
+    return last.test() != null ? Split.TEST : last.validation() != null ? Split.VALIDATION : Split.TRAIN;
+  }
+}

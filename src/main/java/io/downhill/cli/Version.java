@@ -1,0 +1,26 @@
+package io.downhill.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** Downhill's version and the Spark version it was built against, from the build. */
+final class Version {
+  static final String DOWNHILL;
+  static final String SPARK_BUILT;
+
+  static {
+    Properties p = new Properties();
+    try (InputStream in = Version.class.getResourceAsStream("/io/downhill/version.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException ignored) {
+      // a missing resource only loses the version string
+    }
+    DOWNHILL = p.getProperty("version", "unknown");
+    SPARK_BUILT = p.getProperty("spark", "unknown");
+  }
+
+  private Version() {}
+}

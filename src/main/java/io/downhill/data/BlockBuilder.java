@@ -1,0 +1,167 @@
+package io.downhill.data;
+
+import io.downhill.linalg.Buf;
+import io.downhill.linalg.Precision;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Turns a stream of rows into the dense blocks of one {@link Shard}, once per partition.
+ * Rejects NaN and infinite feature values. Arrays grow by doubling up to {@code blockRows}
+ * rows, so small partitions do not allocate a whole block.
+ */
+public final class BlockBuilder {
+  private final Precision precision;
+  private final int cols;
+  private final int blockRows;
+  private final boolean weighted;
+  private final List<Block> blocks = new ArrayList<>();
+
+  private float[] xf;
+  private double[] xd;
+  private int[] labels;
+  private double[] weights;
+  private int capacity;
+  private int size;
+  private long added;
+
+  public BlockBuilder(Precision precision, int cols, int blockRows, boolean weighted) {
+    if (cols <= 0 || blockRows <= 0) {
+      throw new IllegalArgumentException("cols and blockRows must be positive: " + cols + ", " + blockRows);
+    }
+    this.precision = precision;
+    this.cols = cols;
+    this.blockRows = blockRows;
+    this.weighted = weighted;
+  }
+
+  /** Rows added so far. */
+  public long rows() {
+    return added;
+  }
+
+  /** Adds a dense row. */
+  public void addDense(double[] values, int label, double weight) {
+    if (values.length != cols) {
+      throw dimension(values.length);
+    }
+    for (int j = 0; j < cols; j++) {
+      if (!Double.isFinite(values[j])) {
+        throw nonFinite(j, values[j]);
+      }
+    }
+    int base = startRow(label, weight);
+    for (int j = 0; j < cols; j++) {
+      put(base + j, values[j]);
+    }
+  }
+
+  /** Adds a sparse row ({@code size} features, indices ascending and within {@code 0..d-1}). */
+  public void addSparse(int size, int[] indices, double[] values, int label, double weight) {
+    if (size != cols) {
+      throw dimension(size);
+    }
+    for (int t = 0; t < indices.length; t++) {
+      if (!Double.isFinite(values[t])) {
+        throw nonFinite(indices[t], values[t]);
+      }
+    }
+    int base = startRow(label, weight);
+    for (int t = 0; t < indices.length; t++) {
+      put(base + indices[t], values[t]);
+    }
+  }
+
+  /** Adds a row of unsigned bytes (pixels), each multiplied by {@code scale}. */
+  public void addBytes(byte[] pixels, double scale, int label, double weight) {
+    if (pixels.length != cols) {
+      throw dimension(pixels.length);
+    }
+    int base = startRow(label, weight);
+    for (int j = 0; j < cols; j++) {
+      put(base + j, (pixels[j] & 0xFF) * scale);
+    }
+  }
+
+  private void put(int index, double v) {
+    if (xf != null) {
+      xf[index] = (float) v;
+    } else {
+      xd[index] = v;
+    }
+  }
+
+  /** Makes room for one row, records its label and weight; returns the offset of its features. */
+  private int startRow(int label, double weight) {
+    if (!(weight >= 0) || Double.isInfinite(weight)) {
+      throw BadInputException.of("row " + added, "invalid sample weight", "a finite number >= 0", Double.toString(weight));
+    }
+    if (size == blockRows) {
+      seal();
+    }
+    if (size == capacity) {
+      grow();
+    }
+    labels[size] = label;
+    if (weighted) {
+      weights[size] = weight;
+    }
+    added++;
+    return size++ * cols;
+  }
+
+  private void grow() {
+    int next = capacity == 0 ? Math.min(blockRows, 1024) : Math.min(blockRows, capacity * 2);
+    long elements = (long) next * cols;
+    if (elements > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException("block of " + next + " x " + cols + " exceeds the 2^31 array limit; "
+          + "lower the block size (--block-rows)");
+    }
+    if (precision == Precision.FLOAT32) {
+      xf = xf == null ? new float[(int) elements] : Arrays.copyOf(xf, (int) elements);
+    } else {
+      xd = xd == null ? new double[(int) elements] : Arrays.copyOf(xd, (int) elements);
+    }
+    labels = labels == null ? new int[next] : Arrays.copyOf(labels, next);
+    if (weighted) {
+      weights = weights == null ? new double[next] : Arrays.copyOf(weights, next);
+    }
+    capacity = next;
+  }
+
+  private void seal() {
+    if (size == 0) {
+      return;
+    }
+    int n = size;
+    Buf x = xf != null ? Buf.wrap(n == capacity ? xf : Arrays.copyOf(xf, n * cols))
+        : Buf.wrap(n == capacity ? xd : Arrays.copyOf(xd, n * cols));
+    blocks.add(new Block(n, cols, x,
+        n == capacity ? labels : Arrays.copyOf(labels, n),
+        weighted ? (n == capacity ? weights : Arrays.copyOf(weights, n)) : null));
+    xf = null;
+    xd = null;
+    labels = null;
+    weights = null;
+    capacity = 0;
+    size = 0;
+  }
+
+  /** The shard of all rows added; the builder is empty afterwards. */
+  public Shard build() {
+    seal();
+    Shard shard = new Shard(blocks, blockRows, cols);
+    blocks.clear();
+    return shard;
+  }
+
+  private BadInputException dimension(int found) {
+    return BadInputException.of("row " + added, "dimension mismatch", cols + " features", found + " features");
+  }
+
+  private BadInputException nonFinite(int feature, double v) {
+    return BadInputException.of("row " + added + ", feature " + feature, "feature value is not finite",
+        "a finite number", Double.toString(v));
+  }
+}

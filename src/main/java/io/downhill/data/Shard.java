@@ -1,0 +1,95 @@
+package io.downhill.data;
+
+import io.downhill.linalg.Buf;
+import io.downhill.linalg.Precision;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * The training rows of one Spark partition, as a few dense {@link Block}s. Rows are numbered
+ * {@code 0..rows-1} across the blocks; every block but the last holds exactly
+ * {@code blockRows} rows, so row {@code r} is row {@code r % blockRows} of block
+ * {@code r / blockRows}.
+ */
+public final class Shard implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final Block[] blocks;
+  private final int blockRows;
+  private final int rows;
+  private final int cols;
+  private final boolean weighted;
+
+  public Shard(List<Block> blocks, int blockRows, int cols) {
+    this.blocks = blocks.toArray(new Block[0]);
+    this.blockRows = blockRows;
+    this.cols = cols;
+    int total = 0;
+    boolean anyWeights = false;
+    for (int b = 0; b < this.blocks.length; b++) {
+      Block block = this.blocks[b];
+      if (block.cols() != cols || (b < this.blocks.length - 1 && block.rows() != blockRows)) {
+        throw new IllegalArgumentException("block " + b + " has shape " + block.rows() + " x " + block.cols()
+            + "; expected " + blockRows + " x " + cols + " (all but the last block full)");
+      }
+      total += block.rows();
+      anyWeights |= block.weights() != null;
+    }
+    this.rows = total;
+    this.weighted = anyWeights;
+  }
+
+  public int rows() {
+    return rows;
+  }
+
+  public int cols() {
+    return cols;
+  }
+
+  public int blockRows() {
+    return blockRows;
+  }
+
+  public List<Block> blocks() {
+    return List.of(blocks);
+  }
+
+  public boolean weighted() {
+    return weighted;
+  }
+
+  /** Precision of the stored features (float32 when the shard is empty). */
+  public Precision precision() {
+    return blocks.length == 0 ? Precision.FLOAT32 : blocks[0].x().precision();
+  }
+
+  /** Bytes held by the blocks' arrays. */
+  public long bytes() {
+    long total = 0;
+    for (Block b : blocks) {
+      total += b.bytes();
+    }
+    return total;
+  }
+
+  /**
+   * Copies rows {@code order[from..to)} into {@code dst} (row-major, {@code (to-from) x d}), their
+   * labels into {@code labelsDst} and their weights into {@code weightsDst}. Touches only those rows.
+   */
+  public void gather(int[] order, int from, int to, Buf dst, int[] labelsDst, double[] weightsDst) {
+    for (int i = from, out = 0; i < to; i++, out++) {
+      int r = order[i];
+      Block block = blocks[r / blockRows];
+      int local = r % blockRows;
+      Buf x = block.x();
+      if (dst.f != null) {
+        System.arraycopy(x.f, local * cols, dst.f, out * cols, cols);
+      } else {
+        System.arraycopy(x.d, local * cols, dst.d, out * cols, cols);
+      }
+      labelsDst[out] = block.labels()[local];
+      weightsDst[out] = block.weight(local);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package io.downhill.gradcheck;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * Compares an analytic gradient with central differences.
+ *
+ * <pre>
+ *   numeric_i  = (f(θ + h·e_i) - f(θ - h·e_i)) / 2h
+ *   rel_i      = |analytic_i - numeric_i| / max(|analytic_i|, |numeric_i|, floor)
+ * </pre>
+ *
+ * The floor keeps the ratio meaningful where the true derivative is at the level of the
+ * difference quotient's own rounding noise (about {@code ε·|f|/h}, 1e-11 for h = 1e-5): there the
+ * comparison becomes absolute, {@code |a - n| < threshold·floor}. Coordinates where both values
+ * are exactly zero agree exactly.
+ */
+public final class GradientCheck {
+  /** Step h; the lecture's choice for double precision. */
+  public static final double DEFAULT_H = 1e-5;
+  /** Relative-error denominator floor; see the class comment. */
+  public static final double DEFAULT_FLOOR = 1e-4;
+
+  private final double h;
+  private final double floor;
+  private final int maxCoordinates;
+  private final long seed;
+  private final int keepWorst;
+
+  /**
+   * @param maxCoordinates check every coordinate when p is at most this, else a seeded sample of this many
+   */
+  public GradientCheck(double h, double floor, int maxCoordinates, long seed, int keepWorst) {
+    if (!(h > 0) || !(floor >= 0) || maxCoordinates <= 0) {
+      throw new IllegalArgumentException("need h > 0, floor >= 0, maxCoordinates > 0");
+    }
+    this.h = h;
+    this.floor = floor;
+    this.maxCoordinates = maxCoordinates;
+    this.seed = seed;
+    this.keepWorst = keepWorst;
+  }
+
+  public static GradientCheck defaults() {
+    return new GradientCheck(DEFAULT_H, DEFAULT_FLOOR, 20_000, 0L, 10);
+  }
+
+  public GradientCheckReport run(Objective f, double[] theta) {
+    int p = f.dimension();
+    double[] analytic = new double[p];
+    f.valueAndGradient(theta.clone(), analytic);
+    double[] probe = theta.clone();
+    PriorityQueue<GradientCheckReport.Entry> worst =
+        new PriorityQueue<>(Comparator.comparingDouble(GradientCheckReport.Entry::relativeError));
+    int checked = 0;
+    int skipped = 0;
+    double max = 0.0;
+    for (int i : coordinates(p)) {
+      double original = probe[i];
+      probe[i] = original + h;
+      double plus = f.value(probe);
+      long piecePlus = f.piece(probe);
+      probe[i] = original - h;
+      double minus = f.value(probe);
+      long pieceMinus = f.piece(probe);
+      probe[i] = original;
+      if (piecePlus != pieceMinus) {
+        skipped++;
+        continue;
+      }
+      double numeric = (plus - minus) / (2 * h);
+      double a = analytic[i];
+      double denominator = Math.max(Math.max(Math.abs(a), Math.abs(numeric)), floor);
+      double rel = a == numeric ? 0.0 : Math.abs(a - numeric) / denominator;
+      if (Double.isNaN(rel)) {
+        rel = Double.POSITIVE_INFINITY;
+      }
+      checked++;
+      max = Math.max(max, rel);
+      worst.add(new GradientCheckReport.Entry(i, f.describe(i), a, numeric, rel));
+      if (worst.size() > keepWorst) {
+        worst.poll();
+      }
+    }
+    List<GradientCheckReport.Entry> list = new ArrayList<>(worst);
+    list.sort(Comparator.comparingDouble(GradientCheckReport.Entry::relativeError).reversed());
+    return new GradientCheckReport(checked, skipped, max, list, floor);
+  }
+
+  private int[] coordinates(int p) {
+    if (p <= maxCoordinates) {
+      int[] all = new int[p];
+      for (int i = 0; i < p; i++) {
+        all[i] = i;
+      }
+      return all;
+    }
+    // A seeded sample without replacement (partial Fisher-Yates), sorted for locality.
+    int[] idx = new int[p];
+    for (int i = 0; i < p; i++) {
+      idx[i] = i;
+    }
+    SplittableRandom rng = new SplittableRandom(seed);
+    for (int i = 0; i < maxCoordinates; i++) {
+      int j = i + rng.nextInt(p - i);
+      int t = idx[i];
+      idx[i] = idx[j];
+      idx[j] = t;
+    }
+    int[] sample = java.util.Arrays.copyOf(idx, maxCoordinates);
+    java.util.Arrays.sort(sample);
+    return sample;
+  }
+}

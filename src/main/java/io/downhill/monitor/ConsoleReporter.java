@@ -1,0 +1,49 @@
+package io.downhill.monitor;
+
+import io.downhill.train.EpochRecord;
+import io.downhill.train.Evaluation;
+import io.downhill.train.StepRecord;
+import io.downhill.train.TrainingListener;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** A line per epoch on the console: loss, accuracies, time per epoch and per step. */
+public final class ConsoleReporter implements TrainingListener {
+  private final PrintWriter out;
+  private final int epochs;
+  private double lossSum;
+  private long lossCount;
+  private int stepsPerEpoch;
+
+  public ConsoleReporter(PrintWriter out, int epochs) {
+    this.out = out;
+    this.epochs = epochs;
+  }
+
+  @Override
+  public void onStart(int stepsPerEpoch, long trainRows, int partitions, int parameters) {
+    this.stepsPerEpoch = stepsPerEpoch;
+    out.printf(Locale.ROOT, "training: %d rows in %d partitions, %d steps per epoch, %d parameters%n", trainRows,
+        partitions, stepsPerEpoch, parameters);
+  }
+
+  @Override
+  public void onStep(StepRecord s) {
+    lossSum += s.loss();
+    lossCount++;
+  }
+
+  @Override
+  public void onEpoch(EpochRecord e) {
+    out.printf(Locale.ROOT, "epoch %2d/%d  loss %.4f  train %s  val %s  test %s  %.1f s (%.1f ms/step)%n",
+        e.epoch() + 1, epochs, lossCount == 0 ? Double.NaN : lossSum / lossCount, acc(e.train()), acc(e.validation()),
+        acc(e.test()), e.stepSeconds(), 1000 * e.stepSeconds() / Math.max(1, stepsPerEpoch));
+    out.flush();
+    lossSum = 0;
+    lossCount = 0;
+  }
+
+  private static String acc(Evaluation e) {
+    return e == null ? "  -   " : String.format(Locale.ROOT, "%.4f", e.accuracy());
+  }
+}

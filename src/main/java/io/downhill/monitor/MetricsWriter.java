@@ -1,0 +1,85 @@
+package io.downhill.monitor;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.downhill.train.EpochRecord;
+import io.downhill.train.Evaluation;
+import io.downhill.train.Split;
+import io.downhill.train.StepRecord;
+import io.downhill.train.TrainingListener;
+import java.io.BufferedWriter;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code metrics.jsonl}: one JSON object per line. Steps and epochs count from 1.
+ * <pre>
+ *   {"type":"step","step":1,"epoch":1,"loss":2.30,"data_loss":2.30,"lr":0.1,"grad_norm":1.2,"rows":256,"seconds":0.021}
+ *   {"type":"epoch","epoch":1,"steps":211,"lr":0.1,"seconds":4.1,"eval_seconds":0.6,
+ *    "train_loss":0.61,"train_accuracy":0.80,"val_loss":...,"val_accuracy":...,"test_loss":...,"test_accuracy":...}
+ * </pre>
+ * Flushed at the end of every epoch.
+ */
+public final class MetricsWriter implements TrainingListener, Closeable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final BufferedWriter out;
+
+  public MetricsWriter(Path file) throws IOException {
+    this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void onStep(StepRecord s) {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("type", "step");
+    line.put("step", s.step() + 1);
+    line.put("epoch", s.epoch() + 1);
+    line.put("loss", s.loss());
+    line.put("data_loss", s.dataLoss());
+    line.put("lr", s.lr());
+    line.put("grad_norm", s.gradNorm());
+    line.put("rows", s.rows());
+    line.put("seconds", s.seconds());
+    write(line, false);
+  }
+
+  @Override
+  public void onEpoch(EpochRecord e) {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("type", "epoch");
+    line.put("epoch", e.epoch() + 1);
+    line.put("steps", e.steps());
+    line.put("lr", e.lr());
+    line.put("seconds", e.stepSeconds());
+    line.put("eval_seconds", e.evalSeconds());
+    for (Split split : Split.values()) {
+      Evaluation ev = e.get(split);
+      if (ev != null) {
+        line.put(split.key() + "_loss", ev.loss());
+        line.put(split.key() + "_accuracy", ev.accuracy());
+      }
+    }
+    write(line, true);
+  }
+
+  private void write(ObjectNode line, boolean flush) {
+    try {
+      out.write(JSON.writeValueAsString(line));
+      out.newLine();
+      if (flush) {
+        out.flush();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write metrics.jsonl", e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    out.close();
+  }
+}

@@ -1,0 +1,218 @@
+package io.downhill.spark;
+
+import io.downhill.data.BadInputException;
+import io.downhill.data.DataSpec;
+import io.downhill.data.Labels;
+import io.downhill.data.Shard;
+import io.downhill.linalg.Precision;
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.feature.StandardScalerModel;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.rand;
+import static org.apache.spark.sql.functions.xxhash64;
+
+/**
+ * From data specs to cached blocks: read, hold out a seeded validation split, check labels,
+ * fit preprocessing on the training split only, blockify and cache every split.
+ *
+ * <p>The validation split is a seeded hash of each row's file position when the format has one
+ * (IDX, CIFAR-10, synthetic), so it does not depend on the partition count; otherwise Spark's
+ * seeded {@code rand}.
+ */
+public final class DataLoader {
+  private static final Logger LOG = LoggerFactory.getLogger(DataLoader.class);
+  private static final long HASH_BUCKETS = 1L << 24;
+
+  private DataLoader() {}
+
+  /**
+   * Data settings of a run.
+   *
+   * @param test        test data, or null (directory formats then bring their own test split)
+   * @param valFraction fraction of training rows held out for validation, in [0, 1)
+   * @param partitions  P, or 0 for Spark's default parallelism (the master's cores)
+   * @param blockRows   rows per block, or 0 for about 32 MB blocks
+   * @param numFeatures d for LIBSVM, or 0 to infer
+   * @param numClasses  k, or 0 to infer from the labels
+   * @param weightCol   sample-weight column of DataFrame input, or null
+   */
+  public record Settings(DataSpec train, DataSpec test, double valFraction, long seed, int partitions,
+      Precision precision, int blockRows, Preprocess preprocess, int numFeatures, int numClasses,
+      String labelCol, String featuresCol, String weightCol) implements Serializable {
+
+    public Settings {
+      if (!(valFraction >= 0 && valFraction < 1)) {
+        throw BadInputException.of("--val-fraction", "invalid validation fraction", "a number in [0, 1)",
+            Double.toString(valFraction));
+      }
+      if (partitions < 0) {
+        throw BadInputException.of("--partitions", "invalid partition count", "an integer >= 1 (or 0 for the default)",
+            Integer.toString(partitions));
+      }
+      if (blockRows < 0) {
+        throw BadInputException.of("--block-rows", "invalid block size", "an integer >= 1 (or 0 for automatic)",
+            Integer.toString(blockRows));
+      }
+      if (numFeatures < 0 || numClasses < 0 || numClasses == 1) {
+        throw BadInputException.of(numFeatures < 0 ? "--num-features" : "--num-classes", "invalid count",
+            "a positive integer (classes: at least 2)", Integer.toString(numFeatures < 0 ? numFeatures : numClasses));
+      }
+    }
+
+    Sources.Options sourceOptions(int resolvedPartitions, int numFeaturesOverride) {
+      return new Sources.Options(resolvedPartitions, numFeaturesOverride, labelCol, featuresCol, weightCol, seed);
+    }
+  }
+
+  /** Reads, splits, checks, preprocesses, blockifies and caches. */
+  public static TrainingData load(SparkSession spark, Settings s) {
+    Known known = new Known();
+    try {
+      return loadUnchecked(spark, s, known);
+    } catch (Exception e) { // Spark throws checked exceptions (SparkException) without declaring them
+      Optional<BadInputException> located = locate(spark, s, known, e);
+      if (located.isPresent()) {
+        throw located.get();
+      }
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof BadInputException bad) {
+          throw bad; // raised in a task: Spark wrapped it in a job failure
+        }
+      }
+      throw e; // precise rethrow: the original exception, unchanged
+    }
+  }
+
+  /** What loading has established so far, for diagnosing a failure. */
+  private static final class Known {
+    Labels labels;
+    int features;
+  }
+
+  private static TrainingData loadUnchecked(SparkSession spark, Settings s, Known known) {
+    int partitions = s.partitions() > 0 ? s.partitions() : spark.sparkContext().defaultParallelism();
+    spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
+    Sources.Loaded source = Sources.read(spark, s.train(), false, s.sourceOptions(partitions, s.numFeatures()));
+    int d = source.features();
+    known.features = d;
+    Dataset<Row> all = source.frame();
+    Dataset<Row> train = all;
+    Dataset<Row> validation = null;
+    if (s.valFraction() > 0) {
+      Column u = source.hasRowId()
+          ? pmod(xxhash64(lit(s.seed()), col(Sources.ROW_ID)), lit(HASH_BUCKETS)).divide((double) HASH_BUCKETS)
+          : rand(s.seed());
+      Dataset<Row> marked = all.withColumn("_u", u);
+      train = marked.where(col("_u").geq(s.valFraction())).drop("_u");
+      validation = marked.where(col("_u").lt(s.valFraction())).drop("_u");
+    }
+
+    Labels labels;
+    if (source.labelCounts() != null) {
+      labels = Labels.infer(source.labelCounts(), s.numClasses(), s.train().text());
+    } else if (source.labels() != null) {
+      labels = source.labels();
+      if (s.numClasses() > 0 && s.numClasses() != labels.numClasses()) {
+        throw BadInputException.of("--num-classes", "class count disagrees with the data", labels.numClasses()
+            + " (from " + s.train().text() + ")", Integer.toString(s.numClasses()));
+      }
+    } else {
+      labels = Labels.infer(labelCounts(train), s.numClasses(), s.train().text());
+    }
+    known.labels = labels;
+
+    Dataset<Row> test = null;
+    DataSpec testSpec = s.test() != null ? s.test() : s.train().bringsTestSplit() ? s.train() : null;
+    if (testSpec != null) {
+      Sources.Loaded t = Sources.read(spark, testSpec, testSpec.bringsTestSplit(), s.sourceOptions(partitions, d));
+      if (t.features() != d) {
+        throw BadInputException.of(testSpec.text(), "dimension mismatch between training and test data",
+            d + " features (as in " + s.train().text() + ")", t.features() + " features");
+      }
+      test = t.frame();
+    }
+
+    StandardScalerModel scaler = s.preprocess().fit(train, "training data (" + s.train().text() + ")");
+    Precision p = s.precision();
+    int blockRows = s.blockRows() > 0 ? s.blockRows() : Blockify.autoBlockRows(d, p);
+    boolean weighted = s.weightCol() != null;
+    JavaRDD<Shard> trainShards = cache(Blockify.shards(Preprocess.apply(scaler, train), labels, d, p, blockRows,
+        weighted, "training data (" + s.train().text() + ")"), "train");
+    JavaRDD<Shard> valShards = validation == null ? null : cache(Blockify.shards(Preprocess.apply(scaler, validation),
+        labels, d, p, blockRows, weighted, "validation data (" + s.train().text() + ")"), "validation");
+    JavaRDD<Shard> testShards = test == null ? null : cache(Blockify.shards(Preprocess.apply(scaler, test), labels, d,
+        p, blockRows, weighted && s.test() != null, "test data (" + testSpec.text() + ")"), "test");
+
+    long[] trainStats = materialize(trainShards);
+    long[] valStats = materialize(valShards);
+    long[] testStats = materialize(testShards);
+    if (trainStats[0] == 0) {
+      throw BadInputException.of(s.train().text(), "no training rows", "at least one row after the validation split",
+          "0 rows");
+    }
+    long cached = trainStats[1] + valStats[1] + testStats[1];
+    LOG.info("cached {} train, {} validation, {} test rows of {} features as {} blocks of up to {} rows: {} MB",
+        trainStats[0], valStats[0], testStats[0], d, p, blockRows, cached >> 20);
+    return new TrainingData(trainShards, valShards, testShards, d, labels, trainStats[0], valStats[0], testStats[0],
+        s.preprocess(), scaler, source.imageShape(), cached);
+  }
+
+  private static Map<Double, Long> labelCounts(Dataset<Row> frame) {
+    Map<Double, Long> counts = new HashMap<>();
+    for (Row r : frame.groupBy(Sources.LABEL).count().collectAsList()) {
+      if (r.isNullAt(0)) {
+        throw BadInputException.of("labels", "missing label", "a number in every row", r.getLong(1) + " rows without one");
+      }
+      counts.put(r.getDouble(0), r.getLong(1));
+    }
+    return counts;
+  }
+
+  private static JavaRDD<Shard> cache(JavaRDD<Shard> shards, String name) {
+    return shards.setName("downhill " + name + " blocks").persist(StorageLevel.MEMORY_ONLY());
+  }
+
+  /** Computes (and so caches) the shards; returns {rows, bytes}. */
+  private static long[] materialize(JavaRDD<Shard> shards) {
+    if (shards == null) {
+      return new long[2];
+    }
+    return shards.map(s -> new long[] {s.rows(), s.bytes()}).reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+  }
+
+  /** For a failure while reading LIBSVM, the first bad line of the file as an error, when one is found. */
+  private static Optional<BadInputException> locate(SparkSession spark, Settings s, Known known, Exception e) {
+    if (e instanceof BadInputException) {
+      return Optional.empty(); // raised on the driver, where the location is already known (a path, a flag)
+    }
+    for (DataSpec spec : new DataSpec[] {s.train(), s.test()}) {
+      if (spec != null && spec.kind() == DataSpec.Kind.LIBSVM) {
+        try {
+          int d = spec == s.test() ? known.features : s.numFeatures();
+          Optional<BadInputException> bad = LibsvmDiagnosis.firstBadLine(spark, spec.path(), known.labels, d);
+          if (bad.isPresent()) {
+            bad.get().addSuppressed(e);
+            return bad;
+          }
+        } catch (Exception diagnosisFailed) { // Spark's AnalysisException is checked, e.g. for a missing path
+          e.addSuppressed(diagnosisFailed);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,331 @@
+package io.downhill.spark;
+
+import io.downhill.data.BadInputException;
+import io.downhill.data.CifarReader;
+import io.downhill.data.DataSpec;
+import io.downhill.data.IdxReader;
+import io.downhill.data.Labels;
+import io.downhill.data.RowCursor;
+import io.downhill.data.Synthetic;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * Reads a {@link DataSpec} into a DataFrame with the standard columns {@code label} (double),
+ * {@code features} (ML vector), optionally {@code weight} (double) and, for file formats whose
+ * rows have a stable position, {@code row_id} (long).
+ *
+ * <p>IDX, CIFAR-10 and the synthetic dataset are read <i>inside the tasks</i>: the driver only
+ * validates headers and hands each partition a row range, so no data is shipped from the driver.
+ * LIBSVM goes through Spark's own {@code libsvm} data source, Parquet and CSV through Spark's
+ * readers; columns of numbers are assembled into a vector by MLlib's {@link VectorAssembler}.
+ */
+public final class Sources {
+  public static final String LABEL = "label";
+  public static final String FEATURES = "features";
+  public static final String WEIGHT = "weight";
+  public static final String ROW_ID = "row_id";
+
+  private Sources() {}
+
+  /**
+   * How to read.
+   *
+   * @param partitions  P, partitions of the resulting DataFrame
+   * @param numFeatures d for LIBSVM, 0 to let Spark infer it
+   * @param labelCol    label column of Parquet/CSV input
+   * @param featuresCol vector (or array) column of Parquet/CSV input; when absent, every other numeric column
+   * @param weightCol   sample-weight column, or null
+   * @param seed        seeds the synthetic dataset
+   */
+  public record Options(int partitions, int numFeatures, String labelCol, String featuresCol, String weightCol,
+      long seed) implements Serializable {}
+
+  /**
+   * A source read.
+   *
+   * @param frame      the standard columns
+   * @param features   d
+   * @param labels      the label mapping when the format fixes it (CIFAR-10, synthetic), else null
+   * @param labelCounts rows per raw label when known without a pass over the features (IDX), else null
+   * @param imageShape  e.g. {28, 28} or {3, 32, 32} for image data, else null
+   */
+  public record Loaded(Dataset<Row> frame, int features, Labels labels, Map<Double, Long> labelCounts,
+      int[] imageShape) {
+    public boolean hasRowId() {
+      return Arrays.asList(frame.columns()).contains(ROW_ID);
+    }
+  }
+
+  private static final StructType IMAGE_SCHEMA = new StructType(new StructField[] {
+      DataTypes.createStructField(ROW_ID, DataTypes.LongType, false),
+      DataTypes.createStructField(LABEL, DataTypes.DoubleType, false),
+      DataTypes.createStructField(FEATURES, SQLDataTypes.VectorType(), false)});
+
+  /** Reads the training data ({@code test = false}) or the test split of a directory format. */
+  public static Loaded read(SparkSession spark, DataSpec spec, boolean test, Options options) {
+    return switch (spec.kind()) {
+      case IDX -> idx(spark, spec, test, options);
+      case CIFAR10 -> cifar(spark, spec, test, options);
+      case SYNTHETIC -> synthetic(spark, test, options);
+      case LIBSVM -> libsvm(spark, spec, options);
+      case PARQUET -> table(spark, spec, spark.read().parquet(existing(spec)), options);
+      case CSV -> table(spark, spec,
+          spark.read().option("header", "true").option("inferSchema", "true").csv(existing(spec)), options);
+    };
+  }
+
+  private static String existing(DataSpec spec) {
+    String path = HadoopOpener.qualify(spec.path());
+    try {
+      if (!new HadoopOpener().exists(path)) {
+        throw BadInputException.of(spec.text(), "path not found", "an existing " + spec.kind().name().toLowerCase()
+            + " file or directory", "nothing at " + path);
+      }
+    } catch (IOException e) {
+      throw new BadInputException(spec.text() + ": cannot access " + path + ": " + e, e);
+    }
+    return path;
+  }
+
+  private static String directory(DataSpec spec) {
+    String dir = existing(spec);
+    try {
+      if (!new HadoopOpener().isDirectory(dir)) {
+        throw BadInputException.of(spec.text(), "not a directory", "a directory of "
+            + (spec.kind() == DataSpec.Kind.IDX ? "IDX" : "CIFAR-10 batch") + " files", "a file");
+      }
+    } catch (IOException e) {
+      throw new BadInputException(spec.text() + ": cannot access " + dir + ": " + e, e);
+    }
+    return dir.endsWith("/") ? dir : dir + "/";
+  }
+
+  private static Loaded idx(SparkSession spark, DataSpec spec, boolean test, Options o) {
+    String dir = directory(spec);
+    String images = firstExisting(dir, test ? IdxReader.TEST_IMAGES : IdxReader.TRAIN_IMAGES, spec);
+    String labels = firstExisting(dir, test ? IdxReader.TEST_LABELS : IdxReader.TRAIN_LABELS, spec);
+    HadoopOpener opener = new HadoopOpener();
+    IdxReader.Pair pair = IdxReader.open(opener, images, labels);
+    long[] counts = IdxReader.labelCounts(opener, pair.labels());
+    Map<Double, Long> byLabel = new HashMap<>();
+    for (int v = 0; v < counts.length; v++) {
+      if (counts[v] > 0) {
+        byLabel.put((double) v, counts[v]);
+      }
+    }
+    int features = pair.features();
+    CursorFactory cursors = (from, to) -> IdxReader.cursor(opener, pair, (int) from, (int) to);
+    Dataset<Row> frame = imageFrame(spark, pair.count(), o.partitions(), features, cursors);
+    return new Loaded(frame, features, null, byLabel, new int[] {pair.rows(), pair.cols()});
+  }
+
+  private static String firstExisting(String dir, String[] names, DataSpec spec) {
+    HadoopOpener opener = new HadoopOpener();
+    try {
+      for (String name : names) {
+        if (opener.exists(dir + name)) {
+          return dir + name;
+        }
+      }
+    } catch (IOException e) {
+      throw new BadInputException(spec.text() + ": cannot list " + dir + ": " + e, e);
+    }
+    throw BadInputException.of(spec.text(), "IDX file missing", "one of " + Arrays.toString(names) + " in " + dir,
+        "none of them");
+  }
+
+  private static Loaded cifar(SparkSession spark, DataSpec spec, boolean test, Options o) {
+    String dir = directory(spec);
+    List<String> paths = new ArrayList<>();
+    for (String name : test ? CifarReader.TEST_FILES : CifarReader.TRAIN_FILES) {
+      paths.add(dir + name);
+    }
+    HadoopOpener opener = new HadoopOpener();
+    CifarReader.Batches batches = CifarReader.open(opener, paths);
+    CursorFactory cursors = (from, to) -> CifarReader.cursor(opener, batches, from, to);
+    Dataset<Row> frame = imageFrame(spark, batches.total(), o.partitions(), CifarReader.PIXELS, cursors);
+    return new Loaded(frame, CifarReader.PIXELS, Labels.classes(CifarReader.CLASSES), null, new int[] {3, 32, 32});
+  }
+
+  private static Loaded synthetic(SparkSession spark, boolean test, Options o) {
+    long count = test ? Synthetic.TEST_ROWS : Synthetic.TRAIN_ROWS;
+    long offset = test ? Synthetic.TEST_OFFSET : 0;
+    long seed = o.seed();
+    JavaRDD<Row> rows = ranges(spark, count, o.partitions()).flatMap(range -> {
+      Synthetic generator = new Synthetic(seed);
+      return new Iterator<Row>() {
+        long next = range[0];
+
+        @Override
+        public boolean hasNext() {
+          return next < range[1];
+        }
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          double[] values = new double[Synthetic.FEATURES];
+          int label = generator.row(offset + next, values);
+          return RowFactory.create(next++, (double) label, Vectors.dense(values));
+        }
+      };
+    });
+    return new Loaded(spark.createDataFrame(rows, IMAGE_SCHEMA), Synthetic.FEATURES,
+        Labels.classes(Synthetic.CLASSES), null, new int[] {Synthetic.SIDE, Synthetic.SIDE});
+  }
+
+  /** Opens a cursor over rows [from, to) inside a task. */
+  @FunctionalInterface
+  interface CursorFactory extends Serializable {
+    RowCursor open(long from, long to);
+  }
+
+  /** P contiguous row ranges of {@code count} rows, one per partition (only the ranges are shipped). */
+  private static JavaRDD<long[]> ranges(SparkSession spark, long count, int partitions) {
+    List<long[]> ranges = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      ranges.add(new long[] {count * p / partitions, count * (p + 1) / partitions});
+    }
+    return JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(ranges, partitions);
+  }
+
+  private static Dataset<Row> imageFrame(SparkSession spark, long count, int partitions, int features,
+      CursorFactory cursors) {
+    JavaRDD<Row> rows = ranges(spark, count, partitions).flatMap(range -> {
+      RowCursor cursor = cursors.open(range[0], range[1]);
+      TaskContext task = TaskContext.get();
+      if (task != null) {
+        task.addTaskCompletionListener((TaskContext t) -> cursor.close());
+      }
+      return new Iterator<Row>() {
+        Boolean ready;
+
+        @Override
+        public boolean hasNext() {
+          if (ready == null) {
+            ready = cursor.next();
+          }
+          return ready;
+        }
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          ready = null;
+          byte[] pixels = cursor.pixels();
+          double[] values = new double[features];
+          for (int j = 0; j < features; j++) {
+            values[j] = (pixels[j] & 0xFF) / 255.0; // pixels are scaled to [0, 1]
+          }
+          return RowFactory.create(cursor.index(), (double) cursor.label(), Vectors.dense(values));
+        }
+      };
+    });
+    return spark.createDataFrame(rows, IMAGE_SCHEMA);
+  }
+
+  private static Loaded libsvm(SparkSession spark, DataSpec spec, Options o) {
+    String path = existing(spec);
+    var reader = spark.read().format("libsvm");
+    if (o.numFeatures() > 0) {
+      reader = reader.option("numFeatures", Integer.toString(o.numFeatures()));
+    }
+    Dataset<Row> frame = reader.load(path);
+    int features = AttributeGroup.fromStructField(frame.schema().apply(FEATURES)).size();
+    if (features <= 0) {
+      throw BadInputException.of(spec.text(), "no features", "at least one feature index", "none");
+    }
+    return new Loaded(repartition(frame, o.partitions()), features, null, null, null);
+  }
+
+  /** Parquet or CSV: picks the label, features (or assembles numeric columns) and weight columns. */
+  private static Loaded table(SparkSession spark, DataSpec spec, Dataset<Row> raw, Options o) {
+    List<String> columns = Arrays.asList(raw.columns());
+    if (!columns.contains(o.labelCol())) {
+      throw BadInputException.of(spec.text(), "label column missing", "a column named '" + o.labelCol()
+          + "' (--label-col)", "columns " + columns);
+    }
+    if (o.weightCol() != null && !columns.contains(o.weightCol())) {
+      throw BadInputException.of(spec.text(), "weight column missing", "a column named '" + o.weightCol()
+          + "' (--weight-col)", "columns " + columns);
+    }
+    Dataset<Row> withFeatures;
+    if (columns.contains(o.featuresCol())) {
+      StructField field = raw.schema().apply(o.featuresCol());
+      if (field.dataType() instanceof ArrayType) {
+        withFeatures = raw.withColumn(FEATURES + "_v",
+            org.apache.spark.ml.functions.array_to_vector(col(o.featuresCol())));
+      } else if (field.dataType().equals(SQLDataTypes.VectorType())) {
+        withFeatures = raw.withColumn(FEATURES + "_v", col(o.featuresCol()));
+      } else {
+        throw BadInputException.of(spec.text(), "features column has the wrong type",
+            "an ML vector or an array of numbers in '" + o.featuresCol() + "'", field.dataType().simpleString());
+      }
+    } else {
+      List<String> numeric = new ArrayList<>();
+      for (StructField f : raw.schema().fields()) {
+        if (f.dataType() instanceof NumericType && !f.name().equals(o.labelCol()) && !f.name().equals(o.weightCol())) {
+          numeric.add(f.name());
+        }
+      }
+      if (numeric.isEmpty()) {
+        throw BadInputException.of(spec.text(), "no feature columns", "a vector column '" + o.featuresCol()
+            + "' or numeric columns besides the label", "columns " + columns);
+      }
+      withFeatures = new VectorAssembler().setInputCols(numeric.toArray(new String[0]))
+          .setOutputCol(FEATURES + "_v").setHandleInvalid("error").transform(raw);
+    }
+    List<org.apache.spark.sql.Column> select = new ArrayList<>();
+    select.add(col(o.labelCol()).cast(DataTypes.DoubleType).as(LABEL));
+    select.add(col(FEATURES + "_v").as(FEATURES));
+    if (o.weightCol() != null) {
+      select.add(col(o.weightCol()).cast(DataTypes.DoubleType).as(WEIGHT));
+    }
+    Dataset<Row> frame = repartition(withFeatures.select(select.toArray(new org.apache.spark.sql.Column[0])),
+        o.partitions());
+    int features = AttributeGroup.fromStructField(frame.schema().apply(FEATURES)).size();
+    if (features <= 0) {
+      List<Row> first = frame.select(FEATURES).limit(1).collectAsList();
+      if (first.isEmpty()) {
+        throw BadInputException.of(spec.text(), "no rows", "at least one row", "empty data");
+      }
+      features = ((Vector) first.get(0).get(0)).size();
+    }
+    return new Loaded(frame, features, null, null, null);
+  }
+
+  private static Dataset<Row> repartition(Dataset<Row> frame, int partitions) {
+    return frame.rdd().getNumPartitions() == partitions ? frame : frame.repartition(partitions);
+  }
+}

@@ -1,0 +1,31 @@
+package io.downhill.spark;
+
+import io.downhill.data.Labels;
+import io.downhill.data.Shard;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.feature.StandardScalerModel;
+
+/**
+ * The cached, blocked splits of a run and what is known about them.
+ *
+ * @param train          training shards, one per partition, cached
+ * @param validation     held-out shards, or null when {@code --val-fraction 0}
+ * @param test           test shards, or null when there is no test data
+ * @param features       d
+ * @param labels         label mapping (k classes)
+ * @param scaler         the fitted preprocessing, or null
+ * @param imageShape     {rows, cols} or {channels, rows, cols} for image data, else null
+ * @param cachedBytes    bytes of feature, label and weight arrays cached over all splits
+ */
+public record TrainingData(JavaRDD<Shard> train, JavaRDD<Shard> validation, JavaRDD<Shard> test, int features,
+    Labels labels, long trainRows, long validationRows, long testRows, Preprocess preprocess,
+    StandardScalerModel scaler, int[] imageShape, long cachedBytes) {
+
+  public void unpersist() {
+    for (JavaRDD<Shard> rdd : new JavaRDD[] {train, validation, test}) {
+      if (rdd != null) {
+        rdd.unpersist(false);
+      }
+    }
+  }
+}

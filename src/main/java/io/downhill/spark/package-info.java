@@ -1,0 +1,16 @@
+/**
+ * The Spark side of the data path.
+ *
+ * <pre>
+ *  DataSpec ─▶ {@link io.downhill.spark.Sources}: a DataFrame (label, features[, weight][, row_id]),
+ *              files read inside the tasks (never shipped from the driver)
+ *           ─▶ {@link io.downhill.spark.DataLoader}: seeded train/validation split, labels checked,
+ *              MLlib StandardScaler fitted on the training split (optional)
+ *           ─▶ {@link io.downhill.spark.Blockify}: each partition turned once into dense blocks, cached
+ *           ─▶ {@link io.downhill.spark.SparkGradientSource}: per step, broadcast θ, one job:
+ *              mapPartitions(ShardComputer.gradient) + treeAggregate of GradientAccumulators
+ * </pre>
+ *
+ * Only this package, {@code ml} and {@code cli} import Spark.
+ */
+package io.downhill.spark;

@@ -1,0 +1,31 @@
+package io.downhill.train;
+
+import io.downhill.linalg.Buf;
+import io.downhill.loss.Loss;
+import io.downhill.model.Model;
+
+/**
+ * The arithmetic of one minibatch, shared by training, evaluation and gradient checks:
+ * forward pass, data loss, and (optionally) backward pass.
+ */
+final class BatchGradient {
+  private BatchGradient() {}
+
+  /**
+   * Returns {@code Σ_i w_i L_i} over {@code n} rows of {@code x} (from {@code xOff}), with labels
+   * and weights in {@code s.labels[0..n)} and {@code s.weights[0..n)}. Leaves the scores in
+   * {@code s.scores}. When {@code grad} is not null, adds {@code ∂(Σ_i w_i L_i)/∂θ} into it.
+   */
+  static double lossSum(Model model, Loss loss, Buf params, Buf x, int xOff, int n, Buf grad, Scratch s) {
+    int c = model.outputs();
+    s.ensureRows(n, c);
+    Buf out = model.forward(params, x, xOff, n, s.workspace);
+    out.copyTo(0, s.scores, n * c);
+    double sum = loss.lossSum(s.scores, n, c, s.labels, s.weights, grad == null ? null : s.dScores);
+    if (grad != null) {
+      s.workspace.outputGradient().copyFrom(s.dScores, n * c);
+      model.backward(params, x, xOff, n, grad, s.workspace);
+    }
+    return sum;
+  }
+}

@@ -1,0 +1,20 @@
+package io.downhill.train;
+
+/**
+ * Where the partitions live and how a step reaches them. One accumulator type, two drivers:
+ * {@link LocalGradientSource} in this JVM and the Spark source on a cluster must agree.
+ */
+public interface GradientSource {
+
+  /** N, the training rows. */
+  long trainRows();
+
+  /** P, the number of partitions. */
+  int partitions();
+
+  /** The merged accumulators of every partition's share of step {@code plan} at parameters θ. */
+  GradientAccumulator gradient(double[] theta, StepPlan plan);
+
+  /** Evaluation over a whole split, or null when this run has no such split. */
+  Evaluation evaluate(double[] theta, Split split);
+}

@@ -1,0 +1,60 @@
+package io.downhill.train;
+
+import io.downhill.data.Shard;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs every partition's share in this JVM, in partition order: the reference the Spark source
+ * is tested against, and the driver for small in-process runs.
+ */
+public final class LocalGradientSource implements GradientSource {
+  private final ShardComputer computer;
+  private final List<Shard> train;
+  private final Map<Split, List<Shard>> eval;
+
+  /**
+   * @param eval the shards of each split to evaluate (TRAIN is usually {@code train} itself)
+   */
+  public LocalGradientSource(ShardComputer computer, List<Shard> train, Map<Split, List<Shard>> eval) {
+    this.computer = computer;
+    this.train = List.copyOf(train);
+    this.eval = Map.copyOf(eval);
+  }
+
+  @Override
+  public long trainRows() {
+    long n = 0;
+    for (Shard s : train) {
+      n += s.rows();
+    }
+    return n;
+  }
+
+  @Override
+  public int partitions() {
+    return train.size();
+  }
+
+  @Override
+  public GradientAccumulator gradient(double[] theta, StepPlan plan) {
+    GradientAccumulator acc = GradientAccumulator.empty();
+    for (int p = 0; p < train.size(); p++) {
+      acc.merge(computer.gradient(train.get(p), p, plan, theta));
+    }
+    return acc;
+  }
+
+  @Override
+  public Evaluation evaluate(double[] theta, Split split) {
+    List<Shard> shards = eval.get(split);
+    if (shards == null) {
+      return null;
+    }
+    Evaluation total = new Evaluation(computer.numClasses());
+    for (Shard s : shards) {
+      total.merge(computer.evaluate(s, theta));
+    }
+    return total;
+  }
+}

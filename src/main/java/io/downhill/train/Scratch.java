@@ -1,0 +1,64 @@
+package io.downhill.train;
+
+import io.downhill.linalg.Buf;
+import io.downhill.linalg.Precision;
+import io.downhill.model.Workspace;
+import java.util.Arrays;
+
+/**
+ * One thread's reusable buffers for minibatch arithmetic: the gathered rows, labels and
+ * weights, the parameters in compute precision, their gradient, and the scores. An executor
+ * keeps one per task thread ({@link #forThread()}), so steady-state steps allocate only what
+ * they return.
+ */
+final class Scratch {
+  private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
+
+  final Workspace workspace = new Workspace();
+  Buf params;
+  Buf grad;
+  Buf batch;
+  int[] labels = new int[0];
+  double[] weights = new double[0];
+  double[] scores = new double[0];
+  double[] dScores = new double[0];
+
+  static Scratch forThread() {
+    return PER_THREAD.get();
+  }
+
+  /** Parameters rounded to {@code precision} (a fresh copy each step: the driver's array changes). */
+  Buf params(double[] values, Precision precision) {
+    params = Buf.ensure(params, precision, values.length);
+    params.copyFrom(values, values.length);
+    return params;
+  }
+
+  /** A zeroed gradient buffer of {@code length} in {@code precision}. */
+  Buf zeroGrad(Precision precision, int length) {
+    grad = Buf.ensure(grad, precision, length);
+    grad.zero(length);
+    return grad;
+  }
+
+  Buf batch(Precision precision, int length) {
+    batch = Buf.ensure(batch, precision, length);
+    return batch;
+  }
+
+  void ensureRows(int n, int outputs) {
+    if (labels.length < n) {
+      labels = new int[n];
+      weights = new double[n];
+    }
+    if (scores.length < n * outputs) {
+      scores = new double[n * outputs];
+      dScores = new double[n * outputs];
+    }
+  }
+
+  /** Sets weights[0..n) to 1. */
+  void unitWeights(int n) {
+    Arrays.fill(weights, 0, n, 1.0);
+  }
+}

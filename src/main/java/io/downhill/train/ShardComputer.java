@@ -1,0 +1,118 @@
+package io.downhill.train;
+
+import io.downhill.data.Block;
+import io.downhill.data.Shard;
+import io.downhill.linalg.Buf;
+import io.downhill.linalg.Precision;
+import io.downhill.loss.Loss;
+import io.downhill.model.Model;
+import java.io.Serializable;
+
+/**
+ * The work of one partition: its share of a step's minibatch gradient, or its part of an
+ * evaluation. Runs wherever the partition is (a Spark executor, or this JVM for
+ * {@link LocalGradientSource}); small enough to ship with every task.
+ */
+public final class ShardComputer implements Serializable {
+  private static final long serialVersionUID = 1L;
+  /** Rows per forward pass during evaluation. */
+  static final int EVAL_CHUNK = 2048;
+
+  private final Model model;
+  private final Loss loss;
+  private final int numClasses;
+  private final Precision precision;
+  private final long seed;
+
+  public ShardComputer(Model model, Loss loss, int numClasses, Precision precision, long seed) {
+    this.model = model;
+    this.loss = loss;
+    this.numClasses = numClasses;
+    this.precision = precision;
+    this.seed = seed;
+  }
+
+  public Model model() {
+    return model;
+  }
+
+  public Loss loss() {
+    return loss;
+  }
+
+  public int numClasses() {
+    return numClasses;
+  }
+
+  /**
+   * This partition's part of step {@code plan}: positions {@code [s·n_p/S, (s+1)·n_p/S)} of the
+   * epoch's permutation, gathered, then forward + loss + backward in compute precision; the
+   * gradient is summed into a double array.
+   */
+  public GradientAccumulator gradient(Shard shard, int partition, StepPlan plan, double[] theta) {
+    checkPrecision(shard);
+    int rows = shard.rows();
+    int from = BatchPlan.start(rows, plan.step(), plan.stepsPerEpoch());
+    int to = BatchPlan.start(rows, plan.step() + 1, plan.stepsPerEpoch());
+    int n = to - from;
+    if (n == 0) {
+      return GradientAccumulator.empty();
+    }
+    int p = theta.length;
+    int d = shard.cols();
+    Scratch s = Scratch.forThread();
+    s.ensureRows(n, model.outputs());
+    int[] order = BatchPlan.permutation(seed, plan.epoch(), partition, rows);
+    Buf x = s.batch(precision, n * d);
+    shard.gather(order, from, to, x, s.labels, s.weights);
+    Buf params = s.params(theta, precision);
+    Buf grad = s.zeroGrad(precision, p);
+    double lossSum = BatchGradient.lossSum(model, loss, params, x, 0, n, grad, s);
+    double weightSum = 0.0;
+    for (int i = 0; i < n; i++) {
+      weightSum += s.weights[i];
+    }
+    double[] gradSum = new double[p];
+    grad.addTo(0, gradSum, p);
+    return GradientAccumulator.of(gradSum, lossSum, weightSum, n);
+  }
+
+  /** Loss, accuracy and confusion matrix of {@code theta} over every row of the shard. */
+  public Evaluation evaluate(Shard shard, double[] theta) {
+    checkPrecision(shard);
+    Evaluation eval = new Evaluation(numClasses);
+    Scratch s = Scratch.forThread();
+    Buf params = s.params(theta, precision);
+    int c = model.outputs();
+    for (Block block : shard.blocks()) {
+      for (int r0 = 0; r0 < block.rows(); r0 += EVAL_CHUNK) {
+        int n = Math.min(EVAL_CHUNK, block.rows() - r0);
+        s.ensureRows(n, c);
+        System.arraycopy(block.labels(), r0, s.labels, 0, n);
+        double weightSum;
+        if (block.weights() == null) {
+          s.unitWeights(n);
+          weightSum = n;
+        } else {
+          System.arraycopy(block.weights(), r0, s.weights, 0, n);
+          weightSum = 0.0;
+          for (int i = 0; i < n; i++) {
+            weightSum += s.weights[i];
+          }
+        }
+        double lossSum = BatchGradient.lossSum(model, loss, params, block.x(), r0 * block.cols(), n, null, s);
+        eval.addLoss(lossSum, weightSum);
+        for (int i = 0; i < n; i++) {
+          eval.addPrediction(s.labels[i], loss.predict(s.scores, i, c));
+        }
+      }
+    }
+    return eval;
+  }
+
+  private void checkPrecision(Shard shard) {
+    if (shard.rows() > 0 && shard.precision() != precision) {
+      throw new IllegalStateException("shard stores " + shard.precision() + " but compute precision is " + precision);
+    }
+  }
+}

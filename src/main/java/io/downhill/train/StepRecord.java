@@ -1,0 +1,16 @@
+package io.downhill.train;
+
+/**
+ * One optimizer step as the listeners see it.
+ *
+ * @param step     global step, from 0
+ * @param epoch    epoch, from 0
+ * @param loss     minibatch objective: data loss + regularization, before the update
+ * @param dataLoss the minibatch's weighted mean data loss
+ * @param lr       the learning rate used
+ * @param rows     rows in the minibatch
+ * @param gradNorm ‖g‖₂ of the full gradient used
+ * @param seconds  wall time of the step (gradient job + update)
+ */
+public record StepRecord(long step, int epoch, double loss, double dataLoss, double lr, long rows,
+    double gradNorm, double seconds) {}

@@ -1,0 +1,27 @@
+/**
+ * The training loop and the per-partition arithmetic it distributes.
+ *
+ * <pre>
+ *  Trainer (driver)                         ShardComputer (one per partition, any executor)
+ *  ─────────────────                        ───────────────────────────────────────────────
+ *  for each epoch e, step s of S:           rows [s·n_p/S, (s+1)·n_p/S) of this epoch's
+ *    acc = source.gradient(θ, plan) ──────▶   seeded permutation of the partition's n_p rows,
+ *                                             gathered into a reused buffer; forward, loss,
+ *    g = acc.gradSum / acc.weightSum  ◀──────  backward (GEMM) → GradientAccumulator
+ *        + ∂R/∂θ
+ *    θ ← optimizer(θ, g, η)
+ *  every epoch: source.evaluate(θ, split) → Evaluation (loss, accuracy, confusion)
+ * </pre>
+ *
+ * A {@link io.downhill.train.GradientSource} hides where the partitions are:
+ * {@link io.downhill.train.LocalGradientSource} loops over them in this JVM, the Spark source
+ * ({@code io.downhill.spark}) runs one job per step. Both call the same
+ * {@link io.downhill.train.ShardComputer} and merge the same named accumulators, so a test can
+ * demand that they agree.
+ *
+ * <p>Dimensions: {@code N} training rows, {@code P} partitions with {@code n_p} rows each,
+ * {@code B} the global batch, {@code S = ceil(N / B)} steps per epoch (each partition
+ * contributes about {@code B·n_p/N} rows per step, and every row exactly once per epoch),
+ * {@code p} parameters, {@code k} classes.
+ */
+package io.downhill.train;

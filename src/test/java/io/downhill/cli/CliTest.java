@@ -1,0 +1,203 @@
+package io.downhill.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.downhill.model.ModelFiles;
+import io.downhill.testing.DataFiles;
+import io.downhill.testing.TestSpark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line end to end, in-process: outputs, round trip, exit codes. */
+class CliTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir
+  static Path dir;
+  static Path idx;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    TestSpark.session(); // the commands reuse the test session instead of starting their own
+    idx = DataFiles.idxDirectory(dir.resolve("idx"), 1200, 300, 6, 6, 4, true);
+  }
+
+  private static Cli train(Path out, String... extra) {
+    List<String> args = new java.util.ArrayList<>(List.of("train", "--data", "idx:" + idx, "--epochs", "2",
+        "--batch-size", "64", "--lr", "0.5", "--out", out.toString()));
+    args.addAll(List.of(extra));
+    return Cli.run(args.toArray(new String[0]));
+  }
+
+  @Test
+  void trainWritesSummaryMetricsAndModelAndEvaluateReproducesTheTestAccuracy() throws IOException {
+    Path out = dir.resolve("run");
+    Cli t = train(out, "--model", "svm", "--preprocess", "standardize");
+    assertEquals(0, t.code(), t.toString());
+    JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+    for (String field : new String[] {"model", "loss", "optimizer", "epochs", "steps", "batch_size", "partitions",
+        "train_accuracy", "val_accuracy", "test_accuracy", "final_loss", "fit_seconds", "seconds_per_epoch", "blas"}) {
+      assertTrue(summary.has(field), "summary.json lacks " + field);
+    }
+    assertEquals("svm", summary.get("loss").asText());
+    assertEquals(2, summary.get("epochs").asInt());
+    long steps = summary.get("steps").asLong();
+    assertEquals(2 * summary.get("steps_per_epoch").asLong(), steps);
+    assertTrue(summary.get("test_accuracy").asDouble() > 0.9, t.toString());
+    assertEquals(steps, summary.get("gradient_jobs").asLong());
+
+    List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));
+    assertEquals(steps + 2, metrics.size());
+    JsonNode firstStep = JSON.readTree(metrics.get(0));
+    for (String field : new String[] {"step", "epoch", "loss", "lr", "seconds"}) {
+      assertTrue(firstStep.has(field), "step line lacks " + field);
+    }
+    assertEquals(2, metrics.stream().filter(l -> l.contains("\"type\":\"epoch\"")).count());
+    assertTrue(Files.exists(out.resolve("model").resolve(ModelFiles.METADATA)));
+    assertTrue(Files.isDirectory(out.resolve("model").resolve("preprocess")), "the fitted scaler is saved");
+
+    Cli e = Cli.run("evaluate", "--model", out.toString(), "--out", dir.resolve("eval.json").toString());
+    assertEquals(0, e.code(), e.toString());
+    JsonNode eval = JSON.readTree(dir.resolve("eval.json").toFile());
+    assertEquals(summary.get("test_accuracy").asDouble(), eval.get("accuracy").asDouble(), 0.0, "exactly");
+    assertEquals(summary.get("test_loss").asDouble(), eval.get("loss").asDouble(), 1e-9);
+    assertEquals(summary.get("confusion_matrix").get("matrix"), eval.get("confusion_matrix"));
+  }
+
+  @Test
+  void aRerunReplacesTheOutputOnlyWhenItSucceeds() throws IOException {
+    Path out = dir.resolve("rerun");
+    assertEquals(0, train(out).code());
+    String before = Files.readString(out.resolve("summary.json"));
+    assertEquals(2, train(out, "--lr", "-1").code());
+    assertEquals(before, Files.readString(out.resolve("summary.json")), "a failed rerun leaves the old run alone");
+    assertEquals(0, train(out, "--seed", "9").code());
+    assertTrue(Files.readString(out.resolve("summary.json")).contains("\"seed\" : 9"));
+    assertNoPartialFolders();
+  }
+
+  @Test
+  void aPropertiesFileSuppliesDefaultsAndFlagsWin() throws IOException {
+    Path conf = DataFiles.lines(dir.resolve("run.properties"), List.of("# a run", "data=idx:" + idx, "epochs=1",
+        "batch-size=128", "lr=0.25", "model=svm"));
+    Path out = dir.resolve("conf-run");
+    Cli c = Cli.run("train", "--conf", conf.toString(), "--lr", "0.125", "--out", out.toString());
+    assertEquals(0, c.code(), c.toString());
+    JsonNode s = JSON.readTree(out.resolve("summary.json").toFile());
+    assertEquals("svm", s.get("loss").asText());
+    assertEquals(128, s.get("batch_size").asInt());
+    assertEquals(0.125, s.get("lr").asDouble());
+    assertEquals(1, s.get("epochs").asInt());
+  }
+
+  private static void assertBadInput(Cli c, String expected) {
+    assertEquals(2, c.code(), c.toString());
+    List<String> lines = c.err().lines().filter(l -> !l.isBlank()).toList();
+    assertEquals(1, lines.size(), "one line: " + c.err());
+    assertTrue(lines.get(0).startsWith("downhill: error: "), c.err());
+    assertTrue(lines.get(0).contains(expected), "expected '" + expected + "' in: " + lines.get(0));
+  }
+
+  private static void assertNoPartialFolders() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      assertFalse(files.anyMatch(p -> p.getFileName().toString().contains(".partial-")), "a partial folder was left");
+    }
+  }
+
+  @Test
+  void everyBadInputGivesOneLineExitCodeTwoAndNoOutput() throws IOException {
+    Path broken = dir.resolve("broken");
+    Path magic = DataFiles.idxDirectory(dir.resolve("magic"), 100, 20, 6, 6, 4, false);
+    Files.copy(magic.resolve("train-labels-idx1-ubyte"), magic.resolve("train-images-idx3-ubyte"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Path count = DataFiles.idxDirectory(dir.resolve("count"), 100, 20, 6, 6, 4, false);
+    DataFiles.writeIdxPair(dir.resolve("x"), count.resolve("train-labels-idx1-ubyte"), 99, 6, 6, 4, 1, false);
+    Path cifar = DataFiles.cifarDirectory(dir.resolve("cifar"), 2, 2);
+    Files.write(cifar.resolve("data_batch_2.bin"), new byte[100]);
+    Path libsvm = DataFiles.lines(dir.resolve("bad.libsvm"), List.of("1 1:1", "0 1:1 1:2"));
+    Path nan = DataFiles.lines(dir.resolve("nan.libsvm"), List.of("1 1:1", "0 1:-Infinity"));
+    Path empty = DataFiles.lines(dir.resolve("empty.libsvm"), List.of());
+    Path narrow = DataFiles.idxDirectory(dir.resolve("narrow"), 100, 20, 5, 6, 4, true);
+    Path unknownKey = DataFiles.lines(dir.resolve("typo.properties"), List.of("lrr=0.1"));
+
+    String[][] cases = {
+        {"path not found", "--data", "idx:" + dir.resolve("nowhere")},
+        {"wrong IDX magic number", "--data", "idx:" + magic},
+        {"IDX count mismatch", "--data", "idx:" + count},
+        {"multiple of 3073", "--data", "cifar10:" + cifar},
+        {"bad.libsvm:2: feature indices not ascending", "--data", "libsvm:" + libsvm},
+        {"label out of range", "--data", "idx:" + idx, "--num-classes", "3"},
+        {"nan.libsvm:2: feature value is not finite", "--data", "libsvm:" + nan},
+        {"empty.libsvm", "--data", "libsvm:" + empty},
+        {"dimension mismatch", "--data", "idx:" + idx, "--test-data", "idx:" + narrow},
+        {"binary model on multiclass data", "--data", "idx:" + idx, "--model", "logistic"},
+        {"Unknown options: '--lrr'", "--data", "idx:" + idx, "--lrr", "0.1"},
+        {"--lr: invalid learning rate: expected a finite number > 0, found 0.0", "--lr", "0"},
+        {"--lr: invalid learning rate: expected a finite number > 0, found -1.0", "--lr", "-1"},
+        {"--lr: invalid learning rate: expected a finite number > 0, found NaN", "--lr", "NaN"},
+        {"--batch-size: invalid batch size: expected an integer >= 1, found 0", "--batch-size", "0"},
+        {"--epochs: invalid number of epochs", "--epochs", "0"},
+        {"--reg: invalid regularization strength", "--reg", "-1e-3"},
+        {"--val-fraction: invalid validation fraction", "--val-fraction", "1.5"},
+        {"--precision: unknown precision", "--precision", "half"},
+        {"--model: unknown model", "--model", "tree"},
+        {"--preprocess: unknown preprocessing", "--preprocess", "whiten"},
+        {"Invalid value for option '--epochs'", "--epochs", "ten"},
+        {"typo.properties: unknown setting [lrr]", "--conf", unknownKey.toString()},
+    };
+    for (String[] c : cases) {
+      List<String> args = new java.util.ArrayList<>(List.of("train", "--data", "idx:" + idx, "--out", broken.toString(),
+          "--epochs", "1"));
+      args.addAll(List.of(c).subList(1, c.length));
+      Cli result = Cli.run(args.toArray(new String[0]));
+      assertBadInput(result, c[0]);
+      assertFalse(Files.exists(broken), "nothing written to --out for: " + c[0]);
+    }
+    assertNoPartialFolders();
+  }
+
+  @Test
+  void aLossThatBecomesNanStopsWithExitCodeThreeAndTheStep() {
+    Path out = dir.resolve("diverged");
+    Cli c = train(out, "--lr", "1e6", "--reg", "1e-4");
+    assertEquals(3, c.code(), c.toString());
+    Matcher m = Pattern.compile("diverged at step (\\d+)").matcher(c.err());
+    assertTrue(m.find(), c.err());
+    assertTrue(c.err().contains("learning rate"), c.err());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void gradcheckPassesForEveryLossAndFailsOnAnImpossibleThreshold() {
+    for (String model : new String[] {"softmax", "svm", "logistic"}) {
+      Cli c = Cli.run("gradcheck", "--model", model, "--data", "idx:" + idx);
+      assertEquals(0, c.code(), c.toString());
+      assertEquals(2, c.out().lines().filter(l -> l.contains(" PASS ")).count(), c.toString());
+    }
+    Cli strict = Cli.run("gradcheck", "--data", "idx:" + idx, "--threshold", "1e-20");
+    assertEquals(1, strict.code(), strict.toString());
+    assertTrue(strict.out().contains("FAIL"), strict.toString());
+  }
+
+  @Test
+  void helpAndVersionExitZero() {
+    Cli help = Cli.run("train", "--help");
+    assertEquals(0, help.code());
+    assertTrue(help.out().contains("--batch-size"));
+    assertTrue(help.out().contains("--lr-decay"));
+    Cli version = Cli.run("--version");
+    assertEquals(0, version.code());
+    assertTrue(version.out().startsWith("downhill "), version.out());
+  }
+}

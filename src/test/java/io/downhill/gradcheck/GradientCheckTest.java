@@ -1,0 +1,103 @@
+package io.downhill.gradcheck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class GradientCheckTest {
+
+  /** f(θ) = Σ_i sin(θ_i) · θ_{i+1} (cyclic), with an analytic gradient that can be broken at one coordinate. */
+  private static Objective cyclic(int p, int broken) {
+    return new Objective() {
+      @Override
+      public int dimension() {
+        return p;
+      }
+
+      @Override
+      public double value(double[] t) {
+        double f = 0;
+        for (int i = 0; i < p; i++) {
+          f += Math.sin(t[i]) * t[(i + 1) % p];
+        }
+        return f;
+      }
+
+      @Override
+      public double valueAndGradient(double[] t, double[] g) {
+        for (int i = 0; i < p; i++) {
+          g[i] = Math.cos(t[i]) * t[(i + 1) % p] + Math.sin(t[(i - 1 + p) % p]);
+        }
+        if (broken >= 0) {
+          g[broken] *= 1.001; // a 0.1% error at one coordinate
+        }
+        return value(t);
+      }
+    };
+  }
+
+  private static double[] point(int p) {
+    double[] t = new double[p];
+    for (int i = 0; i < p; i++) {
+      t[i] = 0.3 + 0.17 * i;
+    }
+    return t;
+  }
+
+  @Test
+  void aCorrectGradientPasses() {
+    GradientCheckReport r = GradientCheck.defaults().run(cyclic(12, -1), point(12));
+    assertTrue(r.passed(1e-6), r.format("cyclic", 1e-6, 3));
+    assertEquals(12, r.checked());
+  }
+
+  @Test
+  void aSmallErrorAtOneCoordinateFailsAndIsNamedFirst() {
+    GradientCheckReport r = GradientCheck.defaults().run(cyclic(12, 5), point(12));
+    assertFalse(r.passed(1e-6));
+    assertEquals(5, r.worst().get(0).index());
+    assertEquals(1e-3, r.worst().get(0).relativeError(), 1e-4);
+    assertEquals(r.maxRelativeError(), r.worst().get(0).relativeError());
+  }
+
+  @Test
+  void coordinatesWhoseProbesStraddleAKinkAreSkippedAndCounted() {
+    // f(θ) = |θ_0| + θ_1²: at θ_0 = 1e-6 the probes ±1e-5 land on both sides of the kink.
+    Objective abs = new Objective() {
+      @Override
+      public int dimension() {
+        return 2;
+      }
+
+      @Override
+      public double value(double[] t) {
+        return Math.abs(t[0]) + t[1] * t[1];
+      }
+
+      @Override
+      public double valueAndGradient(double[] t, double[] g) {
+        g[0] = Math.signum(t[0]);
+        g[1] = 2 * t[1];
+        return value(t);
+      }
+
+      @Override
+      public long piece(double[] t) {
+        return t[0] > 0 ? 1 : 0;
+      }
+    };
+    GradientCheckReport r = GradientCheck.defaults().run(abs, new double[] {1e-6, 0.5});
+    assertEquals(1, r.skippedAtKinks());
+    assertEquals(1, r.checked());
+    assertTrue(r.passed(1e-6));
+  }
+
+  @Test
+  void samplesCoordinatesWhenThereAreTooMany() {
+    GradientCheckReport r = new GradientCheck(1e-5, 1e-4, 7, 3L, 4).run(cyclic(50, -1), point(50));
+    assertEquals(7, r.checked());
+    assertEquals(4, r.worst().size());
+  }
+}

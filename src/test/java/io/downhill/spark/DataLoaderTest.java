@@ -1,0 +1,288 @@
+package io.downhill.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.downhill.data.BadInputException;
+import io.downhill.data.Block;
+import io.downhill.data.DataSpec;
+import io.downhill.data.IdxReader;
+import io.downhill.data.Opener;
+import io.downhill.data.RowCursor;
+import io.downhill.data.Shard;
+import io.downhill.linalg.Precision;
+import io.downhill.testing.DataFiles;
+import io.downhill.testing.TestSpark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every input format through the real Spark path, and what each kind of bad input reports. */
+class DataLoaderTest {
+  @TempDir
+  Path dir;
+
+  private static DataLoader.Settings settings(String train, String test, double val, int numFeatures, String weightCol) {
+    return new DataLoader.Settings(DataSpec.parse(train, List.of()), test == null ? null : DataSpec.parse(test, List.of()),
+        val, 1, 2, Precision.FLOAT64, 0, Preprocess.NONE, numFeatures, 0, "label", "features", weightCol);
+  }
+
+  private static TrainingData load(DataLoader.Settings s) {
+    return DataLoader.load(TestSpark.session(), s);
+  }
+
+  private static String fails(Executable e) {
+    BadInputException ex = org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class, e);
+    assertTrue(!ex.getMessage().contains("\n"), "one line: " + ex.getMessage());
+    return ex.getMessage();
+  }
+
+  /** All rows of a split, as (label, features...) in partition and block order. */
+  private static List<double[]> rows(TrainingData td, boolean test) {
+    List<double[]> rows = new ArrayList<>();
+    for (Shard s : (test ? td.test() : td.train()).collect()) {
+      for (Block b : s.blocks()) {
+        for (int i = 0; i < b.rows(); i++) {
+          double[] r = new double[b.cols() + 1];
+          r[0] = b.labels()[i];
+          for (int j = 0; j < b.cols(); j++) {
+            r[j + 1] = b.x().get(i * b.cols() + j);
+          }
+          rows.add(r);
+        }
+      }
+    }
+    return rows;
+  }
+
+  @Test
+  void idxRowsReadInsideTasksEqualTheFileScaledToUnitRange() throws IOException {
+    Path idx = DataFiles.idxDirectory(dir.resolve("idx"), 200, 40, 4, 5, 3, true);
+    TrainingData td = load(settings("idx:" + idx, null, 0.0, 0, null));
+    try {
+      assertEquals(20, td.features());
+      assertEquals(200, td.trainRows());
+      assertEquals(40, td.testRows());
+      assertArrayEquals(new int[] {4, 5}, td.imageShape());
+      List<double[]> test = rows(td, true);
+      IdxReader.Pair pair = IdxReader.open(Opener.LOCAL, idx.resolve("t10k-images-idx3-ubyte.gz").toString(),
+          idx.resolve("t10k-labels-idx1-ubyte.gz").toString());
+      try (RowCursor c = IdxReader.cursor(Opener.LOCAL, pair, 0, 40)) {
+        int i = 0;
+        while (c.next()) {
+          double[] expected = new double[21];
+          expected[0] = c.label();
+          for (int j = 0; j < 20; j++) {
+            expected[j + 1] = (c.pixels()[j] & 0xFF) / 255.0;
+          }
+          assertArrayEquals(expected, test.get(i++), 1e-15);
+        }
+      }
+    } finally {
+      td.unpersist();
+    }
+  }
+
+  @Test
+  void theValidationSplitIsSeededAndIndependentOfThePartitionCount() throws IOException {
+    Path idx = DataFiles.idxDirectory(dir.resolve("idx"), 1000, 10, 3, 3, 3, false);
+    DataLoader.Settings two = settings("idx:" + idx, null, 0.2, 0, null);
+    DataLoader.Settings five = new DataLoader.Settings(two.train(), null, 0.2, 1, 5, Precision.FLOAT64, 0,
+        Preprocess.NONE, 0, 0, "label", "features", null);
+    TrainingData a = load(two);
+    TrainingData b = load(five);
+    try {
+      assertEquals(a.validationRows(), b.validationRows());
+      assertTrue(a.validationRows() > 150 && a.validationRows() < 250, "about 20%: " + a.validationRows());
+      assertEquals(1000, a.trainRows() + a.validationRows());
+      assertEquals(validationRows(a), validationRows(b)); // the same rows, whatever the partitioning
+      assertEquals(5, b.train().getNumPartitions());
+    } finally {
+      a.unpersist();
+      b.unpersist();
+    }
+  }
+
+  private static java.util.Set<String> validationRows(TrainingData td) {
+    java.util.Set<String> rows = new java.util.TreeSet<>();
+    for (Shard s : td.validation().collect()) {
+      for (Block b : s.blocks()) {
+        for (int i = 0; i < b.rows(); i++) {
+          rows.add(Arrays.toString(Arrays.copyOfRange(b.x().d, i * b.cols(), (i + 1) * b.cols())));
+        }
+      }
+    }
+    return rows;
+  }
+
+  @Test
+  void cifarBatchesInTheirExactLayout() throws IOException {
+    Path c = DataFiles.cifarDirectory(dir.resolve("cifar"), 6, 4);
+    TrainingData td = load(settings("cifar10:" + c, null, 0.0, 0, null));
+    try {
+      assertEquals(3072, td.features());
+      assertEquals(10, td.labels().numClasses());
+      assertEquals(30, td.trainRows());
+      assertEquals(4, td.testRows());
+      assertArrayEquals(new int[] {3, 32, 32}, td.imageShape());
+      List<double[]> test = rows(td, true);
+      // test record 2: label 2, pixel p = (2*25 + p + 2) & 0xFF, scaled
+      assertEquals(2, test.get(2)[0]);
+      assertEquals(((50 + 1024 + 2) & 0xFF) / 255.0, test.get(2)[1 + 1024], 1e-15);
+    } finally {
+      td.unpersist();
+    }
+  }
+
+  @Test
+  void libsvmThroughSparksSourceWithTheTrainingDimensionForTheTestFile() throws IOException {
+    Path train = DataFiles.lines(dir.resolve("a.train"), List.of("+1 1:0.5 6:1", "-1 2:1", "+1 3:0.25 4:1", "-1 5:2"));
+    // like a9a's test split: the last feature index never occurs
+    Path test = DataFiles.lines(dir.resolve("a.test"), List.of("-1 1:1", "+1 2:0.5 4:1"));
+    TrainingData td = load(settings("libsvm:" + train, "libsvm:" + test, 0.0, 0, null));
+    try {
+      assertEquals(6, td.features());
+      assertTrue(td.labels().isPlusMinusOne());
+      List<double[]> rows = rows(td, true);
+      rows.sort((x, y) -> Double.compare(x[0], y[0])); // repartitioning may reorder rows
+      assertEquals(2, rows.size());
+      assertArrayEquals(new double[] {0, 1, 0, 0, 0, 0, 0}, rows.get(0));
+      assertArrayEquals(new double[] {1, 0, 0.5, 0, 1, 0, 0}, rows.get(1));
+    } finally {
+      td.unpersist();
+    }
+    TrainingData wide = load(settings("libsvm:" + train, null, 0.0, 10, null));
+    try {
+      assertEquals(10, wide.features());
+    } finally {
+      wide.unpersist();
+    }
+  }
+
+  @Test
+  void parquetWithAVectorColumnAndCsvWithNumericColumnsAndWeights() throws IOException {
+    StructType schema = new StructType(new StructField[] {
+        DataTypes.createStructField("y", DataTypes.IntegerType, false),
+        DataTypes.createStructField("features", SQLDataTypes.VectorType(), false),
+        DataTypes.createStructField("w", DataTypes.DoubleType, false)});
+    List<Row> rows = List.of(RowFactory.create(0, Vectors.dense(1, 2), 1.0), RowFactory.create(1, Vectors.dense(3, 4), 2.0),
+        RowFactory.create(2, Vectors.sparse(2, new int[] {1}, new double[] {5}), 0.5));
+    Dataset<Row> frame = TestSpark.session().createDataFrame(rows, schema);
+    String parquet = dir.resolve("t.parquet").toString();
+    frame.write().parquet(parquet);
+    DataLoader.Settings s = new DataLoader.Settings(DataSpec.parse("parquet:" + parquet, List.of()), null, 0.0, 1, 2,
+        Precision.FLOAT64, 0, Preprocess.NONE, 0, 0, "y", "features", "w");
+    TrainingData td = load(s);
+    try {
+      assertEquals(2, td.features());
+      assertEquals(3, td.labels().numClasses());
+      assertEquals(3, td.trainRows());
+      assertNull(td.test());
+      double weights = 0;
+      for (Shard sh : td.train().collect()) {
+        for (Block b : sh.blocks()) {
+          for (int i = 0; i < b.rows(); i++) {
+            weights += b.weight(i);
+          }
+        }
+      }
+      assertEquals(3.5, weights, 1e-12);
+    } finally {
+      td.unpersist();
+    }
+
+    Path csv = DataFiles.lines(dir.resolve("t.csv"), List.of("a,b,label,c", "1,2,0,3", "4,5,1,6", "7,8,1,9"));
+    TrainingData c = load(settings("csv:" + csv, null, 0.0, 0, null));
+    try {
+      assertEquals(3, c.features()); // a, b, c assembled by MLlib's VectorAssembler
+      List<double[]> r = rows(c, false);
+      r.sort((x, y) -> Double.compare(x[1], y[1]));
+      assertArrayEquals(new double[] {0, 1, 2, 3}, r.get(0));
+    } finally {
+      c.unpersist();
+    }
+  }
+
+  @Test
+  void preprocessingIsFittedOnTheTrainingSplitOnly() throws IOException {
+    Path train = DataFiles.lines(dir.resolve("p.train"), List.of("0 1:1", "1 1:3", "0 1:5", "1 1:7"));
+    Path test = DataFiles.lines(dir.resolve("p.test"), List.of("0 1:104"));
+    DataLoader.Settings s = new DataLoader.Settings(DataSpec.parse("libsvm:" + train, List.of()),
+        DataSpec.parse("libsvm:" + test, List.of()), 0.0, 1, 2, Precision.FLOAT64, 0, Preprocess.STANDARDIZE, 0, 0,
+        "label", "features", null);
+    TrainingData td = load(s);
+    try {
+      // training mean 4, sample standard deviation sqrt(20/3): the test row is standardized with those
+      assertEquals((104 - 4) / Math.sqrt(20.0 / 3), rows(td, true).get(0)[1], 1e-9);
+      assertTrue(td.scaler() != null);
+    } finally {
+      td.unpersist();
+    }
+  }
+
+  @Test
+  void badInputsSayWhereWhatExpectedAndFound() throws IOException {
+    Path ok = DataFiles.lines(dir.resolve("ok.txt"), List.of("1 1:1 2:1", "0 1:0.5", "1 2:1"));
+
+    String missing = fails(() -> load(settings("libsvm:" + dir.resolve("absent.txt"), null, 0, 0, null)));
+    assertTrue(missing.contains("path not found") && missing.contains("absent.txt"), missing);
+
+    Path badLine = DataFiles.lines(dir.resolve("bad.txt"), List.of("1 1:1", "0 2:1", "1 3:x", "0 1:2"));
+    String unparsable = fails(() -> load(settings("libsvm:" + badLine, null, 0, 0, null)));
+    assertTrue(unparsable.startsWith(badLine + ":3: feature value is not a number"), unparsable);
+    assertTrue(unparsable.contains("'x'"), unparsable);
+
+    Path nan = DataFiles.lines(dir.resolve("nan.txt"), List.of("1 1:1", "0 2:NaN"));
+    String notFinite = fails(() -> load(settings("libsvm:" + nan, null, 0, 0, null)));
+    assertTrue(notFinite.contains("nan.txt:2: feature value is not finite"), notFinite);
+
+    Path badLabel = DataFiles.lines(dir.resolve("label.txt"), List.of("0 1:1", "1 1:1", "2.5 2:1"));
+    String fraction = fails(() -> load(settings("libsvm:" + badLabel, null, 0, 0, null)));
+    assertTrue(fraction.contains("invalid label") && fraction.contains("2.5"), fraction);
+
+    Path testLabels = DataFiles.lines(dir.resolve("t3.txt"), List.of("1 1:1", "3 2:1"));
+    String outOfRange = fails(() -> load(settings("libsvm:" + ok, "libsvm:" + testLabels, 0, 0, null)));
+    assertTrue(outOfRange.contains("t3.txt:2: label out of range: expected integer labels 0..1, found 3"), outOfRange);
+
+    Path wide = DataFiles.lines(dir.resolve("wide.txt"), List.of("1 1:1 7:1"));
+    String dimension = fails(() -> load(settings("libsvm:" + ok, "libsvm:" + wide, 0, 0, null)));
+    assertTrue(dimension.contains("wide.txt:1: feature index out of range: expected 1..2"), dimension);
+
+    Path empty = DataFiles.lines(dir.resolve("empty.txt"), List.of());
+    String none = fails(() -> load(settings("libsvm:" + empty, null, 0, 0, null)));
+    assertTrue(none.contains("empty.txt"), none);
+
+    Path truncated = DataFiles.idxDirectory(dir.resolve("trunc"), 300, 20, 8, 8, 10, true);
+    byte[] gz = Files.readAllBytes(truncated.resolve("train-images-idx3-ubyte.gz"));
+    Files.write(truncated.resolve("train-images-idx3-ubyte.gz"), Arrays.copyOf(gz, gz.length / 2));
+    String cut = fails(() -> load(settings("idx:" + truncated, null, 0.1, 0, null)));
+    assertTrue(cut.contains("train-images-idx3-ubyte.gz") && cut.contains("truncated"), cut);
+
+    Path cifar = DataFiles.cifarDirectory(dir.resolve("c"), 3, 2);
+    Files.write(cifar.resolve("data_batch_4.bin"), new byte[3073 * 2 + 5]);
+    String size = fails(() -> load(settings("cifar10:" + cifar, null, 0, 0, null)));
+    assertTrue(size.contains("data_batch_4.bin") && size.contains("multiple of 3073"), size);
+
+    Path mismatch = DataFiles.idxDirectory(dir.resolve("m"), 50, 10, 4, 4, 3, false);
+    Path other = DataFiles.idxDirectory(dir.resolve("o"), 50, 10, 5, 4, 3, false);
+    String dims = fails(() -> load(settings("idx:" + mismatch, "idx:" + other, 0, 0, null)));
+    assertTrue(dims.contains("dimension mismatch") && dims.contains("expected 16 features") && dims.contains("found 20"),
+        dims);
+  }
+}

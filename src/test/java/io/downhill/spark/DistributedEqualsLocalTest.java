@@ -1,0 +1,139 @@
+package io.downhill.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.downhill.data.DataSpec;
+import io.downhill.data.Shard;
+import io.downhill.linalg.Precision;
+import io.downhill.loss.Loss;
+import io.downhill.model.Initializer;
+import io.downhill.model.Model;
+import io.downhill.model.ModelSpec;
+import io.downhill.testing.DataFiles;
+import io.downhill.testing.TestSpark;
+import io.downhill.train.Evaluation;
+import io.downhill.train.GradientSource;
+import io.downhill.train.LocalGradientSource;
+import io.downhill.train.ShardComputer;
+import io.downhill.train.Split;
+import io.downhill.train.StepRecord;
+import io.downhill.train.Trainer;
+import io.downhill.train.TrainingConfig;
+import io.downhill.train.TrainingListener;
+import io.downhill.train.TrainingResult;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One accumulator, two drivers: training through Spark jobs (broadcast + treeAggregate) must give
+ * the weights of the in-process loop over the same shards, for 1, 2 and 4 partitions and several
+ * block sizes; and the Spark path runs exactly one job per step.
+ */
+class DistributedEqualsLocalTest {
+  @TempDir
+  static Path dir;
+  static DataSpec spec;
+
+  @BeforeAll
+  static void data() throws IOException {
+    spec = DataSpec.parse("idx:" + DataFiles.idxDirectory(dir.resolve("idx"), 1500, 300, 6, 6, 5, true), List.of());
+  }
+
+  private static TrainingData load(int partitions, int blockRows) {
+    return DataLoader.load(TestSpark.session(), new DataLoader.Settings(spec, null, 0.1, 7, partitions,
+        Precision.FLOAT32, blockRows, Preprocess.NONE, 0, 0, "label", "features", null));
+  }
+
+  private record Run(TrainingResult result, List<Double> losses) {}
+
+  private static Run train(GradientSource source, Model model, Loss loss, TrainingConfig config) {
+    double[] theta = new double[model.layout().size()];
+    Initializer.gaussian(config.initScale()).initialize(model.layout(), theta, config.seed());
+    List<Double> losses = new ArrayList<>();
+    TrainingListener l = new TrainingListener() {
+      @Override
+      public void onStep(StepRecord s) {
+        losses.add(s.loss());
+      }
+    };
+    return new Run(new Trainer(config, model, source, List.of(l)).fit(theta), losses);
+  }
+
+  @Test
+  void sparkTrainingEqualsTheLocalLoopFor124PartitionsAndEveryBlockSize() {
+    TrainingConfig config = TrainingConfig.builder().learningRate(0.2).batchSize(64).epochs(2).seed(3).build();
+    Loss loss = Loss.parse("softmax");
+    for (int partitions : new int[] {1, 2, 4}) {
+      double[] first = null;
+      for (int blockRows : new int[] {1, 37, 0}) {
+        TrainingData data = load(partitions, blockRows);
+        try {
+          assertEquals(partitions, data.train().getNumPartitions());
+          Model model = Model.of(ModelSpec.linear(data.features(), loss.outputs(data.labels().numClasses())));
+          ShardComputer computer = new ShardComputer(model, loss, data.labels().numClasses(), Precision.FLOAT32, 3);
+          Run spark;
+          try (SparkGradientSource source = new SparkGradientSource(TestSpark.jsc(), data, computer, 2)) {
+            spark = train(source, model, loss, config);
+          }
+          List<Shard> shards = data.train().collect();
+          List<Shard> val = data.validation().collect();
+          Run local = train(new LocalGradientSource(computer, shards, Map.of(Split.TRAIN, shards, Split.VALIDATION, val)),
+              model, loss, config);
+
+          String where = partitions + " partitions, block rows " + blockRows;
+          // Up to two partial sums, Spark's merge order cannot change a bit (a + b == b + a); with four it may
+          // reorder additions, a rounding-level difference.
+          double tolerance = partitions <= 2 ? 0.0 : 1e-9;
+          assertArrayEquals(local.result().theta(), spark.result().theta(), tolerance, where);
+          for (int s = 0; s < local.losses().size(); s++) {
+            assertEquals(local.losses().get(s), spark.losses().get(s), tolerance, where + ", step " + s);
+          }
+          Evaluation a = local.result().last().validation();
+          Evaluation b = spark.result().last().validation();
+          assertEquals(a.correct(), b.correct(), where);
+          assertArrayEquals(a.confusion(), b.confusion(), where);
+          if (first == null) {
+            first = spark.result().theta();
+          } else {
+            assertArrayEquals(first, spark.result().theta(), tolerance, where + " vs the first block size");
+          }
+        } finally {
+          data.unpersist();
+        }
+      }
+    }
+  }
+
+  @Test
+  void oneSparkJobPerStepAndEveryPartitionComputesGradients() throws Exception {
+    TrainingData data = load(2, 0);
+    try {
+      Loss loss = Loss.parse("svm");
+      Model model = Model.of(ModelSpec.linear(data.features(), data.labels().numClasses()));
+      ShardComputer computer = new ShardComputer(model, loss, data.labels().numClasses(), Precision.FLOAT32, 1);
+      GradientTaskCounter counter = new GradientTaskCounter();
+      TestSpark.session().sparkContext().addSparkListener(counter);
+      TrainingResult r;
+      try (SparkGradientSource source = new SparkGradientSource(TestSpark.jsc(), data, computer, 2)) {
+        r = train(source, model, loss, TrainingConfig.builder().loss("svm").batchSize(100).epochs(1).build()).result();
+      } finally {
+        TestSpark.session().sparkContext().listenerBus().waitUntilEmpty();
+        TestSpark.session().sparkContext().removeSparkListener(counter);
+      }
+      assertEquals(r.steps(), counter.jobs());
+      long tasks = counter.tasksByExecutor().values().stream().mapToLong(Long::longValue).sum();
+      assertEquals(2 * r.steps(), tasks); // one task per partition per step
+      assertTrue(r.last().train().accuracy() > 0.5);
+    } finally {
+      data.unpersist();
+    }
+  }
+}
