@@ -12,47 +12,54 @@ import java.util.SplittableRandom;
  * <pre>
  *   numeric_i  = (f(θ + h·e_i) - f(θ - h·e_i)) / 2h
  *   rel_i      = |analytic_i - numeric_i| / max(|analytic_i|, |numeric_i|, floor)
+ *   floor      = 10 · ε·|f(θ)|/h / threshold          (ε = 2^-52)
  * </pre>
  *
- * The floor keeps the ratio meaningful where the true derivative is at the level of the
- * difference quotient's own rounding noise (about {@code ε·|f|/h}, 1e-11 for h = 1e-5): there the
- * comparison becomes absolute, {@code |a - n| < threshold·floor}. Coordinates where both values
- * are exactly zero agree exactly.
+ * <p>Why a floor: the difference quotient carries its own rounding error, about {@code ε·|f|/h}
+ * (2e-10 for f = 9 and h = 1e-5), whatever the true derivative. Where the true derivative is
+ * that small (a bias whose gradient is exactly zero, a pixel that is almost always blank), a pure
+ * ratio would measure rounding noise. The floor is the derivative size at which that noise is a
+ * tenth of the threshold; below it the test becomes absolute, {@code |a - n| < ε·|f|/h · 10}.
+ * Both values exactly zero agree exactly. The floor is in the report.
  */
 public final class GradientCheck {
   /** Step h; the lecture's choice for double precision. */
   public static final double DEFAULT_H = 1e-5;
-  /** Relative-error denominator floor; see the class comment. */
-  public static final double DEFAULT_FLOOR = 1e-4;
+  /** The largest relative error that passes. */
+  public static final double DEFAULT_THRESHOLD = 1e-6;
+  private static final double EPSILON = Math.ulp(1.0);
 
   private final double h;
-  private final double floor;
+  private final double threshold;
   private final int maxCoordinates;
   private final long seed;
   private final int keepWorst;
 
   /**
+   * @param threshold      the largest relative error that passes
    * @param maxCoordinates check every coordinate when p is at most this, else a seeded sample of this many
+   * @param keepWorst      how many of the worst coordinates the report keeps
    */
-  public GradientCheck(double h, double floor, int maxCoordinates, long seed, int keepWorst) {
-    if (!(h > 0) || !(floor >= 0) || maxCoordinates <= 0) {
-      throw new IllegalArgumentException("need h > 0, floor >= 0, maxCoordinates > 0");
+  public GradientCheck(double h, double threshold, int maxCoordinates, long seed, int keepWorst) {
+    if (!(h > 0) || !(threshold > 0) || maxCoordinates <= 0) {
+      throw new IllegalArgumentException("need h > 0, threshold > 0, maxCoordinates > 0");
     }
     this.h = h;
-    this.floor = floor;
+    this.threshold = threshold;
     this.maxCoordinates = maxCoordinates;
     this.seed = seed;
     this.keepWorst = keepWorst;
   }
 
   public static GradientCheck defaults() {
-    return new GradientCheck(DEFAULT_H, DEFAULT_FLOOR, 20_000, 0L, 10);
+    return new GradientCheck(DEFAULT_H, DEFAULT_THRESHOLD, 20_000, 0L, 10);
   }
 
   public GradientCheckReport run(Objective f, double[] theta) {
     int p = f.dimension();
     double[] analytic = new double[p];
-    f.valueAndGradient(theta.clone(), analytic);
+    double value = f.valueAndGradient(theta.clone(), analytic);
+    double floor = 10 * EPSILON * Math.abs(value) / h / threshold;
     double[] probe = theta.clone();
     PriorityQueue<GradientCheckReport.Entry> worst =
         new PriorityQueue<>(Comparator.comparingDouble(GradientCheckReport.Entry::relativeError));
@@ -88,7 +95,7 @@ public final class GradientCheck {
     }
     List<GradientCheckReport.Entry> list = new ArrayList<>(worst);
     list.sort(Comparator.comparingDouble(GradientCheckReport.Entry::relativeError).reversed());
-    return new GradientCheckReport(checked, skipped, max, list, floor);
+    return new GradientCheckReport(checked, skipped, max, list, floor, threshold);
   }
 
   private int[] coordinates(int p) {

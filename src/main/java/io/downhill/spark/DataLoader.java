@@ -196,12 +196,12 @@ public final class DataLoader {
 
   /** For a failure while reading LIBSVM, the first bad line of the file as an error, when one is found. */
   private static Optional<BadInputException> locate(SparkSession spark, Settings s, Known known, Exception e) {
-    if (e instanceof BadInputException) {
-      return Optional.empty(); // raised on the driver, where the location is already known (a path, a flag)
-    }
     for (DataSpec spec : new DataSpec[] {s.train(), s.test()}) {
       if (spec != null && spec.kind() == DataSpec.Kind.LIBSVM) {
         try {
+          if (!new HadoopOpener().exists(HadoopOpener.qualify(spec.path()))) {
+            continue; // already reported as "path not found"
+          }
           int d = spec == s.test() ? known.features : s.numFeatures();
           Optional<BadInputException> bad = LibsvmDiagnosis.firstBadLine(spark, spec.path(), known.labels, d);
           if (bad.isPresent()) {
