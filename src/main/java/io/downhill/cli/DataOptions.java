@@ -5,7 +5,7 @@ import io.downhill.data.DataSpec;
 import io.downhill.linalg.Precision;
 import io.downhill.spark.DataLoader;
 import io.downhill.spark.Preprocess;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import picocli.CommandLine.Option;
 
 /** What data to read and how to hold it. */
@@ -61,7 +61,7 @@ final class DataOptions {
   String weightCol;
 
   /** The training data spec; without --data, Fashion-MNIST when found, else the synthetic set (said on {@code out}). */
-  DataSpec trainSpec(PrintStream out) {
+  DataSpec trainSpec(PrintWriter out) {
     if (data != null) {
       return DataSpec.parse(data, DataSpec.searchDirs(dataDir));
     }

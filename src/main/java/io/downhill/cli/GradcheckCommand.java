@@ -13,7 +13,6 @@ import io.downhill.model.Model;
 import io.downhill.model.ModelSpec;
 import io.downhill.spark.DataLoader;
 import io.downhill.spark.Preprocess;
-import io.downhill.spark.TrainingData;
 import io.downhill.train.MinibatchObjective;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -94,17 +93,14 @@ final class GradcheckCommand implements Callable<Integer> {
     DataOptions dataOptions = new DataOptions();
     dataOptions.data = data;
     dataOptions.dataDir = dataDir;
-    DataSpec dataSpec = dataOptions.trainSpec(new java.io.PrintStream(System.out, true));
+    DataSpec dataSpec = dataOptions.trainSpec(console);
 
     Minibatch real;
     try (Session session = new Session(sparkOptions, "downhill gradcheck")) {
-      DataLoader.Settings settings = new DataLoader.Settings(dataSpec, null, 0.0, seed, 1, Precision.FLOAT64, 0,
+      DataLoader.Settings settings = new DataLoader.Settings(dataSpec, null, 0.0, seed, 0, Precision.FLOAT64, 0,
           Preprocess.parse(preprocess), 0, 0, "label", "features", null);
-      TrainingData td = DataLoader.load(session.spark, settings);
-      int n = batch;
-      real = td.train().map(shard -> Minibatch.firstRows(shard, n)).first();
-      real.classes = td.labels().numClasses();
-      td.unpersist();
+      DataLoader.Head head = DataLoader.head(session.spark, settings, batch);
+      real = Minibatch.of(head.rows(), head.labels().numClasses());
     }
     boolean binary = loss.name().equals("logistic");
     if (binary && real.classes != 2) {
@@ -154,22 +150,19 @@ final class GradcheckCommand implements Callable<Integer> {
     int[] labels;
     double[] weights;
 
-    /** The first {@code n} rows of a shard (computed on the executor; only they travel). */
-    static Minibatch firstRows(Shard shard, int n) {
+    /** The rows of a (small, float64) shard. */
+    static Minibatch of(Shard shard, int classes) {
       Minibatch mb = new Minibatch();
-      mb.rows = Math.min(n, shard.rows());
+      mb.rows = shard.rows();
       mb.features = shard.cols();
+      mb.classes = classes;
       mb.x = new double[mb.rows * mb.features];
       mb.labels = new int[mb.rows];
       int done = 0;
       for (Block b : shard.blocks()) {
-        int take = Math.min(b.rows(), mb.rows - done);
-        System.arraycopy(b.x().d, 0, mb.x, done * mb.features, take * mb.features);
-        System.arraycopy(b.labels(), 0, mb.labels, done, take);
-        done += take;
-        if (done == mb.rows) {
-          break;
-        }
+        System.arraycopy(b.x().d, 0, mb.x, done * mb.features, b.rows() * mb.features);
+        System.arraycopy(b.labels(), 0, mb.labels, done, b.rows());
+        done += b.rows();
       }
       return mb;
     }

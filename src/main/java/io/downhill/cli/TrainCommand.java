@@ -61,7 +61,7 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter console = spec.commandLine().getOut();
     TrainingConfig config = train.config();
-    DataSpec trainSpec = data.trainSpec(new java.io.PrintStream(System.out, true));
+    DataSpec trainSpec = data.trainSpec(console);
     DataSpec testSpec = data.testSpec();
     DataLoader.Settings settings = data.settings(trainSpec, testSpec, config.seed(), config.precision());
     Loss loss = Loss.parse(config.loss());
@@ -87,10 +87,11 @@ final class TrainCommand implements Callable<Integer> {
         console.printf(Locale.ROOT, "data: %s: %d train, %d validation, %d test rows; %d features, %d classes (%s); "
                 + "preprocess %s%n", describe(trainSpec), td.trainRows(), td.validationRows(), td.testRows(),
             td.features(), k, td.labels().describe(), td.preprocess().label());
-        console.printf(Locale.ROOT, "model: %s, linear %s (%d parameters); sgd lr %g, decay %g, batch %d, reg %g, "
-                + "%d epochs, %s, %d partitions on %s%n", loss.name(), model.spec().shape(), theta.length,
-            config.learningRate(), config.lrDecay(), config.batchSize(), config.reg(), config.epochs(),
-            config.precision(), td.train().getNumPartitions(), session.master());
+        console.printf(Locale.ROOT, "model: %s, linear %s (%d parameters); sgd lr %s (x%s per epoch), batch %d, "
+                + "L2 %s, %d epoch%s, %s, %d partitions on %s%n", loss.name(), model.spec().shape(), theta.length,
+            Summary.number(config.learningRate()), Summary.number(config.lrDecay()), config.batchSize(),
+            Summary.number(config.reg()), config.epochs(), config.epochs() == 1 ? "" : "s", config.precision(),
+            td.train().getNumPartitions(), session.master());
         console.printf("BLAS: driver %s; executors %s%n", Blas.describe(), executorBlas);
 
         ShardComputer computer = new ShardComputer(model, loss, k, config.precision(), config.seed());
@@ -106,9 +107,9 @@ final class TrainCommand implements Callable<Integer> {
         Summary.write(output.dir().resolve("summary.json"), summary);
         output.commit();
         Split shown = shownSplit(result.last());
-        console.printf(Locale.ROOT, "%s accuracy %.4f after %d epochs (%.1f s, %.1f s per epoch, median step %.1f ms)%n",
-            shown.key(), result.last().get(shown).accuracy(),
-            config.epochs(), result.fitSeconds(), result.secondsPerEpoch(), 1000 * result.medianStepSeconds());
+        console.printf(Locale.ROOT, "%s accuracy %.4f after %d epoch%s (%.1f s, %.1f s per epoch, median step %.1f ms)%n",
+            shown.key(), result.last().get(shown).accuracy(), config.epochs(), config.epochs() == 1 ? "" : "s",
+            result.fitSeconds(), result.secondsPerEpoch(), 1000 * result.medianStepSeconds());
         console.println("saved: " + output.target());
         return ExitCodes.OK;
       } finally {

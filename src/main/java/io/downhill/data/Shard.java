@@ -73,6 +73,20 @@ public final class Shard implements Serializable {
     return total;
   }
 
+  /** A new shard of the first {@code n} rows (all of them when there are fewer), in one block. */
+  public Shard head(int n) {
+    int take = Math.min(n, rows);
+    int[] order = new int[take];
+    for (int i = 0; i < take; i++) {
+      order[i] = i;
+    }
+    Buf x = Buf.allocate(precision(), take * cols);
+    int[] labels = new int[take];
+    double[] weights = new double[take];
+    gather(order, 0, take, x, labels, weights);
+    return new Shard(List.of(new Block(take, cols, x, labels, weighted ? weights : null)), Math.max(1, take), cols);
+  }
+
   /**
    * Copies rows {@code order[from..to)} into {@code dst} (row-major, {@code (to-from) x d}), their
    * labels into {@code labelsDst} and their weights into {@code weightsDst}. Touches only those rows.

@@ -81,8 +81,36 @@ public final class DataLoader {
   /** Reads, splits, checks, preprocesses, blockifies and caches. */
   public static TrainingData load(SparkSession spark, Settings s) {
     Known known = new Known();
+    return guarded(spark, s, known, () -> block(prepare(spark, s, known), s));
+  }
+
+  /**
+   * The first {@code n} training rows (no validation split), checked and preprocessed like
+   * {@link #load}, computing only the first partition and caching nothing: a real minibatch for
+   * gradient checks.
+   */
+  public static Head head(SparkSession spark, Settings s, int n) {
+    Known known = new Known();
+    return guarded(spark, s, known, () -> {
+      Prepared p = prepare(spark, s, known);
+      // limit(n) stops every partition's reader after n rows; the rows then gather into one partition.
+      Shard first = Blockify.shards(p.train().limit(n), p.labels(), p.features(), s.precision(), n, false,
+          "training data (" + s.train().text() + ")").map(shard -> shard.head(n)).filter(shard -> shard.rows() > 0)
+          .first();
+      return new Head(first, p.labels());
+    });
+  }
+
+  /** The first rows of the training data, and the label mapping. */
+  public record Head(Shard rows, Labels labels) {}
+
+  /**
+   * Runs {@code body}; a failure is reported as the {@link BadInputException} behind it: the
+   * first bad line of a LIBSVM file when one is found, or the one a task raised (Spark wraps those).
+   */
+  private static <T> T guarded(SparkSession spark, Settings s, Known known, java.util.function.Supplier<T> body) {
     try {
-      return loadUnchecked(spark, s, known);
+      return body.get();
     } catch (Exception e) { // Spark throws checked exceptions (SparkException) without declaring them
       Optional<BadInputException> located = locate(spark, s, known, e);
       if (located.isPresent()) {
@@ -103,7 +131,11 @@ public final class DataLoader {
     int features;
   }
 
-  private static TrainingData loadUnchecked(SparkSession spark, Settings s, Known known) {
+  /** The splits as preprocessed DataFrames, checked, before blocking. */
+  private record Prepared(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> test, DataSpec testSpec,
+      int features, Labels labels, StandardScalerModel scaler, int[] imageShape) {}
+
+  private static Prepared prepare(SparkSession spark, Settings s, Known known) {
     int partitions = s.partitions() > 0 ? s.partitions() : spark.sparkContext().defaultParallelism();
     spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
     Sources.Loaded source = Sources.read(spark, s.train(), false, s.sourceOptions(partitions, s.numFeatures()));
@@ -147,15 +179,22 @@ public final class DataLoader {
     }
 
     StandardScalerModel scaler = s.preprocess().fit(train, "training data (" + s.train().text() + ")");
+    return new Prepared(Preprocess.apply(scaler, train), Preprocess.apply(scaler, validation),
+        Preprocess.apply(scaler, test), testSpec, d, labels, scaler, source.imageShape());
+  }
+
+  private static TrainingData block(Prepared data, Settings s) {
     Precision p = s.precision();
+    int d = data.features();
     int blockRows = s.blockRows() > 0 ? s.blockRows() : Blockify.autoBlockRows(d, p);
     boolean weighted = s.weightCol() != null;
-    JavaRDD<Shard> trainShards = cache(Blockify.shards(Preprocess.apply(scaler, train), labels, d, p, blockRows,
-        weighted, "training data (" + s.train().text() + ")"), "train");
-    JavaRDD<Shard> valShards = validation == null ? null : cache(Blockify.shards(Preprocess.apply(scaler, validation),
-        labels, d, p, blockRows, weighted, "validation data (" + s.train().text() + ")"), "validation");
-    JavaRDD<Shard> testShards = test == null ? null : cache(Blockify.shards(Preprocess.apply(scaler, test), labels, d,
-        p, blockRows, weighted && s.test() != null, "test data (" + testSpec.text() + ")"), "test");
+    Labels labels = data.labels();
+    JavaRDD<Shard> trainShards = cache(Blockify.shards(data.train(), labels, d, p, blockRows, weighted,
+        "training data (" + s.train().text() + ")"), "train");
+    JavaRDD<Shard> valShards = data.validation() == null ? null : cache(Blockify.shards(data.validation(), labels, d, p,
+        blockRows, weighted, "validation data (" + s.train().text() + ")"), "validation");
+    JavaRDD<Shard> testShards = data.test() == null ? null : cache(Blockify.shards(data.test(), labels, d, p, blockRows,
+        weighted && s.test() != null, "test data (" + data.testSpec().text() + ")"), "test");
 
     long[] trainStats = materialize(trainShards);
     long[] valStats = materialize(valShards);
@@ -168,7 +207,7 @@ public final class DataLoader {
     LOG.info("cached {} train, {} validation, {} test rows of {} features as {} blocks of up to {} rows: {} MB",
         trainStats[0], valStats[0], testStats[0], d, p, blockRows, cached >> 20);
     return new TrainingData(trainShards, valShards, testShards, d, labels, trainStats[0], valStats[0], testStats[0],
-        s.preprocess(), scaler, source.imageShape(), cached);
+        s.preprocess(), data.scaler(), data.imageShape(), cached);
   }
 
   private static Map<Double, Long> labelCounts(Dataset<Row> frame) {

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
@@ -30,24 +31,24 @@ public final class HadoopOpener implements Opener {
     return FileSystem.get(URI.create(path), new Configuration());
   }
 
-  @Override
-  public InputStream open(String path) throws IOException {
+  /** The file's status; {@link FileNotFoundException} when nothing is there. */
+  private static FileStatus status(String path) throws IOException {
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
     FileSystem fs = fs(path);
     if (!fs.exists(p)) {
       throw new FileNotFoundException(path);
     }
-    return fs.open(p);
+    return fs.getFileStatus(p);
+  }
+
+  @Override
+  public InputStream open(String path) throws IOException {
+    return fs(path).open(status(path).getPath());
   }
 
   @Override
   public long length(String path) throws IOException {
-    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-    FileSystem fs = fs(path);
-    if (!fs.exists(p)) {
-      throw new FileNotFoundException(path);
-    }
-    return fs.getFileStatus(p).getLen();
+    return status(path).getLen();
   }
 
   @Override
@@ -57,8 +58,6 @@ public final class HadoopOpener implements Opener {
 
   /** True when the path is a directory. */
   public boolean isDirectory(String path) throws IOException {
-    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-    FileSystem fs = fs(path);
-    return fs.exists(p) && fs.getFileStatus(p).isDirectory();
+    return exists(path) && status(path).isDirectory();
   }
 }

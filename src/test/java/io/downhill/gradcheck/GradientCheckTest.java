@@ -129,6 +129,13 @@ class GradientCheckTest {
   }
 
   @Test
+  void aThresholdFinerThanCentralDifferencesCanResolveFails() {
+    // Rounding alone leaves relative errors near 1e-10 on this function: 1e-20 cannot pass.
+    GradientCheckReport r = new GradientCheck(1e-5, 1e-20, 100, 0L, 3).run(cyclic(12, -1), point(12));
+    assertFalse(r.passed(), r.format("cyclic", 3));
+  }
+
+  @Test
   void samplesCoordinatesWhenThereAreTooMany() {
     GradientCheckReport r = new GradientCheck(1e-5, 1e-4, 7, 3L, 4).run(cyclic(50, -1), point(50));
     assertEquals(7, r.checked());
