@@ -21,10 +21,15 @@ import java.util.Locale;
  */
 public record DataSpec(Kind kind, String path, String text) implements Serializable {
 
-  public enum Kind { IDX, CIFAR10, LIBSVM, PARQUET, CSV, SYNTHETIC }
+  public enum Kind { IDX, CIFAR10, LIBSVM, PARQUET, CSV, SYNTHETIC, DATAFRAME }
 
   /** Named datasets and the directory name they are stored under. */
   public static final List<String> NAMED = List.of("fashion-mnist", "mnist");
+
+  /** An in-memory Spark DataFrame handed over by a program; {@code name} appears in messages. */
+  public static DataSpec dataFrame(String name) {
+    return new DataSpec(Kind.DATAFRAME, "", name);
+  }
 
   /** Whether the directory form carries a test split of its own. */
   public boolean bringsTestSplit() {

@@ -81,7 +81,52 @@ public final class DataLoader {
   /** Reads, splits, checks, preprocesses, blockifies and caches. */
   public static TrainingData load(SparkSession spark, Settings s) {
     Known known = new Known();
-    return guarded(spark, s, known, () -> block(prepare(spark, s, known), s));
+    return guarded(spark, s, known, () -> block(prepare(spark, s, known, fromSpecs(spark, s)), s));
+  }
+
+  /**
+   * The same from DataFrames a program already has (label, features vector or numeric columns,
+   * optional weight; see {@link Sources#frame}); {@code test} may be null. The specs of
+   * {@code s} are ignored but for their names in messages ({@link DataSpec#dataFrame}).
+   */
+  public static TrainingData load(SparkSession spark, Dataset<Row> train, Dataset<Row> test, Settings s) {
+    Known known = new Known();
+    Reader frames = new Reader() {
+      @Override
+      public Sources.Loaded train(int partitions) {
+        return Sources.frame(train, s.train().text(), s.sourceOptions(partitions, 0));
+      }
+
+      @Override
+      public Sources.Loaded test(int partitions, int features) {
+        return test == null ? null : Sources.frame(test, "test " + s.train().text(), s.sourceOptions(partitions, 0));
+      }
+    };
+    return guarded(spark, s, known, () -> block(prepare(spark, s, known, frames), s));
+  }
+
+  /** Where the training and test data come from: specs read by {@link Sources}, or DataFrames. */
+  private interface Reader {
+    Sources.Loaded train(int partitions);
+
+    /** The test data, or null when there is none. */
+    Sources.Loaded test(int partitions, int features);
+  }
+
+  private static Reader fromSpecs(SparkSession spark, Settings s) {
+    DataSpec testSpec = s.test() != null ? s.test() : s.train().bringsTestSplit() ? s.train() : null;
+    return new Reader() {
+      @Override
+      public Sources.Loaded train(int partitions) {
+        return Sources.read(spark, s.train(), false, s.sourceOptions(partitions, s.numFeatures()));
+      }
+
+      @Override
+      public Sources.Loaded test(int partitions, int features) {
+        return testSpec == null ? null
+            : Sources.read(spark, testSpec, testSpec.bringsTestSplit(), s.sourceOptions(partitions, features));
+      }
+    };
   }
 
   /**
@@ -92,7 +137,7 @@ public final class DataLoader {
   public static Head head(SparkSession spark, Settings s, int n) {
     Known known = new Known();
     return guarded(spark, s, known, () -> {
-      Prepared p = prepare(spark, s, known);
+      Prepared p = prepare(spark, s, known, fromSpecs(spark, s));
       // limit(n) stops every partition's reader after n rows; the rows then gather into one partition.
       Shard first = Blockify.shards(p.train().limit(n), p.labels(), p.features(), s.precision(), n, false,
           "training data (" + s.train().text() + ")").map(shard -> shard.head(n)).filter(shard -> shard.rows() > 0)
@@ -132,13 +177,13 @@ public final class DataLoader {
   }
 
   /** The splits as preprocessed DataFrames, checked, before blocking. */
-  private record Prepared(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> test, DataSpec testSpec,
+  private record Prepared(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> test, String testName,
       int features, Labels labels, StandardScalerModel scaler, int[] imageShape) {}
 
-  private static Prepared prepare(SparkSession spark, Settings s, Known known) {
+  private static Prepared prepare(SparkSession spark, Settings s, Known known, Reader reader) {
     int partitions = s.partitions() > 0 ? s.partitions() : spark.sparkContext().defaultParallelism();
     spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
-    Sources.Loaded source = Sources.read(spark, s.train(), false, s.sourceOptions(partitions, s.numFeatures()));
+    Sources.Loaded source = reader.train(partitions);
     int d = source.features();
     known.features = d;
     Dataset<Row> all = source.frame();
@@ -168,11 +213,11 @@ public final class DataLoader {
     known.labels = labels;
 
     Dataset<Row> test = null;
-    DataSpec testSpec = s.test() != null ? s.test() : s.train().bringsTestSplit() ? s.train() : null;
-    if (testSpec != null) {
-      Sources.Loaded t = Sources.read(spark, testSpec, testSpec.bringsTestSplit(), s.sourceOptions(partitions, d));
+    Sources.Loaded t = reader.test(partitions, d);
+    String testName = s.test() != null ? s.test().text() : s.train().text();
+    if (t != null) {
       if (t.features() != d) {
-        throw BadInputException.of(testSpec.text(), "dimension mismatch between training and test data",
+        throw BadInputException.of(testName, "dimension mismatch between training and test data",
             d + " features (as in " + s.train().text() + ")", t.features() + " features");
       }
       test = t.frame();
@@ -180,7 +225,7 @@ public final class DataLoader {
 
     StandardScalerModel scaler = s.preprocess().fit(train, "training data (" + s.train().text() + ")");
     return new Prepared(Preprocess.apply(scaler, train), Preprocess.apply(scaler, validation),
-        Preprocess.apply(scaler, test), testSpec, d, labels, scaler, source.imageShape());
+        Preprocess.apply(scaler, test), testName, d, labels, scaler, source.imageShape());
   }
 
   private static TrainingData block(Prepared data, Settings s) {
@@ -194,7 +239,7 @@ public final class DataLoader {
     JavaRDD<Shard> valShards = data.validation() == null ? null : cache(Blockify.shards(data.validation(), labels, d, p,
         blockRows, weighted, "validation data (" + s.train().text() + ")"), "validation");
     JavaRDD<Shard> testShards = data.test() == null ? null : cache(Blockify.shards(data.test(), labels, d, p, blockRows,
-        weighted && s.test() != null, "test data (" + data.testSpec().text() + ")"), "test");
+        weighted && s.test() != null, "test data (" + data.testName() + ")"), "test");
 
     long[] trainStats = materialize(trainShards);
     long[] valStats = materialize(valShards);

@@ -98,7 +98,16 @@ public final class Sources {
       case PARQUET -> table(spark, spec, spark.read().parquet(existing(spec)), options);
       case CSV -> table(spark, spec,
           spark.read().option("header", "true").option("inferSchema", "true").csv(existing(spec)), options);
+      case DATAFRAME -> throw new IllegalArgumentException("a DataFrame is passed to DataLoader.load, not read: " + spec);
     };
+  }
+
+  /**
+   * Any Spark DataFrame with a label column and a features vector (or array) column, or numeric
+   * columns to assemble: the columns are picked as for Parquet and CSV.
+   */
+  public static Loaded frame(Dataset<Row> frame, String name, Options options) {
+    return table(frame.sparkSession(), DataSpec.dataFrame(name), frame, options);
   }
 
   private static String existing(DataSpec spec) {

@@ -220,6 +220,41 @@ class DataLoaderTest {
   }
 
   @Test
+  void anySparkDataFrameWithALabelAndNumericColumns() {
+    StructType schema = new StructType(new StructField[] {
+        DataTypes.createStructField("label", DataTypes.DoubleType, false),
+        DataTypes.createStructField("x1", DataTypes.DoubleType, false),
+        DataTypes.createStructField("x2", DataTypes.IntegerType, false),
+        DataTypes.createStructField("name", DataTypes.StringType, false)});
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      rows.add(RowFactory.create((double) (i % 3), i * 0.5, i, "row" + i));
+    }
+    Dataset<Row> train = TestSpark.session().createDataFrame(rows, schema);
+    Dataset<Row> test = train.limit(6);
+    DataLoader.Settings s = new DataLoader.Settings(DataSpec.dataFrame("my frame"), null, 0.25, 1, 2,
+        Precision.FLOAT64, 0, Preprocess.NONE, 0, 0, "label", "features", null);
+    TrainingData td = DataLoader.load(TestSpark.session(), train, test, s);
+    try {
+      assertEquals(2, td.features()); // x1 and x2; the string column is not a feature
+      assertEquals(3, td.labels().numClasses());
+      assertEquals(40, td.trainRows() + td.validationRows());
+      assertTrue(td.validationRows() > 0);
+      assertEquals(6, td.testRows());
+      for (double[] r : rows(td, true)) {
+        assertEquals(r[1] * 2, r[2], 1e-12); // x2 = 2·x1, kept in column order
+        assertEquals(r[2] % 3, r[0], 1e-12);
+      }
+    } finally {
+      td.unpersist();
+    }
+    List<Row> bad = List.of(RowFactory.create(0.0, 1.0, 1, "a"), RowFactory.create(7.5, 2.0, 2, "b"));
+    String label = fails(() -> DataLoader.load(TestSpark.session(), TestSpark.session().createDataFrame(bad, schema),
+        null, s));
+    assertTrue(label.startsWith("my frame: invalid label") && label.contains("7.5"), label);
+  }
+
+  @Test
   void preprocessingIsFittedOnTheTrainingSplitOnly() throws IOException {
     Path train = DataFiles.lines(dir.resolve("p.train"), List.of("0 1:1", "1 1:3", "0 1:5", "1 1:7"));
     Path test = DataFiles.lines(dir.resolve("p.test"), List.of("0 1:104"));
