@@ -56,6 +56,11 @@ final class DataOptions {
       description = "Vector column of Parquet/CSV data; when absent, all other numeric columns (default: ${DEFAULT-VALUE})")
   String featuresCol;
 
+  @Option(names = "--class-weights", paramLabel = "W",
+      description = "balanced (N / (k·n_c)) or w0,w1,...: multiply each training row's weight by its class's "
+          + "(default: none)")
+  String classWeights;
+
   @Option(names = "--weight-col", paramLabel = "NAME",
       description = "Sample-weight column of Parquet/CSV data (default: none, every row weighs 1)")
   String weightCol;
@@ -80,6 +85,6 @@ final class DataOptions {
   /** The loader's settings (validated: nonsense values fail here, before Spark starts). */
   DataLoader.Settings settings(DataSpec train, DataSpec test, long seed, Precision precision) {
     return new DataLoader.Settings(train, test, valFraction, seed, partitions, precision, blockRows,
-        Preprocess.parse(preprocess), numFeatures, numClasses, labelCol, featuresCol, weightCol);
+        Preprocess.parse(preprocess), numFeatures, numClasses, labelCol, featuresCol, weightCol, classWeights);
   }
 }

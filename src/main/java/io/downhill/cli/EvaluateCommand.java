@@ -107,7 +107,7 @@ final class EvaluateCommand implements Callable<Integer> {
       Path scalerPath = dir.resolve("preprocess");
       StandardScalerModel scaler = Files.isDirectory(scalerPath) ? StandardScalerModel.load(scalerPath.toString()) : null;
       JavaRDD<Shard> shards = Blockify.shards(Preprocess.apply(scaler, source.frame()), labels, model.inputs(), precision,
-          Blockify.autoBlockRows(model.inputs(), precision), false, "evaluation data (" + dataSpec.text() + ")");
+          Blockify.autoBlockRows(model.inputs(), precision), false, null, "evaluation data (" + dataSpec.text() + ")");
       ShardComputer computer = new ShardComputer(model, loss, saved.classes(), precision, 0L);
       Broadcast<double[]> theta = session.jsc.broadcast(saved.theta());
       Evaluation eval = SparkGradientSource.evaluate(shards, computer, theta, 2);

@@ -10,7 +10,8 @@ import io.downhill.loss.Loss;
 import io.downhill.loss.Regularizer;
 import io.downhill.model.Initializer;
 import io.downhill.model.Model;
-import io.downhill.model.ModelSpec;
+import io.downhill.model.Pass;
+import io.downhill.train.ModelConfig;
 import io.downhill.spark.DataLoader;
 import io.downhill.spark.Preprocess;
 import io.downhill.train.MinibatchObjective;
@@ -34,8 +35,26 @@ import picocli.CommandLine.Spec;
         "Relative error = |a - n| / max(|a|, |n|, floor), floor = 10·ε·|f|/h / threshold: where the true",
         "derivative is below it, the difference quotient's own rounding error (ε·|f|/h) would dominate."})
 final class GradcheckCommand implements Callable<Integer> {
-  @Option(names = "--model", paramLabel = "M", defaultValue = "softmax", description = "softmax, svm or logistic (default: ${DEFAULT-VALUE})")
+  @Option(names = "--model", paramLabel = "M", defaultValue = "softmax",
+      description = "softmax, svm, logistic (linear) or mlp (default: ${DEFAULT-VALUE})")
   String modelName;
+
+  @Option(names = "--loss", paramLabel = "L", description = "Head of an mlp: softmax, svm or logistic (default: softmax)")
+  String lossName;
+
+  @Option(names = "--hidden", paramLabel = "H1,H2", split = ",", description = "Hidden widths of an mlp (default: 32)")
+  java.util.List<Integer> hidden;
+
+  @Option(names = "--activation", paramLabel = "F", defaultValue = "relu", description = "relu, leaky-relu or tanh")
+  String activation;
+
+  @Option(names = "--dropout", paramLabel = "P", defaultValue = "0",
+      description = "Dropout on, with one fixed mask for every evaluation of f (default: ${DEFAULT-VALUE})")
+  double dropout;
+
+  @Option(names = "--l1-ratio", paramLabel = "ALPHA", defaultValue = "0",
+      description = "Elastic-net mix of the regularization: 0 is L2, 1 is L1 (default: ${DEFAULT-VALUE})")
+  double l1Ratio;
 
   @Option(names = "--data", paramLabel = "SPEC", description = "Where the real minibatch comes from (default: fashion-mnist when found, else synthetic)")
   String data;
@@ -54,7 +73,8 @@ final class GradcheckCommand implements Callable<Integer> {
   double reg;
 
   @Option(names = "--init-scale", paramLabel = "SIGMA", defaultValue = "0.1",
-      description = "Weights ~ SIGMA * N(0,1) at the checked point, large enough for varied scores (default: ${DEFAULT-VALUE})")
+      description = "Linear models: weights ~ SIGMA · N(0,1) at the checked point, large enough for varied scores; "
+          + "networks use He initialization (default: ${DEFAULT-VALUE})")
   double initScale;
 
   @Option(names = "--h", paramLabel = "H", defaultValue = "1e-5", description = "Central-difference step (default: ${DEFAULT-VALUE})")
@@ -82,8 +102,9 @@ final class GradcheckCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter console = spec.commandLine().getOut();
-    Loss loss = Loss.parse(modelName);
-    Regularizer regularizer = new Regularizer(reg);
+    ModelConfig modelConfig = modelConfig();
+    Loss loss = Loss.parse(modelConfig.loss());
+    Regularizer regularizer = new Regularizer(reg, l1Ratio);
     if (!(h > 0) || !(threshold > 0) || maxCoords < 1 || batch < 1) {
       throw io.downhill.data.BadInputException.of("gradcheck", "invalid setting",
           "--h > 0, --threshold > 0, --max-coords >= 1, --batch >= 1",
@@ -97,8 +118,8 @@ final class GradcheckCommand implements Callable<Integer> {
 
     Minibatch real;
     try (Session session = new Session(sparkOptions, "downhill gradcheck")) {
-      DataLoader.Settings settings = new DataLoader.Settings(dataSpec, null, 0.0, seed, 0, Precision.FLOAT64, 0,
-          Preprocess.parse(preprocess), 0, 0, "label", "features", null);
+      DataLoader.Settings settings = DataLoader.Settings.builder(dataSpec).valFraction(0).seed(seed)
+          .precision(Precision.FLOAT64).preprocess(Preprocess.parse(preprocess)).build();
       DataLoader.Head head = DataLoader.head(session.spark, settings, batch);
       real = Minibatch.of(head.rows(), head.labels().numClasses());
     }
@@ -112,32 +133,51 @@ final class GradcheckCommand implements Callable<Integer> {
       real.classes = 2;
     }
     Minibatch random = Minibatch.random(8, 12, real.classes, new SplittableRandom(seed));
+    Pass mode = dropout > 0 ? Pass.training(seed) : Pass.EVAL;
 
     boolean pass = true;
     for (Minibatch mb : new Minibatch[] {real, random}) {
-      Model model = Model.of(ModelSpec.linear(mb.features, loss.outputs(mb.classes)));
+      Model model = Model.of(modelConfig.spec(mb.features, mb.classes));
       double[] theta = new double[model.layout().size()];
-      Initializer.gaussian(mb == real ? initScale : 1.0).initialize(model.layout(), theta, seed);
-      if (mb == random) {
-        // Non-zero biases too, so their gradient is checked away from the symmetric start.
+      Initializer init = !modelConfig.isLinear() ? Initializer.he()
+          : Initializer.gaussian(mb == real ? initScale : 1.0);
+      init.initialize(model.layout(), theta, seed);
+      if (mb == random || !modelConfig.isLinear()) {
+        // Non-zero biases too, so their gradients are checked away from the symmetric start.
         SplittableRandom rng = new SplittableRandom(seed + 1);
         for (var slice : model.layout().slices()) {
           if (!slice.regularized()) {
             for (int i = slice.offset(); i < slice.end(); i++) {
-              theta[i] = rng.nextDouble() - 0.5;
+              theta[i] = 0.2 * (rng.nextDouble() - 0.5);
             }
           }
         }
       }
-      MinibatchObjective objective = new MinibatchObjective(model, loss, regularizer, mb.x, mb.rows, mb.labels, mb.weights);
+      MinibatchObjective objective = new MinibatchObjective(model, loss, regularizer, mb.x, mb.rows, mb.labels,
+          mb.weights, mode);
       GradientCheckReport report = check.run(objective, theta);
-      String title = String.format(Locale.ROOT, "%s %s, %s (%d x %d)", loss.name(), model.spec().shape(),
+      String title = String.format(Locale.ROOT, "%s %s, %s (%d x %d)", loss.name(), model.spec().describe(),
           mb == real ? dataSpec.text() + " minibatch" : "random data", mb.rows, mb.features);
       console.print(report.format(title, 5));
       pass &= report.passed();
     }
-    console.println(pass ? "gradient check passed" : "gradient check FAILED");
+    console.printf("regularization %s%s: gradient check %s%n", regularizer.describe(),
+        dropout > 0 ? ", dropout " + dropout + " (fixed masks)" : "", pass ? "passed" : "FAILED");
     return pass ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  private ModelConfig modelConfig() {
+    TrainOptions options = new TrainOptions();
+    options.model = new TrainOptions.ModelFlags();
+    options.model.model = modelName;
+    options.model.loss = lossName;
+    options.model.hidden = modelName.equalsIgnoreCase("mlp") && hidden == null ? java.util.List.of(32) : hidden;
+    options.model.activation = activation;
+    options.model.init = "auto";
+    options.model.initScale = initScale;
+    options.regularization = new TrainOptions.RegularizationFlags();
+    options.regularization.dropout = dropout;
+    return options.modelConfig();
   }
 
   /** A small minibatch in float64. */

@@ -25,24 +25,35 @@ final class Summary {
 
   private Summary() {}
 
-  static ObjectNode train(TrainingConfig config, DataSpec trainSpec, DataSpec testSpec, TrainingData td, Model model,
-      Loss loss, TrainingResult result, String master, Map<String, String> executorBlas, GradientTaskCounter counter,
-      double finalPenalty) {
+  static ObjectNode train(TrainingConfig config, String modelName, DataSpec trainSpec, DataSpec testSpec,
+      TrainingData td, Model model, Loss loss, TrainingResult result, String master, Map<String, String> executorBlas,
+      GradientTaskCounter counter) {
     ObjectNode s = JSON.createObjectNode();
     s.put("command", "train");
     s.put("downhill_version", Version.DOWNHILL);
     s.put("spark_version", org.apache.spark.package$.MODULE$.SPARK_VERSION());
     s.put("java_version", System.getProperty("java.version"));
-    s.put("model", config.loss());
-    s.put("architecture", "linear " + model.spec().shape());
+    s.put("model", modelName);
+    s.put("architecture", model.spec().describe());
     s.put("parameters", model.layout().size());
     s.put("loss", loss.name());
-    s.put("optimizer", "sgd");
+    s.put("init", config.model().initializer().toString());
+    s.put("optimizer", config.optimizer().name());
+    s.put("optimizer_settings", config.optimizer().describe());
     s.put("lr", config.learningRate());
-    s.put("lr_decay", config.lrDecay());
-    s.put("reg", config.reg());
-    s.put("init_scale", config.initScale());
+    s.put("schedule", config.schedule().describe());
+    s.put("lr_decay", config.schedule().decay());
+    s.put("reg", config.regularizer().lambda());
+    s.put("l1_ratio", config.regularizer().l1Ratio());
+    s.put("regularization", config.regularizer().describe());
+    s.put("max_norm", config.maxNorm());
+    s.put("dropout", config.model().dropout());
+    s.put("init_scale", config.model().initScale());
     s.put("epochs", config.epochs());
+    s.put("epochs_run", result.epochs().size());
+    s.put("best_epoch", result.bestEpoch() + 1);
+    s.put("stop_reason", result.stopReason());
+    s.put("early_stopping", config.earlyStopping().metric());
     s.put("steps", result.steps());
     s.put("steps_per_epoch", result.stepsPerEpoch());
     s.put("batch_size", config.batchSize());
@@ -62,14 +73,14 @@ final class Summary {
     s.put("val_rows", td.validationRows());
     s.put("test_rows", td.testRows());
     s.put("cached_mb", td.cachedBytes() / 1048576.0);
-    EpochRecord last = result.last();
+    EpochRecord last = result.best(); // the weights kept: the last epoch's, or the best one's with early stopping
     for (Split split : Split.values()) {
       Evaluation e = last.get(split);
       s.put(split.key() + "_accuracy", e == null ? null : e.accuracy());
       s.put(split.key() + "_loss", e == null ? null : e.loss());
     }
     // The objective being minimised, over the whole training split at the final weights.
-    s.put("final_loss", last.train().loss() + finalPenalty);
+    s.put("final_loss", last.train().loss() + config.regularizer().penalty(result.theta(), model.layout()));
     s.put("fit_seconds", result.fitSeconds());
     s.put("seconds_per_epoch", result.secondsPerEpoch());
     s.put("seconds_per_step", result.medianStepSeconds());

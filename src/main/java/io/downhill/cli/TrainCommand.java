@@ -5,8 +5,6 @@ import io.downhill.data.BadInputException;
 import io.downhill.data.DataSpec;
 import io.downhill.linalg.Blas;
 import io.downhill.loss.Loss;
-import io.downhill.loss.Regularizer;
-import io.downhill.model.Initializer;
 import io.downhill.model.Model;
 import io.downhill.model.ModelFiles;
 import io.downhill.model.ModelSpec;
@@ -25,6 +23,7 @@ import io.downhill.train.TrainingConfig;
 import io.downhill.train.TrainingResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
     DataSpec testSpec = data.testSpec();
     DataLoader.Settings settings = data.settings(trainSpec, testSpec, config.seed(), config.precision());
     Loss loss = Loss.parse(config.loss());
-    Path target = out != null ? out : Path.of("runs", Names.of(trainSpec) + "-" + config.loss());
+    Path target = out != null ? out : Path.of("runs", Names.of(trainSpec) + "-" + train.modelName());
 
     try (RunOutput output = RunOutput.create(target); Session session = new Session(sparkOptions, "downhill train")) {
       GradientTaskCounter counter = new GradientTaskCounter();
@@ -73,25 +72,30 @@ final class TrainCommand implements Callable<Integer> {
       TrainingData td = DataLoader.load(session.spark, settings);
       try {
         int k = td.labels().numClasses();
-        int outputs;
+        ModelSpec modelSpec;
         try {
-          outputs = loss.outputs(k);
+          modelSpec = config.model().spec(td.features(), k);
         } catch (IllegalArgumentException e) {
-          throw BadInputException.of("--model " + config.loss(), "binary model on multiclass data", "2 classes",
-              k + " classes in " + trainSpec);
+          throw BadInputException.of("--model " + train.modelName() + " (loss " + config.loss() + ")",
+              "binary model on multiclass data", "2 classes", k + " classes in " + trainSpec);
         }
-        Model model = Model.of(ModelSpec.linear(td.features(), outputs));
+        Model model = Model.of(modelSpec);
         double[] theta = new double[model.layout().size()];
-        Initializer.gaussian(config.initScale()).initialize(model.layout(), theta, config.seed());
+        config.model().initializer().initialize(model.layout(), theta, config.seed());
         Map<String, String> executorBlas = SparkSessions.executorBlas(session.jsc);
         console.printf(Locale.ROOT, "data: %s: %d train, %d validation, %d test rows; %d features, %d classes (%s); "
-                + "preprocess %s%n", describe(trainSpec), td.trainRows(), td.validationRows(), td.testRows(),
-            td.features(), k, td.labels().describe(), td.preprocess().label());
-        console.printf(Locale.ROOT, "model: %s, linear %s (%d parameters); sgd lr %s (x%s per epoch), batch %d, "
-                + "L2 %s, %d epoch%s, %s, %d partitions on %s%n", loss.name(), model.spec().shape(), theta.length,
-            Summary.number(config.learningRate()), Summary.number(config.lrDecay()), config.batchSize(),
-            Summary.number(config.reg()), config.epochs(), config.epochs() == 1 ? "" : "s", config.precision(),
-            td.train().getNumPartitions(), session.master());
+                + "preprocess %s%s%n", describe(trainSpec), td.trainRows(), td.validationRows(), td.testRows(),
+            td.features(), k, td.labels().describe(), td.preprocess().label(),
+            td.classWeights() == null ? "" : "; class weights " + Arrays.toString(td.classWeights()));
+        console.printf(Locale.ROOT, "model: %s, %s loss (%d parameters), %s initialization%n", modelSpec.describe(),
+            loss.name(), theta.length, config.model().initializer());
+        console.printf(Locale.ROOT, "training: %s, lr %s %s, batch %d, %d epoch%s, regularization %s%s%s; %s, "
+                + "%d partitions on %s%n", config.optimizer().describe(), Summary.number(config.learningRate()),
+            config.schedule().describe(), config.batchSize(), config.epochs(), config.epochs() == 1 ? "" : "s",
+            config.regularizer().describe(), config.maxNorm() > 0 ? ", max-norm " + config.maxNorm() : "",
+            config.earlyStopping().enabled() ? ", early stopping on " + config.earlyStopping().metric()
+                + " (patience " + config.earlyStopping().patience() + ")" : "",
+            config.precision(), td.train().getNumPartitions(), session.master());
         console.printf("BLAS: driver %s; executors %s%n", Blas.describe(), executorBlas);
 
         ShardComputer computer = new ShardComputer(model, loss, k, config.precision(), config.seed());
@@ -102,14 +106,17 @@ final class TrainCommand implements Callable<Integer> {
               .fit(theta);
         }
         saveModel(output.dir().resolve("model"), model, loss, td, config, trainSpec, result.theta());
-        ObjectNode summary = Summary.train(config, trainSpec, testSpec, td, model, loss, result, session.master(),
-            executorBlas, counter, new Regularizer(config.reg()).penalty(result.theta(), model.layout()));
+        ObjectNode summary = Summary.train(config, train.modelName(), trainSpec, testSpec, td, model, loss, result,
+            session.master(), executorBlas, counter);
         Summary.write(output.dir().resolve("summary.json"), summary);
         output.commit();
-        Split shown = shownSplit(result.last());
-        console.printf(Locale.ROOT, "%s accuracy %.4f after %d epoch%s (%.1f s, %.1f s per epoch, median step %.1f ms)%n",
-            shown.key(), result.last().get(shown).accuracy(), config.epochs(), config.epochs() == 1 ? "" : "s",
-            result.fitSeconds(), result.secondsPerEpoch(), 1000 * result.medianStepSeconds());
+        EpochRecord best = result.best();
+        Split shown = shownSplit(best);
+        console.printf(Locale.ROOT, "%s accuracy %.4f%s (%s after %d epoch%s; %.1f s, %.1f s per epoch, median step %.1f ms)%n",
+            shown.key(), best.get(shown).accuracy(),
+            result.bestEpoch() == result.epochs().size() - 1 ? "" : " at epoch " + (result.bestEpoch() + 1),
+            result.stopReason(), result.epochs().size(), result.epochs().size() == 1 ? "" : "s", result.fitSeconds(),
+            result.secondsPerEpoch(), 1000 * result.medianStepSeconds());
         console.println("saved: " + output.target());
         return ExitCodes.OK;
       } finally {

@@ -49,4 +49,109 @@ public final class Ops {
     }
   }
 
+
+  /** {@code out[i] = in[inOff + i]} for i in [0, len). */
+  public static void copy(Buf in, int inOff, Buf out, int len) {
+    if (in.f != null) {
+      System.arraycopy(in.f, inOff, out.f, 0, len);
+    } else {
+      System.arraycopy(in.d, inOff, out.d, 0, len);
+    }
+  }
+
+  /** {@code a = z > 0 ? z : slope·z} (slope 0 is ReLU). */
+  public static void leakyRelu(Buf z, int zOff, Buf a, int len, double slope) {
+    if (z.f != null) {
+      float[] x = z.f;
+      float[] y = a.f;
+      float s = (float) slope;
+      for (int i = 0; i < len; i++) {
+        float v = x[zOff + i];
+        y[i] = v > 0 ? v : s * v;
+      }
+    } else {
+      double[] x = z.d;
+      double[] y = a.d;
+      for (int i = 0; i < len; i++) {
+        double v = x[zOff + i];
+        y[i] = v > 0 ? v : slope * v;
+      }
+    }
+  }
+
+  /** {@code dZ = z > 0 ? dA : slope·dA}. */
+  public static void leakyReluBackward(Buf z, int zOff, Buf dA, Buf dZ, int len, double slope) {
+    if (z.f != null) {
+      float[] x = z.f;
+      float[] g = dA.f;
+      float[] out = dZ.f;
+      float s = (float) slope;
+      for (int i = 0; i < len; i++) {
+        out[i] = x[zOff + i] > 0 ? g[i] : s * g[i];
+      }
+    } else {
+      double[] x = z.d;
+      double[] g = dA.d;
+      double[] out = dZ.d;
+      for (int i = 0; i < len; i++) {
+        out[i] = x[zOff + i] > 0 ? g[i] : slope * g[i];
+      }
+    }
+  }
+
+  /** {@code a = tanh(z)}. */
+  public static void tanh(Buf z, int zOff, Buf a, int len) {
+    if (z.f != null) {
+      for (int i = 0; i < len; i++) {
+        a.f[i] = (float) Math.tanh(z.f[zOff + i]);
+      }
+    } else {
+      for (int i = 0; i < len; i++) {
+        a.d[i] = Math.tanh(z.d[zOff + i]);
+      }
+    }
+  }
+
+  /** {@code dZ = dA ⊙ (1 - a²)}, from the activation's output a = tanh(z). */
+  public static void tanhBackward(Buf a, Buf dA, Buf dZ, int len) {
+    if (a.f != null) {
+      for (int i = 0; i < len; i++) {
+        float y = a.f[i];
+        dZ.f[i] = dA.f[i] * (1 - y * y);
+      }
+    } else {
+      for (int i = 0; i < len; i++) {
+        double y = a.d[i];
+        dZ.d[i] = dA.d[i] * (1 - y * y);
+      }
+    }
+  }
+
+  /**
+   * {@code out = in ⊙ mask / (1 - p)} with {@code mask_i = [u_i >= p]}, {@code u_i} the i-th
+   * uniform draw of a {@code SplittableRandom(seed)}: the same seed gives the same mask.
+   */
+  public static void dropout(Buf in, int inOff, Buf out, int len, double p, long seed) {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+    double scale = 1.0 / (1.0 - p);
+    if (in.f != null) {
+      float s = (float) scale;
+      for (int i = 0; i < len; i++) {
+        out.f[i] = rng.nextDouble() >= p ? in.f[inOff + i] * s : 0f;
+      }
+    } else {
+      for (int i = 0; i < len; i++) {
+        out.d[i] = rng.nextDouble() >= p ? in.d[inOff + i] * scale : 0.0;
+      }
+    }
+  }
+
+  /** A hash of which of {@code z[zOff .. zOff+len)} are positive (the linear piece of a ReLU). */
+  public static long positivePattern(Buf z, int zOff, int len) {
+    long hash = 1469598103934665603L;
+    for (int i = 0; i < len; i++) {
+      hash = (hash ^ (z.get(zOff + i) > 0 ? 1 : 0)) * 1099511628211L;
+    }
+    return hash;
+  }
 }

@@ -49,13 +49,13 @@ public final class DenseLayer implements Layer {
   }
 
   @Override
-  public void forward(Buf params, Buf a, int aOff, int n, Buf z) {
+  public void forward(Buf params, Buf a, int aOff, int n, Buf z, Pass pass) {
     Blas.gemm(false, false, n, out, in, 1.0, a, aOff, params, wOff, 0.0, z, 0); // Z(n x out) = A·W
     Ops.addRowVector(z, n, out, params, bOff);
   }
 
   @Override
-  public void backward(Buf params, Buf a, int aOff, Buf z, Buf dZ, int n, Buf grad, Buf dA) {
+  public void backward(Buf params, Buf a, int aOff, Buf z, Buf dZ, int n, Buf grad, Buf dA, Pass pass) {
     Blas.gemm(true, false, in, out, n, 1.0, a, aOff, dZ, 0, 1.0, grad, wOff); // dW(in x out) += Aᵀ·dZ
     Ops.addColumnSums(dZ, n, out, grad, bOff);
     if (dA != null) {

@@ -4,16 +4,18 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * How weights start (biases always start at zero).
- *
- * <ul>
- *   <li>{@link Kind#GAUSSIAN}: {@code W ~ scale · N(0, 1)}, the lecture's small random numbers
- *       ({@code 0.01 · randn}); fine for linear models, too small for deep ReLU networks.
- * </ul>
+ * How weights start; biases always start at zero. For a weight matrix with {@code fan_in} inputs:
+ * <pre>
+ *   gaussian   W ~ scale · N(0, 1)            the lecture's small random numbers (0.01·randn)
+ *   xavier     W ~ N(0, 1) / √fan_in          keeps activation variance through tanh layers
+ *   he         W ~ N(0, 1) / √(fan_in / 2)    the same for ReLU, which zeroes half the inputs
+ * </pre>
+ * Small Gaussian numbers are fine for a linear model; in a deep ReLU network they make the
+ * activations (and gradients) shrink layer after layer, which He initialization avoids.
  */
 public record Initializer(Kind kind, double scale) {
 
-  public enum Kind { GAUSSIAN }
+  public enum Kind { GAUSSIAN, XAVIER, HE }
 
   public Initializer {
     if (!(scale >= 0) || Double.isInfinite(scale)) {
@@ -25,24 +27,41 @@ public record Initializer(Kind kind, double scale) {
     return new Initializer(Kind.GAUSSIAN, scale);
   }
 
-  public static Initializer parse(String name, double scale) {
-    if (name.toLowerCase(Locale.ROOT).equals("gaussian")) {
-      return gaussian(scale);
-    }
-    throw new IllegalArgumentException("unknown initializer '" + name + "'; expected gaussian");
+  public static Initializer he() {
+    return new Initializer(Kind.HE, 1.0);
   }
 
-  /** Fills {@code params} for {@code layout}: weights random (seeded), biases zero. */
-  public void initialize(ParameterLayout layout, double[] params, long seed) {
+  public static Initializer xavier() {
+    return new Initializer(Kind.XAVIER, 1.0);
+  }
+
+  /** {@code gaussian} (with {@code scale}), {@code xavier} or {@code he}. */
+  public static Initializer parse(String name, double scale) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "gaussian", "normal" -> gaussian(scale);
+      case "xavier", "glorot" -> xavier();
+      case "he", "kaiming" -> he();
+      default -> throw new IllegalArgumentException("unknown initializer '" + name + "'; expected gaussian, xavier or he");
+    };
+  }
+
+  /** Fills {@code theta} for {@code layout}: weights random (seeded), biases zero. */
+  public void initialize(ParameterLayout layout, double[] theta, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     for (ParameterLayout.Slice s : layout.slices()) {
+      double std = switch (kind) {
+        case GAUSSIAN -> scale;
+        case XAVIER -> 1.0 / Math.sqrt(s.rows());
+        case HE -> Math.sqrt(2.0 / s.rows());
+      };
       for (int i = s.offset(); i < s.end(); i++) {
-        params[i] = s.regularized() ? scale * gaussian(rng) : 0.0;
+        theta[i] = s.regularized() ? std * gaussian(rng) : 0.0;
       }
     }
   }
 
   static double gaussian(SplittableRandom rng) {
+    // Box-Muller; SplittableRandom has no nextGaussian on Java 17.
     double u = 1.0 - rng.nextDouble();
     double v = rng.nextDouble();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
@@ -50,6 +69,6 @@ public record Initializer(Kind kind, double scale) {
 
   @Override
   public String toString() {
-    return kind.name().toLowerCase(Locale.ROOT) + "(" + scale + ")";
+    return kind == Kind.GAUSSIAN ? "gaussian(" + scale + ")" : kind.name().toLowerCase(Locale.ROOT);
   }
 }

@@ -7,7 +7,9 @@ import java.util.List;
 
 /**
  * A score function: a chain of layers over one flat parameter vector. Built from a
- * {@link ModelSpec}; the linear classifier is one {@link DenseLayer} ({@code W}, {@code b}).
+ * {@link ModelSpec}: the linear classifier is one {@link DenseLayer} ({@code W}, {@code b}); a
+ * network is, per hidden layer, {@code Wi, bi} dense, an {@link Activation} and (with dropout) a
+ * {@link Dropout}, then a dense head.
  *
  * <p>Usage per minibatch: {@link #forward} writes every layer's output into the
  * {@link Workspace} and returns the scores ({@code n x k}); the caller fills
@@ -34,9 +36,24 @@ public final class Model implements Serializable {
       int w = layout.add("W", spec.inputs(), spec.outputs(), true);
       int b = layout.add("b", 1, spec.outputs(), false);
       layers.add(new DenseLayer(spec.inputs(), spec.outputs(), w, b));
-    } else {
-      throw new UnsupportedOperationException("hidden layers are not supported yet: " + spec.shape());
+      return new Model(spec, layers, layout.build());
     }
+    int in = spec.inputs();
+    int index = 1;
+    for (int h : spec.hidden()) {
+      int w = layout.add("W" + index, in, h, true);
+      int b = layout.add("b" + index, 1, h, false);
+      layers.add(new DenseLayer(in, h, w, b));
+      layers.add(new Activation(spec.activation(), h));
+      if (spec.dropout() > 0) {
+        layers.add(new Dropout(spec.dropout(), h, index));
+      }
+      in = h;
+      index++;
+    }
+    int w = layout.add("W" + index, in, spec.outputs(), true);
+    int b = layout.add("b" + index, 1, spec.outputs(), false);
+    layers.add(new DenseLayer(in, spec.outputs(), w, b));
     return new Model(spec, layers, layout.build());
   }
 
@@ -61,12 +78,12 @@ public final class Model implements Serializable {
   }
 
   /** Scores {@code (n x k)} of {@code n} rows of {@code x} starting at {@code xOff}; a buffer of {@code ws}. */
-  public Buf forward(Buf params, Buf x, int xOff, int n, Workspace ws) {
+  public Buf forward(Buf params, Buf x, int xOff, int n, Workspace ws, Pass pass) {
     ws.ensure(this, x.precision(), n);
     Buf in = x;
     int inOff = xOff;
     for (int i = 0; i < layers.size(); i++) {
-      layers.get(i).forward(params, in, inOff, n, ws.outs[i]);
+      layers.get(i).forward(params, in, inOff, n, ws.outs[i], pass);
       in = ws.outs[i];
       inOff = 0;
     }
@@ -75,14 +92,23 @@ public final class Model implements Serializable {
 
   /**
    * Back-propagates {@code ws.outputGradient()} through the layers of the last {@link #forward}
-   * on the same rows, adding {@code dL/dθ} into {@code grad}.
+   * on the same rows (with the same pass), adding {@code dL/dθ} into {@code grad}.
    */
-  public void backward(Buf params, Buf x, int xOff, int n, Buf grad, Workspace ws) {
+  public void backward(Buf params, Buf x, int xOff, int n, Buf grad, Workspace ws, Pass pass) {
     for (int i = layers.size() - 1; i >= 0; i--) {
       Buf in = i == 0 ? x : ws.outs[i - 1];
       int inOff = i == 0 ? xOff : 0;
       Buf dIn = i == 0 ? null : ws.douts[i - 1];
-      layers.get(i).backward(params, in, inOff, ws.outs[i], ws.douts[i], n, grad, dIn);
+      layers.get(i).backward(params, in, inOff, ws.outs[i], ws.douts[i], n, grad, dIn, pass);
     }
+  }
+
+  /** The linear pieces (ReLU patterns) of the last {@link #forward} on {@code n} rows of {@code x}. */
+  public long piece(Buf x, int xOff, int n, Workspace ws) {
+    long hash = 17;
+    for (int i = 0; i < layers.size(); i++) {
+      hash = hash * 31 + layers.get(i).piece(i == 0 ? x : ws.outs[i - 1], i == 0 ? xOff : 0, n);
+    }
+    return hash;
   }
 }

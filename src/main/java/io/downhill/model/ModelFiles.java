@@ -69,6 +69,8 @@ public final class ModelFiles {
     ArrayNode hidden = arch.putArray("hidden");
     model.spec().hidden().forEach(hidden::add);
     arch.put("outputs", model.spec().outputs());
+    arch.put("activation", model.spec().activation().label());
+    arch.put("dropout", model.spec().dropout());
     meta.put("loss", model.loss());
     meta.put("classes", model.classes());
     meta.put("labels", model.plusMinusOne() ? "-1/+1" : "0..k-1");
@@ -110,7 +112,8 @@ public final class ModelFiles {
     arch.path("hidden").forEach(h -> hidden.add(h.asInt()));
     ModelSpec spec;
     try {
-      spec = new ModelSpec(arch.path("inputs").asInt(-1), hidden, arch.path("outputs").asInt(-1));
+      spec = new ModelSpec(arch.path("inputs").asInt(-1), hidden, arch.path("outputs").asInt(-1),
+          Activation.Kind.parse(arch.path("activation").asText("relu")), arch.path("dropout").asDouble(0.0));
     } catch (IllegalArgumentException e) {
       throw BadInputException.of(where, "invalid architecture", "positive layer sizes", arch.toString());
     }

@@ -17,7 +17,7 @@ public final class Sgd implements Optimizer {
   }
 
   @Override
-  public void stepInPlace(double[] params, double[] grad, double lr) {
-    Blas.axpy(params.length, -lr, grad, 0, params, 0); // θ ← θ - η·g
+  public void stepInPlace(double[] theta, double[] grad, double lr) {
+    Blas.axpy(theta.length, -lr, grad, 0, theta, 0); // θ ← θ - η·g
   }
 }

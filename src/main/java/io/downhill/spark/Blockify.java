@@ -32,15 +32,17 @@ public final class Blockify {
   /**
    * One shard per partition, in partition order; not yet cached.
    *
-   * @param where names the data in error messages, e.g. "test data (libsvm:/x.txt)"
+   * @param weighted     whether the frame has a weight column
+   * @param classWeights per-class factors on each row's weight, or null
+   * @param where        names the data in error messages, e.g. "test data (libsvm:/x.txt)"
    */
   public static JavaRDD<Shard> shards(Dataset<Row> frame, Labels labels, int features, Precision precision,
-      int blockRows, boolean weighted, String where) {
+      int blockRows, boolean weighted, double[] classWeights, String where) {
     Dataset<Row> columns = weighted
         ? frame.select(Sources.LABEL, Sources.FEATURES, Sources.WEIGHT)
         : frame.select(Sources.LABEL, Sources.FEATURES);
     return columns.javaRDD().mapPartitionsWithIndex((Integer partition, Iterator<Row> rows) -> {
-      BlockBuilder builder = new BlockBuilder(precision, features, blockRows, weighted);
+      BlockBuilder builder = new BlockBuilder(precision, features, blockRows, weighted || classWeights != null);
       try {
         while (rows.hasNext()) {
           Row row = rows.next();
@@ -49,6 +51,9 @@ public final class Blockify {
           }
           int label = labels.classOrThrow(row.getDouble(0), "row " + builder.rows());
           double weight = weighted ? (row.isNullAt(2) ? Double.NaN : row.getDouble(2)) : 1.0;
+          if (classWeights != null) {
+            weight *= classWeights[label];
+          }
           Vector v = row.isNullAt(1) ? null : (Vector) row.get(1);
           if (v instanceof DenseVector dense) {
             builder.addDense(dense.values(), label, weight);

@@ -1,6 +1,7 @@
 package io.downhill.spark;
 
 import io.downhill.data.BadInputException;
+import io.downhill.data.ClassWeights;
 import io.downhill.data.DataSpec;
 import io.downhill.data.Labels;
 import io.downhill.data.Shard;
@@ -49,10 +50,11 @@ public final class DataLoader {
    * @param numFeatures d for LIBSVM, or 0 to infer
    * @param numClasses  k, or 0 to infer from the labels
    * @param weightCol   sample-weight column of DataFrame input, or null
+   * @param classWeights none, balanced or w0,w1,... ({@link ClassWeights}); weights the training rows only
    */
   public record Settings(DataSpec train, DataSpec test, double valFraction, long seed, int partitions,
       Precision precision, int blockRows, Preprocess preprocess, int numFeatures, int numClasses,
-      String labelCol, String featuresCol, String weightCol) implements Serializable {
+      String labelCol, String featuresCol, String weightCol, String classWeights) implements Serializable {
 
     public Settings {
       if (!(valFraction >= 0 && valFraction < 1)) {
@@ -73,8 +75,58 @@ public final class DataLoader {
       }
     }
 
+    /** Settings for {@code train} with the defaults of the command line (see {@link Builder}). */
+    public static Builder builder(DataSpec train) {
+      return new Builder(train);
+    }
+
     Sources.Options sourceOptions(int resolvedPartitions, int numFeaturesOverride) {
       return new Sources.Options(resolvedPartitions, numFeaturesOverride, labelCol, featuresCol, weightCol, seed);
+    }
+  }
+
+  /**
+   * {@link Settings} with the command line's defaults: no test data beyond the format's own, 10%
+   * validation, seed 42, the default partition count, float32, automatic blocks, standardization,
+   * inferred dimensions, columns label/features, no weights.
+   */
+  public static final class Builder {
+    private final DataSpec train;
+    private DataSpec test;
+    private double valFraction = 0.1;
+    private long seed = 42;
+    private int partitions;
+    private Precision precision = Precision.FLOAT32;
+    private int blockRows;
+    private Preprocess preprocess = Preprocess.STANDARDIZE;
+    private int numFeatures;
+    private int numClasses;
+    private String labelCol = Sources.LABEL;
+    private String featuresCol = Sources.FEATURES;
+    private String weightCol;
+    private String classWeights;
+
+    private Builder(DataSpec train) {
+      this.train = train;
+    }
+
+    public Builder test(DataSpec v) { test = v; return this; }
+    public Builder valFraction(double v) { valFraction = v; return this; }
+    public Builder seed(long v) { seed = v; return this; }
+    public Builder partitions(int v) { partitions = v; return this; }
+    public Builder precision(Precision v) { precision = v; return this; }
+    public Builder blockRows(int v) { blockRows = v; return this; }
+    public Builder preprocess(Preprocess v) { preprocess = v; return this; }
+    public Builder numFeatures(int v) { numFeatures = v; return this; }
+    public Builder numClasses(int v) { numClasses = v; return this; }
+    public Builder labelCol(String v) { labelCol = v; return this; }
+    public Builder featuresCol(String v) { featuresCol = v; return this; }
+    public Builder weightCol(String v) { weightCol = v; return this; }
+    public Builder classWeights(String v) { classWeights = v; return this; }
+
+    public Settings build() {
+      return new Settings(train, test, valFraction, seed, partitions, precision, blockRows, preprocess, numFeatures,
+          numClasses, labelCol, featuresCol, weightCol, classWeights);
     }
   }
 
@@ -139,7 +191,7 @@ public final class DataLoader {
     return guarded(spark, s, known, () -> {
       Prepared p = prepare(spark, s, known, fromSpecs(spark, s));
       // limit(n) stops every partition's reader after n rows; the rows then gather into one partition.
-      Shard first = Blockify.shards(p.train().limit(n), p.labels(), p.features(), s.precision(), n, false,
+      Shard first = Blockify.shards(p.train().limit(n), p.labels(), p.features(), s.precision(), n, false, null,
           "training data (" + s.train().text() + ")").map(shard -> shard.head(n)).filter(shard -> shard.rows() > 0)
           .first();
       return new Head(first, p.labels());
@@ -178,7 +230,7 @@ public final class DataLoader {
 
   /** The splits as preprocessed DataFrames, checked, before blocking. */
   private record Prepared(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> test, String testName,
-      int features, Labels labels, StandardScalerModel scaler, int[] imageShape) {}
+      int features, Labels labels, double[] classWeights, StandardScalerModel scaler, int[] imageShape) {}
 
   private static Prepared prepare(SparkSession spark, Settings s, Known known, Reader reader) {
     int partitions = s.partitions() > 0 ? s.partitions() : spark.sparkContext().defaultParallelism();
@@ -199,18 +251,22 @@ public final class DataLoader {
     }
 
     Labels labels;
-    if (source.labelCounts() != null) {
-      labels = Labels.infer(source.labelCounts(), s.numClasses(), s.train().text());
-    } else if (source.labels() != null) {
+    boolean balanced = s.classWeights() != null && s.classWeights().trim().equalsIgnoreCase("balanced");
+    Map<Double, Long> counts = source.labelCounts();
+    if (counts == null && (source.labels() == null || balanced)) {
+      counts = labelCounts(train);
+    }
+    if (source.labels() == null) {
+      labels = Labels.infer(counts, s.numClasses(), s.train().text());
+    } else {
       labels = source.labels();
       if (s.numClasses() > 0 && s.numClasses() != labels.numClasses()) {
         throw BadInputException.of("--num-classes", "class count disagrees with the data", labels.numClasses()
             + " (from " + s.train().text() + ")", Integer.toString(s.numClasses()));
       }
-    } else {
-      labels = Labels.infer(labelCounts(train), s.numClasses(), s.train().text());
     }
     known.labels = labels;
+    double[] classWeights = ClassWeights.parse(s.classWeights(), labels, counts);
 
     Dataset<Row> test = null;
     Sources.Loaded t = reader.test(partitions, d);
@@ -225,7 +281,7 @@ public final class DataLoader {
 
     StandardScalerModel scaler = s.preprocess().fit(train, "training data (" + s.train().text() + ")");
     return new Prepared(Preprocess.apply(scaler, train), Preprocess.apply(scaler, validation),
-        Preprocess.apply(scaler, test), testName, d, labels, scaler, source.imageShape());
+        Preprocess.apply(scaler, test), testName, d, labels, classWeights, scaler, source.imageShape());
   }
 
   private static TrainingData block(Prepared data, Settings s) {
@@ -235,11 +291,11 @@ public final class DataLoader {
     boolean weighted = s.weightCol() != null;
     Labels labels = data.labels();
     JavaRDD<Shard> trainShards = cache(Blockify.shards(data.train(), labels, d, p, blockRows, weighted,
-        "training data (" + s.train().text() + ")"), "train");
+        data.classWeights(), "training data (" + s.train().text() + ")"), "train");
     JavaRDD<Shard> valShards = data.validation() == null ? null : cache(Blockify.shards(data.validation(), labels, d, p,
-        blockRows, weighted, "validation data (" + s.train().text() + ")"), "validation");
+        blockRows, weighted, null, "validation data (" + s.train().text() + ")"), "validation");
     JavaRDD<Shard> testShards = data.test() == null ? null : cache(Blockify.shards(data.test(), labels, d, p, blockRows,
-        weighted && s.test() != null, "test data (" + data.testName() + ")"), "test");
+        weighted && s.test() != null, null, "test data (" + data.testName() + ")"), "test");
 
     long[] trainStats = materialize(trainShards);
     long[] valStats = materialize(valShards);
@@ -251,8 +307,8 @@ public final class DataLoader {
     long cached = trainStats[1] + valStats[1] + testStats[1];
     LOG.info("cached {} train, {} validation, {} test rows of {} features as {} blocks of up to {} rows: {} MB",
         trainStats[0], valStats[0], testStats[0], d, p, blockRows, cached >> 20);
-    return new TrainingData(trainShards, valShards, testShards, d, labels, trainStats[0], valStats[0], testStats[0],
-        s.preprocess(), data.scaler(), data.imageShape(), cached);
+    return new TrainingData(trainShards, valShards, testShards, d, labels, data.classWeights(), trainStats[0],
+        valStats[0], testStats[0], s.preprocess(), data.scaler(), data.imageShape(), cached);
   }
 
   private static Map<Double, Long> labelCounts(Dataset<Row> frame) {

@@ -13,12 +13,13 @@ import org.apache.spark.ml.feature.StandardScalerModel;
  * @param test           test shards, or null when there is no test data
  * @param features       d
  * @param labels         label mapping (k classes)
+ * @param classWeights   the class weights multiplied into the training rows' weights, or null
  * @param scaler         the fitted preprocessing, or null
  * @param imageShape     {rows, cols} or {channels, rows, cols} for image data, else null
  * @param cachedBytes    bytes of feature, label and weight arrays cached over all splits
  */
 public record TrainingData(JavaRDD<Shard> train, JavaRDD<Shard> validation, JavaRDD<Shard> test, int features,
-    Labels labels, long trainRows, long validationRows, long testRows, Preprocess preprocess,
+    Labels labels, double[] classWeights, long trainRows, long validationRows, long testRows, Preprocess preprocess,
     StandardScalerModel scaler, int[] imageShape, long cachedBytes) {
 
   public void unpersist() {

@@ -3,6 +3,7 @@ package io.downhill.train;
 import io.downhill.linalg.Buf;
 import io.downhill.loss.Loss;
 import io.downhill.model.Model;
+import io.downhill.model.Pass;
 
 /**
  * The arithmetic of one minibatch, shared by training, evaluation and gradient checks:
@@ -16,15 +17,15 @@ final class BatchGradient {
    * and weights in {@code s.labels[0..n)} and {@code s.weights[0..n)}. Leaves the scores in
    * {@code s.scores}. When {@code grad} is not null, adds {@code ∂(Σ_i w_i L_i)/∂θ} into it.
    */
-  static double lossSum(Model model, Loss loss, Buf params, Buf x, int xOff, int n, Buf grad, Scratch s) {
+  static double lossSum(Model model, Loss loss, Buf params, Buf x, int xOff, int n, Buf grad, Scratch s, Pass pass) {
     int c = model.outputs();
     s.ensureRows(n, c);
-    Buf out = model.forward(params, x, xOff, n, s.workspace);
+    Buf out = model.forward(params, x, xOff, n, s.workspace, pass);
     out.copyTo(0, s.scores, n * c);
     double sum = loss.lossSum(s.scores, n, c, s.labels, s.weights, grad == null ? null : s.dScores);
     if (grad != null) {
       s.workspace.outputGradient().copyFrom(s.dScores, n * c);
-      model.backward(params, x, xOff, n, grad, s.workspace);
+      model.backward(params, x, xOff, n, grad, s.workspace, pass);
     }
     return sum;
   }

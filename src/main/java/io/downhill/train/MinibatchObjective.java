@@ -5,11 +5,13 @@ import io.downhill.linalg.Buf;
 import io.downhill.loss.Loss;
 import io.downhill.loss.Regularizer;
 import io.downhill.model.Model;
+import io.downhill.model.Pass;
 
 /**
  * The training objective on a fixed minibatch, in float64, as a function of θ — what the
  * gradient check differentiates: {@code f(θ) = Σ_i w_i L_i(θ) / Σ_i w_i + R(θ)}. It runs the same
- * forward/backward code as training ({@link BatchGradient}).
+ * forward/backward code as training ({@link BatchGradient}). With a training pass of a fixed
+ * seed, dropout uses the same masks at every evaluation, so f is still a deterministic function.
  */
 public final class MinibatchObjective implements Objective {
   private final Model model;
@@ -20,13 +22,16 @@ public final class MinibatchObjective implements Objective {
   private final int[] labels;
   private final double[] weights;
   private final double weightSum;
+  private final Pass pass;
   private final Scratch scratch = new Scratch();
 
   /**
    * @param x       {@code n x d} row-major features
    * @param weights per-row weights, or null for all ones
+   * @param pass    {@link Pass#EVAL}, or a training pass (dropout on, with that pass's fixed masks)
    */
-  public MinibatchObjective(Model model, Loss loss, Regularizer reg, double[] x, int n, int[] labels, double[] weights) {
+  public MinibatchObjective(Model model, Loss loss, Regularizer reg, double[] x, int n, int[] labels, double[] weights,
+      Pass pass) {
     if (x.length != n * model.inputs() || labels.length != n || (weights != null && weights.length != n)) {
       throw new IllegalArgumentException("minibatch arrays do not match " + n + " x " + model.inputs());
     }
@@ -42,6 +47,7 @@ public final class MinibatchObjective implements Objective {
       sum += w;
     }
     this.weightSum = sum;
+    this.pass = pass;
   }
 
   private static double[] filled(int n) {
@@ -73,7 +79,7 @@ public final class MinibatchObjective implements Objective {
     if (g != null) {
       g.zero(grad.length);
     }
-    double dataLoss = BatchGradient.lossSum(model, loss, Buf.wrap(theta), x, 0, n, g, scratch) / weightSum;
+    double dataLoss = BatchGradient.lossSum(model, loss, Buf.wrap(theta), x, 0, n, g, scratch, pass) / weightSum;
     if (grad != null) {
       for (int i = 0; i < grad.length; i++) {
         grad[i] /= weightSum;
@@ -83,10 +89,12 @@ public final class MinibatchObjective implements Objective {
     return dataLoss + reg.penalty(theta, model.layout());
   }
 
+  /** The kinks of f: ReLU patterns, hinge margins, signs of L1-regularized weights. */
   @Override
   public long piece(double[] theta) {
     value(theta);
-    return loss.piece(scratch.scores, n, model.outputs(), labels);
+    return 31 * (31 * model.piece(x, 0, n, scratch.workspace) + loss.piece(scratch.scores, n, model.outputs(), labels))
+        + reg.piece(theta, model.layout());
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.downhill.linalg.Buf;
 import io.downhill.linalg.Precision;
 import io.downhill.loss.Loss;
 import io.downhill.model.Model;
+import io.downhill.model.Pass;
 import java.io.Serializable;
 
 /**
@@ -47,7 +48,8 @@ public final class ShardComputer implements Serializable {
   /**
    * This partition's part of step {@code plan}: positions {@code [s·n_p/S, (s+1)·n_p/S)} of the
    * epoch's permutation, gathered, then forward + loss + backward in compute precision; the
-   * gradient is summed into a double array.
+   * gradient is summed into a double array. Dropout masks are seeded by (seed, step, partition).
+   * A step that takes every row (full-batch descent) works block by block instead, without a copy.
    */
   public GradientAccumulator gradient(Shard shard, int partition, StepPlan plan, double[] theta) {
     checkPrecision(shard);
@@ -58,6 +60,10 @@ public final class ShardComputer implements Serializable {
     if (n == 0) {
       return GradientAccumulator.empty();
     }
+    Pass pass = Pass.training(BatchPlan.mix(seed, plan.globalStep(), partition));
+    if (n == rows) {
+      return fullBatch(shard, theta, pass);
+    }
     int p = theta.length;
     int d = shard.cols();
     Scratch s = Scratch.forThread();
@@ -67,14 +73,50 @@ public final class ShardComputer implements Serializable {
     shard.gather(order, from, to, x, s.labels, s.weights);
     Buf params = s.params(theta, precision);
     Buf grad = s.zeroGrad(precision, p);
-    double lossSum = BatchGradient.lossSum(model, loss, params, x, 0, n, grad, s);
-    double weightSum = 0.0;
-    for (int i = 0; i < n; i++) {
-      weightSum += s.weights[i];
-    }
+    double lossSum = BatchGradient.lossSum(model, loss, params, x, 0, n, grad, s, pass);
     double[] gradSum = new double[p];
     grad.addTo(0, gradSum, p);
-    return GradientAccumulator.of(gradSum, lossSum, weightSum, n);
+    return GradientAccumulator.of(gradSum, lossSum, sum(s.weights, n), n);
+  }
+
+  /** Every row of the shard, in chunks straight from the blocks; each chunk's gradient is added in double. */
+  private GradientAccumulator fullBatch(Shard shard, double[] theta, Pass pass) {
+    int p = theta.length;
+    Scratch s = Scratch.forThread();
+    Buf params = s.params(theta, precision);
+    double[] gradSum = new double[p];
+    double lossSum = 0;
+    double weightSum = 0;
+    for (Block block : shard.blocks()) {
+      for (int r0 = 0; r0 < block.rows(); r0 += EVAL_CHUNK) {
+        int n = Math.min(EVAL_CHUNK, block.rows() - r0);
+        weightSum += chunkLabels(block, r0, n, s);
+        Buf grad = s.zeroGrad(precision, p);
+        lossSum += BatchGradient.lossSum(model, loss, params, block.x(), r0 * block.cols(), n, grad, s, pass);
+        grad.addTo(0, gradSum, p);
+      }
+    }
+    return GradientAccumulator.of(gradSum, lossSum, weightSum, shard.rows());
+  }
+
+  /** Copies the labels and weights of rows {@code [r0, r0+n)} of a block into the scratch; returns Σ weights. */
+  private static double chunkLabels(Block block, int r0, int n, Scratch s) {
+    s.ensureRows(n, 1);
+    System.arraycopy(block.labels(), r0, s.labels, 0, n);
+    if (block.weights() == null) {
+      s.unitWeights(n);
+      return n;
+    }
+    System.arraycopy(block.weights(), r0, s.weights, 0, n);
+    return sum(s.weights, n);
+  }
+
+  private static double sum(double[] values, int n) {
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+      total += values[i];
+    }
+    return total;
   }
 
   /** Loss, accuracy and confusion matrix of {@code theta} over every row of the shard. */
@@ -87,20 +129,8 @@ public final class ShardComputer implements Serializable {
     for (Block block : shard.blocks()) {
       for (int r0 = 0; r0 < block.rows(); r0 += EVAL_CHUNK) {
         int n = Math.min(EVAL_CHUNK, block.rows() - r0);
-        s.ensureRows(n, c);
-        System.arraycopy(block.labels(), r0, s.labels, 0, n);
-        double weightSum;
-        if (block.weights() == null) {
-          s.unitWeights(n);
-          weightSum = n;
-        } else {
-          System.arraycopy(block.weights(), r0, s.weights, 0, n);
-          weightSum = 0.0;
-          for (int i = 0; i < n; i++) {
-            weightSum += s.weights[i];
-          }
-        }
-        double lossSum = BatchGradient.lossSum(model, loss, params, block.x(), r0 * block.cols(), n, null, s);
+        double weightSum = chunkLabels(block, r0, n, s);
+        double lossSum = BatchGradient.lossSum(model, loss, params, block.x(), r0 * block.cols(), n, null, s, Pass.EVAL);
         eval.addLoss(lossSum, weightSum);
         for (int i = 0; i < n; i++) {
           eval.addPrediction(s.labels[i], loss.predict(s.scores, i, c));

@@ -1,26 +1,34 @@
 package io.downhill.train;
 
+import io.downhill.data.BadInputException;
 import io.downhill.linalg.Blas;
 import io.downhill.loss.Regularizer;
 import io.downhill.model.Model;
+import io.downhill.model.ParameterLayout;
+import io.downhill.optim.MaxNorm;
 import io.downhill.optim.Optimizer;
-import io.downhill.optim.Sgd;
 import io.downhill.optim.schedule.Schedule;
-import io.downhill.optim.schedule.StepDecay;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The training loop, on the driver. Each step: one call to the {@link GradientSource} (one Spark
- * job when distributed) brings the summed minibatch gradient; the driver turns it into the mean,
- * adds the regularization gradient, and lets the optimizer update θ in place. After each epoch
- * it evaluates θ on every split the source has.
+ * The training loop, on the driver. Three drivers share the bookkeeping (step and epoch records,
+ * evaluation after every epoch, early stopping, divergence):
  *
- * <pre>
- *   g   = (Σ_i w_i ∂L_i/∂θ) / Σ_i w_i  +  ∂R/∂θ
- *   θ  ← optimizer(θ, g, η_e),   η_e = η₀ · γ^e
- * </pre>
+ * <ul>
+ *   <li><b>minibatch</b> (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw): each step one call
+ *       to the {@link GradientSource} (one Spark job when distributed) brings the summed minibatch
+ *       gradient; the driver averages it, adds the regularization gradient and lets the optimizer
+ *       update θ in place, then applies the max-norm constraint;
+ *       <pre>
+ *       g = (Σ_i w_i ∂L_i/∂θ) / Σ_i w_i  +  ∂R/∂θ,     θ ← optimizer(θ, g, η(t))
+ *       </pre>
+ *   <li><b>gd</b>: full-batch gradient descent, one iteration per epoch, with a backtracking
+ *       (Armijo) line search whose every trial is one distributed loss pass ({@link LineSearch});
+ *   <li><b>random-search</b>: the lecture's bad idea: {@code --trials} random weight matrices, one
+ *       distributed loss pass each, keeping the one with the lowest training loss.
+ * </ul>
  *
  * A loss or gradient that stops being finite ends the run with {@link DivergedException}.
  */
@@ -29,90 +37,256 @@ public final class Trainer {
   private final Model model;
   private final GradientSource source;
   private final List<TrainingListener> listeners;
+  private final ParameterLayout layout;
+  private final Regularizer reg;
 
   public Trainer(TrainingConfig config, Model model, GradientSource source, List<TrainingListener> listeners) {
     this.config = config;
     this.model = model;
     this.source = source;
     this.listeners = List.copyOf(listeners);
+    this.layout = model.layout();
+    this.reg = config.regularizer();
   }
 
   /** Trains θ in place from its current value and returns the result (θ included). */
   public TrainingResult fit(double[] theta) {
-    if (theta.length != model.layout().size()) {
-      throw new IllegalArgumentException("θ has " + theta.length + " values, the model " + model.layout().size());
+    if (theta.length != layout.size()) {
+      throw new IllegalArgumentException("θ has " + theta.length + " values, the model " + layout.size());
     }
-    long trainRows = source.trainRows();
-    if (trainRows == 0) {
+    if (source.trainRows() == 0) {
       throw new IllegalStateException("no training rows");
     }
-    int steps = BatchPlan.stepsPerEpoch(trainRows, config.batchSize());
-    Optimizer optimizer = new Sgd();
-    Schedule schedule = new StepDecay(config.learningRate(), config.lrDecay());
-    Regularizer reg = new Regularizer(config.reg());
-    for (TrainingListener l : listeners) {
-      l.onStart(steps, trainRows, source.partitions(), theta.length);
-    }
+    return switch (config.optimizer().name()) {
+      case "random-search" -> randomSearch(theta);
+      case "gd" -> fullBatch(theta);
+      default -> minibatch(theta);
+    };
+  }
 
-    List<EpochRecord> epochs = new ArrayList<>();
-    double[] stepTimes = new double[config.epochs() * steps];
-    long global = 0;
-    double stepSeconds = 0;
-    long fitStart = System.nanoTime();
+  private TrainingResult minibatch(double[] theta) {
+    int steps = BatchPlan.stepsPerEpoch(source.trainRows(), config.batchSize());
+    Optimizer optimizer = config.optimizer().create(layout);
+    Schedule schedule = config.schedule().create(config.epochs(), steps);
+    MaxNorm maxNorm = config.maxNorm() > 0 ? new MaxNorm(config.maxNorm()) : null;
+    Run run = new Run(steps, theta.length);
     for (int epoch = 0; epoch < config.epochs(); epoch++) {
-      double lr = schedule.rate(epoch, global);
       long epochStart = System.nanoTime();
+      double lr = Double.NaN;
       for (int s = 0; s < steps; s++) {
         long t0 = System.nanoTime();
-        GradientAccumulator acc = source.gradient(theta, new StepPlan(epoch, s, steps, global));
+        lr = schedule.rateAt(run.global, steps);
+        GradientAccumulator acc = source.gradient(theta, new StepPlan(epoch, s, steps, run.global));
         if (acc.weightSum() <= 0) {
           continue; // no row (or only zero-weight rows) reached this step: nothing to learn from
         }
-        double[] g = acc.gradSum();
-        Blas.scal(1.0 / acc.weightSum(), g);
-        double dataLoss = acc.lossSum() / acc.weightSum();
-        double loss = dataLoss + reg.penalty(theta, model.layout());
-        reg.addGradient(theta, model.layout(), g);
-        double gradNorm = Math.sqrt(Blas.sumOfSquares(g, 0, g.length));
-        if (!Double.isFinite(loss)) {
-          throw new DivergedException(global, epoch, "loss", loss, lr);
+        Objective f = objective(acc, theta, epoch, lr, run.global);
+        optimizer.stepInPlace(theta, f.gradient, lr);
+        if (maxNorm != null) {
+          maxNorm.projectInPlace(theta, layout);
         }
-        if (!Double.isFinite(gradNorm)) {
-          throw new DivergedException(global, epoch, "gradient norm", gradNorm, lr);
-        }
-        optimizer.stepInPlace(theta, g, lr);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        stepTimes[(int) global] = seconds;
-        StepRecord record = new StepRecord(global, epoch, loss, dataLoss, lr, acc.rows(), gradNorm, seconds);
-        global++;
-        for (TrainingListener l : listeners) {
-          l.onStep(record);
+        run.step(epoch, f, lr, acc.rows(), t0);
+      }
+      if (run.endEpoch(epoch, lr, epochStart, theta, null)) {
+        break;
+      }
+    }
+    return run.finish(theta);
+  }
+
+  private TrainingResult fullBatch(double[] theta) {
+    LineSearch search = config.lineSearch();
+    Schedule schedule = config.schedule().create(config.epochs(), 1);
+    MaxNorm maxNorm = config.maxNorm() > 0 ? new MaxNorm(config.maxNorm()) : null;
+    Run run = new Run(1, theta.length);
+    double eta = config.learningRate();
+    double[] next = new double[theta.length];
+    for (int it = 0; it < config.epochs(); it++) {
+      long t0 = System.nanoTime();
+      GradientAccumulator acc = source.gradient(theta, new StepPlan(it, 0, 1, run.global));
+      double lr = search.enabled() ? eta : schedule.rateAt(run.global, 1);
+      Objective f = objective(acc, theta, it, lr, run.global);
+      double gg = f.gradNorm * f.gradNorm;
+      Evaluation trainAtNext = null;
+      double fNext = Double.NaN;
+      boolean accepted = !search.enabled();
+      for (int trial = 0; search.enabled() && trial < 60 && !accepted; trial++) {
+        step(theta, f.gradient, lr, next);
+        trainAtNext = source.evaluate(next, Split.TRAIN);   // one distributed loss pass per trial
+        fNext = trainAtNext.loss() + reg.penalty(next, layout);
+        accepted = fNext <= f.loss - search.c() * lr * gg;  // Armijo: sufficient decrease
+        if (!accepted) {
+          lr *= search.shrink();
         }
       }
-      double epochSteps = (System.nanoTime() - epochStart) / 1e9;
-      stepSeconds += epochSteps;
+      if (!accepted) {
+        run.stopReason = "line search failed";
+        run.endEpoch(it, lr, t0, theta, null);
+        break;
+      }
+      if (!search.enabled()) {
+        step(theta, f.gradient, lr, next);
+      }
+      double moved = distance(theta, next);
+      System.arraycopy(next, 0, theta, 0, theta.length);
+      if (maxNorm != null && maxNorm.projectInPlace(theta, layout) > 0) {
+        trainAtNext = null; // θ changed after the line search: evaluate again
+      }
+      eta = lr * 2; // the next search starts from twice the accepted step
+      run.step(it, f, lr, acc.rows(), t0);
+      boolean converged = moved < search.tol()
+          || (!Double.isNaN(fNext) && Math.abs(f.loss - fNext) <= search.tol() * Math.max(Math.abs(f.loss), 1e-300));
+      if (run.endEpoch(it, lr, t0, theta, trainAtNext)) {
+        break;
+      }
+      if (converged && search.tol() > 0) {
+        run.stopReason = "converged";
+        break;
+      }
+    }
+    return run.finish(theta);
+  }
+
+  private TrainingResult randomSearch(double[] theta) {
+    Run run = new Run(config.trials(), theta.length);
+    double[] candidate = new double[theta.length];
+    double best = Double.POSITIVE_INFINITY;
+    Evaluation bestTrain = null;
+    long start = System.nanoTime();
+    for (int trial = 0; trial < config.trials(); trial++) {
+      long t0 = System.nanoTime();
+      config.model().initializer().initialize(layout, candidate, BatchPlan.mix(config.seed(), trial, -1));
+      Evaluation train = source.evaluate(candidate, Split.TRAIN); // one distributed loss pass per trial
+      double loss = train.loss() + reg.penalty(candidate, layout);
+      if (loss < best) {
+        best = loss;
+        bestTrain = train;
+        System.arraycopy(candidate, 0, theta, 0, theta.length);
+      }
+      run.step(0, new Objective(loss, train.loss(), null, Double.NaN), 0.0, train.rows(), t0);
+    }
+    run.stopReason = "trials";
+    run.endEpoch(0, 0.0, start, theta, bestTrain);
+    return run.finish(theta);
+  }
+
+  /** The minibatch objective: loss, data loss and the mean gradient (with regularization), checked finite. */
+  private record Objective(double loss, double dataLoss, double[] gradient, double gradNorm) {}
+
+  private Objective objective(GradientAccumulator acc, double[] theta, int epoch, double lr, long step) {
+    double[] g = acc.gradSum();
+    Blas.scal(1.0 / acc.weightSum(), g);
+    double dataLoss = acc.lossSum() / acc.weightSum();
+    double loss = dataLoss + reg.penalty(theta, layout);
+    reg.addGradient(theta, layout, g);
+    double gradNorm = Math.sqrt(Blas.sumOfSquares(g, 0, g.length));
+    if (!Double.isFinite(loss)) {
+      throw new DivergedException(step, epoch, "loss", loss, lr);
+    }
+    if (!Double.isFinite(gradNorm)) {
+      throw new DivergedException(step, epoch, "gradient norm", gradNorm, lr);
+    }
+    return new Objective(loss, dataLoss, g, gradNorm);
+  }
+
+  /** {@code out = θ - η·g}. */
+  private static void step(double[] theta, double[] g, double lr, double[] out) {
+    for (int i = 0; i < theta.length; i++) {
+      out[i] = theta[i] - lr * g[i];
+    }
+  }
+
+  private static double distance(double[] a, double[] b) {
+    double sq = 0;
+    for (int i = 0; i < a.length; i++) {
+      double d = a[i] - b[i];
+      sq += d * d;
+    }
+    return Math.sqrt(sq);
+  }
+
+  /** The bookkeeping of one run: records, timings, early stopping, the best weights. */
+  private final class Run {
+    final int stepsPerEpoch;
+    final List<Double> stepTimes = new ArrayList<>();
+    final List<EpochRecord> epochs = new ArrayList<>();
+    final long fitStart = System.nanoTime();
+    final EarlyStopping stopping = config.earlyStopping();
+    long global;
+    double stepSeconds;
+    String stopReason = "epochs";
+    double bestScore = Double.NEGATIVE_INFINITY;
+    double[] bestTheta;
+    int bestEpoch = -1;
+    int sinceBest;
+
+    Run(int stepsPerEpoch, int parameters) {
+      this.stepsPerEpoch = stepsPerEpoch;
+      for (TrainingListener l : listeners) {
+        l.onStart(stepsPerEpoch, source.trainRows(), source.partitions(), parameters);
+      }
+    }
+
+    void step(int epoch, Objective f, double lr, long rows, long t0) {
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      stepTimes.add(seconds);
+      StepRecord record = new StepRecord(global, epoch, f.loss(), f.dataLoss(), lr, rows, f.gradNorm(), seconds);
+      global++;
+      for (TrainingListener l : listeners) {
+        l.onStep(record);
+      }
+    }
+
+    /**
+     * Evaluates θ on every split ({@code trainKnown}, when given, is the training evaluation at θ
+     * already made), notifies the listeners and applies early stopping. True when training stops.
+     */
+    boolean endEpoch(int epoch, double lr, long epochStart, double[] theta, Evaluation trainKnown) {
+      double seconds = (System.nanoTime() - epochStart) / 1e9;
+      stepSeconds += seconds;
       long evalStart = System.nanoTime();
-      Evaluation train = source.evaluate(theta, Split.TRAIN);
+      Evaluation train = trainKnown != null ? trainKnown : source.evaluate(theta, Split.TRAIN);
       Evaluation val = source.evaluate(theta, Split.VALIDATION);
       Evaluation test = source.evaluate(theta, Split.TEST);
-      EpochRecord record = new EpochRecord(epoch, lr, global, epochSteps, (System.nanoTime() - evalStart) / 1e9,
+      EpochRecord record = new EpochRecord(epoch, lr, global, seconds, (System.nanoTime() - evalStart) / 1e9,
           train, val, test);
       epochs.add(record);
       for (TrainingListener l : listeners) {
         l.onEpoch(record);
       }
+      if (!stopping.enabled()) {
+        bestEpoch = epochs.size() - 1;
+        return false;
+      }
+      if (val == null) {
+        throw BadInputException.of("--early-stopping " + stopping.metric(), "no validation data",
+            "a validation split (--val-fraction > 0)", "none");
+      }
+      double score = stopping.score(record);
+      if (score > bestScore) {
+        bestScore = score;
+        bestTheta = theta.clone();
+        bestEpoch = epochs.size() - 1;
+        sinceBest = 0;
+        return false;
+      }
+      if (++sinceBest >= stopping.patience()) {
+        stopReason = "early stopping";
+        return true;
+      }
+      return false;
     }
-    double fitSeconds = (System.nanoTime() - fitStart) / 1e9;
-    return new TrainingResult(theta, List.copyOf(epochs), global, steps, fitSeconds, stepSeconds,
-        median(Arrays.copyOf(stepTimes, (int) global)));
-  }
 
-  private static double median(double[] values) {
-    if (values.length == 0) {
-      return Double.NaN;
+    TrainingResult finish(double[] theta) {
+      if (bestTheta != null) {
+        System.arraycopy(bestTheta, 0, theta, 0, theta.length); // early stopping keeps the best epoch's weights
+      }
+      double[] times = stepTimes.stream().mapToDouble(Double::doubleValue).toArray();
+      Arrays.sort(times);
+      double median = times.length == 0 ? Double.NaN
+          : times.length % 2 == 1 ? times[times.length / 2] : (times[times.length / 2 - 1] + times[times.length / 2]) / 2;
+      return new TrainingResult(theta, List.copyOf(epochs), global, stepsPerEpoch, (System.nanoTime() - fitStart) / 1e9,
+          stepSeconds, median, Math.max(bestEpoch, 0), stopReason);
     }
-    Arrays.sort(values);
-    int m = values.length / 2;
-    return values.length % 2 == 1 ? values[m] : (values[m - 1] + values[m]) / 2;
   }
 }

@@ -2,123 +2,146 @@ package io.downhill.train;
 
 import io.downhill.data.BadInputException;
 import io.downhill.linalg.Precision;
-import io.downhill.loss.Loss;
-import java.util.Locale;
+import io.downhill.loss.Regularizer;
+import io.downhill.model.Activation;
+import io.downhill.optim.OptimizerConfig;
+import io.downhill.optim.schedule.Schedules;
+import java.util.List;
 
 /**
- * The settings of a training run that concern the optimization (data settings live with the
- * data loader). Immutable; validated at construction, with messages naming the flag.
+ * The settings of a training run that concern the model and the optimization (data settings
+ * live with the data loader). Immutable; every part validates itself at construction, with
+ * messages naming the flag.
  *
- * @param loss        softmax, svm or logistic ({@code --model})
- * @param learningRate η₀ ({@code --lr}), finite and > 0
- * @param lrDecay     γ, the per-epoch step decay ({@code --lr-decay}), in (0, 1]
- * @param batchSize   B, the global minibatch ({@code --batch-size}), >= 1
- * @param epochs      passes over the training data ({@code --epochs}), >= 1
- * @param reg         λ of the L2 penalty λ‖W‖² ({@code --reg}), finite and >= 0
- * @param seed        seeds initialization, permutations and the validation split ({@code --seed})
- * @param precision   compute and storage precision of the blocks ({@code --precision})
- * @param initScale   standard deviation of the initial weights ({@code --init-scale})
+ * @param model         head, hidden layers, initialization
+ * @param optimizer     update rule and its hyperparameters
+ * @param schedule      learning rate η₀ and its schedule
+ * @param regularizer   L2 / L1 / elastic net on weights ({@code --reg}, {@code --l1-ratio})
+ * @param maxNorm       max-norm constraint c on each unit's incoming weights, 0 for none ({@code --max-norm})
+ * @param batchSize     B, the global minibatch ({@code --batch-size}), >= 1
+ * @param epochs        passes over the training data ({@code --epochs}), >= 1; iterations for gd
+ * @param seed          seeds initialization, minibatch order, dropout masks and the validation split
+ * @param precision     compute and storage precision of the blocks ({@code --precision})
+ * @param earlyStopping early stopping on a validation metric
+ * @param lineSearch    line search and convergence test of full-batch gd
+ * @param trials        random weight matrices tried by random search ({@code --trials}), >= 1
  */
-public record TrainingConfig(String loss, double learningRate, double lrDecay, int batchSize, int epochs,
-    double reg, long seed, Precision precision, double initScale) {
+public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Schedules.Config schedule,
+    Regularizer regularizer, double maxNorm, int batchSize, int epochs, long seed, Precision precision,
+    EarlyStopping earlyStopping, LineSearch lineSearch, int trials) {
 
   public TrainingConfig {
-    loss = loss.toLowerCase(Locale.ROOT);
-    try {
-      Loss.parse(loss);
-    } catch (IllegalArgumentException e) {
-      throw BadInputException.of("--model", "unknown model", "softmax, svm or logistic", "'" + loss + "'");
-    }
-    positive("--lr", "learning rate", learningRate);
-    if (!(lrDecay > 0 && lrDecay <= 1)) {
-      throw BadInputException.of("--lr-decay", "invalid learning-rate decay", "a number in (0, 1] (1 = constant)",
-          Double.toString(lrDecay));
-    }
     if (batchSize < 1) {
       throw BadInputException.of("--batch-size", "invalid batch size", "an integer >= 1", Integer.toString(batchSize));
     }
     if (epochs < 1) {
       throw BadInputException.of("--epochs", "invalid number of epochs", "an integer >= 1", Integer.toString(epochs));
     }
-    nonNegative("--reg", "regularization strength", reg);
-    nonNegative("--init-scale", "initial weight scale", initScale);
-  }
-
-  private static void positive(String flag, String what, double v) {
-    if (!(v > 0) || Double.isInfinite(v)) {
-      throw BadInputException.of(flag, "invalid " + what, "a finite number > 0", Double.toString(v));
+    if (!(maxNorm >= 0) || Double.isInfinite(maxNorm)) {
+      throw BadInputException.of("--max-norm", "invalid max-norm constraint", "a finite number > 0 (0 for none)",
+          Double.toString(maxNorm));
+    }
+    if (trials < 1) {
+      throw BadInputException.of("--trials", "invalid number of trials", "an integer >= 1", Integer.toString(trials));
+    }
+    if (optimizer.name().equals("gd") && model.dropout() > 0) {
+      throw BadInputException.of("--optimizer gd", "full-batch descent with dropout",
+          "--dropout 0 (a line search needs one deterministic objective)", "--dropout " + model.dropout());
     }
   }
 
-  private static void nonNegative(String flag, String what, double v) {
-    if (!(v >= 0) || Double.isInfinite(v)) {
-      throw BadInputException.of(flag, "invalid " + what, "a finite number >= 0", Double.toString(v));
-    }
+  /** The loss name, e.g. "softmax". */
+  public String loss() {
+    return model.loss();
+  }
+
+  public double learningRate() {
+    return schedule.lr();
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Defaults (those of the command line): softmax, η 0.1, γ 0.8, B 256, 10 epochs, λ 1e-4, seed 42, float32, init 0.01. */
+  /**
+   * Flat setters for every setting. Defaults are those of the command line: a linear softmax
+   * model, SGD at η 0.1 with step decay ×0.8 per epoch, B 256, 10 epochs, L2 1e-4, seed 42,
+   * float32.
+   */
   public static final class Builder {
     private String loss = "softmax";
+    private List<Integer> hidden = List.of();
+    private Activation.Kind activation = Activation.Kind.RELU;
+    private double dropout = 0.0;
+    private String init = "auto";
+    private double initScale = 0.01;
+    private String optimizer = "sgd";
+    private double momentum = 0.9;
+    private double beta1 = 0.9;
+    private double beta2 = 0.999;
+    private double eps = 1e-8;
+    private double rho = 0.99;
+    private double weightDecay = 0.01;
+    private String schedule = "step";
     private double learningRate = 0.1;
     private double lrDecay = 0.8;
+    private double lrStep = 1.0;
+    private double decayRate = 0.0;
+    private double lrMin = 0.0;
+    private double warmup = 0.0;
+    private double reg = 1e-4;
+    private double l1Ratio = 0.0;
+    private double maxNorm = 0.0;
     private int batchSize = 256;
     private int epochs = 10;
-    private double reg = 1e-4;
     private long seed = 42;
     private Precision precision = Precision.FLOAT32;
-    private double initScale = 0.01;
+    private String earlyStopping = "none";
+    private int patience = 5;
+    private String lineSearch = "armijo";
+    private double tol = 1e-6;
+    private int trials = 100;
 
-    public Builder loss(String v) {
-      loss = v;
-      return this;
-    }
-
-    public Builder learningRate(double v) {
-      learningRate = v;
-      return this;
-    }
-
-    public Builder lrDecay(double v) {
-      lrDecay = v;
-      return this;
-    }
-
-    public Builder batchSize(int v) {
-      batchSize = v;
-      return this;
-    }
-
-    public Builder epochs(int v) {
-      epochs = v;
-      return this;
-    }
-
-    public Builder reg(double v) {
-      reg = v;
-      return this;
-    }
-
-    public Builder seed(long v) {
-      seed = v;
-      return this;
-    }
-
-    public Builder precision(Precision v) {
-      precision = v;
-      return this;
-    }
-
-    public Builder initScale(double v) {
-      initScale = v;
-      return this;
-    }
+    public Builder loss(String v) { loss = v; return this; }
+    public Builder hidden(List<Integer> v) { hidden = v; return this; }
+    public Builder activation(Activation.Kind v) { activation = v; return this; }
+    public Builder dropout(double v) { dropout = v; return this; }
+    public Builder init(String v) { init = v; return this; }
+    public Builder initScale(double v) { initScale = v; return this; }
+    public Builder optimizer(String v) { optimizer = v; return this; }
+    public Builder momentum(double v) { momentum = v; return this; }
+    public Builder beta1(double v) { beta1 = v; return this; }
+    public Builder beta2(double v) { beta2 = v; return this; }
+    public Builder eps(double v) { eps = v; return this; }
+    public Builder rho(double v) { rho = v; return this; }
+    public Builder weightDecay(double v) { weightDecay = v; return this; }
+    public Builder schedule(String v) { schedule = v; return this; }
+    public Builder learningRate(double v) { learningRate = v; return this; }
+    public Builder lrDecay(double v) { lrDecay = v; return this; }
+    public Builder lrStep(double v) { lrStep = v; return this; }
+    public Builder decayRate(double v) { decayRate = v; return this; }
+    public Builder lrMin(double v) { lrMin = v; return this; }
+    public Builder warmup(double v) { warmup = v; return this; }
+    public Builder reg(double v) { reg = v; return this; }
+    public Builder l1Ratio(double v) { l1Ratio = v; return this; }
+    public Builder maxNorm(double v) { maxNorm = v; return this; }
+    public Builder batchSize(int v) { batchSize = v; return this; }
+    public Builder epochs(int v) { epochs = v; return this; }
+    public Builder seed(long v) { seed = v; return this; }
+    public Builder precision(Precision v) { precision = v; return this; }
+    public Builder earlyStopping(String v) { earlyStopping = v; return this; }
+    public Builder patience(int v) { patience = v; return this; }
+    public Builder lineSearch(String v) { lineSearch = v; return this; }
+    public Builder tol(double v) { tol = v; return this; }
+    public Builder trials(int v) { trials = v; return this; }
 
     public TrainingConfig build() {
-      return new TrainingConfig(loss, learningRate, lrDecay, batchSize, epochs, reg, seed, precision, initScale);
+      return new TrainingConfig(
+          new ModelConfig(loss, hidden, activation, dropout, init, initScale),
+          new OptimizerConfig(optimizer, momentum, beta1, beta2, eps, rho, weightDecay),
+          new Schedules.Config(schedule, learningRate, lrDecay, lrStep, decayRate, lrMin, warmup),
+          new Regularizer(reg, l1Ratio), maxNorm, batchSize, epochs, seed, precision,
+          new EarlyStopping(earlyStopping, patience), new LineSearch(lineSearch, tol, 1e-4, 0.5), trials);
     }
   }
 }

@@ -38,9 +38,14 @@ class DataLoaderTest {
   @TempDir
   Path dir;
 
+  private static DataLoader.Builder builder(String train) {
+    return DataLoader.Settings.builder(DataSpec.parse(train, List.of())).seed(1).partitions(2)
+        .precision(Precision.FLOAT64).preprocess(Preprocess.NONE);
+  }
+
   private static DataLoader.Settings settings(String train, String test, double val, int numFeatures, String weightCol) {
-    return new DataLoader.Settings(DataSpec.parse(train, List.of()), test == null ? null : DataSpec.parse(test, List.of()),
-        val, 1, 2, Precision.FLOAT64, 0, Preprocess.NONE, numFeatures, 0, "label", "features", weightCol);
+    return builder(train).test(test == null ? null : DataSpec.parse(test, List.of())).valFraction(val)
+        .numFeatures(numFeatures).weightCol(weightCol).build();
   }
 
   private static TrainingData load(DataLoader.Settings s) {
@@ -103,8 +108,7 @@ class DataLoaderTest {
   void theValidationSplitIsSeededAndIndependentOfThePartitionCount() throws IOException {
     Path idx = DataFiles.idxDirectory(dir.resolve("idx"), 1000, 10, 3, 3, 3, false);
     DataLoader.Settings two = settings("idx:" + idx, null, 0.2, 0, null);
-    DataLoader.Settings five = new DataLoader.Settings(two.train(), null, 0.2, 1, 5, Precision.FLOAT64, 0,
-        Preprocess.NONE, 0, 0, "label", "features", null);
+    DataLoader.Settings five = builder("idx:" + idx).valFraction(0.2).partitions(5).build();
     TrainingData a = load(two);
     TrainingData b = load(five);
     try {
@@ -186,8 +190,7 @@ class DataLoaderTest {
     Dataset<Row> frame = TestSpark.session().createDataFrame(rows, schema);
     String parquet = dir.resolve("t.parquet").toString();
     frame.write().parquet(parquet);
-    DataLoader.Settings s = new DataLoader.Settings(DataSpec.parse("parquet:" + parquet, List.of()), null, 0.0, 1, 2,
-        Precision.FLOAT64, 0, Preprocess.NONE, 0, 0, "y", "features", "w");
+    DataLoader.Settings s = builder("parquet:" + parquet).valFraction(0).labelCol("y").weightCol("w").build();
     TrainingData td = load(s);
     try {
       assertEquals(2, td.features());
@@ -232,8 +235,8 @@ class DataLoaderTest {
     }
     Dataset<Row> train = TestSpark.session().createDataFrame(rows, schema);
     Dataset<Row> test = train.limit(6);
-    DataLoader.Settings s = new DataLoader.Settings(DataSpec.dataFrame("my frame"), null, 0.25, 1, 2,
-        Precision.FLOAT64, 0, Preprocess.NONE, 0, 0, "label", "features", null);
+    DataLoader.Settings s = DataLoader.Settings.builder(DataSpec.dataFrame("my frame")).valFraction(0.25).seed(1)
+        .partitions(2).precision(Precision.FLOAT64).preprocess(Preprocess.NONE).build();
     TrainingData td = DataLoader.load(TestSpark.session(), train, test, s);
     try {
       assertEquals(2, td.features()); // x1 and x2; the string column is not a feature
@@ -258,9 +261,8 @@ class DataLoaderTest {
   void preprocessingIsFittedOnTheTrainingSplitOnly() throws IOException {
     Path train = DataFiles.lines(dir.resolve("p.train"), List.of("0 1:1", "1 1:3", "0 1:5", "1 1:7"));
     Path test = DataFiles.lines(dir.resolve("p.test"), List.of("0 1:104"));
-    DataLoader.Settings s = new DataLoader.Settings(DataSpec.parse("libsvm:" + train, List.of()),
-        DataSpec.parse("libsvm:" + test, List.of()), 0.0, 1, 2, Precision.FLOAT64, 0, Preprocess.STANDARDIZE, 0, 0,
-        "label", "features", null);
+    DataLoader.Settings s = builder("libsvm:" + train).test(DataSpec.parse("libsvm:" + test, List.of())).valFraction(0)
+        .preprocess(Preprocess.STANDARDIZE).build();
     TrainingData td = load(s);
     try {
       // training mean 4, sample standard deviation sqrt(20/3): the test row is standardized with those

@@ -48,15 +48,15 @@ class DistributedEqualsLocalTest {
   }
 
   private static TrainingData load(int partitions, int blockRows) {
-    return DataLoader.load(TestSpark.session(), new DataLoader.Settings(spec, null, 0.1, 7, partitions,
-        Precision.FLOAT32, blockRows, Preprocess.NONE, 0, 0, "label", "features", null));
+    return DataLoader.load(TestSpark.session(), DataLoader.Settings.builder(spec).seed(7).partitions(partitions)
+        .blockRows(blockRows).preprocess(Preprocess.NONE).build());
   }
 
   private record Run(TrainingResult result, List<Double> losses) {}
 
   private static Run train(GradientSource source, Model model, Loss loss, TrainingConfig config) {
     double[] theta = new double[model.layout().size()];
-    Initializer.gaussian(config.initScale()).initialize(model.layout(), theta, config.seed());
+    config.model().initializer().initialize(model.layout(), theta, config.seed());
     List<Double> losses = new ArrayList<>();
     TrainingListener l = new TrainingListener() {
       @Override

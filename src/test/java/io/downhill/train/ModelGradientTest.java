@@ -11,6 +11,7 @@ import io.downhill.loss.Regularizer;
 import io.downhill.model.Initializer;
 import io.downhill.model.Model;
 import io.downhill.model.ModelSpec;
+import io.downhill.model.Pass;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +33,7 @@ class ModelGradientTest {
       }
     }
     Model model = Model.of(ModelSpec.linear(d, loss.outputs(k)));
-    return new MinibatchObjective(model, loss, new Regularizer(lambda), x, n, labels, weights);
+    return new MinibatchObjective(model, loss, new Regularizer(lambda), x, n, labels, weights, Pass.EVAL);
   }
 
   private static double[] theta(int p, long seed) {

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 class TrainerTest {
 
   private static TrainingResult train(List<Shard> shards, String loss, TrainingConfig config, List<TrainingListener> l) {
-    Model model = Model.of(ModelSpec.linear(shards.get(0).cols(), Loss.parse(loss).outputs(4)));
+    Model model = Model.of(config.model().spec(shards.get(0).cols(), 4));
     ShardComputer computer = new ShardComputer(model, Loss.parse(loss), 4, config.precision(), config.seed());
     double[] theta = new double[model.layout().size()];
-    Initializer.gaussian(config.initScale()).initialize(model.layout(), theta, config.seed());
+    config.model().initializer().initialize(model.layout(), theta, config.seed());
     return new Trainer(config, model, new LocalGradientSource(computer, shards, Map.of(Split.TRAIN, shards)), l)
         .fit(theta);
   }

@@ -2,9 +2,14 @@ package io.downhill.optim.schedule;
 
 import java.io.Serializable;
 
-/** The learning rate of each step. */
+/** The learning rate as a function of the training position. */
 public interface Schedule extends Serializable {
 
-  /** The rate for global step {@code step} (from 0), which falls in epoch {@code epoch} (from 0). */
-  double rate(int epoch, long step);
+  /** η at position {@code t} (in epochs, fractional, from 0). */
+  double rate(double t);
+
+  /** The rate at global step {@code step} of a run with {@code stepsPerEpoch} steps per epoch. */
+  default double rateAt(long step, int stepsPerEpoch) {
+    return rate((double) step / stepsPerEpoch);
+  }
 }

@@ -1,0 +1,94 @@
+package io.downhill.optim.schedule;
+
+import io.downhill.data.BadInputException;
+import java.io.Serializable;
+import java.util.Locale;
+
+/**
+ * The schedules, each a one-line formula in {@code t} (epochs, fractional):
+ * <pre>
+ *   constant      η(t) = η₀
+ *   step          η(t) = η₀ · γ^⌊t / s⌋                       (γ: --lr-decay, s: --lr-step epochs)
+ *   exponential   η(t) = η₀ · e^(-k·t)                         (k: --decay-rate)
+ *   inverse       η(t) = η₀ / (1 + k·t)                        (the 1/t decay)
+ *   cosine        η(t) = η_min + ½(η₀ - η_min)(1 + cos(π·t/T))  (T: the epochs of the run)
+ * </pre>
+ * With a warm-up of {@code w} epochs, every schedule is multiplied by {@code min(1, (t + 1/S)/w)}:
+ * it rises linearly from {@code η/(w·S)} at the first step to its full value after {@code w} epochs.
+ */
+public final class Schedules {
+  private Schedules() {}
+
+  /**
+   * The settings of a schedule.
+   *
+   * @param kind      constant, step, exponential, inverse or cosine
+   * @param lr        η₀ ({@code --lr})
+   * @param decay     γ of the step schedule ({@code --lr-decay}), in (0, 1]
+   * @param stepEpochs s of the step schedule ({@code --lr-step}), > 0
+   * @param rate      k of exponential and inverse ({@code --decay-rate}), >= 0
+   * @param min       η_min of cosine ({@code --lr-min}), in [0, η₀]
+   * @param warmup    w, warm-up epochs ({@code --warmup}), >= 0
+   */
+  public record Config(String kind, double lr, double decay, double stepEpochs, double rate, double min, double warmup)
+      implements Serializable {
+
+    public Config {
+      kind = kind.toLowerCase(Locale.ROOT);
+      if (!java.util.List.of("constant", "step", "exponential", "inverse", "cosine").contains(kind)) {
+        throw BadInputException.of("--schedule", "unknown schedule", "constant, step, exponential, inverse or cosine",
+            "'" + kind + "'");
+      }
+      if (!(lr > 0) || Double.isInfinite(lr)) {
+        throw BadInputException.of("--lr", "invalid learning rate", "a finite number > 0", Double.toString(lr));
+      }
+      if (!(decay > 0 && decay <= 1)) {
+        throw BadInputException.of("--lr-decay", "invalid learning-rate decay", "a number in (0, 1] (1 = constant)",
+            Double.toString(decay));
+      }
+      if (!(stepEpochs > 0) || Double.isInfinite(stepEpochs)) {
+        throw BadInputException.of("--lr-step", "invalid decay interval", "a number of epochs > 0",
+            Double.toString(stepEpochs));
+      }
+      if (!(rate >= 0) || Double.isInfinite(rate)) {
+        throw BadInputException.of("--decay-rate", "invalid decay rate", "a finite number >= 0", Double.toString(rate));
+      }
+      if (!(min >= 0 && min <= lr)) {
+        throw BadInputException.of("--lr-min", "invalid final learning rate", "a number in [0, --lr]",
+            Double.toString(min));
+      }
+      if (!(warmup >= 0) || Double.isInfinite(warmup)) {
+        throw BadInputException.of("--warmup", "invalid warm-up", "a number of epochs >= 0", Double.toString(warmup));
+      }
+    }
+
+    /** The schedule for a run of {@code epochs} epochs of {@code stepsPerEpoch} steps. */
+    public Schedule create(int epochs, int stepsPerEpoch) {
+      Schedule base = switch (kind) {
+        case "constant" -> t -> lr;
+        case "step" -> t -> lr * Math.pow(decay, Math.floor(t / stepEpochs + 1e-9));
+        case "exponential" -> t -> lr * Math.exp(-rate * t);
+        case "inverse" -> t -> lr / (1 + rate * t);
+        case "cosine" -> t -> min + 0.5 * (lr - min) * (1 + Math.cos(Math.PI * Math.min(t, epochs) / epochs));
+        default -> throw new IllegalStateException(kind);
+      };
+      if (warmup == 0) {
+        return base;
+      }
+      double first = 1.0 / stepsPerEpoch;
+      return t -> base.rate(t) * Math.min(1.0, (t + first) / warmup);
+    }
+
+    /** e.g. "step (x0.8 every 1 epoch)". */
+    public String describe() {
+      String s = switch (kind) {
+        case "constant" -> "constant";
+        case "step" -> "step (x" + decay + " every " + stepEpochs + " epoch" + (stepEpochs == 1 ? "" : "s") + ")";
+        case "exponential" -> "exponential (k " + rate + ")";
+        case "inverse" -> "1/t (k " + rate + ")";
+        default -> "cosine (to " + min + ")";
+      };
+      return warmup > 0 ? s + " after " + warmup + " warm-up epochs" : s;
+    }
+  }
+}
