@@ -155,6 +155,18 @@ class CliTest {
         {"--preprocess: unknown preprocessing", "--preprocess", "whiten"},
         {"Invalid value for option '--epochs'", "--epochs", "ten"},
         {"typo.properties: unknown setting [lrr]", "--conf", unknownKey.toString()},
+        {"--model: unknown model", "--model", "cnn"},
+        {"--loss: unknown loss", "--model", "mlp", "--loss", "tree"},
+        {"--hidden: hidden layers on a linear model", "--model", "softmax", "--hidden", "16"},
+        {"--hidden: invalid hidden layer width", "--model", "mlp", "--hidden", "16,0"},
+        {"--dropout: invalid dropout probability", "--model", "mlp", "--dropout", "1"},
+        {"--optimizer: unknown optimizer", "--optimizer", "lbfgs"},
+        {"--momentum: invalid decay factor", "--optimizer", "momentum", "--momentum", "1.5"},
+        {"--schedule: unknown schedule", "--schedule", "linear"},
+        {"--optimizer gd: full-batch descent with dropout", "--model", "mlp", "--optimizer", "gd", "--dropout", "0.2"},
+        {"--class-weights: wrong number of class weights", "--class-weights", "1,2"},
+        {"--l1-ratio: invalid L1 ratio", "--l1-ratio", "2"},
+        {"--early-stopping val_loss: no validation data", "--early-stopping", "val_loss", "--val-fraction", "0"},
     };
     for (String[] c : cases) {
       List<String> args = new java.util.ArrayList<>(List.of("train", "--data", "idx:" + idx, "--out", broken.toString(),
@@ -188,6 +200,38 @@ class CliTest {
     Cli strict = Cli.run("gradcheck", "--data", "idx:" + idx, "--threshold", "1e-20");
     assertEquals(1, strict.code(), strict.toString());
     assertTrue(strict.out().contains("FAIL"), strict.toString());
+  }
+
+  @Test
+  void anMlpWithAdamDropoutAndEarlyStoppingTrainsFromTheCommandLine() throws IOException {
+    Path out = dir.resolve("mlp");
+    Cli c = Cli.run("train", "--data", "idx:" + idx, "--model", "mlp", "--hidden", "16,8", "--optimizer", "adam",
+        "--lr", "0.01", "--dropout", "0.1", "--epochs", "4", "--early-stopping", "val_accuracy", "--patience", "2",
+        "--class-weights", "balanced", "--schedule", "cosine", "--warmup", "0.5", "--out", out.toString());
+    assertEquals(0, c.code(), c.toString());
+    JsonNode s = JSON.readTree(out.resolve("summary.json").toFile());
+    assertEquals("mlp 36-16-8-4 (relu, dropout 0.1)", s.get("architecture").asText());
+    assertEquals("adam", s.get("optimizer").asText());
+    assertEquals("he", s.get("init").asText());
+    assertEquals(36 * 16 + 16 + 16 * 8 + 8 + 8 * 4 + 4, s.get("parameters").asInt());
+    assertTrue(s.get("test_accuracy").asDouble() > 0.9, c.toString());
+    List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));
+    double firstLr = JSON.readTree(metrics.get(0)).get("lr").asDouble();
+    double laterLr = JSON.readTree(metrics.get(5)).get("lr").asDouble();
+    assertTrue(firstLr < laterLr && laterLr <= 0.01, "warm-up raises the rate step by step: " + firstLr + ", " + laterLr);
+    Cli e = Cli.run("evaluate", "--model", out.toString(), "--out", dir.resolve("mlp-eval.json").toString());
+    assertEquals(0, e.code(), e.toString());
+    assertEquals(s.get("test_accuracy").asDouble(),
+        JSON.readTree(dir.resolve("mlp-eval.json").toFile()).get("accuracy").asDouble(), 0.0);
+  }
+
+  @Test
+  void gradcheckCoversNetworksDropoutAndElasticNet() {
+    Cli c = Cli.run("gradcheck", "--model", "mlp", "--hidden", "8,6", "--activation", "tanh", "--dropout", "0.3",
+        "--l1-ratio", "0.5", "--loss", "svm", "--data", "idx:" + idx);
+    assertEquals(0, c.code(), c.toString());
+    assertEquals(2, c.out().lines().filter(l -> l.contains(" PASS ")).count(), c.toString());
+    assertTrue(c.out().contains("elastic net") && c.out().contains("dropout 0.3"), c.toString());
   }
 
   @Test

@@ -258,6 +258,32 @@ class DataLoaderTest {
   }
 
   @Test
+  void classWeightsMultiplyTheTrainingRowsWeightsOnly() throws IOException {
+    Path lines = DataFiles.lines(dir.resolve("cw.txt"), List.of("0 1:1", "0 1:2", "0 1:3", "1 1:4"));
+    TrainingData td = load(builder("libsvm:" + lines).test(DataSpec.parse("libsvm:" + lines, List.of())).valFraction(0)
+        .classWeights("balanced").build());
+    try {
+      assertArrayEquals(new double[] {4.0 / 6, 2.0}, td.classWeights(), 1e-12);
+      double[] sums = new double[2];
+      for (Shard sh : td.train().collect()) {
+        for (Block b : sh.blocks()) {
+          for (int i = 0; i < b.rows(); i++) {
+            sums[b.labels()[i]] += b.weight(i);
+          }
+        }
+      }
+      assertArrayEquals(new double[] {2.0, 2.0}, sums, 1e-12); // balanced: each class weighs N/k in total
+      for (Shard sh : td.test().collect()) {
+        for (Block b : sh.blocks()) {
+          assertNull(b.weights(), "evaluation data is not class-weighted");
+        }
+      }
+    } finally {
+      td.unpersist();
+    }
+  }
+
+  @Test
   void preprocessingIsFittedOnTheTrainingSplitOnly() throws IOException {
     Path train = DataFiles.lines(dir.resolve("p.train"), List.of("0 1:1", "1 1:3", "0 1:5", "1 1:7"));
     Path test = DataFiles.lines(dir.resolve("p.test"), List.of("0 1:104"));
