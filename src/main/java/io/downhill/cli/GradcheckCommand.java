@@ -167,17 +167,9 @@ final class GradcheckCommand implements Callable<Integer> {
   }
 
   private ModelConfig modelConfig() {
-    TrainOptions options = new TrainOptions();
-    options.model = new TrainOptions.ModelFlags();
-    options.model.model = modelName;
-    options.model.loss = lossName;
-    options.model.hidden = modelName.equalsIgnoreCase("mlp") && hidden == null ? java.util.List.of(32) : hidden;
-    options.model.activation = activation;
-    options.model.init = "auto";
-    options.model.initScale = initScale;
-    options.regularization = new TrainOptions.RegularizationFlags();
-    options.regularization.dropout = dropout;
-    return options.modelConfig();
+    return TrainOptions.modelConfig(modelName, lossName,
+        modelName.equalsIgnoreCase("mlp") && hidden == null ? java.util.List.of(32) : hidden, activation, dropout,
+        "auto", initScale);
   }
 
   /** A small minibatch in float64. */

@@ -105,12 +105,6 @@ final class Summary {
     return s;
   }
 
-  /** The shortest decimal form of a setting: 0.1, 0.8, 1e-4, 256. */
-  static String number(double v) {
-    String s = Double.toString(v);
-    return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s.replace(".0E", "e").replace("E", "e");
-  }
-
   static void write(Path file, ObjectNode summary) throws IOException {
     JSON.writeValue(file.toFile(), summary);
   }

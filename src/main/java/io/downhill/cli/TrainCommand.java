@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.data.BadInputException;
 import io.downhill.data.DataSpec;
 import io.downhill.linalg.Blas;
+import io.downhill.linalg.Numbers;
 import io.downhill.loss.Loss;
 import io.downhill.model.Model;
 import io.downhill.model.ModelFiles;
@@ -89,8 +90,8 @@ final class TrainCommand implements Callable<Integer> {
             td.classWeights() == null ? "" : "; class weights " + Arrays.toString(td.classWeights()));
         console.printf(Locale.ROOT, "model: %s, %s loss (%d parameters), %s initialization%n", modelSpec.describe(),
             loss.name(), theta.length, config.model().initializer());
-        console.printf(Locale.ROOT, "training: %s, lr %s %s, batch %d, %d epoch%s, regularization %s%s%s; %s, "
-                + "%d partitions on %s%n", config.optimizer().describe(), Summary.number(config.learningRate()),
+        console.printf(Locale.ROOT, "optimizer: %s, lr %s %s, batch %d, %d epoch%s, regularization %s%s%s; %s, "
+                + "%d partitions on %s%n", config.optimizer().describe(), Numbers.compact(config.learningRate()),
             config.schedule().describe(), config.batchSize(), config.epochs(), config.epochs() == 1 ? "" : "s",
             config.regularizer().describe(), config.maxNorm() > 0 ? ", max-norm " + config.maxNorm() : "",
             config.earlyStopping().enabled() ? ", early stopping on " + config.earlyStopping().metric()
@@ -112,11 +113,12 @@ final class TrainCommand implements Callable<Integer> {
         output.commit();
         EpochRecord best = result.best();
         Split shown = shownSplit(best);
-        console.printf(Locale.ROOT, "%s accuracy %.4f%s (%s after %d epoch%s; %.1f s, %.1f s per epoch, median step %.1f ms)%n",
-            shown.key(), best.get(shown).accuracy(),
-            result.bestEpoch() == result.epochs().size() - 1 ? "" : " at epoch " + (result.bestEpoch() + 1),
-            result.stopReason(), result.epochs().size(), result.epochs().size() == 1 ? "" : "s", result.fitSeconds(),
-            result.secondsPerEpoch(), 1000 * result.medianStepSeconds());
+        int ran = result.epochs().size();
+        console.printf(Locale.ROOT, "%s accuracy %.4f after %d epoch%s%s (%.1f s, %.1f s per epoch, median step %.1f ms)%n",
+            shown.key(), best.get(shown).accuracy(), ran, ran == 1 ? "" : "s",
+            result.stopReason().equals("epochs") ? "" : ", " + result.stopReason()
+                + (result.bestEpoch() == ran - 1 ? "" : "; weights of epoch " + (result.bestEpoch() + 1) + " kept"),
+            result.fitSeconds(), result.secondsPerEpoch(), 1000 * result.medianStepSeconds());
         console.println("saved: " + output.target());
         return ExitCodes.OK;
       } finally {

@@ -172,35 +172,45 @@ final class TrainOptions {
         new LineSearch(optimizer.lineSearch, optimizer.tol, 1e-4, 0.5), optimizer.trials);
   }
 
-  /** --model softmax|svm|logistic is a linear model with that loss; --model mlp takes --loss and --hidden. */
   ModelConfig modelConfig() {
-    String m = model.model.toLowerCase(Locale.ROOT);
+    return modelConfig(model.model, model.loss, model.hidden, model.activation, regularization.dropout, model.init,
+        model.initScale);
+  }
+
+  /**
+   * The model the flags describe: {@code --model softmax|svm|logistic} is a linear model with that
+   * loss (no --hidden, no other --loss); {@code --model mlp} takes {@code --loss} (softmax) and
+   * {@code --hidden} (default {@code defaultHidden}).
+   */
+  static ModelConfig modelConfig(String modelFlag, String lossFlag, List<Integer> hiddenFlag, String activationFlag,
+      double dropout, String init, double initScale) {
+    String m = modelFlag.toLowerCase(Locale.ROOT);
     Activation.Kind activation;
     try {
-      activation = Activation.Kind.parse(model.activation);
+      activation = Activation.Kind.parse(activationFlag);
     } catch (IllegalArgumentException e) {
       throw BadInputException.of("--activation", "unknown activation", "relu, leaky-relu or tanh",
-          "'" + model.activation + "'");
+          "'" + activationFlag + "'");
     }
     List<Integer> hidden = new ArrayList<>();
     String loss;
     if (m.equals("mlp")) {
-      loss = model.loss != null ? model.loss : "softmax";
-      hidden.addAll(model.hidden != null ? model.hidden : List.of(256));
+      loss = lossFlag != null ? lossFlag : "softmax";
+      hidden.addAll(hiddenFlag != null ? hiddenFlag : List.of(256));
     } else if (List.of("softmax", "svm", "logistic").contains(m)) {
-      if (model.hidden != null && !model.hidden.isEmpty()) {
+      if (hiddenFlag != null && !hiddenFlag.isEmpty()) {
         throw BadInputException.of("--hidden", "hidden layers on a linear model", "--model mlp --hidden ...",
             "--model " + m);
       }
-      if (model.loss != null && !model.loss.equalsIgnoreCase(m)) {
+      if (lossFlag != null && !lossFlag.equalsIgnoreCase(m)) {
         throw BadInputException.of("--loss", "loss disagrees with the linear model", "--loss " + m + " (or none)",
-            "--loss " + model.loss);
+            "--loss " + lossFlag);
       }
       loss = m;
     } else {
-      throw BadInputException.of("--model", "unknown model", "softmax, svm, logistic or mlp", "'" + model.model + "'");
+      throw BadInputException.of("--model", "unknown model", "softmax, svm, logistic or mlp", "'" + modelFlag + "'");
     }
-    return new ModelConfig(loss, hidden, activation, regularization.dropout, model.init, model.initScale);
+    return new ModelConfig(loss, hidden, activation, dropout, init, initScale);
   }
 
   private Precision precision() {

@@ -1,5 +1,6 @@
 package io.downhill.loss;
 
+import io.downhill.linalg.Numbers;
 import io.downhill.data.BadInputException;
 import io.downhill.linalg.Blas;
 import io.downhill.model.ParameterLayout;
@@ -41,7 +42,9 @@ public record Regularizer(double lambda, double l1Ratio) implements Serializable
     if (lambda == 0) {
       return "none";
     }
-    return l1Ratio == 0 ? "L2 " + lambda : l1Ratio == 1 ? "L1 " + lambda : "elastic net " + lambda + " (L1 ratio " + l1Ratio + ")";
+    String strength = Numbers.compact(lambda);
+    return l1Ratio == 0 ? "L2 " + strength : l1Ratio == 1 ? "L1 " + strength
+        : "elastic net " + strength + " (L1 ratio " + Numbers.compact(l1Ratio) + ")";
   }
 
   /** {@code R(W)} over the regularized slices of {@code layout}. */

@@ -1,5 +1,6 @@
 package io.downhill.optim;
 
+import io.downhill.linalg.Numbers;
 import io.downhill.data.BadInputException;
 import io.downhill.model.ParameterLayout;
 import java.io.Serializable;
@@ -84,11 +85,13 @@ public record OptimizerConfig(String name, double momentum, double beta1, double
   /** e.g. "adam (β₁ 0.9, β₂ 0.999, ε 1e-8)". */
   public String describe() {
     return switch (name) {
-      case "momentum", "nesterov" -> name + " (μ " + momentum + ")";
-      case "adagrad" -> name + " (ε " + eps + ")";
-      case "rmsprop" -> name + " (ρ " + rho + ", ε " + eps + ")";
-      case "adam" -> name + " (β₁ " + beta1 + ", β₂ " + beta2 + ", ε " + eps + ")";
-      case "adamw" -> name + " (β₁ " + beta1 + ", β₂ " + beta2 + ", ε " + eps + ", weight decay " + weightDecay + ")";
+      case "momentum", "nesterov" -> name + " (μ " + Numbers.compact(momentum) + ")";
+      case "adagrad" -> name + " (ε " + Numbers.compact(eps) + ")";
+      case "rmsprop" -> name + " (ρ " + Numbers.compact(rho) + ", ε " + Numbers.compact(eps) + ")";
+      case "adam" -> name + " (β₁ " + Numbers.compact(beta1) + ", β₂ " + Numbers.compact(beta2) + ", ε "
+          + Numbers.compact(eps) + ")";
+      case "adamw" -> name + " (β₁ " + Numbers.compact(beta1) + ", β₂ " + Numbers.compact(beta2) + ", ε "
+          + Numbers.compact(eps) + ", weight decay " + Numbers.compact(weightDecay) + ")";
       default -> name;
     };
   }

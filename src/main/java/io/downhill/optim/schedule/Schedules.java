@@ -1,5 +1,6 @@
 package io.downhill.optim.schedule;
 
+import io.downhill.linalg.Numbers;
 import io.downhill.data.BadInputException;
 import java.io.Serializable;
 import java.util.Locale;
@@ -83,12 +84,13 @@ public final class Schedules {
     public String describe() {
       String s = switch (kind) {
         case "constant" -> "constant";
-        case "step" -> "step (x" + decay + " every " + stepEpochs + " epoch" + (stepEpochs == 1 ? "" : "s") + ")";
-        case "exponential" -> "exponential (k " + rate + ")";
-        case "inverse" -> "1/t (k " + rate + ")";
-        default -> "cosine (to " + min + ")";
+        case "step" -> "step (x" + Numbers.compact(decay) + " every " + Numbers.compact(stepEpochs) + " epoch"
+            + (stepEpochs == 1 ? "" : "s") + ")";
+        case "exponential" -> "exponential (k " + Numbers.compact(rate) + ")";
+        case "inverse" -> "1/t (k " + Numbers.compact(rate) + ")";
+        default -> "cosine (to " + Numbers.compact(min) + ")";
       };
-      return warmup > 0 ? s + " after " + warmup + " warm-up epochs" : s;
+      return warmup > 0 ? s + " after " + Numbers.compact(warmup) + " warm-up epochs" : s;
     }
   }
 }
