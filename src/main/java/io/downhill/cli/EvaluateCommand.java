@@ -110,7 +110,7 @@ final class EvaluateCommand implements Callable<Integer> {
           Blockify.autoBlockRows(model.inputs(), precision), false, null, "evaluation data (" + dataSpec.text() + ")");
       ShardComputer computer = new ShardComputer(model, loss, saved.classes(), precision, 0L);
       Broadcast<double[]> theta = session.jsc.broadcast(saved.theta());
-      Evaluation eval = SparkGradientSource.evaluate(shards, computer, theta, 2);
+      Evaluation eval = SparkGradientSource.evaluate(shards, computer, theta::value, 1);
       theta.destroy();
       String split = dataSpec.bringsTestSplit() ? "test split of " + dataSpec.text() : dataSpec.text();
       console.printf(Locale.ROOT, "%s: accuracy %.4f (%d of %d rows), loss %.4f%n", split, eval.accuracy(),

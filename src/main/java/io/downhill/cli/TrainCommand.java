@@ -101,14 +101,20 @@ final class TrainCommand implements Callable<Integer> {
 
         ShardComputer computer = new ShardComputer(model, loss, k, config.precision(), config.seed());
         TrainingResult result;
-        try (SparkGradientSource source = new SparkGradientSource(session.jsc, td, computer, 2);
+        SparkGradientSource.Transport transport;
+        int depth;
+        try (SparkGradientSource source = new SparkGradientSource(session.jsc, td, computer);
              MetricsWriter metrics = new MetricsWriter(output.dir().resolve("metrics.jsonl"))) {
+          transport = source.transport();
+          depth = source.depth();
           result = new Trainer(config, model, source, List.of(metrics, new ConsoleReporter(console, config.epochs())))
               .fit(theta);
         }
         saveModel(output.dir().resolve("model"), model, loss, td, config, trainSpec, result.theta());
         ObjectNode summary = Summary.train(config, train.modelName(), trainSpec, testSpec, td, model, loss, result,
             session.master(), executorBlas, counter);
+        summary.put("weights_transport", transport.name().toLowerCase(Locale.ROOT));
+        summary.put("tree_depth", depth);
         Summary.write(output.dir().resolve("summary.json"), summary);
         output.commit();
         EpochRecord best = result.best();

@@ -102,6 +102,11 @@ final class TrainOptions {
     @Option(names = "--trials", paramLabel = "N", defaultValue = "100", description = "random-search: weight matrices to try (default: ${DEFAULT-VALUE})")
     int trials;
 
+    @Option(names = "--local-steps", paramLabel = "K", defaultValue = "1",
+        description = "Minibatch steps each partition takes per Spark job before the driver averages the local "
+            + "models; 1 is exact synchronous SGD, more trades exactness for fewer jobs (default: ${DEFAULT-VALUE})")
+    int localSteps;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
         description = "Seeds initialization, minibatch order, dropout and the validation split (default: ${DEFAULT-VALUE})")
     long seed;
@@ -169,7 +174,7 @@ final class TrainOptions {
         new Regularizer(regularization.reg, regularization.l1Ratio), regularization.maxNorm, optimizer.batchSize,
         optimizer.epochs, optimizer.seed, precision(),
         new EarlyStopping(regularization.earlyStopping, regularization.patience),
-        new LineSearch(optimizer.lineSearch, optimizer.tol, 1e-4, 0.5), optimizer.trials);
+        new LineSearch(optimizer.lineSearch, optimizer.tol, 1e-4, 0.5), optimizer.trials, optimizer.localSteps);
   }
 
   ModelConfig modelConfig() {

@@ -44,6 +44,7 @@ public final class MetricsWriter implements TrainingListener, Closeable {
     line.put("grad_norm", s.gradNorm());
     line.put("rows", s.rows());
     line.put("seconds", s.seconds());
+    line.put("compute_seconds", s.computeSeconds());
     write(line, false);
   }
 

@@ -3,7 +3,10 @@ package io.downhill.spark;
 import io.downhill.data.Shard;
 import io.downhill.train.Evaluation;
 import io.downhill.train.GradientAccumulator;
+import io.downhill.loss.Regularizer;
 import io.downhill.train.GradientSource;
+import io.downhill.train.LocalPlan;
+import io.downhill.train.LocalUpdate;
 import io.downhill.train.ShardComputer;
 import io.downhill.train.Split;
 import io.downhill.train.StepPlan;
@@ -12,36 +15,91 @@ import java.util.Collections;
 import java.util.Iterator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function0;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * The distributed step. For each step: broadcast θ (destroying the previous broadcast), then one
- * Spark job: every partition runs {@link ShardComputer#gradient} on its cached shard, and
- * {@code treeAggregate} merges the {@link GradientAccumulator}s up to the driver.
+ * The distributed step: one Spark job per step. θ reaches the partitions (in the task closure
+ * when small, as a broadcast when large, see {@link Transport}); every partition runs
+ * {@link ShardComputer#gradient} on its cached shard, and {@code treeAggregate} merges the
+ * {@link GradientAccumulator}s up to the driver.
  *
- * <p>The zero value of the aggregation is an empty accumulator (no array), so what every task
- * carries besides the closure is a few bytes.
+ * <p>What a step pays besides the arithmetic, measured in local[2] on Fashion-MNIST (medians of
+ * interleaved runs, docs/BENCHMARKS.md): Spark's job floor (8-12 ms for a trivial job), serializing
+ * θ into the tasks and the partial gradients back, and the driver's bookkeeping. Kept small by:
+ * <ul>
+ *   <li>a fixed call site per job ({@code setCallSite}), which spares Spark a stack walk per job;
+ *   <li>θ in the closure up to {@link #CLOSURE_LIMIT} parameters (13 ms against 15.5 ms with a
+ *       broadcast for 7,850), broadcast above (22-25 ms against 24-29 ms for 203,530);
+ *   <li>an empty accumulator as the aggregation's zero value (no gradient-sized zero in every task);
+ *   <li>the tree depth chosen from the gradient size ({@link #treeDepth}).
+ * </ul>
  */
 public final class SparkGradientSource implements GradientSource, AutoCloseable {
   /** Job group of the per-step gradient jobs (see the Spark UI, and {@link GradientTaskCounter}). */
   public static final String STEP_GROUP = "downhill-step";
   public static final String EVAL_GROUP = "downhill-eval";
+  /** Parameters up to which θ travels in the task closure rather than as a broadcast. */
+  public static final int CLOSURE_LIMIT = 65_536;
+  /** Bytes of partial results the driver should take in per step before a deeper tree pays off. */
+  static final long DRIVER_BYTES_PER_STEP = 16L << 20;
+
+  /** How θ reaches the tasks. */
+  public enum Transport {
+    /** In the closure of every task: no broadcast bookkeeping, but the bytes travel with each task. */
+    CLOSURE,
+    /** As a broadcast (destroyed when the next one is made): fetched once per executor. */
+    BROADCAST;
+
+    public static Transport auto(int parameters) {
+      return parameters <= CLOSURE_LIMIT ? CLOSURE : BROADCAST;
+    }
+  }
 
   private final JavaSparkContext jsc;
   private final TrainingData data;
   private final ShardComputer computer;
+  private final Transport transport;
   private final int depth;
   private Broadcast<double[]> published;
   private double[] publishedValue;
 
-  /**
-   * @param depth treeAggregate depth (2 is Spark's default)
-   */
-  public SparkGradientSource(JavaSparkContext jsc, TrainingData data, ShardComputer computer, int depth) {
+  /** With the transport and tree depth chosen from the model's size and the partition count. */
+  public SparkGradientSource(JavaSparkContext jsc, TrainingData data, ShardComputer computer) {
+    this(jsc, data, computer, Transport.auto(computer.model().layout().size()),
+        treeDepth(data.train().getNumPartitions(), 8L * computer.model().layout().size()));
+  }
+
+  public SparkGradientSource(JavaSparkContext jsc, TrainingData data, ShardComputer computer, Transport transport,
+      int depth) {
     this.jsc = jsc;
     this.data = data;
     this.computer = computer;
+    this.transport = transport;
     this.depth = depth;
+  }
+
+  /**
+   * The smallest treeAggregate depth at which the driver receives at most
+   * {@link #DRIVER_BYTES_PER_STEP} of partial results: with depth d, about {@code P^(1/d)}
+   * results of {@code bytes} each reach it. Depth 1 (a plain aggregate) whenever that fits, which
+   * on a laptop is always; on 100 executors with a 1.6 MB gradient, 2.
+   */
+  public static int treeDepth(int partitions, long bytes) {
+    for (int d = 1; d < 6; d++) {
+      if (Math.ceil(Math.pow(partitions, 1.0 / d)) * bytes <= DRIVER_BYTES_PER_STEP) {
+        return d;
+      }
+    }
+    return 6;
+  }
+
+  public Transport transport() {
+    return transport;
+  }
+
+  public int depth() {
+    return depth;
   }
 
   @Override
@@ -56,15 +114,32 @@ public final class SparkGradientSource implements GradientSource, AutoCloseable 
 
   @Override
   public GradientAccumulator gradient(double[] theta, StepPlan plan) {
-    Broadcast<double[]> weights = publish(theta);
+    Function0<double[]> weights = publish(theta);
     ShardComputer c = computer;
-    jsc.setJobGroup(STEP_GROUP, String.format("downhill epoch %d, step %d/%d", plan.epoch() + 1, plan.step() + 1,
-        plan.stepsPerEpoch()), false);
+    String what = String.format("downhill epoch %d, step %d/%d", plan.epoch() + 1, plan.step() + 1,
+        plan.stepsPerEpoch());
+    jsc.setJobGroup(STEP_GROUP, what, false);
+    jsc.setCallSite(what);
     return data.train()
         .mapPartitionsWithIndex((Integer p, Iterator<Shard> shards) -> shards.hasNext()
-            ? Collections.singletonList(c.gradient(shards.next(), p, plan, weights.value())).iterator()
+            ? Collections.singletonList(c.gradient(shards.next(), p, plan, weights.call())).iterator()
             : Collections.<GradientAccumulator>emptyIterator(), true)
         .treeAggregate(GradientAccumulator.empty(), GradientAccumulator::merge, GradientAccumulator::merge, depth);
+  }
+
+  @Override
+  public LocalUpdate localSteps(double[] theta, LocalPlan plan, double[] rates, Regularizer reg) {
+    Function0<double[]> weights = publish(theta);
+    ShardComputer c = computer;
+    String what = String.format("downhill epoch %d, steps %d-%d/%d", plan.epoch() + 1, plan.firstStep() + 1,
+        plan.firstStep() + plan.count(), plan.stepsPerEpoch());
+    jsc.setJobGroup(STEP_GROUP, what, false);
+    jsc.setCallSite(what);
+    return data.train()
+        .mapPartitionsWithIndex((Integer p, Iterator<Shard> shards) -> shards.hasNext()
+            ? Collections.singletonList(c.localSteps(shards.next(), p, plan, weights.call(), rates, reg)).iterator()
+            : Collections.<LocalUpdate>emptyIterator(), true)
+        .treeAggregate(LocalUpdate.empty(), LocalUpdate::merge, LocalUpdate::merge, depth);
   }
 
   @Override
@@ -78,33 +153,38 @@ public final class SparkGradientSource implements GradientSource, AutoCloseable 
       return null;
     }
     jsc.setJobGroup(EVAL_GROUP, "downhill evaluation: " + split.key(), false);
+    jsc.setCallSite("downhill evaluation: " + split.key());
     return evaluate(shards, computer, publish(theta), depth);
   }
 
-  /** One job: the evaluation of the broadcast θ over every shard, merged by treeAggregate. */
-  public static Evaluation evaluate(JavaRDD<Shard> shards, ShardComputer computer, Broadcast<double[]> theta,
+  /** One job: the evaluation of θ over every shard, merged by treeAggregate. */
+  public static Evaluation evaluate(JavaRDD<Shard> shards, ShardComputer computer, Function0<double[]> theta,
       int depth) {
-    return shards.map(shard -> computer.evaluate(shard, theta.value()))
+    return shards.map(shard -> computer.evaluate(shard, theta.call()))
         .treeAggregate(new Evaluation(computer.numClasses()), Evaluation::merge, Evaluation::merge, depth);
   }
 
   /**
-   * A broadcast of θ's current value: reused while θ is unchanged (the evaluations of an epoch),
-   * else a new one, destroying the previous (its blocks on every executor).
+   * θ's current value as the tasks will read it: a copy in the closure, or a broadcast (reused
+   * while θ is unchanged, as for the evaluations of an epoch; the previous one destroyed). A copy
+   * either way: the optimizer updates θ in place, and in local mode tasks read driver objects.
    */
-  private Broadcast<double[]> publish(double[] theta) {
-    if (published != null && Arrays.equals(publishedValue, theta)) {
-      return published;
+  private Function0<double[]> publish(double[] theta) {
+    if (transport == Transport.CLOSURE) {
+      double[] copy = theta.clone();
+      return () -> copy;
     }
-    // A copy: the optimizer updates θ in place, and in local mode executors read the driver's object.
-    double[] copy = theta.clone();
-    Broadcast<double[]> next = jsc.broadcast(copy);
-    if (published != null) {
-      published.destroy();
+    if (published == null || !Arrays.equals(publishedValue, theta)) {
+      double[] copy = theta.clone();
+      Broadcast<double[]> next = jsc.broadcast(copy);
+      if (published != null) {
+        published.destroy();
+      }
+      published = next;
+      publishedValue = copy;
     }
-    published = next;
-    publishedValue = copy;
-    return next;
+    Broadcast<double[]> b = published;
+    return b::value;
   }
 
   @Override
@@ -114,5 +194,6 @@ public final class SparkGradientSource implements GradientSource, AutoCloseable 
       published = null;
     }
     jsc.clearJobGroup();
+    jsc.clearCallSite();
   }
 }

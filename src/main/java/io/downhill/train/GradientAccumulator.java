@@ -11,7 +11,9 @@ import java.io.Serializable;
  *   <li>{@code gradSum}: {@code Σ_i w_i ∂L_i/∂θ} (double, whatever the compute precision);
  *   <li>{@code lossSum}: {@code Σ_i w_i L_i};
  *   <li>{@code weightSum}: {@code Σ_i w_i} (the row count when unweighted);
- *   <li>{@code rows}: rows that contributed.
+ *   <li>{@code rows}: rows that contributed;
+ *   <li>{@code computeNanos}: the longest time one partition spent on the arithmetic (the critical
+ *       path when partitions run in parallel): the step's time minus this is Spark's overhead.
  * </ul>
  */
 public final class GradientAccumulator implements Serializable {
@@ -21,18 +23,20 @@ public final class GradientAccumulator implements Serializable {
   private double lossSum;
   private double weightSum;
   private long rows;
+  private long computeNanos;
 
   public static GradientAccumulator empty() {
     return new GradientAccumulator();
   }
 
   /** Adds one partition's minibatch: its gradient sum (adopted, not copied), loss sum, weight sum and rows. */
-  public static GradientAccumulator of(double[] gradSum, double lossSum, double weightSum, long rows) {
+  public static GradientAccumulator of(double[] gradSum, double lossSum, double weightSum, long rows, long computeNanos) {
     GradientAccumulator acc = new GradientAccumulator();
     acc.gradSum = gradSum;
     acc.lossSum = lossSum;
     acc.weightSum = weightSum;
     acc.rows = rows;
+    acc.computeNanos = computeNanos;
     return acc;
   }
 
@@ -53,6 +57,7 @@ public final class GradientAccumulator implements Serializable {
     lossSum += other.lossSum;
     weightSum += other.weightSum;
     rows += other.rows;
+    computeNanos = Math.max(computeNanos, other.computeNanos);
     return this;
   }
 
@@ -71,5 +76,10 @@ public final class GradientAccumulator implements Serializable {
 
   public long rows() {
     return rows;
+  }
+
+  /** The longest arithmetic time of one partition, in nanoseconds. */
+  public long computeNanos() {
+    return computeNanos;
   }
 }

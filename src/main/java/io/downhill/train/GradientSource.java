@@ -15,6 +15,12 @@ public interface GradientSource {
   /** The merged accumulators of every partition's share of step {@code plan} at parameters θ. */
   GradientAccumulator gradient(double[] theta, StepPlan plan);
 
+  /**
+   * The merged results of every partition taking the local steps of {@code plan} from θ
+   * ({@link ShardComputer#localSteps}), at the given rates (one per step).
+   */
+  LocalUpdate localSteps(double[] theta, LocalPlan plan, double[] rates, io.downhill.loss.Regularizer reg);
+
   /** Evaluation over a whole split, or null when this run has no such split. */
   Evaluation evaluate(double[] theta, Split split);
 }

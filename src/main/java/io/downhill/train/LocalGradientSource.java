@@ -46,6 +46,15 @@ public final class LocalGradientSource implements GradientSource {
   }
 
   @Override
+  public LocalUpdate localSteps(double[] theta, LocalPlan plan, double[] rates, io.downhill.loss.Regularizer reg) {
+    LocalUpdate update = LocalUpdate.empty();
+    for (int p = 0; p < train.size(); p++) {
+      update.merge(computer.localSteps(train.get(p), p, plan, theta, rates, reg));
+    }
+    return update;
+  }
+
+  @Override
   public Evaluation evaluate(double[] theta, Split split) {
     List<Shard> shards = eval.get(split);
     if (shards == null) {

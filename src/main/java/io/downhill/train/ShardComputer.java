@@ -60,9 +60,10 @@ public final class ShardComputer implements Serializable {
     if (n == 0) {
       return GradientAccumulator.empty();
     }
+    long t0 = System.nanoTime();
     Pass pass = Pass.training(BatchPlan.mix(seed, plan.globalStep(), partition));
     if (n == rows) {
-      return fullBatch(shard, theta, pass);
+      return fullBatch(shard, theta, pass, t0);
     }
     int p = theta.length;
     int d = shard.cols();
@@ -76,11 +77,77 @@ public final class ShardComputer implements Serializable {
     double lossSum = BatchGradient.lossSum(model, loss, params, x, 0, n, grad, s, pass);
     double[] gradSum = new double[p];
     grad.addTo(0, gradSum, p);
-    return GradientAccumulator.of(gradSum, lossSum, sum(s.weights, n), n);
+    return GradientAccumulator.of(gradSum, lossSum, sum(s.weights, n), n, System.nanoTime() - t0);
+  }
+
+  /**
+   * {@code plan.count()} steps of plain SGD on this partition's rows alone, from θ: the same rows
+   * as those steps would take in synchronous SGD, each step's mean gradient plus the
+   * regularization gradient, at the rates given. Returns the partition's move weighted by the
+   * weight of the rows it used (see {@link LocalUpdate}).
+   * <pre>
+   *   θ_p ← θ;   for each local step j:   θ_p ← θ_p - η_j · ( Σ_i w_i ∂L_i/∂θ(θ_p) / Σ_i w_i  +  ∂R/∂θ(θ_p) )
+   * </pre>
+   */
+  public LocalUpdate localSteps(Shard shard, int partition, LocalPlan plan, double[] theta, double[] rates,
+      io.downhill.loss.Regularizer reg) {
+    checkPrecision(shard);
+    long t0 = System.nanoTime();
+    int p = theta.length;
+    int d = shard.cols();
+    int rows = shard.rows();
+    double[] local = theta.clone();
+    double[] g = new double[p];
+    double[] stepLoss = new double[plan.count()];
+    double[] stepWeight = new double[plan.count()];
+    double used = 0;
+    long usedRows = 0;
+    Scratch s = Scratch.forThread();
+    int[] order = BatchPlan.permutation(seed, plan.epoch(), partition, rows);
+    for (int j = 0; j < plan.count(); j++) {
+      StepPlan step = plan.step(j);
+      int from = BatchPlan.start(rows, step.step(), step.stepsPerEpoch());
+      int to = BatchPlan.start(rows, step.step() + 1, step.stepsPerEpoch());
+      int n = to - from;
+      if (n == 0) {
+        continue;
+      }
+      s.ensureRows(n, model.outputs());
+      Buf x = s.batch(precision, n * d);
+      shard.gather(order, from, to, x, s.labels, s.weights);
+      Buf params = s.params(local, precision);
+      Buf grad = s.zeroGrad(precision, p);
+      Pass pass = Pass.training(BatchPlan.mix(seed, step.globalStep(), partition));
+      double lossSum = BatchGradient.lossSum(model, loss, params, x, 0, n, grad, s, pass);
+      double w = sum(s.weights, n);
+      if (w <= 0) {
+        continue;
+      }
+      java.util.Arrays.fill(g, 0.0);
+      grad.addTo(0, g, p);
+      for (int i = 0; i < p; i++) {
+        g[i] /= w;
+      }
+      reg.addGradient(local, model.layout(), g);
+      for (int i = 0; i < p; i++) {
+        local[i] -= rates[j] * g[i];
+      }
+      stepLoss[j] = lossSum;
+      stepWeight[j] = w;
+      used += w;
+      usedRows += n;
+    }
+    if (used == 0) {
+      return LocalUpdate.empty();
+    }
+    for (int i = 0; i < p; i++) {
+      local[i] = used * (local[i] - theta[i]);
+    }
+    return LocalUpdate.of(local, used, stepLoss, stepWeight, usedRows, System.nanoTime() - t0);
   }
 
   /** Every row of the shard, in chunks straight from the blocks; each chunk's gradient is added in double. */
-  private GradientAccumulator fullBatch(Shard shard, double[] theta, Pass pass) {
+  private GradientAccumulator fullBatch(Shard shard, double[] theta, Pass pass, long t0) {
     int p = theta.length;
     Scratch s = Scratch.forThread();
     Buf params = s.params(theta, precision);
@@ -96,7 +163,7 @@ public final class ShardComputer implements Serializable {
         grad.addTo(0, gradSum, p);
       }
     }
-    return GradientAccumulator.of(gradSum, lossSum, weightSum, shard.rows());
+    return GradientAccumulator.of(gradSum, lossSum, weightSum, shard.rows(), System.nanoTime() - t0);
   }
 
   /** Copies the labels and weights of rows {@code [r0, r0+n)} of a block into the scratch; returns Σ weights. */

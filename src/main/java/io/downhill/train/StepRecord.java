@@ -11,6 +11,8 @@ package io.downhill.train;
  * @param rows     rows in the minibatch
  * @param gradNorm ‖g‖₂ of the full gradient used
  * @param seconds  wall time of the step (gradient job + update)
+ * @param computeSeconds the longest arithmetic time of one partition in the step (the rest of
+ *                 {@code seconds} is the cost of distribution: job, broadcast, aggregation, update)
  */
 public record StepRecord(long step, int epoch, double loss, double dataLoss, double lr, long rows,
-    double gradNorm, double seconds) {}
+    double gradNorm, double seconds, double computeSeconds) {}

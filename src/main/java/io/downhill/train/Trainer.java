@@ -60,7 +60,7 @@ public final class Trainer {
     return switch (config.optimizer().name()) {
       case "random-search" -> randomSearch(theta);
       case "gd" -> fullBatch(theta);
-      default -> minibatch(theta);
+      default -> config.localSteps() > 1 ? localSteps(theta) : minibatch(theta);
     };
   }
 
@@ -85,7 +85,70 @@ public final class Trainer {
         if (maxNorm != null) {
           maxNorm.projectInPlace(theta, layout);
         }
-        run.step(epoch, f, lr, acc.rows(), t0);
+        run.step(epoch, f, lr, acc.rows(), t0, acc.computeNanos());
+      }
+      if (run.endEpoch(epoch, lr, epochStart, theta, null)) {
+        break;
+      }
+    }
+    return run.finish(theta);
+  }
+
+  /**
+   * {@code --local-steps K > 1}: one job per K steps. Every partition takes the K steps of plain
+   * SGD on its own rows from θ ({@link ShardComputer#localSteps}); the driver averages the local
+   * models (weighted by the rows each used) and hands the average move Δ to the configured
+   * optimizer as a pseudo-gradient:
+   * <pre>
+   *   Δ = Σ_p w_p (θ_p - θ) / Σ_p w_p,     g̃ = -Δ / η₀,     θ ← optimizer(θ, g̃, η₀)   (η₀: the job's first rate)
+   * </pre>
+   * For SGD this is θ + Δ, model averaging (local SGD); for the others the server-side rule of
+   * adaptive federated optimization. One partition, or K = 1, is sequential SGD again.
+   */
+  private TrainingResult localSteps(double[] theta) {
+    int steps = BatchPlan.stepsPerEpoch(source.trainRows(), config.batchSize());
+    int k = config.localSteps();
+    Optimizer optimizer = config.optimizer().create(layout);
+    Schedule schedule = config.schedule().create(config.epochs(), steps);
+    MaxNorm maxNorm = config.maxNorm() > 0 ? new MaxNorm(config.maxNorm()) : null;
+    Run run = new Run(steps, theta.length);
+    for (int epoch = 0; epoch < config.epochs(); epoch++) {
+      long epochStart = System.nanoTime();
+      double lr = Double.NaN;
+      for (int s0 = 0; s0 < steps; s0 += k) {
+        long t0 = System.nanoTime();
+        int count = Math.min(k, steps - s0);
+        double[] rates = new double[count];
+        for (int j = 0; j < count; j++) {
+          rates[j] = schedule.rateAt(run.global + j, steps);
+        }
+        lr = rates[count - 1];
+        LocalUpdate u = source.localSteps(theta, new LocalPlan(epoch, s0, count, steps, run.global), rates, reg);
+        if (u.weightSum() <= 0) {
+          continue;
+        }
+        double[] g = u.deltaSum();
+        Blas.scal(-1.0 / (u.weightSum() * rates[0]), g); // g̃ = -Δ / η₀
+        double gradNorm = Math.sqrt(Blas.sumOfSquares(g, 0, g.length));
+        double penalty = reg.penalty(theta, layout);
+        for (int j = 0; j < count; j++) {
+          if (u.stepWeight(j) > 0 && !Double.isFinite(u.stepLoss(j))) {
+            throw new DivergedException(run.global + j, epoch, "loss", u.stepLoss(j), rates[j]);
+          }
+        }
+        if (!Double.isFinite(gradNorm)) {
+          throw new DivergedException(run.global, epoch, "averaged update", gradNorm, rates[0]);
+        }
+        optimizer.stepInPlace(theta, g, rates[0]);
+        if (maxNorm != null) {
+          maxNorm.projectInPlace(theta, layout);
+        }
+        long perStep = (System.nanoTime() - t0) / count;
+        for (int j = 0; j < count; j++) {
+          double dataLoss = u.stepLoss(j);
+          run.step(epoch, new Objective(dataLoss + penalty, dataLoss, null, gradNorm), rates[j], u.rows() / count,
+              System.nanoTime() - perStep, u.computeNanos() / count);
+        }
       }
       if (run.endEpoch(epoch, lr, epochStart, theta, null)) {
         break;
@@ -133,7 +196,7 @@ public final class Trainer {
         trainAtNext = null; // θ changed after the line search: evaluate again
       }
       eta = lr * 2; // the next search starts from twice the accepted step
-      run.step(it, f, lr, acc.rows(), t0);
+      run.step(it, f, lr, acc.rows(), t0, acc.computeNanos());
       boolean converged = moved < search.tol()
           || (!Double.isNaN(fNext) && Math.abs(f.loss - fNext) <= search.tol() * Math.max(Math.abs(f.loss), 1e-300));
       if (run.endEpoch(it, lr, t0, theta, trainAtNext)) {
@@ -163,7 +226,7 @@ public final class Trainer {
         bestTrain = train;
         System.arraycopy(candidate, 0, theta, 0, theta.length);
       }
-      run.step(0, new Objective(loss, train.loss(), null, Double.NaN), 0.0, train.rows(), t0);
+      run.step(0, new Objective(loss, train.loss(), null, Double.NaN), 0.0, train.rows(), t0, 0L);
     }
     run.stopReason = "trials";
     run.endEpoch(0, 0.0, start, theta, bestTrain);
@@ -227,10 +290,11 @@ public final class Trainer {
       }
     }
 
-    void step(int epoch, Objective f, double lr, long rows, long t0) {
+    void step(int epoch, Objective f, double lr, long rows, long t0, long computeNanos) {
       double seconds = (System.nanoTime() - t0) / 1e9;
       stepTimes.add(seconds);
-      StepRecord record = new StepRecord(global, epoch, f.loss(), f.dataLoss(), lr, rows, f.gradNorm(), seconds);
+      StepRecord record = new StepRecord(global, epoch, f.loss(), f.dataLoss(), lr, rows, f.gradNorm(), seconds,
+          computeNanos / 1e9);
       global++;
       for (TrainingListener l : listeners) {
         l.onStep(record);

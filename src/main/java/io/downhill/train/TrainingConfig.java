@@ -25,10 +25,12 @@ import java.util.List;
  * @param earlyStopping early stopping on a validation metric
  * @param lineSearch    line search and convergence test of full-batch gd
  * @param trials        random weight matrices tried by random search ({@code --trials}), >= 1
+ * @param localSteps    K, minibatch steps each partition takes per job before the driver averages
+ *                      ({@code --local-steps}); 1 is exact synchronous SGD
  */
 public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Schedules.Config schedule,
     Regularizer regularizer, double maxNorm, int batchSize, int epochs, long seed, Precision precision,
-    EarlyStopping earlyStopping, LineSearch lineSearch, int trials) {
+    EarlyStopping earlyStopping, LineSearch lineSearch, int trials, int localSteps) {
 
   public TrainingConfig {
     if (batchSize < 1) {
@@ -43,6 +45,14 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
     }
     if (trials < 1) {
       throw BadInputException.of("--trials", "invalid number of trials", "an integer >= 1", Integer.toString(trials));
+    }
+    if (localSteps < 1) {
+      throw BadInputException.of("--local-steps", "invalid number of local steps", "an integer >= 1 (1 = synchronous SGD)",
+          Integer.toString(localSteps));
+    }
+    if (localSteps > 1 && (optimizer.name().equals("gd") || optimizer.name().equals("random-search"))) {
+      throw BadInputException.of("--local-steps", "local steps with --optimizer " + optimizer.name(),
+          "1 (local steps need minibatch steps)", Integer.toString(localSteps));
     }
     if (optimizer.name().equals("gd") && model.dropout() > 0) {
       throw BadInputException.of("--optimizer gd", "full-batch descent with dropout",
@@ -101,6 +111,7 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
     private String lineSearch = "armijo";
     private double tol = 1e-6;
     private int trials = 100;
+    private int localSteps = 1;
 
     public Builder loss(String v) { loss = v; return this; }
     public Builder hidden(List<Integer> v) { hidden = v; return this; }
@@ -134,6 +145,7 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
     public Builder lineSearch(String v) { lineSearch = v; return this; }
     public Builder tol(double v) { tol = v; return this; }
     public Builder trials(int v) { trials = v; return this; }
+    public Builder localSteps(int v) { localSteps = v; return this; }
 
     public TrainingConfig build() {
       return new TrainingConfig(
@@ -141,7 +153,7 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
           new OptimizerConfig(optimizer, momentum, beta1, beta2, eps, rho, weightDecay),
           new Schedules.Config(schedule, learningRate, lrDecay, lrStep, decayRate, lrMin, warmup),
           new Regularizer(reg, l1Ratio), maxNorm, batchSize, epochs, seed, precision,
-          new EarlyStopping(earlyStopping, patience), new LineSearch(lineSearch, tol, 1e-4, 0.5), trials);
+          new EarlyStopping(earlyStopping, patience), new LineSearch(lineSearch, tol, 1e-4, 0.5), trials, localSteps);
     }
   }
 }

@@ -74,13 +74,15 @@ class DistributedEqualsLocalTest {
     for (int partitions : new int[] {1, 2, 4}) {
       double[] first = null;
       for (int blockRows : new int[] {1, 37, 0}) {
+        SparkGradientSource.Transport transport = blockRows == 37
+            ? SparkGradientSource.Transport.BROADCAST : SparkGradientSource.Transport.CLOSURE;
         TrainingData data = load(partitions, blockRows);
         try {
           assertEquals(partitions, data.train().getNumPartitions());
           Model model = Model.of(ModelSpec.linear(data.features(), loss.outputs(data.labels().numClasses())));
           ShardComputer computer = new ShardComputer(model, loss, data.labels().numClasses(), Precision.FLOAT32, 3);
           Run spark;
-          try (SparkGradientSource source = new SparkGradientSource(TestSpark.jsc(), data, computer, 2)) {
+          try (SparkGradientSource source = new SparkGradientSource(TestSpark.jsc(), data, computer, transport, 1)) {
             spark = train(source, model, loss, config);
           }
           List<Shard> shards = data.train().collect();
@@ -88,7 +90,7 @@ class DistributedEqualsLocalTest {
           Run local = train(new LocalGradientSource(computer, shards, Map.of(Split.TRAIN, shards, Split.VALIDATION, val)),
               model, loss, config);
 
-          String where = partitions + " partitions, block rows " + blockRows;
+          String where = partitions + " partitions, block rows " + blockRows + ", θ by " + transport;
           // Up to two partial sums, Spark's merge order cannot change a bit (a + b == b + a); with four it may
           // reorder additions, a rounding-level difference.
           double tolerance = partitions <= 2 ? 0.0 : 1e-9;
@@ -123,7 +125,8 @@ class DistributedEqualsLocalTest {
         Model model = Model.of(config.model().spec(data.features(), data.labels().numClasses()));
         ShardComputer computer = new ShardComputer(model, loss, data.labels().numClasses(), Precision.FLOAT32, 5);
         Run spark;
-        try (SparkGradientSource source = new SparkGradientSource(TestSpark.jsc(), data, computer, 2)) {
+        try (SparkGradientSource source = new SparkGradientSource(TestSpark.jsc(), data, computer,
+            SparkGradientSource.Transport.BROADCAST, partitions == 3 ? 2 : 1)) {
           spark = train(source, model, loss, config);
         }
         List<Shard> shards = data.train().collect();
@@ -140,6 +143,28 @@ class DistributedEqualsLocalTest {
   }
 
   @Test
+  void localStepsTrainTheSameDistributedAsLocally() {
+    TrainingConfig config = TrainingConfig.builder().learningRate(0.2).batchSize(64).epochs(2).seed(3).localSteps(6)
+        .build();
+    Loss loss = Loss.parse("softmax");
+    TrainingData data = load(2, 0);
+    try {
+      Model model = Model.of(ModelSpec.linear(data.features(), data.labels().numClasses()));
+      ShardComputer computer = new ShardComputer(model, loss, data.labels().numClasses(), Precision.FLOAT32, 3);
+      Run spark;
+      try (SparkGradientSource source = new SparkGradientSource(TestSpark.jsc(), data, computer)) {
+        spark = train(source, model, loss, config);
+      }
+      List<Shard> shards = data.train().collect();
+      Run local = train(new LocalGradientSource(computer, shards, Map.of(Split.TRAIN, shards)), model, loss, config);
+      assertArrayEquals(local.result().theta(), spark.result().theta(), 0.0); // two partial sums: order-free
+      assertEquals(local.losses(), spark.losses());
+    } finally {
+      data.unpersist();
+    }
+  }
+
+  @Test
   void oneSparkJobPerStepAndEveryPartitionComputesGradients() throws Exception {
     TrainingData data = load(2, 0);
     try {
@@ -149,7 +174,7 @@ class DistributedEqualsLocalTest {
       GradientTaskCounter counter = new GradientTaskCounter();
       TestSpark.session().sparkContext().addSparkListener(counter);
       TrainingResult r;
-      try (SparkGradientSource source = new SparkGradientSource(TestSpark.jsc(), data, computer, 2)) {
+      try (SparkGradientSource source = new SparkGradientSource(TestSpark.jsc(), data, computer)) {
         r = train(source, model, loss, TrainingConfig.builder().loss("svm").batchSize(100).epochs(1).build()).result();
       } finally {
         TestSpark.session().sparkContext().listenerBus().waitUntilEmpty();
