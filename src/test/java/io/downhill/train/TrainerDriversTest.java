@@ -67,6 +67,11 @@ class TrainerDriversTest {
     }
 
     @Override
+    public LocalUpdate localSteps(double[] theta, LocalPlan plan, double[] rates, io.downhill.loss.Regularizer reg) {
+      return inner.localSteps(theta, plan, rates, reg);
+    }
+
+    @Override
     public Evaluation evaluate(double[] theta, Split split) {
       Evaluation e = inner.evaluate(theta, split);
       if (split == Split.VALIDATION) {
