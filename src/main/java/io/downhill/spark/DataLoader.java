@@ -322,8 +322,22 @@ public final class DataLoader {
     return counts;
   }
 
+  /**
+   * Caches the blocks and cuts their lineage. Every task of every step serializes its stage's RDD
+   * lineage, and the blocks descend from a DataFrame plan: cutting it saves several ms per job
+   * (docs/BENCHMARKS.md). In local mode the driver is the only executor, so a local checkpoint
+   * (blocks kept by the block manager) loses nothing; on a cluster the lineage is cut only into a
+   * reliable checkpoint directory, when Spark has one, so a lost executor's blocks can be read back.
+   */
   private static JavaRDD<Shard> cache(JavaRDD<Shard> shards, String name) {
-    return shards.setName("downhill " + name + " blocks").persist(StorageLevel.MEMORY_ONLY());
+    JavaRDD<Shard> cached = shards.setName("downhill " + name + " blocks").persist(StorageLevel.MEMORY_ONLY());
+    org.apache.spark.SparkContext sc = cached.context();
+    if (sc.isLocal()) {
+      cached.rdd().localCheckpoint();
+    } else if (sc.getCheckpointDir().isDefined()) {
+      cached.checkpoint();
+    }
+    return cached;
   }
 
   /** Computes (and so caches) the shards; returns {rows, bytes}. */
