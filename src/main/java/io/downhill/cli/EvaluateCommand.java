@@ -109,7 +109,7 @@ final class EvaluateCommand implements Callable<Integer> {
       JavaRDD<Shard> shards = Blockify.shards(Preprocess.apply(scaler, source.frame()), labels, model.inputs(), precision,
           Blockify.autoBlockRows(model.inputs(), precision), false, null, "evaluation data (" + dataSpec.text() + ")");
       ShardComputer computer = new ShardComputer(model, loss, saved.classes(), precision, 0L);
-      Broadcast<double[]> theta = session.jsc.broadcast(saved.theta());
+      Broadcast<io.downhill.linalg.Buf> theta = session.jsc.broadcast(computer.params(saved.theta()));
       Evaluation eval = SparkGradientSource.evaluate(shards, computer, theta::value, 1);
       theta.destroy();
       String split = dataSpec.bringsTestSplit() ? "test split of " + dataSpec.text() : dataSpec.text();

@@ -1,6 +1,7 @@
 package io.downhill.spark;
 
 import io.downhill.data.Shard;
+import io.downhill.linalg.Buf;
 import io.downhill.train.Evaluation;
 import io.downhill.train.GradientAccumulator;
 import io.downhill.loss.Regularizer;
@@ -19,10 +20,13 @@ import org.apache.spark.api.java.function.Function0;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * The distributed step: one Spark job per step. θ reaches the partitions (in the task closure
- * when small, as a broadcast when large, see {@link Transport}); every partition runs
- * {@link ShardComputer#gradient} on its cached shard, and {@code treeAggregate} merges the
- * {@link GradientAccumulator}s up to the driver.
+ * The distributed step: one Spark job per step. θ reaches the partitions in compute precision
+ * (float32 by default: converted once on the driver, half the bytes; in the task closure when
+ * small, as a broadcast when large, see {@link Transport}); every partition runs
+ * {@link ShardComputer#gradient} on its cached shard and returns its float gradient as computed;
+ * {@code treeReduce} (Spark's {@code treeAggregate} with an empty zero: nothing gradient-sized is
+ * shipped to the tasks or copied on them) merges the {@link GradientAccumulator}s in double up
+ * to the driver.
  *
  * <p>What a step pays besides the arithmetic, measured in local[2] on Fashion-MNIST (medians of
  * interleaved runs, docs/BENCHMARKS.md): Spark's job floor (8-12 ms for a trivial job), serializing
@@ -31,7 +35,8 @@ import org.apache.spark.broadcast.Broadcast;
  *   <li>a fixed call site per job ({@code setCallSite}), which spares Spark a stack walk per job;
  *   <li>θ in the closure up to {@link #CLOSURE_LIMIT} parameters (13 ms against 15.5 ms with a
  *       broadcast for 7,850), broadcast above (22-25 ms against 24-29 ms for 203,530);
- *   <li>an empty accumulator as the aggregation's zero value (no gradient-sized zero in every task);
+ *   <li>no zero value in the aggregation, and each partition's float gradient sent as it is (the sum
+ *       in double starts at the first merge);
  *   <li>the tree depth chosen from the gradient size ({@link #treeDepth}).
  * </ul>
  */
@@ -61,7 +66,7 @@ public final class SparkGradientSource implements GradientSource, AutoCloseable 
   private final ShardComputer computer;
   private final Transport transport;
   private final int depth;
-  private Broadcast<double[]> published;
+  private Broadcast<Buf> published;
   private double[] publishedValue;
 
   /** With the transport and tree depth chosen from the model's size and the partition count. */
@@ -114,7 +119,7 @@ public final class SparkGradientSource implements GradientSource, AutoCloseable 
 
   @Override
   public GradientAccumulator gradient(double[] theta, StepPlan plan) {
-    Function0<double[]> weights = publish(theta);
+    Function0<Buf> weights = publish(theta);
     ShardComputer c = computer;
     String what = String.format("downhill epoch %d, step %d/%d", plan.epoch() + 1, plan.step() + 1,
         plan.stepsPerEpoch());
@@ -124,12 +129,12 @@ public final class SparkGradientSource implements GradientSource, AutoCloseable 
         .mapPartitionsWithIndex((Integer p, Iterator<Shard> shards) -> shards.hasNext()
             ? Collections.singletonList(c.gradient(shards.next(), p, plan, weights.call())).iterator()
             : Collections.<GradientAccumulator>emptyIterator(), true)
-        .treeAggregate(GradientAccumulator.empty(), GradientAccumulator::merge, GradientAccumulator::merge, depth);
+        .treeReduce(GradientAccumulator::merge, depth);
   }
 
   @Override
   public LocalUpdate localSteps(double[] theta, LocalPlan plan, double[] rates, Regularizer reg) {
-    Function0<double[]> weights = publish(theta);
+    Function0<Buf> weights = publish(theta);
     ShardComputer c = computer;
     String what = String.format("downhill epoch %d, steps %d-%d/%d", plan.epoch() + 1, plan.firstStep() + 1,
         plan.firstStep() + plan.count(), plan.stepsPerEpoch());
@@ -139,7 +144,7 @@ public final class SparkGradientSource implements GradientSource, AutoCloseable 
         .mapPartitionsWithIndex((Integer p, Iterator<Shard> shards) -> shards.hasNext()
             ? Collections.singletonList(c.localSteps(shards.next(), p, plan, weights.call(), rates, reg)).iterator()
             : Collections.<LocalUpdate>emptyIterator(), true)
-        .treeAggregate(LocalUpdate.empty(), LocalUpdate::merge, LocalUpdate::merge, depth);
+        .treeReduce(LocalUpdate::merge, depth);
   }
 
   @Override
@@ -157,33 +162,31 @@ public final class SparkGradientSource implements GradientSource, AutoCloseable 
     return evaluate(shards, computer, publish(theta), depth);
   }
 
-  /** One job: the evaluation of θ over every shard, merged by treeAggregate. */
-  public static Evaluation evaluate(JavaRDD<Shard> shards, ShardComputer computer, Function0<double[]> theta,
-      int depth) {
-    return shards.map(shard -> computer.evaluate(shard, theta.call()))
-        .treeAggregate(new Evaluation(computer.numClasses()), Evaluation::merge, Evaluation::merge, depth);
+  /** One job: the evaluation of θ (in compute precision) over every shard, merged by treeReduce. */
+  public static Evaluation evaluate(JavaRDD<Shard> shards, ShardComputer computer, Function0<Buf> theta, int depth) {
+    return shards.map(shard -> computer.evaluate(shard, theta.call())).treeReduce(Evaluation::merge, depth);
   }
 
   /**
-   * θ's current value as the tasks will read it: a copy in the closure, or a broadcast (reused
-   * while θ is unchanged, as for the evaluations of an epoch; the previous one destroyed). A copy
-   * either way: the optimizer updates θ in place, and in local mode tasks read driver objects.
+   * θ's current value as the tasks will read it, in compute precision: a copy in the closure, or a
+   * broadcast (reused while θ is unchanged, as for the evaluations of an epoch; the previous one
+   * destroyed). Always a copy: the optimizer updates θ in place, and in local mode tasks read
+   * driver objects.
    */
-  private Function0<double[]> publish(double[] theta) {
+  private Function0<Buf> publish(double[] theta) {
     if (transport == Transport.CLOSURE) {
-      double[] copy = theta.clone();
+      Buf copy = computer.params(theta);
       return () -> copy;
     }
     if (published == null || !Arrays.equals(publishedValue, theta)) {
-      double[] copy = theta.clone();
-      Broadcast<double[]> next = jsc.broadcast(copy);
+      Broadcast<Buf> next = jsc.broadcast(computer.params(theta));
       if (published != null) {
         published.destroy();
       }
       published = next;
-      publishedValue = copy;
+      publishedValue = theta.clone();
     }
-    Broadcast<double[]> b = published;
+    Broadcast<Buf> b = published;
     return b::value;
   }
 

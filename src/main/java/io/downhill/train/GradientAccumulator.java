@@ -1,25 +1,32 @@
 package io.downhill.train;
 
+import io.downhill.linalg.Buf;
 import java.io.Serializable;
 
 /**
  * What every partition returns for a step, and what merging brings to the driver: named sums,
- * not a tuple. Created empty (no array until the first contribution, so the zero value that
- * Spark ships with every task is a few bytes).
+ * not a tuple.
  *
  * <ul>
- *   <li>{@code gradSum}: {@code Σ_i w_i ∂L_i/∂θ} (double, whatever the compute precision);
+ *   <li>the gradient: {@code Σ_i w_i ∂L_i/∂θ}. A partition's own contribution stays in compute
+ *       precision as computed ({@code partial}, float32 by default: half the bytes to serialize);
+ *       merging sums contributions in double ({@code sum}), whatever the compute precision;
  *   <li>{@code lossSum}: {@code Σ_i w_i L_i};
  *   <li>{@code weightSum}: {@code Σ_i w_i} (the row count when unweighted);
  *   <li>{@code rows}: rows that contributed;
  *   <li>{@code computeNanos}: the longest time one partition spent on the arithmetic (the critical
  *       path when partitions run in parallel): the step's time minus this is Spark's overhead.
  * </ul>
+ *
+ * Merging never keeps a reference to the other accumulator's arrays, so a partition may hand over
+ * its reused gradient buffer: Spark serializes it at the end of the task, and the local driver
+ * reads it once while merging.
  */
 public final class GradientAccumulator implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  private double[] gradSum;
+  private Buf partial;
+  private double[] sum;
   private double lossSum;
   private double weightSum;
   private long rows;
@@ -29,10 +36,10 @@ public final class GradientAccumulator implements Serializable {
     return new GradientAccumulator();
   }
 
-  /** Adds one partition's minibatch: its gradient sum (adopted, not copied), loss sum, weight sum and rows. */
-  public static GradientAccumulator of(double[] gradSum, double lossSum, double weightSum, long rows, long computeNanos) {
+  /** One partition's minibatch: its gradient sum in compute precision (exactly p values), loss and weight sums. */
+  public static GradientAccumulator of(Buf gradient, double lossSum, double weightSum, long rows, long computeNanos) {
     GradientAccumulator acc = new GradientAccumulator();
-    acc.gradSum = gradSum;
+    acc.partial = gradient;
     acc.lossSum = lossSum;
     acc.weightSum = weightSum;
     acc.rows = rows;
@@ -40,18 +47,20 @@ public final class GradientAccumulator implements Serializable {
     return acc;
   }
 
-  /** Adds {@code other} into this one and returns this (Spark's seqOp and combOp). */
+  /** Adds {@code other} into this one (in double) and returns this (Spark's reduce function). */
   public GradientAccumulator merge(GradientAccumulator other) {
-    if (other.gradSum != null) {
-      if (gradSum == null) {
-        gradSum = other.gradSum.clone();
+    if (other.partial != null || other.sum != null) {
+      int p = other.sum != null ? other.sum.length : other.partial.length();
+      double[] into = ownSum(p);
+      if (other.sum != null) {
+        if (into.length != p) {
+          throw new IllegalStateException("gradient sizes differ: " + into.length + " vs " + p);
+        }
+        for (int i = 0; i < p; i++) {
+          into[i] += other.sum[i];
+        }
       } else {
-        if (gradSum.length != other.gradSum.length) {
-          throw new IllegalStateException("gradient sizes differ: " + gradSum.length + " vs " + other.gradSum.length);
-        }
-        for (int i = 0; i < gradSum.length; i++) {
-          gradSum[i] += other.gradSum[i];
-        }
+        other.partial.addTo(0, into, p);
       }
     }
     lossSum += other.lossSum;
@@ -61,9 +70,24 @@ public final class GradientAccumulator implements Serializable {
     return this;
   }
 
-  /** The gradient sum, or null when no row contributed. */
+  /** This accumulator's double sum, made from its partial (if any) the first time. */
+  private double[] ownSum(int p) {
+    if (sum == null) {
+      sum = new double[p];
+      if (partial != null) {
+        partial.addTo(0, sum, p);
+        partial = null;
+      }
+    }
+    return sum;
+  }
+
+  /** The gradient sum in double, or null when no row contributed. */
   public double[] gradSum() {
-    return gradSum;
+    if (sum == null && partial == null) {
+      return null;
+    }
+    return ownSum(partial != null ? partial.length() : 0);
   }
 
   public double lossSum() {

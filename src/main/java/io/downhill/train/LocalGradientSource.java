@@ -1,6 +1,7 @@
 package io.downhill.train;
 
 import io.downhill.data.Shard;
+import io.downhill.linalg.Buf;
 import java.util.List;
 import java.util.Map;
 
@@ -38,18 +39,20 @@ public final class LocalGradientSource implements GradientSource {
 
   @Override
   public GradientAccumulator gradient(double[] theta, StepPlan plan) {
+    Buf params = computer.params(theta);
     GradientAccumulator acc = GradientAccumulator.empty();
     for (int p = 0; p < train.size(); p++) {
-      acc.merge(computer.gradient(train.get(p), p, plan, theta));
+      acc.merge(computer.gradient(train.get(p), p, plan, params));
     }
     return acc;
   }
 
   @Override
   public LocalUpdate localSteps(double[] theta, LocalPlan plan, double[] rates, io.downhill.loss.Regularizer reg) {
+    Buf params = computer.params(theta);
     LocalUpdate update = LocalUpdate.empty();
     for (int p = 0; p < train.size(); p++) {
-      update.merge(computer.localSteps(train.get(p), p, plan, theta, rates, reg));
+      update.merge(computer.localSteps(train.get(p), p, plan, params, rates, reg));
     }
     return update;
   }
@@ -60,9 +63,10 @@ public final class LocalGradientSource implements GradientSource {
     if (shards == null) {
       return null;
     }
+    Buf params = computer.params(theta);
     Evaluation total = new Evaluation(computer.numClasses());
     for (Shard s : shards) {
-      total.merge(computer.evaluate(s, theta));
+      total.merge(computer.evaluate(s, params));
     }
     return total;
   }

@@ -27,17 +27,23 @@ final class Scratch {
     return PER_THREAD.get();
   }
 
-  /** Parameters rounded to {@code precision} (a fresh copy each step: the driver's array changes). */
+  /** Parameters rounded to {@code precision}, in this thread's reused buffer (local steps update their own copy). */
   Buf params(double[] values, Precision precision) {
     params = Buf.ensure(params, precision, values.length);
     params.copyFrom(values, values.length);
     return params;
   }
 
-  /** A zeroed gradient buffer of {@code length} in {@code precision}. */
+  /**
+   * A zeroed gradient buffer of exactly {@code length} values in {@code precision}: exactly, because
+   * a step hands it over as the partition's result (see {@link GradientAccumulator}).
+   */
   Buf zeroGrad(Precision precision, int length) {
-    grad = Buf.ensure(grad, precision, length);
-    grad.zero(length);
+    if (grad == null || grad.precision() != precision || grad.length() != length) {
+      grad = Buf.allocate(precision, length);
+    } else {
+      grad.zero(length);
+    }
     return grad;
   }
 

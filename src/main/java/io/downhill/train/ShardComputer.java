@@ -33,6 +33,17 @@ public final class ShardComputer implements Serializable {
     this.seed = seed;
   }
 
+  public Precision precision() {
+    return precision;
+  }
+
+  /** θ in compute precision: what every partition reads (convert once per step, not per partition). */
+  public Buf params(double[] theta) {
+    Buf params = Buf.allocate(precision, theta.length);
+    params.copyFrom(theta, theta.length);
+    return params;
+  }
+
   public Model model() {
     return model;
   }
@@ -51,7 +62,7 @@ public final class ShardComputer implements Serializable {
    * gradient is summed into a double array. Dropout masks are seeded by (seed, step, partition).
    * A step that takes every row (full-batch descent) works block by block instead, without a copy.
    */
-  public GradientAccumulator gradient(Shard shard, int partition, StepPlan plan, double[] theta) {
+  public GradientAccumulator gradient(Shard shard, int partition, StepPlan plan, Buf params) {
     checkPrecision(shard);
     int rows = shard.rows();
     int from = BatchPlan.start(rows, plan.step(), plan.stepsPerEpoch());
@@ -63,21 +74,18 @@ public final class ShardComputer implements Serializable {
     long t0 = System.nanoTime();
     Pass pass = Pass.training(BatchPlan.mix(seed, plan.globalStep(), partition));
     if (n == rows) {
-      return fullBatch(shard, theta, pass, t0);
+      return fullBatch(shard, params, pass, t0);
     }
-    int p = theta.length;
+    int p = params.length();
     int d = shard.cols();
     Scratch s = Scratch.forThread();
     s.ensureRows(n, model.outputs());
     int[] order = BatchPlan.permutation(seed, plan.epoch(), partition, rows);
     Buf x = s.batch(precision, n * d);
     shard.gather(order, from, to, x, s.labels, s.weights);
-    Buf params = s.params(theta, precision);
     Buf grad = s.zeroGrad(precision, p);
     double lossSum = BatchGradient.lossSum(model, loss, params, x, 0, n, grad, s, pass);
-    double[] gradSum = new double[p];
-    grad.addTo(0, gradSum, p);
-    return GradientAccumulator.of(gradSum, lossSum, sum(s.weights, n), n, System.nanoTime() - t0);
+    return GradientAccumulator.of(grad, lossSum, sum(s.weights, n), n, System.nanoTime() - t0);
   }
 
   /**
@@ -89,13 +97,15 @@ public final class ShardComputer implements Serializable {
    *   θ_p ← θ;   for each local step j:   θ_p ← θ_p - η_j · ( Σ_i w_i ∂L_i/∂θ(θ_p) / Σ_i w_i  +  ∂R/∂θ(θ_p) )
    * </pre>
    */
-  public LocalUpdate localSteps(Shard shard, int partition, LocalPlan plan, double[] theta, double[] rates,
+  public LocalUpdate localSteps(Shard shard, int partition, LocalPlan plan, Buf params, double[] rates,
       io.downhill.loss.Regularizer reg) {
     checkPrecision(shard);
     long t0 = System.nanoTime();
-    int p = theta.length;
+    int p = params.length();
     int d = shard.cols();
     int rows = shard.rows();
+    double[] theta = new double[p];
+    params.copyTo(0, theta, p);
     double[] local = theta.clone();
     double[] g = new double[p];
     double[] stepLoss = new double[plan.count()];
@@ -115,10 +125,10 @@ public final class ShardComputer implements Serializable {
       s.ensureRows(n, model.outputs());
       Buf x = s.batch(precision, n * d);
       shard.gather(order, from, to, x, s.labels, s.weights);
-      Buf params = s.params(local, precision);
+      Buf current = s.params(local, precision);
       Buf grad = s.zeroGrad(precision, p);
       Pass pass = Pass.training(BatchPlan.mix(seed, step.globalStep(), partition));
-      double lossSum = BatchGradient.lossSum(model, loss, params, x, 0, n, grad, s, pass);
+      double lossSum = BatchGradient.lossSum(model, loss, current, x, 0, n, grad, s, pass);
       double w = sum(s.weights, n);
       if (w <= 0) {
         continue;
@@ -147,23 +157,20 @@ public final class ShardComputer implements Serializable {
   }
 
   /** Every row of the shard, in chunks straight from the blocks; each chunk's gradient is added in double. */
-  private GradientAccumulator fullBatch(Shard shard, double[] theta, Pass pass, long t0) {
-    int p = theta.length;
+  private GradientAccumulator fullBatch(Shard shard, Buf params, Pass pass, long t0) {
+    int p = params.length();
     Scratch s = Scratch.forThread();
-    Buf params = s.params(theta, precision);
-    double[] gradSum = new double[p];
-    double lossSum = 0;
-    double weightSum = 0;
+    GradientAccumulator total = GradientAccumulator.empty();
     for (Block block : shard.blocks()) {
       for (int r0 = 0; r0 < block.rows(); r0 += EVAL_CHUNK) {
         int n = Math.min(EVAL_CHUNK, block.rows() - r0);
-        weightSum += chunkLabels(block, r0, n, s);
+        double weight = chunkLabels(block, r0, n, s);
         Buf grad = s.zeroGrad(precision, p);
-        lossSum += BatchGradient.lossSum(model, loss, params, block.x(), r0 * block.cols(), n, grad, s, pass);
-        grad.addTo(0, gradSum, p);
+        double lossSum = BatchGradient.lossSum(model, loss, params, block.x(), r0 * block.cols(), n, grad, s, pass);
+        total.merge(GradientAccumulator.of(grad, lossSum, weight, n, 0L)); // chunks summed in double
       }
     }
-    return GradientAccumulator.of(gradSum, lossSum, weightSum, shard.rows(), System.nanoTime() - t0);
+    return total.merge(GradientAccumulator.of(null, 0, 0, 0, System.nanoTime() - t0));
   }
 
   /** Copies the labels and weights of rows {@code [r0, r0+n)} of a block into the scratch; returns Σ weights. */
@@ -186,12 +193,11 @@ public final class ShardComputer implements Serializable {
     return total;
   }
 
-  /** Loss, accuracy and confusion matrix of {@code theta} over every row of the shard. */
-  public Evaluation evaluate(Shard shard, double[] theta) {
+  /** Loss, accuracy and confusion matrix of θ (in compute precision) over every row of the shard. */
+  public Evaluation evaluate(Shard shard, Buf params) {
     checkPrecision(shard);
     Evaluation eval = new Evaluation(numClasses);
     Scratch s = Scratch.forThread();
-    Buf params = s.params(theta, precision);
     int c = model.outputs();
     for (Block block : shard.blocks()) {
       for (int r0 = 0; r0 < block.rows(); r0 += EVAL_CHUNK) {
