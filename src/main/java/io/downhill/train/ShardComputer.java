@@ -107,12 +107,12 @@ public final class ShardComputer implements Serializable {
     double[] theta = new double[p];
     params.copyTo(0, theta, p);
     double[] local = theta.clone();
-    double[] g = new double[p];
+    Scratch s = Scratch.forThread();
+    Buf current = s.params(local, precision); // the compute-precision copy of the local model
     double[] stepLoss = new double[plan.count()];
     double[] stepWeight = new double[plan.count()];
     double used = 0;
     long usedRows = 0;
-    Scratch s = Scratch.forThread();
     int[] order = BatchPlan.permutation(seed, plan.epoch(), partition, rows);
     for (int j = 0; j < plan.count(); j++) {
       StepPlan step = plan.step(j);
@@ -125,7 +125,6 @@ public final class ShardComputer implements Serializable {
       s.ensureRows(n, model.outputs());
       Buf x = s.batch(precision, n * d);
       shard.gather(order, from, to, x, s.labels, s.weights);
-      Buf current = s.params(local, precision);
       Buf grad = s.zeroGrad(precision, p);
       Pass pass = Pass.training(BatchPlan.mix(seed, step.globalStep(), partition));
       double lossSum = BatchGradient.lossSum(model, loss, current, x, 0, n, grad, s, pass);
@@ -133,15 +132,7 @@ public final class ShardComputer implements Serializable {
       if (w <= 0) {
         continue;
       }
-      java.util.Arrays.fill(g, 0.0);
-      grad.addTo(0, g, p);
-      for (int i = 0; i < p; i++) {
-        g[i] /= w;
-      }
-      reg.addGradient(local, model.layout(), g);
-      for (int i = 0; i < p; i++) {
-        local[i] -= rates[j] * g[i];
-      }
+      sgdStep(local, current, grad, 1.0 / w, rates[j], reg);
       stepLoss[j] = lossSum;
       stepWeight[j] = w;
       used += w;
@@ -154,6 +145,41 @@ public final class ShardComputer implements Serializable {
       local[i] = used * (local[i] - theta[i]);
     }
     return LocalUpdate.of(local, used, stepLoss, stepWeight, usedRows, System.nanoTime() - t0);
+  }
+
+  /**
+   * One local SGD step in one pass over the parameters, slice by slice:
+   * {@code θ_i ← θ_i - η·(grad_i/w + ∂R/∂θ_i)} in double, then θ rounded into {@code current}
+   * (the compute-precision copy the next step reads). One pass, because for a wide model the
+   * separate passes (widen, scale, regularize, update, round) cost as much as the GEMMs.
+   */
+  private void sgdStep(double[] theta, Buf current, Buf grad, double inverseWeight, double lr,
+      io.downhill.loss.Regularizer reg) {
+    double l2 = 2 * reg.lambda() * (1 - reg.l1Ratio());
+    double l1 = reg.lambda() * reg.l1Ratio();
+    for (io.downhill.model.ParameterLayout.Slice slice : model.layout().slices()) {
+      double a = slice.regularized() ? l2 : 0.0;
+      double b = slice.regularized() ? l1 : 0.0;
+      if (grad.f != null) {
+        float[] g = grad.f;
+        float[] out = current.f;
+        for (int i = slice.offset(); i < slice.end(); i++) {
+          double t = theta[i];
+          t -= lr * (g[i] * inverseWeight + a * t + b * Math.signum(t));
+          theta[i] = t;
+          out[i] = (float) t;
+        }
+      } else {
+        double[] g = grad.d;
+        double[] out = current.d;
+        for (int i = slice.offset(); i < slice.end(); i++) {
+          double t = theta[i];
+          t -= lr * (g[i] * inverseWeight + a * t + b * Math.signum(t));
+          theta[i] = t;
+          out[i] = t;
+        }
+      }
+    }
   }
 
   /** Every row of the shard, in chunks straight from the blocks; each chunk's gradient is added in double. */
