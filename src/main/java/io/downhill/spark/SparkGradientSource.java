@@ -24,19 +24,19 @@ import org.apache.spark.broadcast.Broadcast;
  * (float32 by default: converted once on the driver, half the bytes; in the task closure when
  * small, as a broadcast when large, see {@link Transport}); every partition runs
  * {@link ShardComputer#gradient} on its cached shard and returns its float gradient as computed;
- * {@code treeReduce} (Spark's {@code treeAggregate} with an empty zero: nothing gradient-sized is
- * shipped to the tasks or copied on them) merges the {@link GradientAccumulator}s in double up
- * to the driver.
+ * the {@link GradientAccumulator}s are merged in double on the driver in partition order
+ * ({@link PartitionJob}, depth 1) or by {@code treeReduce} (deeper trees, many partitions).
  *
- * <p>What a step pays besides the arithmetic, measured in local[2] on Fashion-MNIST (medians of
- * interleaved runs, docs/BENCHMARKS.md): Spark's job floor (8-12 ms for a trivial job), serializing
- * θ into the tasks and the partial gradients back, and the driver's bookkeeping. Kept small by:
+ * <p>What a step pays besides the arithmetic, measured in local[2] on Fashion-MNIST
+ * (docs/BENCHMARKS.md): Spark's job floor, serializing θ into the tasks and the partial gradients
+ * back, and the driver's bookkeeping. Kept small by:
  * <ul>
  *   <li>a fixed call site per job ({@code setCallSite}), which spares Spark a stack walk per job;
- *   <li>θ in the closure up to {@link #CLOSURE_LIMIT} parameters (13 ms against 15.5 ms with a
- *       broadcast for 7,850), broadcast above (22-25 ms against 24-29 ms for 203,530);
- *   <li>no zero value in the aggregation, and each partition's float gradient sent as it is (the sum
- *       in double starts at the first merge);
+ *   <li>θ in the closure up to {@link #CLOSURE_LIMIT} parameters, broadcast above;
+ *   <li>buffers serialized in bulk ({@code Buf}'s wire form), not element by element;
+ *   <li>a named task function handed to {@code SparkContext.runJob} (no RDD, no closure cleaning
+ *       per step), results merged on the driver with no zero value: each partition's float
+ *       gradient is sent as it is, and the sum in double starts at the first merge;
  *   <li>the tree depth chosen from the gradient size ({@link #treeDepth}).
  * </ul>
  */
@@ -125,6 +125,10 @@ public final class SparkGradientSource implements GradientSource, AutoCloseable 
         plan.stepsPerEpoch());
     jsc.setJobGroup(STEP_GROUP, what, false);
     jsc.setCallSite(what);
+    if (depth == 1) {
+      return PartitionJob.run(data.train().rdd(), (shard, p) -> c.gradient(shard, p, plan, weights.call()),
+          GradientAccumulator::merge, GradientAccumulator.class);
+    }
     return data.train()
         .mapPartitionsWithIndex((Integer p, Iterator<Shard> shards) -> shards.hasNext()
             ? Collections.singletonList(c.gradient(shards.next(), p, plan, weights.call())).iterator()
@@ -140,6 +144,10 @@ public final class SparkGradientSource implements GradientSource, AutoCloseable 
         plan.firstStep() + plan.count(), plan.stepsPerEpoch());
     jsc.setJobGroup(STEP_GROUP, what, false);
     jsc.setCallSite(what);
+    if (depth == 1) {
+      return PartitionJob.run(data.train().rdd(), (shard, p) -> c.localSteps(shard, p, plan, weights.call(), rates, reg),
+          LocalUpdate::merge, LocalUpdate.class);
+    }
     return data.train()
         .mapPartitionsWithIndex((Integer p, Iterator<Shard> shards) -> shards.hasNext()
             ? Collections.singletonList(c.localSteps(shards.next(), p, plan, weights.call(), rates, reg)).iterator()
