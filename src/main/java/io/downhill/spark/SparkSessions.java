@@ -15,7 +15,8 @@ public final class SparkSessions {
 
   /**
    * A session for {@code master} (null: keep what spark-submit set, else {@code local[*]}) with the
-   * given extra settings. Spark's console progress bar is off: Downhill prints its own progress.
+   * given extra settings. Spark's console progress bar is off: Downhill prints its own progress;
+   * broadcasts are not compressed unless asked for.
    * A driver started without spark-submit against a cluster ships its own jar to the executors.
    */
   public static SparkSession start(String master, String appName, Map<String, String> conf) {
@@ -27,6 +28,12 @@ public final class SparkSessions {
     if (!resolved.startsWith("local") && !conf.containsKey("spark.jars") && System.getProperty("spark.jars") == null
         && jar != null) {
       builder.config("spark.jars", jar);
+    }
+    // θ, broadcast every step for a large model, is float noise that LZ4 cannot shrink: compressing
+    // it only costs a pass and a copy (a 784-1024-10 step: 66 -> 59 ms, docs/BENCHMARKS.md). Set by
+    // spark-submit or --spark-conf, the user's value wins.
+    if (System.getProperty("spark.broadcast.compress") == null) {
+      builder.config("spark.broadcast.compress", "false");
     }
     conf.forEach(builder::config);
     return builder.getOrCreate();
