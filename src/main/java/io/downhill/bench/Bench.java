@@ -10,6 +10,7 @@ import io.downhill.data.DataSpec;
 import io.downhill.data.Shard;
 import io.downhill.linalg.Blas;
 import io.downhill.spark.DataLoader;
+import io.downhill.spark.PartitionJob;
 import io.downhill.spark.SparkSessions;
 import io.downhill.spark.TrainingData;
 import io.downhill.train.BatchPlan;
@@ -121,12 +122,14 @@ public final class Bench implements Callable<Integer> {
       }
     }
     List<DownhillRun> computeBound = new ArrayList<>();
+    TrainingConfig.Builder wide = TrainingConfig.builder().hidden(List.of(1024)).optimizer("adam")
+        .learningRate(0.001).batchSize(1024).epochs(quick ? 1 : 2);
     for (int k : quick ? new int[] {1} : new int[] {1, 4}) {
-      TrainingConfig.Builder wide = TrainingConfig.builder().hidden(List.of(1024)).optimizer("adam")
-          .learningRate(0.001).batchSize(1024).epochs(quick ? 1 : 2).localSteps(k);
       computeBound.add(run("mlp-1024 adam, batch 1024", k, BatchPlan.stepsPerEpoch(data.trainRows(), 1024),
-          "adam lr 0.001, batch 1024", jsc, data, wide.build(), 0.88));
+          "adam lr 0.001, batch 1024", jsc, data, wide.localSteps(k).build(), 0.88));
     }
+    kernel = DownhillRun.kernel(data, wide.localSteps(1).build());
+    results.put("compute_bound_kernel_ms", kernel[0]).put("compute_bound_kernel_gflops", kernel[1]);
     // Spark's floor, measured now that the JVM and Spark's scheduler are as warm as during the runs.
     double jobFloor = jobFloorMs(jsc, data);
 
@@ -158,6 +161,7 @@ public final class Bench implements Callable<Integer> {
   // ---------------------------------------------------------------- machine limits
 
   private Map<String, double[]> gemm;
+  private double[] kernel;
   private double dataPassSeconds;
   private int partitions;
 
@@ -181,13 +185,16 @@ public final class Bench implements Callable<Integer> {
         data.train().getNumPartitions(), 1000 * dataPassSeconds);
   }
 
-  /** The median time of a job over the cached training blocks that computes nothing: Spark's floor. */
+  /**
+   * The median time of a job over the cached training blocks that computes nothing, through the
+   * same path as a step's job ({@link PartitionJob}): Spark's floor.
+   */
   private double jobFloorMs(JavaSparkContext jsc, TrainingData data) {
     List<Double> times = new ArrayList<>();
     for (int i = 0; i < 150; i++) {
       long t0 = System.nanoTime();
       jsc.setCallSite("downhill bench: empty job");
-      data.train().mapPartitions(shards -> SparkBaselines.one(shards.hasNext() ? 1L : 0L)).treeReduce(Long::sum, 1);
+      PartitionJob.run(data.train().rdd(), (shard, p) -> 1L, Long::sum, Long.class);
       if (i >= 50) {
         times.add((System.nanoTime() - t0) / 1e6);
       }
@@ -374,6 +381,15 @@ public final class Bench implements Callable<Integer> {
     double[] big = gemm.get(new MachineLimits.Shape(512, 784, 1024, false).label());
     double[] bigT = gemm.get(new MachineLimits.Shape(784, 512, 1024, true).label());
     double perThread = (big[1] + bigT[1]) / 2;
+    if (!computeBound.isEmpty()) {
+      DownhillRun r = computeBound.get(0);
+      double kernelMs = kernel[0];
+      double gflops = kernel[1];
+      console.printf(Locale.ROOT, "- %s, the same gradient timed inside one long task per partition (no job per "
+              + "step): %.2f ms, %.1f GFLOP/s per core, %.0f%% of the GEMM rate [%s]; inside a job per step %.2f ms%n",
+          r.name(), kernelMs, gflops, 100 * gflops / perThread, gflops / perThread >= 0.7 ? "met" : "missed",
+          r.medianComputeMs());
+    }
     for (DownhillRun r : computeBound) {
       double share = r.gflopsPerCore() / perThread;
       console.printf(Locale.ROOT, "- %s (target: at least 70%% of the GEMM rate): compute at %.0f%% of the rate per core "

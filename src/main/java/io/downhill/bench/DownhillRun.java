@@ -7,7 +7,10 @@ import io.downhill.model.Model;
 import io.downhill.spark.SparkGradientSource;
 import io.downhill.spark.TrainingData;
 import io.downhill.train.EpochRecord;
+import io.downhill.linalg.Buf;
+import io.downhill.train.BatchPlan;
 import io.downhill.train.ShardComputer;
+import io.downhill.train.StepPlan;
 import io.downhill.train.StepRecord;
 import io.downhill.train.Trainer;
 import io.downhill.train.TrainingConfig;
@@ -79,6 +82,42 @@ record DownhillRun(String name, String model, int localSteps, String settings, d
         trained[0], 1000 * median(steps.subList(Math.min(skip, steps.size() - 1), steps.size())),
         1000 * median(compute.subList(Math.min(skip, compute.size() - 1), compute.size())),
         flops / partitions / computeSum / 1e9, flops / trained[0] / 1e9, accuracies);
+  }
+
+  /**
+   * The median milliseconds of one partition's gradient for {@code config}'s step, timed inside one
+   * long Spark task per partition (all partitions at once, 40 steps each, the first 10 discarded):
+   * the step's arithmetic without a job per step around it. The slowest partition's median, and
+   * its GFLOP/s: {milliseconds, GFLOP/s}.
+   */
+  static double[] kernel(TrainingData data, TrainingConfig config) {
+    int k = data.labels().numClasses();
+    Model model = Model.of(config.model().spec(data.features(), k));
+    ShardComputer computer = new ShardComputer(model, Loss.parse(config.loss()), k, config.precision(), config.seed());
+    double[] theta = new double[model.layout().size()];
+    config.model().initializer().initialize(model.layout(), theta, config.seed());
+    Buf params = computer.params(theta);
+    int steps = BatchPlan.stepsPerEpoch(data.trainRows(), config.batchSize());
+    List<Double> medians = data.train().mapPartitionsWithIndex((Integer p, java.util.Iterator<io.downhill.data.Shard> it) -> {
+      io.downhill.data.Shard shard = it.next();
+      List<Double> ms = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        long t0 = System.nanoTime();
+        computer.gradient(shard, p, new StepPlan(0, i % steps, steps, i), params);
+        if (i >= 10) {
+          ms.add((System.nanoTime() - t0) / 1e6);
+        }
+      }
+      int rows = BatchPlan.start(shard.rows(), 1, steps) - BatchPlan.start(shard.rows(), 0, steps);
+      return List.of(median(ms), flopsPerRow(model) * rows / median(ms) / 1e6).iterator();
+    }, true).collect();
+    double slowest = 0;
+    double gflops = Double.MAX_VALUE;
+    for (int i = 0; i < medians.size(); i += 2) {
+      slowest = Math.max(slowest, medians.get(i));
+      gflops = Math.min(gflops, medians.get(i + 1));
+    }
+    return new double[] {slowest, gflops};
   }
 
   /** Floating-point operations of one row's forward and backward pass: 2·in·out per GEMM. */

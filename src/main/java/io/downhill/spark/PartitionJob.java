@@ -26,12 +26,12 @@ import scala.runtime.BoxedUnit;
  * alone. Used for depth-1 aggregation (every result straight to the driver); deeper trees still
  * go through {@code treeReduce}.
  */
-final class PartitionJob {
+public final class PartitionJob {
   private PartitionJob() {}
 
   /** What a task computes from its partition's shard. */
   @FunctionalInterface
-  interface Body<U> extends Serializable {
+  public interface Body<U> extends Serializable {
     U apply(Shard shard, int partition) throws Exception;
   }
 
@@ -76,7 +76,7 @@ final class PartitionJob {
   }
 
   /** Runs {@code body} on every partition of {@code shards} and merges the results; null when none had a shard. */
-  static <U> U run(RDD<Shard> shards, Body<U> body, BinaryOperator<U> merge, Class<U> type) {
+  public static <U> U run(RDD<Shard> shards, Body<U> body, BinaryOperator<U> merge, Class<U> type) {
     SparkContext sc = shards.context();
     List<Object> partitions = new ArrayList<>();
     for (int i = 0; i < shards.getNumPartitions(); i++) {
