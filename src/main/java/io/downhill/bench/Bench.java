@@ -500,10 +500,7 @@ public final class Bench implements Callable<Integer> {
     for (int c = 0; c < copies; c++) {
       for (Block b : shard.blocks()) {
         for (int i = 0; i < b.rows(); i++) {
-          for (int j = 0; j < row.length; j++) {
-            row[j] = b.x().get(i * b.cols() + j);
-          }
-          builder.addDense(row, b.labels()[i], 1.0);
+          builder.addDense(b.row(i, row), b.labels()[i], 1.0);
         }
       }
     }

@@ -4,7 +4,6 @@ import io.downhill.data.Block;
 import io.downhill.data.Shard;
 import io.downhill.spark.TrainingData;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.classification.LogisticRegression;
@@ -48,10 +47,7 @@ final class SparkBaselines {
       List<Row> out = new ArrayList<>();
       for (Block b : shard.blocks()) {
         for (int i = 0; i < b.rows(); i++) {
-          double[] x = new double[b.cols()];
-          for (int j = 0; j < x.length; j++) {
-            x[j] = b.x().get(i * b.cols() + j);
-          }
+          double[] x = b.row(i, new double[b.cols()]);
           out.add(RowFactory.create((double) b.labels()[i], org.apache.spark.ml.linalg.Vectors.dense(x)));
         }
       }
@@ -95,10 +91,7 @@ final class SparkBaselines {
       List<Tuple2<Object, Vector>> out = new ArrayList<>();
       for (Block b : shard.blocks()) {
         for (int i = 0; i < b.rows(); i++) {
-          double[] x = new double[b.cols()];
-          for (int j = 0; j < x.length; j++) {
-            x[j] = b.x().get(i * b.cols() + j);
-          }
+          double[] x = b.row(i, new double[b.cols()]);
           out.add(new Tuple2<>((double) b.labels()[i], Vectors.dense(x)));
         }
       }
@@ -117,10 +110,7 @@ final class SparkBaselines {
       long[] c = {0, 0};
       for (Block b : shard.blocks()) {
         for (int i = 0; i < b.rows(); i++) {
-          double[] x = new double[b.cols()];
-          for (int j = 0; j < x.length; j++) {
-            x[j] = b.x().get(i * b.cols() + j);
-          }
+          double[] x = b.row(i, new double[b.cols()]);
           c[0] += model.predict(Vectors.dense(x)) == b.labels()[i] ? 1 : 0;
           c[1]++;
         }
@@ -129,10 +119,5 @@ final class SparkBaselines {
     }).reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
     return new Fit("mllib GradientDescent.runMiniBatchSGD", "LogisticGradient(10), miniBatchFraction 0.01, stepSize "
         + stepSize + ", " + iterations + " iterations", iterations, seconds, (double) correct[0] / correct[1]);
-  }
-
-  /** Iterator helper for Java lambdas. */
-  static <T> Iterator<T> one(T value) {
-    return List.of(value).iterator();
   }
 }

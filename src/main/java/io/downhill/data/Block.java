@@ -43,6 +43,14 @@ public final class Block implements Serializable {
     return x;
   }
 
+  /** Row {@code i}'s features, widened into {@code out} (length {@link #cols()}); returns {@code out}. */
+  public double[] row(int i, double[] out) {
+    for (int j = 0; j < cols; j++) {
+      out[j] = x.get(i * cols + j);
+    }
+    return out;
+  }
+
   public int[] labels() {
     return labels;
   }

@@ -29,6 +29,10 @@ import scala.runtime.BoxedUnit;
 public final class PartitionJob {
   private PartitionJob() {}
 
+  /** How two results combine; serializable, since deeper trees merge on the executors. */
+  @FunctionalInterface
+  public interface Merge<U> extends BinaryOperator<U>, Serializable {}
+
   /** What a task computes from its partition's shard. */
   @FunctionalInterface
   public interface Body<U> extends Serializable {
@@ -76,7 +80,7 @@ public final class PartitionJob {
   }
 
   /** Runs {@code body} on every partition of {@code shards} and merges the results; null when none had a shard. */
-  public static <U> U run(RDD<Shard> shards, Body<U> body, BinaryOperator<U> merge, Class<U> type) {
+  public static <U> U run(RDD<Shard> shards, Body<U> body, Merge<U> merge, Class<U> type) {
     SparkContext sc = shards.context();
     List<Object> partitions = new ArrayList<>();
     for (int i = 0; i < shards.getNumPartitions(); i++) {

@@ -125,15 +125,8 @@ public final class SparkGradientSource implements GradientSource, AutoCloseable 
         plan.stepsPerEpoch());
     jsc.setJobGroup(STEP_GROUP, what, false);
     jsc.setCallSite(what);
-    if (depth == 1) {
-      return PartitionJob.run(data.train().rdd(), (shard, p) -> c.gradient(shard, p, plan, weights.call()),
-          GradientAccumulator::merge, GradientAccumulator.class);
-    }
-    return data.train()
-        .mapPartitionsWithIndex((Integer p, Iterator<Shard> shards) -> shards.hasNext()
-            ? Collections.singletonList(c.gradient(shards.next(), p, plan, weights.call())).iterator()
-            : Collections.<GradientAccumulator>emptyIterator(), true)
-        .treeReduce(GradientAccumulator::merge, depth);
+    return perPartition((shard, p) -> c.gradient(shard, p, plan, weights.call()), GradientAccumulator::merge,
+        GradientAccumulator.class);
   }
 
   @Override
@@ -144,15 +137,23 @@ public final class SparkGradientSource implements GradientSource, AutoCloseable 
         plan.firstStep() + plan.count(), plan.stepsPerEpoch());
     jsc.setJobGroup(STEP_GROUP, what, false);
     jsc.setCallSite(what);
+    return perPartition((shard, p) -> c.localSteps(shard, p, plan, weights.call(), rates, reg), LocalUpdate::merge,
+        LocalUpdate.class);
+  }
+
+  /**
+   * One job: {@code body} on every partition's shard, the results merged on the driver in
+   * partition order ({@link PartitionJob}), or by {@code treeReduce} when the tree is deeper.
+   */
+  private <U> U perPartition(PartitionJob.Body<U> body, PartitionJob.Merge<U> merge, Class<U> type) {
     if (depth == 1) {
-      return PartitionJob.run(data.train().rdd(), (shard, p) -> c.localSteps(shard, p, plan, weights.call(), rates, reg),
-          LocalUpdate::merge, LocalUpdate.class);
+      return PartitionJob.run(data.train().rdd(), body, merge, type);
     }
     return data.train()
         .mapPartitionsWithIndex((Integer p, Iterator<Shard> shards) -> shards.hasNext()
-            ? Collections.singletonList(c.localSteps(shards.next(), p, plan, weights.call(), rates, reg)).iterator()
-            : Collections.<LocalUpdate>emptyIterator(), true)
-        .treeReduce(LocalUpdate::merge, depth);
+            ? Collections.singletonList(body.apply(shards.next(), p)).iterator()
+            : Collections.<U>emptyIterator(), true)
+        .treeReduce(merge::apply, depth);
   }
 
   @Override
