@@ -107,6 +107,11 @@ final class TrainOptions {
             + "models; 1 is exact synchronous SGD, more trades exactness for fewer jobs (default: ${DEFAULT-VALUE})")
     int localSteps;
 
+    @Option(names = "--abort-factor", paramLabel = "F", defaultValue = "0",
+        description = "Stop when the minibatch loss exceeds F times the first step's (the loss exploded); "
+            + "0 never (default: ${DEFAULT-VALUE}; a search uses 3)")
+    double abortFactor;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
         description = "Seeds initialization, minibatch order, dropout and the validation split (default: ${DEFAULT-VALUE})")
     long seed;
@@ -174,7 +179,8 @@ final class TrainOptions {
         new Regularizer(regularization.reg, regularization.l1Ratio), regularization.maxNorm, optimizer.batchSize,
         optimizer.epochs, optimizer.seed, precision(),
         new EarlyStopping(regularization.earlyStopping, regularization.patience),
-        new LineSearch(optimizer.lineSearch, optimizer.tol, 1e-4, 0.5), optimizer.trials, optimizer.localSteps);
+        new LineSearch(optimizer.lineSearch, optimizer.tol, 1e-4, 0.5), optimizer.trials, optimizer.localSteps,
+        optimizer.abortFactor);
   }
 
   ModelConfig modelConfig() {

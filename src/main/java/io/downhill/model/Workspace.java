@@ -26,6 +26,11 @@ public final class Workspace {
   }
 
   /** The gradient buffer of the model's output (fill it, then call backward). */
+  /** Layer {@code i}'s output of the last forward pass (rows x the layer's width, row-major). */
+  public Buf output(int i) {
+    return outs[i];
+  }
+
   public Buf outputGradient() {
     return douts[douts.length - 1];
   }

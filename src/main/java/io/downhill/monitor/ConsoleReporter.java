@@ -7,17 +7,27 @@ import io.downhill.train.TrainingListener;
 import java.io.PrintWriter;
 import java.util.Locale;
 
-/** A line per epoch on the console: loss, accuracies, time per epoch and per step. */
+/**
+ * A line per epoch on the console (loss, accuracies, time per epoch and per step) and, on a
+ * terminal, a {@link ProgressBar} between them.
+ */
 public final class ConsoleReporter implements TrainingListener {
   private final PrintWriter out;
   private final int epochs;
   private double lossSum;
   private long lossCount;
   private int stepsPerEpoch;
+  private long rows;
+  private final ProgressBar progress;
 
   public ConsoleReporter(PrintWriter out, int epochs) {
+    this(out, epochs, ProgressBar.auto(out));
+  }
+
+  public ConsoleReporter(PrintWriter out, int epochs, ProgressBar progress) {
     this.out = out;
     this.epochs = epochs;
+    this.progress = progress;
   }
 
   @Override
@@ -31,10 +41,15 @@ public final class ConsoleReporter implements TrainingListener {
   public void onStep(StepRecord s) {
     lossSum += s.loss();
     lossCount++;
+    rows += s.rows();
+    progress.update(String.format(Locale.ROOT, "epoch %d/%d  step %d/%d  loss %.4f", s.epoch() + 1, epochs,
+        s.step() % Math.max(1, stepsPerEpoch) + 1, stepsPerEpoch, s.loss()), s.step() + 1,
+        (long) epochs * stepsPerEpoch, rows, "rows");
   }
 
   @Override
   public void onEpoch(EpochRecord e) {
+    progress.clear();
     out.printf(Locale.ROOT, "epoch %2d/%d  loss %.4f  train %s  val %s  test %s  %.1f s (%.1f ms/step)%n",
         e.epoch() + 1, epochs, lossCount == 0 ? Double.NaN : lossSum / lossCount, acc(e.train()), acc(e.validation()),
         acc(e.test()), e.stepSeconds(), 1000 * e.stepSeconds() / Math.max(1, stepsPerEpoch));

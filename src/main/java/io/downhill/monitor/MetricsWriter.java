@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.train.EpochRecord;
 import io.downhill.train.Evaluation;
+import io.downhill.train.LayerStats;
 import io.downhill.train.Split;
 import io.downhill.train.StepRecord;
 import io.downhill.train.TrainingListener;
@@ -18,7 +19,8 @@ import java.nio.file.Path;
 /**
  * {@code metrics.jsonl}: one JSON object per line. Steps and epochs count from 1.
  * <pre>
- *   {"type":"step","step":1,"epoch":1,"loss":2.30,"data_loss":2.30,"lr":0.1,"grad_norm":1.2,"rows":256,"seconds":0.021}
+ *   {"type":"step","step":1,"epoch":1,"loss":2.30,"data_loss":2.30,"lr":0.1,"grad_norm":1.2,"rows":256,"seconds":0.021,
+ *    "compute_seconds":0.008,"layers":{"W1":{"update_ratio":1.1e-3,"min":-0.2,"max":0.3,"mean":1e-4,"std":0.05},...}}
  *   {"type":"epoch","epoch":1,"steps":211,"lr":0.1,"seconds":4.1,"eval_seconds":0.6,
  *    "train_loss":0.61,"train_accuracy":0.80,"val_loss":...,"val_accuracy":...,"test_loss":...,"test_accuracy":...}
  * </pre>
@@ -45,6 +47,17 @@ public final class MetricsWriter implements TrainingListener, Closeable {
     line.put("rows", s.rows());
     line.put("seconds", s.seconds());
     line.put("compute_seconds", s.computeSeconds());
+    if (!s.layers().isEmpty()) {
+      ObjectNode layers = line.putObject("layers");
+      for (LayerStats l : s.layers()) {
+        ObjectNode o = layers.putObject(l.name());
+        o.put("update_ratio", l.updateRatio());
+        o.put("min", l.min());
+        o.put("max", l.max());
+        o.put("mean", l.mean());
+        o.put("std", l.std());
+      }
+    }
     write(line, false);
   }
 

@@ -2,7 +2,10 @@ package io.downhill.train;
 
 import java.util.Locale;
 
-/** The loss or gradient stopped being a finite number. The command line exits with code 3. */
+/**
+ * The loss or gradient stopped being a finite number, or (with an abort factor) the loss exploded
+ * past a multiple of its first value. The command line exits with code 3.
+ */
 public final class DivergedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
@@ -14,6 +17,20 @@ public final class DivergedException extends RuntimeException {
             + "the learning rate is probably too high, try %g or lower",
         step, epoch + 1, what, Double.toString(value), learningRate, learningRate / 10));
     this.step = step;
+  }
+
+  private DivergedException(long step, String message) {
+    super(message);
+    this.step = step;
+  }
+
+  /** The minibatch loss passed {@code factor} times the first step's loss. */
+  public static DivergedException exploded(long step, int epoch, double loss, double factor, double firstLoss,
+      double learningRate) {
+    return new DivergedException(step, String.format(Locale.ROOT,
+        "loss exploded at step %d (epoch %d): %.4g is more than %s times the first step's %.4g, with learning rate "
+            + "%g; the learning rate is probably too high", step, epoch + 1, loss,
+        io.downhill.linalg.Numbers.compact(factor), firstLoss, learningRate));
   }
 
   /** The global step (from 0) at which it happened. */

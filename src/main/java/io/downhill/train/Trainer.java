@@ -81,11 +81,12 @@ public final class Trainer {
           continue; // no row (or only zero-weight rows) reached this step: nothing to learn from
         }
         Objective f = objective(acc, theta, epoch, lr, run.global);
+        run.before(theta);
         optimizer.stepInPlace(theta, f.gradient, lr);
         if (maxNorm != null) {
           maxNorm.projectInPlace(theta, layout);
         }
-        run.step(epoch, f, lr, acc.rows(), t0, acc.computeNanos());
+        run.step(epoch, f, lr, acc.rows(), t0, acc.computeNanos(), run.layers(theta));
       }
       if (run.endEpoch(epoch, lr, epochStart, theta, null)) {
         break;
@@ -139,15 +140,17 @@ public final class Trainer {
         if (!Double.isFinite(gradNorm)) {
           throw new DivergedException(run.global, epoch, "averaged update", gradNorm, rates[0]);
         }
+        run.before(theta);
         optimizer.stepInPlace(theta, g, rates[0]);
         if (maxNorm != null) {
           maxNorm.projectInPlace(theta, layout);
         }
+        List<LayerStats> layers = run.layers(theta); // the job's K steps moved θ together: one ratio for all
         long perStep = (System.nanoTime() - t0) / count;
         for (int j = 0; j < count; j++) {
           double dataLoss = u.stepLoss(j);
           run.step(epoch, new Objective(dataLoss + penalty, dataLoss, null, gradNorm), rates[j], u.rows() / count,
-              System.nanoTime() - perStep, u.computeNanos() / count);
+              System.nanoTime() - perStep, u.computeNanos() / count, layers);
         }
       }
       if (run.endEpoch(epoch, lr, epochStart, theta, null)) {
@@ -191,12 +194,13 @@ public final class Trainer {
         step(theta, f.gradient, lr, next);
       }
       double moved = distance(theta, next);
+      run.before(theta);
       System.arraycopy(next, 0, theta, 0, theta.length);
       if (maxNorm != null && maxNorm.projectInPlace(theta, layout) > 0) {
         trainAtNext = null; // θ changed after the line search: evaluate again
       }
       eta = lr * 2; // the next search starts from twice the accepted step
-      run.step(it, f, lr, acc.rows(), t0, acc.computeNanos());
+      run.step(it, f, lr, acc.rows(), t0, acc.computeNanos(), run.layers(theta));
       boolean converged = moved < search.tol()
           || (!Double.isNaN(fNext) && Math.abs(f.loss - fNext) <= search.tol() * Math.max(Math.abs(f.loss), 1e-300));
       if (run.endEpoch(it, lr, t0, theta, trainAtNext)) {
@@ -226,7 +230,7 @@ public final class Trainer {
         bestTrain = train;
         System.arraycopy(candidate, 0, theta, 0, theta.length);
       }
-      run.step(0, new Objective(loss, train.loss(), null, Double.NaN), 0.0, train.rows(), t0, 0L);
+      run.step(0, new Objective(loss, train.loss(), null, Double.NaN), 0.0, train.rows(), t0, 0L, List.of());
     }
     run.stopReason = "trials";
     run.endEpoch(0, 0.0, start, theta, bestTrain);
@@ -282,6 +286,8 @@ public final class Trainer {
     double[] bestTheta;
     int bestEpoch = -1;
     int sinceBest;
+    double[] beforeUpdate;
+    double firstLoss = Double.NaN;
 
     Run(int stepsPerEpoch, int parameters) {
       this.stepsPerEpoch = stepsPerEpoch;
@@ -290,14 +296,32 @@ public final class Trainer {
       }
     }
 
-    void step(int epoch, Objective f, double lr, long rows, long t0, long computeNanos) {
+    /** Keeps θ before an update, for {@link #layers}. */
+    void before(double[] theta) {
+      if (beforeUpdate == null) {
+        beforeUpdate = new double[theta.length];
+      }
+      System.arraycopy(theta, 0, beforeUpdate, 0, theta.length);
+    }
+
+    /** The update/weight ratios and weight statistics of the update since {@link #before}. */
+    List<LayerStats> layers(double[] theta) {
+      return LayerStats.measure(layout, beforeUpdate, theta);
+    }
+
+    void step(int epoch, Objective f, double lr, long rows, long t0, long computeNanos, List<LayerStats> layers) {
       double seconds = (System.nanoTime() - t0) / 1e9;
       stepTimes.add(seconds);
       StepRecord record = new StepRecord(global, epoch, f.loss(), f.dataLoss(), lr, rows, f.gradNorm(), seconds,
-          computeNanos / 1e9);
+          computeNanos / 1e9, layers);
       global++;
       for (TrainingListener l : listeners) {
         l.onStep(record);
+      }
+      if (Double.isNaN(firstLoss)) {
+        firstLoss = f.loss();
+      } else if (config.abortFactor() > 0 && f.loss() > config.abortFactor() * firstLoss) {
+        throw DivergedException.exploded(record.step(), epoch, f.loss(), config.abortFactor(), firstLoss, lr);
       }
     }
 

@@ -27,10 +27,12 @@ import java.util.List;
  * @param trials        random weight matrices tried by random search ({@code --trials}), >= 1
  * @param localSteps    K, minibatch steps each partition takes per job before the driver averages
  *                      ({@code --local-steps}); 1 is exact synchronous SGD
+ * @param abortFactor   stop a run whose minibatch loss exceeds this multiple of its first step's loss
+ *                      (the lecture's "loss exploded" test, 3 in a search); 0 never stops ({@code --abort-factor})
  */
 public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Schedules.Config schedule,
     Regularizer regularizer, double maxNorm, int batchSize, int epochs, long seed, Precision precision,
-    EarlyStopping earlyStopping, LineSearch lineSearch, int trials, int localSteps) {
+    EarlyStopping earlyStopping, LineSearch lineSearch, int trials, int localSteps, double abortFactor) {
 
   public TrainingConfig {
     if (batchSize < 1) {
@@ -53,6 +55,10 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
     if (localSteps > 1 && (optimizer.name().equals("gd") || optimizer.name().equals("random-search"))) {
       throw BadInputException.of("--local-steps", "local steps with --optimizer " + optimizer.name(),
           "1 (local steps need minibatch steps)", Integer.toString(localSteps));
+    }
+    if (!(abortFactor == 0 || abortFactor > 1) || Double.isInfinite(abortFactor)) {
+      throw BadInputException.of("--abort-factor", "invalid abort factor", "0 (never) or a finite number > 1",
+          Double.toString(abortFactor));
     }
     if (optimizer.name().equals("gd") && model.dropout() > 0) {
       throw BadInputException.of("--optimizer gd", "full-batch descent with dropout",
@@ -112,6 +118,7 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
     private double tol = 1e-6;
     private int trials = 100;
     private int localSteps = 1;
+    private double abortFactor = 0;
 
     public Builder loss(String v) { loss = v; return this; }
     public Builder hidden(List<Integer> v) { hidden = v; return this; }
@@ -146,6 +153,7 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
     public Builder tol(double v) { tol = v; return this; }
     public Builder trials(int v) { trials = v; return this; }
     public Builder localSteps(int v) { localSteps = v; return this; }
+    public Builder abortFactor(double v) { abortFactor = v; return this; }
 
     public TrainingConfig build() {
       return new TrainingConfig(
@@ -153,7 +161,8 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
           new OptimizerConfig(optimizer, momentum, beta1, beta2, eps, rho, weightDecay),
           new Schedules.Config(schedule, learningRate, lrDecay, lrStep, decayRate, lrMin, warmup),
           new Regularizer(reg, l1Ratio), maxNorm, batchSize, epochs, seed, precision,
-          new EarlyStopping(earlyStopping, patience), new LineSearch(lineSearch, tol, 1e-4, 0.5), trials, localSteps);
+          new EarlyStopping(earlyStopping, patience), new LineSearch(lineSearch, tol, 1e-4, 0.5), trials, localSteps,
+          abortFactor);
     }
   }
 }

@@ -1,0 +1,130 @@
+package io.downhill.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.downhill.data.Block;
+import io.downhill.data.Shard;
+import io.downhill.linalg.Buf;
+import io.downhill.linalg.Precision;
+import io.downhill.loss.Loss;
+import io.downhill.model.Model;
+import io.downhill.model.ModelSpec;
+import io.downhill.model.ParameterLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The per-layer monitors, the abort rule of a search, and dead ReLUs. */
+class MonitoringTest {
+
+  @Test
+  void layerStatsAreTheUpdateToWeightRatioAndTheWeightsSpreadPerWeightMatrix() {
+    ParameterLayout.Builder b = ParameterLayout.builder();
+    b.add("W", 2, 2, true);
+    b.add("b", 1, 2, false);
+    ParameterLayout layout = b.build();
+    double[] before = {1, 2, 3, 4, 0, 0};
+    double[] after = {1, 2, 3, 5, 9, 9};
+    List<LayerStats> stats = LayerStats.measure(layout, before, after);
+    assertEquals(1, stats.size()); // biases left out
+    LayerStats w = stats.get(0);
+    assertEquals("W", w.name());
+    assertEquals(1 / Math.sqrt(1 + 4 + 9 + 25), w.updateRatio(), 1e-15);
+    assertEquals(1, w.min());
+    assertEquals(5, w.max());
+    assertEquals(11 / 4.0, w.mean(), 1e-15);
+    double var = ((1 - 2.75) * (1 - 2.75) + (2 - 2.75) * (2 - 2.75) + (3 - 2.75) * (3 - 2.75) + (5 - 2.75) * (5 - 2.75)) / 4;
+    assertEquals(Math.sqrt(var), w.std(), 1e-12);
+  }
+
+  private static Shard blobs(int n, int d, int k, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[] x = new double[n * d];
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = i % k;
+      for (int j = 0; j < d; j++) {
+        x[i * d + j] = rng.nextGaussian() + (j % k == y[i] ? 2 : 0);
+      }
+    }
+    return new Shard(List.of(new Block(n, d, Buf.wrap(x), y, null)), n, d);
+  }
+
+  /** Gaussian features and labels drawn apart from them: nothing to learn, so a large step only hurts. */
+  private static Shard noise(int n, int d, int k, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[] x = new double[n * d];
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = rng.nextInt(k);
+      for (int j = 0; j < d; j++) {
+        x[i * d + j] = rng.nextGaussian();
+      }
+    }
+    return new Shard(List.of(new Block(n, d, Buf.wrap(x), y, null)), n, d);
+  }
+
+  private static List<StepRecord> train(TrainingConfig config, Shard data, int k) {
+    Model model = Model.of(config.model().spec(data.cols(), k));
+    ShardComputer computer = new ShardComputer(model, Loss.parse(config.loss()), k, Precision.FLOAT64, config.seed());
+    List<StepRecord> steps = new ArrayList<>();
+    TrainingListener l = new TrainingListener() {
+      @Override
+      public void onStep(StepRecord s) {
+        steps.add(s);
+      }
+    };
+    double[] theta = new double[model.layout().size()];
+    config.model().initializer().initialize(model.layout(), theta, config.seed());
+    new Trainer(config, model, new LocalGradientSource(computer, List.of(data), Map.of()), List.of(l)).fit(theta);
+    return steps;
+  }
+
+  @Test
+  void everyStepRecordsEachLayersUpdateRatioAndAModerateRateGivesAboutOneThousandth() {
+    Shard data = blobs(600, 10, 3, 1);
+    List<StepRecord> steps = train(TrainingConfig.builder().hidden(List.of(8)).learningRate(0.01).batchSize(60)
+        .epochs(2).build(), data, 3);
+    assertEquals(20, steps.size());
+    for (StepRecord s : steps) {
+      assertEquals(List.of("W1", "W2"), s.layers().stream().map(LayerStats::name).toList());
+      for (LayerStats l : s.layers()) {
+        assertTrue(l.updateRatio() > 1e-5 && l.updateRatio() < 1e-1, l.toString());
+      }
+    }
+  }
+
+  @Test
+  void theAbortRuleStopsARunWhoseLossExplodesPastThreeTimesItsStart() {
+    Shard data = noise(600, 10, 3, 2);
+    TrainingConfig wild = TrainingConfig.builder().learningRate(50).batchSize(60).epochs(3).abortFactor(3).build();
+    DivergedException e = assertThrows(DivergedException.class, () -> train(wild, data, 3));
+    assertTrue(e.getMessage().startsWith("loss exploded at step"), e.getMessage());
+    // the same rate without the rule runs to the end (the loss stays finite, only large)
+    TrainingConfig noRule = TrainingConfig.builder().learningRate(50).batchSize(60).epochs(1).build();
+    List<StepRecord> steps = train(noRule, data, 3);
+    assertEquals(10, steps.size());
+    assertTrue(steps.stream().mapToDouble(StepRecord::loss).max().getAsDouble() > 3 * steps.get(0).loss());
+    assertThrows(io.downhill.data.BadInputException.class,
+        () -> TrainingConfig.builder().abortFactor(0.5).build());
+  }
+
+  @Test
+  void deadUnitsAreHiddenReluUnitsSilentOnEveryRow() {
+    Shard data = blobs(50, 4, 2, 3);
+    Model model = Model.of(ModelSpec.mlp(4, List.of(5), 2, io.downhill.model.Activation.Kind.RELU, 0));
+    double[] theta = new double[model.layout().size()];
+    ParameterLayout.Slice w1 = model.layout().slice("W1");
+    ParameterLayout.Slice b1 = model.layout().slice("b1");
+    for (int i = w1.offset(); i < w1.end(); i++) {
+      theta[i] = 0.1;
+    }
+    theta[b1.offset() + 1] = -1e6; // unit 1 never fires
+    theta[b1.offset() + 3] = -1e6; // nor unit 3
+    assertEquals(Map.of("h1", 2 / 5.0), DeadUnits.fractions(model, theta, data));
+  }
+}
