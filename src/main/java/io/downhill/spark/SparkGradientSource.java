@@ -99,6 +99,11 @@ public final class SparkGradientSource implements GradientSource, AutoCloseable 
     return 6;
   }
 
+  /** The model's parameter count. */
+  public int parameters() {
+    return computer.model().layout().size();
+  }
+
   public Transport transport() {
     return transport;
   }
@@ -119,56 +124,86 @@ public final class SparkGradientSource implements GradientSource, AutoCloseable 
 
   @Override
   public GradientAccumulator gradient(double[] theta, StepPlan plan) {
-    Function0<Buf> weights = publish(theta);
-    ShardComputer c = computer;
-    String what = String.format("downhill epoch %d, step %d/%d", plan.epoch() + 1, plan.step() + 1,
-        plan.stepsPerEpoch());
-    jsc.setJobGroup(STEP_GROUP, what, false);
-    jsc.setCallSite(what);
-    return perPartition((shard, p) -> c.gradient(shard, p, plan, weights.call()), GradientAccumulator::merge,
-        GradientAccumulator.class);
+    return run(gradientWork(theta, plan));
   }
 
   @Override
   public LocalUpdate localSteps(double[] theta, LocalPlan plan, double[] rates, Regularizer reg) {
+    return run(localStepsWork(theta, plan, rates, reg));
+  }
+
+  @Override
+  public Evaluation evaluate(double[] theta, Split split) {
+    Work<Evaluation> work = evaluateWork(theta, split);
+    return work == null ? null : run(work);
+  }
+
+  /**
+   * One partition-wise computation not yet run: what every task does with its shard of
+   * {@code split}, and how the results merge. {@link SharedJobs} runs the works of several models
+   * in one job.
+   */
+  public record Work<U>(Split split, PartitionJob.Body<U> body, PartitionJob.Merge<U> merge, Class<U> type,
+      String what) {}
+
+  /** Step {@code plan}'s gradient at θ (θ published now, so the caller may update it afterwards). */
+  public Work<GradientAccumulator> gradientWork(double[] theta, StepPlan plan) {
     Function0<Buf> weights = publish(theta);
     ShardComputer c = computer;
-    String what = String.format("downhill epoch %d, steps %d-%d/%d", plan.epoch() + 1, plan.firstStep() + 1,
-        plan.firstStep() + plan.count(), plan.stepsPerEpoch());
-    jsc.setJobGroup(STEP_GROUP, what, false);
-    jsc.setCallSite(what);
-    return perPartition((shard, p) -> c.localSteps(shard, p, plan, weights.call(), rates, reg), LocalUpdate::merge,
-        LocalUpdate.class);
+    return new Work<>(Split.TRAIN, (shard, p) -> c.gradient(shard, p, plan, weights.call()),
+        GradientAccumulator::merge, GradientAccumulator.class,
+        String.format("downhill epoch %d, step %d/%d", plan.epoch() + 1, plan.step() + 1, plan.stepsPerEpoch()));
+  }
+
+  public Work<LocalUpdate> localStepsWork(double[] theta, LocalPlan plan, double[] rates, Regularizer reg) {
+    Function0<Buf> weights = publish(theta);
+    ShardComputer c = computer;
+    return new Work<>(Split.TRAIN, (shard, p) -> c.localSteps(shard, p, plan, weights.call(), rates, reg),
+        LocalUpdate::merge, LocalUpdate.class, String.format("downhill epoch %d, steps %d-%d/%d", plan.epoch() + 1,
+        plan.firstStep() + 1, plan.firstStep() + plan.count(), plan.stepsPerEpoch()));
+  }
+
+  /** The evaluation of θ over a split, or null when this run has no such split. */
+  public Work<Evaluation> evaluateWork(double[] theta, Split split) {
+    if (shards(split) == null) {
+      return null;
+    }
+    Function0<Buf> weights = publish(theta);
+    ShardComputer c = computer;
+    return new Work<>(split, (shard, p) -> c.evaluate(shard, weights.call()), Evaluation::merge, Evaluation.class,
+        "downhill evaluation: " + split.key());
+  }
+
+  /** One job: {@code work} on every partition of its split, the job named after it in the Spark UI. */
+  public <U> U run(Work<U> work) {
+    jsc.setJobGroup(work.type() == Evaluation.class ? EVAL_GROUP : STEP_GROUP, work.what(), false);
+    jsc.setCallSite(work.what());
+    return perPartition(shards(work.split()), depth, work.body(), work.merge(), work.type());
+  }
+
+  /** The cached shards of a split (null when the run has none). */
+  JavaRDD<Shard> shards(Split split) {
+    return switch (split) {
+      case TRAIN -> data.train();
+      case VALIDATION -> data.validation();
+      case TEST -> data.test();
+    };
   }
 
   /**
    * One job: {@code body} on every partition's shard, the results merged on the driver in
    * partition order ({@link PartitionJob}), or by {@code treeReduce} when the tree is deeper.
    */
-  private <U> U perPartition(PartitionJob.Body<U> body, PartitionJob.Merge<U> merge, Class<U> type) {
+  static <U> U perPartition(JavaRDD<Shard> shards, int depth, PartitionJob.Body<U> body, PartitionJob.Merge<U> merge,
+      Class<U> type) {
     if (depth == 1) {
-      return PartitionJob.run(data.train().rdd(), body, merge, type);
+      return PartitionJob.run(shards.rdd(), body, merge, type);
     }
-    return data.train()
-        .mapPartitionsWithIndex((Integer p, Iterator<Shard> shards) -> shards.hasNext()
-            ? Collections.singletonList(body.apply(shards.next(), p)).iterator()
+    return shards
+        .mapPartitionsWithIndex((Integer p, Iterator<Shard> it) -> it.hasNext()
+            ? Collections.singletonList(body.apply(it.next(), p)).iterator()
             : Collections.<U>emptyIterator(), true)
         .treeReduce(merge::apply, depth);
-  }
-
-  @Override
-  public Evaluation evaluate(double[] theta, Split split) {
-    JavaRDD<Shard> shards = switch (split) {
-      case TRAIN -> data.train();
-      case VALIDATION -> data.validation();
-      case TEST -> data.test();
-    };
-    if (shards == null) {
-      return null;
-    }
-    jsc.setJobGroup(EVAL_GROUP, "downhill evaluation: " + split.key(), false);
-    jsc.setCallSite("downhill evaluation: " + split.key());
-    return evaluate(shards, computer, publish(theta), depth);
   }
 
   /** One job: the evaluation of θ (in compute precision) over every shard, merged by treeReduce. */

@@ -47,6 +47,24 @@ public final class GradientAccumulator implements Serializable {
     return acc;
   }
 
+  /**
+   * This accumulator with a gradient of its own: a copy of a {@code partial} that is the
+   * partition's reused buffer. Needed when one task computes several gradients before its result is
+   * serialized (several runs sharing a job), since the next would overwrite the buffer.
+   */
+  public GradientAccumulator detached() {
+    if (partial != null) {
+      Buf own = Buf.allocate(partial.precision(), partial.length());
+      if (partial.f != null) {
+        System.arraycopy(partial.f, 0, own.f, 0, partial.f.length);
+      } else {
+        System.arraycopy(partial.d, 0, own.d, 0, partial.d.length);
+      }
+      partial = own;
+    }
+    return this;
+  }
+
   /** Adds {@code other} into this one (in double) and returns this (Spark's reduce function). */
   public GradientAccumulator merge(GradientAccumulator other) {
     if (other.partial != null || other.sum != null) {
