@@ -1,0 +1,528 @@
+package io.downhill.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.downhill.data.BadInputException;
+import io.downhill.data.DataSpec;
+import io.downhill.linalg.Blas;
+import io.downhill.loss.Loss;
+import io.downhill.model.Model;
+import io.downhill.model.ModelSpec;
+import io.downhill.monitor.ProgressBar;
+import io.downhill.spark.DataLoader;
+import io.downhill.spark.SharedJobs;
+import io.downhill.spark.SparkGradientSource;
+import io.downhill.spark.TrainingData;
+import io.downhill.train.Evaluation;
+import io.downhill.train.ShardComputer;
+import io.downhill.train.Split;
+import io.downhill.train.Trainer;
+import io.downhill.train.TrainingConfig;
+import io.downhill.train.TrainingResult;
+import io.downhill.tuning.Search;
+import io.downhill.tuning.SearchSpace;
+import io.downhill.tuning.TrialResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code downhill search}: coarse-to-fine random search over training flags on one cached copy of
+ * the data, the live trials advancing together in each Spark job ({@link SharedJobs}).
+ */
+@Command(name = "search", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Coarse-to-fine hyperparameter search: many short trials sampled from --space (learning rate and",
+        "regularization in log space), then longer ones around the best. Trials share one cached copy of the data",
+        "and advance together, one Spark job per step for all of them; a trial stops when its loss passes 3x its",
+        "first value. Training flags set what is not searched. Writes DIR/leaderboard.csv, leaderboard.json,",
+        "summary.json, report.html and model/ (the best trial's, or the winner retrained with --retrain)."})
+final class SearchCommand implements Callable<Integer> {
+  @Mixin
+  TrainOptions train;
+  @Mixin
+  DataOptions data;
+  @Mixin
+  SparkOptions sparkOptions;
+
+  @Option(names = "--space", paramLabel = "FILE", required = true,
+      description = "Search space and stages, a properties file (see conf/search-fashion-mlp.properties)")
+  Path spaceFile;
+
+  @Option(names = "--parallel", paramLabel = "N", defaultValue = "0",
+      description = "Trials advancing together, sharing each job; 0 = all of a stage, 1 = one after another "
+          + "(default: ${DEFAULT-VALUE})")
+  int parallel;
+
+  @Option(names = "--compare-sequential",
+      description = "Run the coarse stage a second time, one trial after another, and report the time sharing saved "
+          + "(and that the results are the same)")
+  boolean compareSequential;
+
+  @Option(names = "--retrain", description = "Retrain the winner on train + validation before saving it")
+  boolean retrain;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/search-DATA-MODEL)")
+  Path out;
+
+  @Option(names = "--conf", paramLabel = "FILE", description = "Properties file of defaults for these flags (flags win)")
+  String conf;
+
+  @Spec
+  CommandSpec spec;
+
+  private String dataName;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter console = spec.commandLine().getOut();
+    SearchSpace space = SearchSpace.parse(readOrdered(spaceFile), spaceFile.toString());
+    TrialFlags flags = new TrialFlags(spec, spaceFile.toString(), train::config);
+    flags.check(space);
+    TrainingConfig base = flags.config(space.fixed(), Map.of());
+    DataSpec trainSpec = data.trainSpec(console);
+    DataSpec testSpec = data.testSpec();
+    dataName = trainSpec.text();
+    Path target = out != null ? out : Path.of("runs", "search-" + TrainCommand.Names.of(trainSpec) + "-"
+        + train.modelName());
+    long start = System.nanoTime();
+    try (RunOutput output = RunOutput.create(target); Session session = new Session(sparkOptions, "downhill search")) {
+      TrainingData td = DataLoader.load(session.spark, data.settings(trainSpec, testSpec, base.seed(), base.precision()));
+      try {
+        if (td.validation() == null) {
+          throw BadInputException.of("--val-fraction", "no validation split", "a fraction > 0: trials are ranked "
+              + "by validation accuracy", "0");
+        }
+        int k = td.labels().numClasses();
+        console.printf(Locale.ROOT, "data: %s: %d train, %d validation, %d test rows; %d features, %d classes%n",
+            trainSpec.text(), td.trainRows(), td.validationRows(), td.testRows(), td.features(), k);
+        console.printf("space: %s%n", describe(space));
+        console.printf("BLAS: driver %s%n", Blas.describe());
+        SharedJobs shared = new SharedJobs(session.jsc, td);
+        Search.Trials trials = trials(flags, space, td, k, shared);
+        ProgressBar bar = ProgressBar.auto(console);
+        Search.Listener listener = (t, done, total) -> {
+          bar.clear();
+          console.println(line(t, done, total));
+          console.flush();
+        };
+        int width = parallel == 0 ? Integer.MAX_VALUE : parallel;
+        Search search = new Search(space, trials, width, base.seed(), listener);
+
+        Stage coarse = stage(console, shared, search, "coarse", search.coarse());
+        Stage sequential = null;
+        if (compareSequential) {
+          console.printf("coarse stage again, one trial after another (--compare-sequential):%n");
+          Search alone = new Search(space, trials, 1, base.seed(), (t, done, total) -> { });
+          sequential = stage(console, shared, alone, "coarse", alone.coarse());
+          for (String d : differences(coarse, sequential)) {
+            console.println("  differs: " + d);
+          }
+        }
+        SearchSpace fineSpace = search.fineSpace(coarse.results);
+        console.printf("fine space: %s%n", describe(fineSpace));
+        Stage fine = stage(console, shared, search, "fine", search.fine(coarse.results));
+
+        List<TrialResult> all = new ArrayList<>(coarse.results);
+        all.addAll(fine.results);
+        List<TrialResult> ranked = all.stream().sorted(TrialResult::byAccuracy).toList();
+        TrialResult best = ranked.stream().filter(t -> t.theta() != null).findFirst()
+            .orElseThrow(() -> new IllegalStateException("no trial finished an epoch: every one diverged or exploded; "
+                + "lower the learning-rate range in " + spaceFile));
+        console.printf(Locale.ROOT, "best: trial %d (%s) %s: validation accuracy %.4f at epoch %d%n", best.id(),
+            best.stage(), best.settings(), best.bestValAccuracy(), best.bestEpoch());
+
+        TrainingConfig bestConfig = trials.config(best.settings());
+        Model model = trials.model(bestConfig);
+        Loss loss = Loss.parse(bestConfig.loss());
+        double[] theta = best.theta();
+        TrainingData saveData = td;
+        Evaluation test;
+        String saved = "the best trial's weights (trained on the training split)";
+        TrainingResult retrained = null;
+        if (retrain) {
+          Map<String, String> settings = new LinkedHashMap<>(best.settings());
+          settings.put("epochs", Integer.toString(best.bestEpoch()));
+          TrainingConfig again = flags.config(space.fixed(), settings, false);
+          double before = data.valFraction;
+          data.valFraction = 0;
+          TrainingData full = DataLoader.load(session.spark, data.settings(trainSpec, testSpec, base.seed(),
+              base.precision()));
+          data.valFraction = before;
+          theta = new double[model.layout().size()];
+          again.model().initializer().initialize(model.layout(), theta, again.seed());
+          try (SparkGradientSource source = new SparkGradientSource(session.jsc, full,
+              new ShardComputer(model, loss, k, again.precision(), again.seed()))) {
+            retrained = new Trainer(again, model, source, List.of()).fit(theta);
+          }
+          saveData = full;
+          saved = String.format(Locale.ROOT, "the winner retrained on train + validation (%d rows, %d epochs)",
+              full.trainRows(), best.bestEpoch());
+        }
+        try (SparkGradientSource source = new SparkGradientSource(session.jsc, saveData,
+            new ShardComputer(model, loss, k, bestConfig.precision(), bestConfig.seed()))) {
+          test = source.evaluate(theta, Split.TEST);
+        }
+        if (test != null) {
+          console.printf(Locale.ROOT, "test accuracy %.4f: %s%n", test.accuracy(), saved);
+        }
+        TrainCommand.saveModel(output.dir().resolve("model"), model, loss, saveData, bestConfig, trainSpec, theta);
+        if (saveData != td) {
+          saveData.unpersist();
+        }
+
+        double seconds = (System.nanoTime() - start) / 1e9;
+        io.downhill.tuning.Leaderboard.write(output.dir(), ranked, space);
+        ObjectNode summary = summary(space, fineSpace, coarse, sequential, fine, best, test, saved, retrained,
+            td, session.master(), seconds);
+        Summary.write(output.dir().resolve("summary.json"), summary);
+        io.downhill.monitor.SearchReport.write(output.dir());
+        output.commit();
+        console.printf(Locale.ROOT, "sharing: %d trial steps and evaluations in %d Spark jobs (%.1fx fewer jobs)%s%n",
+            coarse.works + fine.works, coarse.jobs + fine.jobs,
+            (double) (coarse.works + fine.works) / Math.max(1, coarse.jobs + fine.jobs),
+            sequential == null ? "" : String.format(Locale.ROOT, "; coarse stage %.1f s together against %.1f s one "
+                + "after another: %.2fx faster, results %s", coarse.seconds, sequential.seconds,
+                sequential.seconds / coarse.seconds, sameResults(coarse, sequential) ? "identical" : "DIFFERENT"));
+        console.printf(Locale.ROOT, "search took %.1f s; saved: %s (report: %s)%n", seconds, output.target(),
+            output.target().resolve("report.html"));
+        return ExitCodes.OK;
+      } finally {
+        td.unpersist();
+      }
+    }
+  }
+
+  /** A stage's results and what its jobs cost. */
+  private record Stage(List<TrialResult> results, double seconds, long jobs, long works) {}
+
+  private static Stage stage(PrintWriter console, SharedJobs shared, Search search, String name,
+      List<Map<String, String>> settings) {
+    if (settings.isEmpty()) {
+      return new Stage(List.of(), 0, 0, 0);
+    }
+    long jobs = shared.jobs();
+    long works = shared.works();
+    long t0 = System.nanoTime();
+    console.printf("%s stage: %d trials%n", name, settings.size());
+    List<TrialResult> results = search.run(name, settings);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Stage s = new Stage(results, seconds, shared.jobs() - jobs, shared.works() - works);
+    console.printf(Locale.ROOT, "%s stage: %.1f s, %d Spark jobs for %d trial steps and evaluations%n", name, seconds,
+        s.jobs, s.works);
+    return s;
+  }
+
+  /** Whether every trial ended with the same validation accuracy and last loss, bit for bit. */
+  private static boolean sameResults(Stage a, Stage b) {
+    return differences(a, b).isEmpty();
+  }
+
+  private static List<String> differences(Stage a, Stage b) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < a.results.size(); i++) {
+      TrialResult x = a.results.get(i);
+      TrialResult y = b.results.get(i);
+      if (Double.compare(x.bestValAccuracy(), y.bestValAccuracy()) != 0 || Double.compare(x.finalLoss(), y.finalLoss()) != 0
+          || x.steps() != y.steps()) {
+        out.add(String.format(Locale.ROOT, "trial %d: val %s/%s, last loss %s/%s, steps %d/%d", x.id(),
+            x.bestValAccuracy(), y.bestValAccuracy(), x.finalLoss(), y.finalLoss(), x.steps(), y.steps()));
+      }
+    }
+    return out;
+  }
+
+  private Search.Trials trials(TrialFlags flags, SearchSpace space, TrainingData td, int k, SharedJobs shared) {
+    return new Search.Trials() {
+      @Override
+      public TrainingConfig config(Map<String, String> settings) {
+        synchronized (flags) {
+          return flags.config(space.fixed(), settings);
+        }
+      }
+
+      @Override
+      public Model model(TrainingConfig config) {
+        ModelSpec ms;
+        try {
+          ms = config.model().spec(td.features(), k);
+        } catch (IllegalArgumentException e) {
+          throw BadInputException.of("--model (loss " + config.loss() + ")", "binary model on multiclass data",
+              "2 classes", k + " classes");
+        }
+        return Model.of(ms);
+      }
+
+      @Override
+      public Search.Source open(Model model, TrainingConfig config) {
+        SharedJobs.Member m = shared.join(new ShardComputer(model, Loss.parse(config.loss()), k, config.precision(),
+            config.seed()), Set.of(Split.VALIDATION));
+        return new Search.Source() {
+          @Override
+          public long trainRows() {
+            return m.trainRows();
+          }
+
+          @Override
+          public int partitions() {
+            return m.partitions();
+          }
+
+          @Override
+          public io.downhill.train.GradientAccumulator gradient(double[] theta, io.downhill.train.StepPlan plan) {
+            return m.gradient(theta, plan);
+          }
+
+          @Override
+          public io.downhill.train.LocalUpdate localSteps(double[] theta, io.downhill.train.LocalPlan plan,
+              double[] rates, io.downhill.loss.Regularizer reg) {
+            return m.localSteps(theta, plan, rates, reg);
+          }
+
+          @Override
+          public Evaluation evaluate(double[] theta, Split split) {
+            return m.evaluate(theta, split);
+          }
+
+          @Override
+          public void close() {
+            m.close();
+          }
+        };
+      }
+    };
+  }
+
+  private static String line(TrialResult t, int done, int total) {
+    return String.format(Locale.ROOT, "  %-6s %2d/%-2d trial %2d  %s  val %s (epoch %d of %d)  loss %.3f -> %.3f  %s  %.1f s",
+        t.stage(), done, total, t.id(), compact(t.settings()),
+        Double.isNaN(t.bestValAccuracy()) ? "  -   " : String.format(Locale.ROOT, "%.4f", t.bestValAccuracy()),
+        t.bestEpoch(), t.epochs(), t.initialLoss(), t.finalLoss(), t.stopReason(), t.seconds());
+  }
+
+  /** Settings as short text: numbers to 3 significant digits. */
+  static String compact(Map<String, String> settings) {
+    StringBuilder b = new StringBuilder();
+    settings.forEach((key, v) -> {
+      if (key.equals("epochs")) {
+        return;
+      }
+      if (b.length() > 0) {
+        b.append(' ');
+      }
+      String shown = v;
+      try {
+        if (v.contains(".") || v.contains("E")) {
+          shown = String.format(Locale.ROOT, "%.3g", Double.parseDouble(v));
+        }
+      } catch (NumberFormatException e) {
+        shown = v;
+      }
+      b.append(key).append(' ').append(shown);
+    });
+    return b.toString();
+  }
+
+  private static String describe(SearchSpace space) {
+    List<String> parts = new ArrayList<>();
+    space.dimensions().forEach((k, d) -> parts.add(k + " " + d.describe()));
+    return String.join(", ", parts);
+  }
+
+  private ObjectNode summary(SearchSpace space, SearchSpace fineSpace, Stage coarse, Stage sequential, Stage fine,
+      TrialResult best, Evaluation test, String saved, TrainingResult retrained, TrainingData td, String master,
+      double seconds) {
+    ObjectNode s = Summary.JSON.createObjectNode();
+    s.put("command", "search");
+    s.put("downhill_version", Version.DOWNHILL);
+    s.put("space_file", spaceFile.toString());
+    ObjectNode dims = s.putObject("space");
+    space.dimensions().forEach((k, d) -> dims.put(k, d.describe()));
+    ObjectNode fineDims = s.putObject("fine_space");
+    fineSpace.dimensions().forEach((k, d) -> fineDims.put(k, d.describe()));
+    ObjectNode fixed = s.putObject("fixed");
+    space.fixed().forEach(fixed::put);
+    s.put("data", dataName);
+    s.put("train_rows", td.trainRows());
+    s.put("val_rows", td.validationRows());
+    s.put("master", master);
+    s.put("partitions", td.train().getNumPartitions());
+    s.put("parallel", parallel == 0 ? "all" : Integer.toString(parallel));
+    for (Stage st : new Stage[] {coarse, fine}) {
+      String name = st == coarse ? "coarse" : "fine";
+      ObjectNode o = s.putObject(name);
+      o.put("trials", st.results.size());
+      o.put("epochs", (st == coarse ? space.coarse() : space.fine()).epochs());
+      o.put("seconds", st.seconds);
+      o.put("spark_jobs", st.jobs);
+      o.put("trial_works", st.works);
+      o.put("exploded_or_diverged", st.results.stream().filter(t -> !t.stopReason().equals("epochs")
+          && !t.stopReason().equals("early stopping")).count());
+    }
+    if (sequential != null) {
+      ObjectNode o = s.putObject("sequential_comparison");
+      o.put("coarse_seconds_together", coarse.seconds);
+      o.put("coarse_seconds_one_after_another", sequential.seconds);
+      o.put("speedup", sequential.seconds / coarse.seconds);
+      o.put("spark_jobs_together", coarse.jobs);
+      o.put("spark_jobs_one_after_another", sequential.jobs);
+      o.put("identical_results", sameResults(coarse, sequential));
+    }
+    ObjectNode b = s.putObject("best");
+    b.put("trial", best.id());
+    b.put("stage", best.stage());
+    ObjectNode bs = b.putObject("settings");
+    best.settings().forEach(bs::put);
+    b.put("val_accuracy", best.bestValAccuracy());
+    b.put("best_epoch", best.bestEpoch());
+    if (test != null) {
+      b.put("test_accuracy", test.accuracy());
+      b.put("test_loss", test.loss());
+    }
+    b.put("saved", saved);
+    if (retrained != null) {
+      b.put("retrain_seconds", retrained.fitSeconds());
+    }
+    s.put("seconds", seconds);
+    return s;
+  }
+
+  /** Properties in file order (java.util.Properties forgets it; sampling order must not change). */
+  static Map<String, String> readOrdered(Path file) {
+    Map<String, String> ordered = new LinkedHashMap<>();
+    Properties props = new Properties() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public synchronized Object put(Object key, Object value) {
+        ordered.put((String) key, (String) value);
+        return super.put(key, value);
+      }
+    };
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      props.load(in);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw BadInputException.of("--space " + file, "search space file not found", "a readable properties file",
+          "nothing at that path");
+    } catch (IOException e) {
+      throw BadInputException.of("--space " + file, "unreadable search space file", "a readable properties file",
+          e.toString());
+    }
+    return ordered;
+  }
+
+  /**
+   * A trial's training flags: this command's own (command line, --conf, defaults), then the space
+   * file's fixed settings (unless given on the command line), then the trial's sampled ones, set
+   * through picocli's option model so each is converted and validated as the flag would be.
+   */
+  static final class TrialFlags {
+    private final CommandSpec spec;
+    private final String source;
+    private final java.util.function.Supplier<TrainingConfig> build;
+    private final Map<String, OptionSpec> trainFlags = new LinkedHashMap<>();
+
+    TrialFlags(CommandSpec spec, String source, java.util.function.Supplier<TrainingConfig> build) {
+      this.spec = spec;
+      this.source = source;
+      this.build = build;
+      for (OptionSpec o : spec.mixins().get("train").options()) {
+        trainFlags.put(o.longestName().replaceFirst("^-+", ""), o);
+      }
+    }
+
+    /** Every key of the space must be a training flag, and the data stays the same for every trial. */
+    void check(SearchSpace space) {
+      List<String> keys = new ArrayList<>(space.dimensions().keySet());
+      keys.addAll(space.fixed().keySet());
+      for (String key : keys) {
+        if (!trainFlags.containsKey(key)) {
+          throw BadInputException.of(source + ": " + key, "not a training flag that can vary per trial",
+              "a flag of 'downhill train' about the model or optimizer, e.g. lr, reg, hidden, batch-size, optimizer",
+              key);
+        }
+      }
+      if (space.dimensions().containsKey("precision") || space.dimensions().containsKey("seed")) {
+        throw BadInputException.of(source, "precision or seed searched", "one precision and seed for the whole "
+            + "search (they decide the cached data and the splits)", space.dimensions().keySet().toString());
+      }
+    }
+
+    TrainingConfig config(Map<String, String> fixed, Map<String, String> settings) {
+      return config(fixed, settings, true);
+    }
+
+    /**
+     * The configuration of one trial; {@code asTrial}: with the abort rule (3x) and the best
+     * validation epoch's weights kept (early stopping on validation accuracy that never stops).
+     */
+    TrainingConfig config(Map<String, String> fixed, Map<String, String> settings, boolean asTrial) {
+      Map<String, Object> saved = new LinkedHashMap<>();
+      Map<String, String> all = new LinkedHashMap<>();
+      fixed.forEach((k, v) -> {
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--" + k)) {
+          all.put(k, v);
+        }
+      });
+      all.putAll(settings);
+      if (asTrial) {
+        all.putIfAbsent("abort-factor", Double.toString(Search.ABORT_FACTOR));
+        all.put("early-stopping", "val_accuracy");
+        all.put("patience", settings.getOrDefault("epochs", "1000"));
+      }
+      try {
+        all.forEach((k, v) -> {
+          OptionSpec o = trainFlags.get(k);
+          saved.put(k, o.getValue());
+          o.setValue(convert(o, k, v));
+        });
+        return build.get();
+      } finally {
+        saved.forEach((k, v) -> trainFlags.get(k).setValue(v));
+      }
+    }
+
+    private Object convert(OptionSpec o, String key, String v) {
+      Class<?> type = o.type();
+      try {
+        if (type == double.class || type == Double.class) {
+          return Double.parseDouble(v);
+        }
+        if (type == int.class || type == Integer.class) {
+          return Integer.parseInt(v.trim());
+        }
+        if (type == long.class || type == Long.class) {
+          return Long.parseLong(v);
+        }
+        if (List.class.isAssignableFrom(type)) {
+          List<Integer> list = new ArrayList<>();
+          for (String part : v.split(",")) {
+            list.add(Integer.parseInt(part.trim()));
+          }
+          return list;
+        }
+        return v;
+      } catch (NumberFormatException e) {
+        throw BadInputException.of(source + ": " + key, "not a valid value for --" + key,
+            type.getSimpleName() + (List.class.isAssignableFrom(type) ? " of integers, e.g. 256,128" : ""),
+            "'" + v + "'");
+      }
+    }
+  }
+}
