@@ -10,7 +10,11 @@ import io.downhill.model.Model;
 import io.downhill.model.ModelFiles;
 import io.downhill.model.ModelSpec;
 import io.downhill.monitor.ConsoleReporter;
+import io.downhill.monitor.Diagnosis;
 import io.downhill.monitor.MetricsWriter;
+import io.downhill.monitor.Report;
+import io.downhill.monitor.RunFiles;
+import io.downhill.train.DeadUnits;
 import io.downhill.spark.DataLoader;
 import io.downhill.spark.GradientTaskCounter;
 import io.downhill.spark.SparkGradientSource;
@@ -115,7 +119,21 @@ final class TrainCommand implements Callable<Integer> {
             session.master(), executorBlas, counter);
         summary.put("weights_transport", transport.name().toLowerCase(Locale.ROOT));
         summary.put("tree_depth", depth);
+        if (td.imageShape() != null) {
+          var shape = summary.putArray("image_shape");
+          for (int s : td.imageShape()) {
+            shape.add(s);
+          }
+        }
+        if (!model.spec().isLinear()) {
+          // dead ReLUs on up to 2,000 held-out rows (training rows when there is no validation split)
+          var rows = (td.validation() != null ? td.validation() : td.train()).first().head(2000);
+          var dead = summary.putObject("dead_units");
+          DeadUnits.fractions(model, result.theta(), rows).forEach(dead::put);
+        }
         Summary.write(output.dir().resolve("summary.json"), summary);
+        Report.write(output.dir());
+        List<Diagnosis.Finding> findings = Diagnosis.of(RunFiles.read(output.dir()));
         output.commit();
         EpochRecord best = result.best();
         Split shown = shownSplit(best);
@@ -125,7 +143,9 @@ final class TrainCommand implements Callable<Integer> {
             result.stopReason().equals("epochs") ? "" : ", " + result.stopReason()
                 + (result.bestEpoch() == ran - 1 ? "" : "; weights of epoch " + (result.bestEpoch() + 1) + " kept"),
             result.fitSeconds(), result.secondsPerEpoch(), 1000 * result.medianStepSeconds());
-        console.println("saved: " + output.target());
+        console.println("diagnosis:");
+        findings.forEach(f -> console.println("  " + f));
+        console.println("saved: " + output.target() + " (report: " + output.target().resolve(Report.FILE) + ")");
         return ExitCodes.OK;
       } finally {
         td.unpersist();
@@ -138,7 +158,7 @@ final class TrainCommand implements Callable<Integer> {
         : spec.text() + " (" + spec.path() + ")";
   }
 
-  private static void saveModel(Path dir, Model model, Loss loss, TrainingData td, TrainingConfig config, DataSpec spec,
+  static void saveModel(Path dir, Model model, Loss loss, TrainingData td, TrainingConfig config, DataSpec spec,
       double[] theta) throws java.io.IOException {
     ObjectNode extra = ModelFiles.object();
     extra.put("data", spec.text());

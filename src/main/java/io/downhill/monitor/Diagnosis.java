@@ -1,0 +1,315 @@
+package io.downhill.monitor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The end-of-run verdict: a few plain-language findings about a run, each with the numbers it rests
+ * on, from its metrics and summary alone (the course's "babysitting the learning process" checks).
+ *
+ * <ul>
+ *   <li><b>learning rate too high</b>: the loss became NaN or infinite or the run stopped on an
+ *       exploding loss; the mean loss of the end window (the last epoch's steps, or the last quarter
+ *       of the steps of a one-epoch run) is more than 1% above that of the first steps; the
+ *       per-epoch mean loss rose in at least half of the epochs (oscillation, with 4 or more
+ *       epochs); or every layer's
+ *       update ratio is above 1e-2.</li>
+ *   <li><b>learning rate too low</b>: the loss fell by less than {@value #MIN_DROP} of its start, or
+ *       every layer's update ratio is below 1e-4.</li>
+ *   <li><b>update ratio out of range</b>, per layer: the median ‖ΔW‖/‖W‖ over the end window
+ *       outside [1e-4, 1e-2] (the rule of thumb is about 1e-3). Not repeated when every layer is out
+ *       the same way, which the learning-rate finding already says.</li>
+ *   <li><b>overfitting</b>: train accuracy minus validation accuracy above {@value #OVERFIT_GAP}.</li>
+ *   <li><b>underfitting</b>: that gap below {@value #UNDERFIT_GAP} while train accuracy still rose by
+ *       more than {@value #STILL_RISING} in the last epoch: train longer or use a bigger model.</li>
+ *   <li><b>dead ReLUs</b>: more than {@value #DEAD_FRACTION} of a hidden layer's units output zero
+ *       on every validation row ({@code dead_units} in the summary).</li>
+ * </ul>
+ * Random search (no gradient steps) gets a line saying so instead of the learning-rate checks.
+ * When none fires, one "healthy" line says so with the run's headline numbers. The thresholds are
+ * rules of thumb, and the messages say so by giving their numbers.
+ */
+public final class Diagnosis {
+  private Diagnosis() {}
+
+  static final double MIN_DROP = 0.10;
+  static final double RISE_MARGIN = 0.01;
+  static final double OVERFIT_GAP = 0.05;
+  static final double UNDERFIT_GAP = 0.01;
+  static final double STILL_RISING = 0.002;
+  static final double DEAD_FRACTION = 0.10;
+  static final double RATIO_TARGET = 1e-3;
+  static final double RATIO_LOW = 1e-4;
+  static final double RATIO_HIGH = 1e-2;
+
+  /** One verdict: {@code severity} is {@code ok} or {@code warn}. */
+  public record Finding(String severity, String message) {
+    public static Finding ok(String message) {
+      return new Finding("ok", message);
+    }
+
+    public static Finding warn(String message) {
+      return new Finding("warn", message);
+    }
+
+    public boolean isWarning() {
+      return "warn".equals(severity);
+    }
+
+    @Override
+    public String toString() {
+      return severity + ": " + message;
+    }
+  }
+
+  /** The findings about {@code run}, warnings in the order of the list above, or one healthy line. */
+  public static List<Finding> of(RunFiles run) {
+    LossTrend loss = LossTrend.of(run);
+    Map<String, Double> ratios = medianUpdateRatios(run);
+    List<Finding> out = new ArrayList<>();
+    if ("random-search".equals(run.text("optimizer"))) {
+      out.add(Finding.ok("random search: the best of random weight matrices, a baseline without gradient steps (loss "
+          + f(loss.start()) + " -> " + f(loss.end()) + "); the learning-rate checks do not apply"));
+    } else {
+      int verdict = learningRate(run, loss, ratios, out);
+      updateRatios(ratios, verdict, out);
+    }
+    accuracyGap(run, out);
+    deadUnits(run, out);
+    if (out.isEmpty()) {
+      out.add(Finding.ok(healthy(run, loss, ratios)));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * The loss at the start and at the end of the run.
+   *
+   * @param start       mean loss of the first steps (the first tenth, at least 1 and at most 10)
+   * @param end         mean loss of the end window
+   * @param nonFinite   the first step whose loss was NaN or infinite, or 0
+   * @param epochMeans  the mean step loss of each epoch, in order
+   */
+  record LossTrend(double start, double end, int nonFinite, double[] epochMeans) {
+    static LossTrend of(RunFiles run) {
+      List<RunFiles.Step> steps = run.steps();
+      int nonFinite = 0;
+      for (RunFiles.Step s : steps) {
+        if (!Double.isFinite(s.loss())) {
+          nonFinite = s.step();
+          break;
+        }
+      }
+      int n = steps.size();
+      int first = Math.max(1, Math.min(10, n / 10));
+      double start = mean(steps.subList(0, Math.min(first, n)));
+      double end = mean(endWindow(steps));
+      Map<Integer, List<RunFiles.Step>> byEpoch = new LinkedHashMap<>();
+      for (RunFiles.Step s : steps) {
+        byEpoch.computeIfAbsent(s.epoch(), e -> new ArrayList<>()).add(s);
+      }
+      double[] epochMeans = byEpoch.values().stream().mapToDouble(Diagnosis::mean).toArray();
+      return new LossTrend(start, end, nonFinite, epochMeans);
+    }
+
+    /** The relative fall of the loss, (start - end) / start. */
+    double drop() {
+      return (start - end) / Math.abs(start);
+    }
+  }
+
+  /** The last epoch's steps, or the last quarter of a single epoch's. */
+  static List<RunFiles.Step> endWindow(List<RunFiles.Step> steps) {
+    if (steps.isEmpty()) {
+      return steps;
+    }
+    int lastEpoch = steps.get(steps.size() - 1).epoch();
+    int from = steps.size();
+    while (from > 0 && steps.get(from - 1).epoch() == lastEpoch) {
+      from--;
+    }
+    if (from == 0) {
+      from = steps.size() - Math.max(1, steps.size() / 4);
+    }
+    return steps.subList(from, steps.size());
+  }
+
+  private static double mean(List<RunFiles.Step> steps) {
+    double sum = 0;
+    int n = 0;
+    for (RunFiles.Step s : steps) {
+      if (Double.isFinite(s.loss())) {
+        sum += s.loss();
+        n++;
+      }
+    }
+    return n > 0 ? sum / n : Double.NaN;
+  }
+
+  /** Per layer, the median update ratio over the end window (layers without finite ratios left out). */
+  static Map<String, Double> medianUpdateRatios(RunFiles run) {
+    List<RunFiles.Step> window = endWindow(run.steps());
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (String layer : run.layerNames()) {
+      double[] r = window.stream().map(s -> s.layers().get(layer)).filter(w -> w != null)
+          .mapToDouble(RunFiles.WeightStats::updateRatio).filter(Double::isFinite).sorted().toArray();
+      if (r.length > 0) {
+        out.put(layer, r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2);
+      }
+    }
+    return out;
+  }
+
+  /** Adds the learning-rate finding, if any; returns +1 (too high), -1 (too low) or 0. */
+  private static int learningRate(RunFiles run, LossTrend loss, Map<String, Double> ratios, List<Finding> out) {
+    String stop = run.text("stop_reason").toLowerCase(Locale.ROOT);
+    String ratioNote = ratios.isEmpty() ? "" : "; update ratios " + describeRatios(ratios);
+    if (loss.nonFinite() > 0 || stop.contains("diverg") || stop.contains("explod") || stop.contains("nan")) {
+      out.add(Finding.warn("learning rate too high: the run diverged ("
+          + (loss.nonFinite() > 0 ? "loss not finite at step " + loss.nonFinite() : "stopped: " + run.text("stop_reason"))
+          + lrNote(run) + "); try a learning rate 3-10x lower" + ratioNote));
+      return 1;
+    }
+    if (Double.isFinite(loss.start()) && Double.isFinite(loss.end()) && loss.end() > loss.start() * (1 + RISE_MARGIN)) {
+      out.add(Finding.warn("learning rate too high: the loss rose from " + f(loss.start()) + " (first steps) to "
+          + f(loss.end()) + " (end of the run)" + lrNote(run) + "; try a lower learning rate" + ratioNote));
+      return 1;
+    }
+    int rises = rises(loss.epochMeans());
+    if (loss.epochMeans().length >= 4 && rises >= (loss.epochMeans().length - 1) / 2.0) {
+      out.add(Finding.warn("learning rate too high: the loss oscillates, the epoch's mean loss rose in " + rises + " of "
+          + (loss.epochMeans().length - 1) + " epochs (" + join(loss.epochMeans()) + ")" + lrNote(run)
+          + "; try a lower learning rate or a decaying schedule" + ratioNote));
+      return 1;
+    }
+    if (!ratios.isEmpty() && ratios.values().stream().allMatch(r -> r > RATIO_HIGH)) {
+      out.add(Finding.warn("learning rate too high: every layer's update ratio ‖ΔW‖/‖W‖ is above " + f(RATIO_HIGH)
+          + " (the rule of thumb is about " + f(RATIO_TARGET) + "): " + describeRatios(ratios) + lrNote(run)));
+      return 1;
+    }
+    if (Double.isFinite(loss.drop()) && loss.drop() < MIN_DROP) {
+      out.add(Finding.warn("learning rate too low: the loss fell only " + pct(loss.drop()) + " over the run ("
+          + f(loss.start()) + " -> " + f(loss.end()) + ", less than " + pct(MIN_DROP) + ")" + lrNote(run)
+          + "; try a higher learning rate or more epochs" + ratioNote));
+      return -1;
+    }
+    if (!ratios.isEmpty() && ratios.values().stream().allMatch(r -> r < RATIO_LOW)) {
+      out.add(Finding.warn("learning rate too low: every layer's update ratio ‖ΔW‖/‖W‖ is below " + f(RATIO_LOW)
+          + " (the rule of thumb is about " + f(RATIO_TARGET) + "): " + describeRatios(ratios) + lrNote(run)));
+      return -1;
+    }
+    return 0;
+  }
+
+  /** Per-layer update-ratio findings, unless every layer is out the way the learning-rate verdict already said. */
+  private static void updateRatios(Map<String, Double> ratios, int verdict, List<Finding> out) {
+    boolean allHigh = !ratios.isEmpty() && ratios.values().stream().allMatch(r -> r > RATIO_HIGH);
+    boolean allLow = !ratios.isEmpty() && ratios.values().stream().allMatch(r -> r < RATIO_LOW);
+    if ((allHigh && verdict > 0) || (allLow && verdict < 0)) {
+      return;
+    }
+    for (Map.Entry<String, Double> e : ratios.entrySet()) {
+      double r = e.getValue();
+      if (r > RATIO_HIGH) {
+        out.add(Finding.warn("update ratio of " + e.getKey() + " is " + f(r) + " (median ‖ΔW‖/‖W‖ at the end), above "
+            + f(RATIO_HIGH) + ": that layer's weights change too fast (rule of thumb about " + f(RATIO_TARGET) + ")"));
+      } else if (r < RATIO_LOW) {
+        out.add(Finding.warn("update ratio of " + e.getKey() + " is " + f(r) + " (median ‖ΔW‖/‖W‖ at the end), below "
+            + f(RATIO_LOW) + ": that layer barely learns (rule of thumb about " + f(RATIO_TARGET) + ")"));
+      }
+    }
+  }
+
+  /** Overfitting or underfitting, from the final train and validation accuracies. */
+  private static void accuracyGap(RunFiles run, List<Finding> out) {
+    List<RunFiles.Epoch> epochs = run.epochs();
+    RunFiles.Epoch last = epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
+    double train = firstFinite(run.number("train_accuracy"), last == null ? Double.NaN : last.trainAccuracy());
+    double val = firstFinite(run.number("val_accuracy"), last == null ? Double.NaN : last.valAccuracy());
+    if (!Double.isFinite(train) || !Double.isFinite(val)) {
+      return;
+    }
+    double gap = train - val;
+    if (gap > OVERFIT_GAP) {
+      out.add(Finding.warn("overfitting: train accuracy " + f(train) + " vs validation " + f(val) + " (gap " + f(gap)
+          + " > " + f(OVERFIT_GAP) + "); try stronger regularization (reg " + f(run.number("reg"))
+          + "), dropout, early stopping or more data"));
+      return;
+    }
+    if (gap < UNDERFIT_GAP && epochs.size() >= 2) {
+      double rise = epochs.get(epochs.size() - 1).trainAccuracy() - epochs.get(epochs.size() - 2).trainAccuracy();
+      if (rise > STILL_RISING) {
+        out.add(Finding.warn("underfitting: train accuracy " + f(train) + " is close to validation " + f(val) + " (gap "
+            + f(gap) + " < " + f(UNDERFIT_GAP) + ") and still rose " + f(rise) + " in the last epoch; train longer or use"
+            + " a bigger model"));
+      }
+    }
+  }
+
+  private static void deadUnits(RunFiles run, List<Finding> out) {
+    for (Map.Entry<String, Double> e : run.deadUnits().entrySet()) {
+      if (e.getValue() > DEAD_FRACTION) {
+        out.add(Finding.warn("dead ReLUs: " + pct(e.getValue()) + " of the units of hidden layer " + e.getKey()
+            + " output zero on every validation row (more than " + pct(DEAD_FRACTION) + "); a lower learning rate, He"
+            + " initialization or leaky ReLU helps"));
+      }
+    }
+  }
+
+  private static String healthy(RunFiles run, LossTrend loss, Map<String, Double> ratios) {
+    List<String> facts = new ArrayList<>();
+    if (Double.isFinite(loss.drop())) {
+      facts.add("loss fell " + pct(loss.drop()) + " (" + f(loss.start()) + " -> " + f(loss.end()) + ")");
+    }
+    double train = run.number("train_accuracy");
+    double val = run.number("val_accuracy");
+    if (Double.isFinite(train) && Double.isFinite(val)) {
+      facts.add("train " + f(train) + " vs validation " + f(val) + " accuracy (gap " + f(train - val) + ")");
+    }
+    if (!ratios.isEmpty()) {
+      facts.add("update ratios " + describeRatios(ratios));
+    }
+    return "healthy: no warning" + (facts.isEmpty() ? " (little to judge: no metrics)" : "; " + String.join(", ", facts));
+  }
+
+  private static int rises(double[] means) {
+    int rises = 0;
+    for (int i = 1; i < means.length; i++) {
+      if (means[i] > means[i - 1] * 1.01) {
+        rises++;
+      }
+    }
+    return rises;
+  }
+
+  private static String lrNote(RunFiles run) {
+    double lr = run.number("lr");
+    return Double.isFinite(lr) ? " at lr " + f(lr) : "";
+  }
+
+  private static String describeRatios(Map<String, Double> ratios) {
+    List<String> parts = new ArrayList<>();
+    ratios.forEach((k, v) -> parts.add(k + " " + f(v)));
+    return String.join(", ", parts);
+  }
+
+  private static double firstFinite(double a, double b) {
+    return Double.isFinite(a) ? a : b;
+  }
+
+  private static String join(double[] values) {
+    return String.join(", ", Arrays.stream(values).mapToObj(Diagnosis::f).toList());
+  }
+
+  private static String f(double v) {
+    return Html.number(v, 3);
+  }
+
+  private static String pct(double v) {
+    return Html.number(100 * v, 3) + "%";
+  }
+}

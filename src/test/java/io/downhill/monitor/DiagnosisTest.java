@@ -1,0 +1,158 @@
+package io.downhill.monitor;
+
+import static io.downhill.monitor.RunFixtures.falling;
+import static io.downhill.monitor.RunFixtures.series;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DiagnosisTest {
+  @TempDir
+  Path tmp;
+
+  private static final Map<String, Double> GOOD_RATIOS = Map.of("W", 1e-3);
+  private static final double[][] CLOSE_FLAT = {{0.80, 0.78}, {0.81, 0.79}};
+
+  private static ObjectNode summary() {
+    return RunFiles.object().put("lr", 0.1).put("reg", 1e-4);
+  }
+
+  /** Two epochs of 20 steps, the loss falling from 2.3 to 0.5. */
+  private static double[][] goodLoss() {
+    double[] all = falling(40, 2.3, 0.5);
+    return new double[][] {Arrays.copyOfRange(all, 0, 20), Arrays.copyOfRange(all, 20, 40)};
+  }
+
+  private static List<Diagnosis.Finding> warnings(RunFiles run) {
+    return Diagnosis.of(run).stream().filter(Diagnosis.Finding::isWarning).toList();
+  }
+
+  private static void assertOnly(List<Diagnosis.Finding> findings, String... starts) {
+    assertEquals(starts.length, findings.size(), findings.toString());
+    for (int i = 0; i < starts.length; i++) {
+      assertTrue(findings.get(i).message().startsWith(starts[i]), findings.get(i) + " should start with " + starts[i]);
+    }
+  }
+
+  @Test
+  void aGoodRunIsHealthyWithItsNumbers() {
+    List<Diagnosis.Finding> f = Diagnosis.of(series(goodLoss(), GOOD_RATIOS, summary(), CLOSE_FLAT));
+    assertEquals(1, f.size(), f.toString());
+    assertEquals("ok", f.get(0).severity());
+    assertTrue(f.get(0).message().startsWith("healthy"), f.toString());
+    assertTrue(f.get(0).message().contains("W 0.001"), f.toString());
+  }
+
+  @Test
+  void risingLossMeansTheLearningRateIsTooHigh() {
+    double[][] loss = {falling(20, 1.0, 0.8), falling(20, 1.5, 3.0)};
+    List<Diagnosis.Finding> f = warnings(series(loss, GOOD_RATIOS, summary(), CLOSE_FLAT));
+    assertOnly(f, "learning rate too high: the loss rose");
+    assertTrue(f.get(0).message().contains("at lr 0.1"), f.toString());
+  }
+
+  @Test
+  void aNonFiniteLossOrAnExplodedStopIsDivergence() {
+    double[][] loss = {{2.3, 1.5, Double.NaN, Double.POSITIVE_INFINITY}};
+    assertOnly(warnings(series(loss, Map.of(), summary(), new double[0][])), "learning rate too high: the run diverged");
+    assertTrue(warnings(series(loss, Map.of(), summary(), new double[0][])).get(0).message().contains("step 3"));
+    ObjectNode exploded = summary().put("stop_reason", "loss exploded (3x initial)");
+    assertOnly(warnings(series(goodLoss(), Map.of(), exploded, new double[0][])), "learning rate too high: the run diverged");
+  }
+
+  @Test
+  void anOscillatingLossIsTooHighARate() {
+    double[][] loss = {falling(10, 2.3, 1.0), {1.0, 1.0}, {1.3, 1.3}, {0.9, 0.9}, {1.2, 1.2}, {0.95, 0.95}, {1.25, 1.25}};
+    List<Diagnosis.Finding> f = warnings(series(loss, GOOD_RATIOS, summary(), CLOSE_FLAT));
+    assertOnly(f, "learning rate too high: the loss oscillates");
+  }
+
+  @Test
+  void aFlatLossMeansTheLearningRateIsTooLow() {
+    double[][] loss = {falling(20, 2.30, 2.25), falling(20, 2.25, 2.2)};
+    List<Diagnosis.Finding> f = warnings(series(loss, GOOD_RATIOS, summary(), CLOSE_FLAT));
+    assertOnly(f, "learning rate too low: the loss fell only");
+  }
+
+  @Test
+  void updateRatiosOutOfRangeAreNamedPerLayer() {
+    Map<String, Double> ratios = new LinkedHashMap<>();
+    ratios.put("W1", 5e-2);
+    ratios.put("W2", 1e-3);
+    ratios.put("W3", 2e-5);
+    List<Diagnosis.Finding> f = warnings(series(goodLoss(), ratios, summary(), CLOSE_FLAT));
+    assertOnly(f, "update ratio of W1 is 0.05", "update ratio of W3 is 2e-5");
+  }
+
+  @Test
+  void everyLayerTooFastIsOneLearningRateFindingNotOnePerLayer() {
+    Map<String, Double> ratios = new LinkedHashMap<>();
+    ratios.put("W1", 3e-2);
+    ratios.put("W2", 2e-2);
+    List<Diagnosis.Finding> f = warnings(series(goodLoss(), ratios, summary(), CLOSE_FLAT));
+    assertOnly(f, "learning rate too high: every layer's update ratio");
+    assertTrue(f.get(0).message().contains("W1 0.03, W2 0.02"), f.toString());
+    Map<String, Double> slow = Map.of("W", 3e-5);
+    assertOnly(warnings(series(goodLoss(), slow, summary(), CLOSE_FLAT)), "learning rate too low: every layer's");
+  }
+
+  @Test
+  void aWideTrainValidationGapIsOverfitting() {
+    double[][] acc = {{0.90, 0.85}, {0.97, 0.88}};
+    List<Diagnosis.Finding> f = warnings(series(goodLoss(), GOOD_RATIOS, summary(), acc));
+    assertOnly(f, "overfitting: train accuracy 0.97 vs validation 0.88 (gap 0.09 > 0.05)");
+  }
+
+  @Test
+  void closeAccuraciesStillRisingAreUnderfitting() {
+    double[][] acc = {{0.70, 0.695}, {0.74, 0.735}};
+    List<Diagnosis.Finding> f = warnings(series(goodLoss(), GOOD_RATIOS, summary(), acc));
+    assertOnly(f, "underfitting: train accuracy 0.74");
+    assertTrue(f.get(0).message().contains("still rose 0.04"), f.toString());
+  }
+
+  @Test
+  void manyDeadUnitsAreReported() {
+    ObjectNode s = summary();
+    s.putObject("dead_units").put("h1", 0.02).put("h2", 0.35);
+    List<Diagnosis.Finding> f = warnings(series(goodLoss(), GOOD_RATIOS, s, CLOSE_FLAT));
+    assertOnly(f, "dead ReLUs: 35% of the units of hidden layer h2");
+  }
+
+  @Test
+  void randomSearchIsNotJudgedOnItsLearningRate() {
+    double[][] flat = {{2.304, 2.302, 2.301, 2.305, 2.303, 2.306}};
+    List<Diagnosis.Finding> f = Diagnosis.of(series(flat, Map.of(), summary().put("optimizer", "random-search"),
+        new double[0][]));
+    assertEquals(1, f.size(), f.toString());
+    assertEquals("ok", f.get(0).severity());
+    assertTrue(f.get(0).message().startsWith("random search: "), f.toString());
+  }
+
+  @Test
+  void aLossThatOnlyWobblesAtItsStartIsNotARise() {
+    double[][] flat = {{2.304, 2.302, 2.301, 2.305, 2.303, 2.306, 2.306, 2.307}};
+    assertOnly(warnings(series(flat, Map.of(), summary(), new double[0][])), "learning rate too low");
+  }
+
+  @Test
+  void filesOfAFakeRunAreDiagnosedHealthy() throws IOException {
+    RunFiles run = RunFiles.read(RunFixtures.mlpRun(tmp.resolve("run"), 3, 40));
+    assertEquals(120, run.steps().size(), "the cut-off line is skipped");
+    assertEquals(List.of("W1", "W2"), run.layerNames());
+    assertTrue(Double.isNaN(run.steps().get(4).layers().get("W1").mean()), "\"NaN\" reads back as NaN");
+    assertEquals(Double.POSITIVE_INFINITY, run.steps().get(4).layers().get("W2").updateRatio());
+    List<Diagnosis.Finding> f = Diagnosis.of(run);
+    assertEquals(1, f.size(), f.toString());
+    assertTrue(f.get(0).message().startsWith("healthy"), f.toString());
+  }
+}
