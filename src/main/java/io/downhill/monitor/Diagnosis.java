@@ -20,7 +20,7 @@ import java.util.Map;
  *       update ratio is above 1e-2.</li>
  *   <li><b>learning rate too low</b>: the loss fell by less than {@value #MIN_DROP} of its start, or
  *       every layer's update ratio is below 1e-4.</li>
- *   <li><b>update ratio out of range</b>, per layer: the median ‖ΔW‖/‖W‖ over the end window
+ *   <li><b>update ratio out of range</b>, per layer: the median ‖ΔW‖/‖W‖ over {@link #ratioWindow}
  *       outside [1e-4, 1e-2] (the rule of thumb is about 1e-3). Not repeated when every layer is out
  *       the same way, which the learning-rate finding already says.</li>
  *   <li><b>overfitting</b>: train accuracy minus validation accuracy above {@value #OVERFIT_GAP}.</li>
@@ -150,9 +150,26 @@ public final class Diagnosis {
     return n > 0 ? sum / n : Double.NaN;
   }
 
-  /** Per layer, the median update ratio over the end window (layers without finite ratios left out). */
+  /**
+   * Where the update ratios judge the learning rate: the last epoch's worth of the steps whose rate
+   * is at least half the run's peak. A decaying schedule (step, cosine) shrinks the ratios by design
+   * towards the end, so the end of the run would call every annealed run's rate too low.
+   */
+  static List<RunFiles.Step> ratioWindow(List<RunFiles.Step> steps) {
+    double peak = steps.stream().mapToDouble(RunFiles.Step::lr).filter(Double::isFinite).max().orElse(Double.NaN);
+    if (!(peak > 0)) {
+      return endWindow(steps);
+    }
+    List<RunFiles.Step> high = steps.stream().filter(st -> st.lr() >= 0.5 * peak).toList();
+    int firstEpoch = steps.get(0).epoch();
+    long perEpoch = Math.max(1, steps.stream().filter(st -> st.epoch() == firstEpoch).count());
+    List<RunFiles.Step> window = high.subList((int) Math.max(0, high.size() - perEpoch), high.size());
+    return window;
+  }
+
+  /** Per layer, the median update ratio over the {@link #ratioWindow} (layers without finite ratios left out). */
   static Map<String, Double> medianUpdateRatios(RunFiles run) {
-    List<RunFiles.Step> window = endWindow(run.steps());
+    List<RunFiles.Step> window = ratioWindow(run.steps());
     Map<String, Double> out = new LinkedHashMap<>();
     for (String layer : run.layerNames()) {
       double[] r = window.stream().map(s -> s.layers().get(layer)).filter(w -> w != null)
@@ -215,10 +232,10 @@ public final class Diagnosis {
     for (Map.Entry<String, Double> e : ratios.entrySet()) {
       double r = e.getValue();
       if (r > RATIO_HIGH) {
-        out.add(Finding.warn("update ratio of " + e.getKey() + " is " + f(r) + " (median ‖ΔW‖/‖W‖ at the end), above "
+        out.add(Finding.warn("update ratio of " + e.getKey() + " is " + f(r) + " (median ‖ΔW‖/‖W‖ while the rate is at least half its peak), above "
             + f(RATIO_HIGH) + ": that layer's weights change too fast (rule of thumb about " + f(RATIO_TARGET) + ")"));
       } else if (r < RATIO_LOW) {
-        out.add(Finding.warn("update ratio of " + e.getKey() + " is " + f(r) + " (median ‖ΔW‖/‖W‖ at the end), below "
+        out.add(Finding.warn("update ratio of " + e.getKey() + " is " + f(r) + " (median ‖ΔW‖/‖W‖ while the rate is at least half its peak), below "
             + f(RATIO_LOW) + ": that layer barely learns (rule of thumb about " + f(RATIO_TARGET) + ")"));
       }
     }

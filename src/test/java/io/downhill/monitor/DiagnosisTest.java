@@ -53,6 +53,25 @@ class DiagnosisTest {
   }
 
   @Test
+  void anAnnealedRateIsJudgedWhereItIsHighNotAtItsEnd() {
+    // four epochs, the rate (and with it the ratio) falling linearly to zero as a cosine-like schedule does
+    List<RunFiles.Step> steps = new java.util.ArrayList<>();
+    double[] loss = falling(80, 2.3, 0.4);
+    for (int i = 0; i < 80; i++) {
+      double lr = 0.1 * (1 - i / 80.0);
+      steps.add(new RunFiles.Step(i + 1, i / 20 + 1, loss[i], loss[i], lr, 1, 0.01,
+          Map.of("W", new RunFiles.WeightStats(2e-3 * lr / 0.1, -0.1, 0.1, 0, 0.03))));
+    }
+    List<RunFiles.Epoch> epochs = new java.util.ArrayList<>();
+    for (int e = 1; e <= 4; e++) {
+      epochs.add(new RunFiles.Epoch(e, 0.1, 1, 0.5, 0.80, 0.6, 0.79, Double.NaN, Double.NaN));
+    }
+    RunFiles run = RunFiles.of(null, steps, epochs, summary().put("train_accuracy", 0.80).put("val_accuracy", 0.79));
+    assertEquals(List.of(), warnings(run)); // the last epoch's median ratio is 2.5e-4 of the peak's 2e-3; the window's ~1e-3
+    assertEquals(2, Diagnosis.ratioWindow(steps).get(0).epoch());
+  }
+
+  @Test
   void risingLossMeansTheLearningRateIsTooHigh() {
     double[][] loss = {falling(20, 1.0, 0.8), falling(20, 1.5, 3.0)};
     List<Diagnosis.Finding> f = warnings(series(loss, GOOD_RATIOS, summary(), CLOSE_FLAT));
