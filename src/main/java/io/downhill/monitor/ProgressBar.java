@@ -28,8 +28,26 @@ public final class ProgressBar {
   /** Enabled when this JVM's standard output is an interactive terminal (and DOWNHILL_PROGRESS is not 0). */
   public static ProgressBar auto(PrintWriter out) {
     String env = System.getenv("DOWNHILL_PROGRESS");
-    boolean on = env != null ? !env.equals("0") : System.console() != null;
+    boolean on = env != null ? !env.equals("0") : isTerminal();
     return new ProgressBar(out, on);
+  }
+
+  /**
+   * Java 17: a console exists only for a terminal. Java 22 and later always give one; there
+   * {@code Console.isTerminal()} (called reflectively, since this builds for 17) tells.
+   */
+  static boolean isTerminal() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (NoSuchMethodException e) {
+      return true;
+    } catch (ReflectiveOperationException e) {
+      return false;
+    }
   }
 
   public boolean enabled() {
