@@ -188,10 +188,10 @@ final class SearchCommand implements Callable<Integer> {
         }
 
         double seconds = (System.nanoTime() - start) / 1e9;
-        io.downhill.tuning.Leaderboard.write(output.dir(), ranked, space);
         ObjectNode summary = summary(space, fineSpace, coarse, sequential, fine, best, test, saved, retrained,
             td, session.master(), seconds);
         Summary.write(output.dir().resolve("summary.json"), summary);
+        io.downhill.tuning.Leaderboard.write(output.dir(), ranked, space, summary);
         io.downhill.monitor.SearchReport.write(output.dir());
         output.commit();
         console.printf(Locale.ROOT, "sharing: %d trial steps and evaluations in %d Spark jobs (%.1fx fewer jobs)%s%n",

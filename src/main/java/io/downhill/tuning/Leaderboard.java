@@ -24,8 +24,13 @@ public final class Leaderboard {
 
   private Leaderboard() {}
 
-  /** Writes both files into {@code dir}; {@code ranked} is best first. */
-  public static void write(Path dir, List<TrialResult> ranked, SearchSpace space) throws IOException {
+  /**
+   * Writes both files into {@code dir}; {@code ranked} is best first. {@code facts} (the search's
+   * summary: spaces, stage timings, the sharing comparison) go flattened into the JSON's root, so
+   * the report can show them beside the trials.
+   */
+  public static void write(Path dir, List<TrialResult> ranked, SearchSpace space,
+      com.fasterxml.jackson.databind.JsonNode facts) throws IOException {
     Set<String> keys = new LinkedHashSet<>(space.dimensions().keySet());
     keys.add("epochs");
     List<String> header = new ArrayList<>(List.of("rank", "trial", "stage"));
@@ -64,7 +69,25 @@ public final class Leaderboard {
       o.put("stop_reason", t.stopReason());
     }
     ranked.stream().filter(t -> t.theta() != null).findFirst().ifPresent(t -> root.put("best", t.id()));
+    if (facts != null) {
+      flatten("", facts, root);
+    }
     JSON.writeValue(dir.resolve("leaderboard.json").toFile(), root);
+  }
+
+  /** Scalars of {@code node} into {@code root} as "a.b" keys (the best trial, already there, is skipped). */
+  private static void flatten(String prefix, com.fasterxml.jackson.databind.JsonNode node, ObjectNode root) {
+    node.properties().forEach(e -> {
+      String key = prefix + e.getKey();
+      if (key.equals("best") || key.startsWith("best.settings")) {
+        return;
+      }
+      if (e.getValue().isObject()) {
+        flatten(key + ".", e.getValue(), root);
+      } else if (!e.getValue().isArray()) {
+        root.set(key, e.getValue());
+      }
+    });
   }
 
   /** Numbers as numbers, hidden sizes as arrays, the rest as text. */
