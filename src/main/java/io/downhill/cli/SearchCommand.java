@@ -99,8 +99,9 @@ final class SearchCommand implements Callable<Integer> {
     DataSpec trainSpec = data.trainSpec(console);
     DataSpec testSpec = data.testSpec();
     dataName = trainSpec.text();
-    Path target = out != null ? out : Path.of("runs", "search-" + TrainCommand.Names.of(trainSpec) + "-"
-        + train.modelName());
+    String modelName = spec.commandLine().getParseResult().hasMatchedOption("--model") ? train.modelName()
+        : space.fixed().getOrDefault("model", train.modelName());
+    Path target = out != null ? out : Path.of("runs", "search-" + TrainCommand.Names.of(trainSpec) + "-" + modelName);
     long start = System.nanoTime();
     try (RunOutput output = RunOutput.create(target); Session session = new Session(sparkOptions, "downhill search")) {
       TrainingData td = DataLoader.load(session.spark, data.settings(trainSpec, testSpec, base.seed(), base.precision()));

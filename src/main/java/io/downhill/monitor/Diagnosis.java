@@ -17,7 +17,7 @@ import java.util.Map;
  *       of the steps of a one-epoch run) is more than 1% above that of the first steps; the
  *       per-epoch mean loss rose in at least half of the epochs (oscillation, with 4 or more
  *       epochs); or every layer's
- *       update ratio is above 1e-2.</li>
+ *       update ratio is above 1e-1 (between 1e-2 and 1e-1 each layer gets a note instead).</li>
  *   <li><b>learning rate too low</b>: the loss fell by less than {@value #MIN_DROP} of its start, or
  *       every layer's update ratio is below 1e-4.</li>
  *   <li><b>update ratio out of range</b>, per layer: the median ‖ΔW‖/‖W‖ over {@link #ratioWindow}
@@ -45,6 +45,11 @@ public final class Diagnosis {
   static final double RATIO_TARGET = 1e-3;
   static final double RATIO_LOW = 1e-4;
   static final double RATIO_HIGH = 1e-2;
+  /**
+   * Ratios alone call the learning rate too high only past this (a tenth of the weights each
+   * step); between {@link #RATIO_HIGH} and here, with a loss that fell, each layer gets a note.
+   */
+  static final double RATIO_DECISIVE = 1e-1;
 
   /** One verdict: {@code severity} is {@code ok} or {@code warn}. */
   public record Finding(String severity, String message) {
@@ -203,8 +208,8 @@ public final class Diagnosis {
           + "; try a lower learning rate or a decaying schedule" + ratioNote));
       return 1;
     }
-    if (!ratios.isEmpty() && ratios.values().stream().allMatch(r -> r > RATIO_HIGH)) {
-      out.add(Finding.warn("learning rate too high: every layer's update ratio ‖ΔW‖/‖W‖ is above " + f(RATIO_HIGH)
+    if (!ratios.isEmpty() && ratios.values().stream().allMatch(r -> r > RATIO_DECISIVE)) {
+      out.add(Finding.warn("learning rate too high: every layer's update ratio ‖ΔW‖/‖W‖ is above " + f(RATIO_DECISIVE)
           + " (the rule of thumb is about " + f(RATIO_TARGET) + "): " + describeRatios(ratios) + lrNote(run)));
       return 1;
     }
@@ -224,7 +229,7 @@ public final class Diagnosis {
 
   /** Per-layer update-ratio findings, unless every layer is out the way the learning-rate verdict already said. */
   private static void updateRatios(Map<String, Double> ratios, int verdict, List<Finding> out) {
-    boolean allHigh = !ratios.isEmpty() && ratios.values().stream().allMatch(r -> r > RATIO_HIGH);
+    boolean allHigh = !ratios.isEmpty() && ratios.values().stream().allMatch(r -> r > RATIO_DECISIVE);
     boolean allLow = !ratios.isEmpty() && ratios.values().stream().allMatch(r -> r < RATIO_LOW);
     if ((allHigh && verdict > 0) || (allLow && verdict < 0)) {
       return;

@@ -40,6 +40,8 @@ public final class SharedJobs {
   private long jobs;
   private long works;
   private double jobSeconds;
+  /** The largest member's parameter count: sizes the results for the tree depth. */
+  private int maxParams;
 
   public SharedJobs(JavaSparkContext jsc, TrainingData data) {
     this.jsc = jsc;
@@ -157,24 +159,14 @@ public final class SharedJobs {
       }
       return a;
     };
-    Object[] out = SparkGradientSource.perPartition(shards(split), depth(batch), body, merge, Object[].class);
+    Object[] out = SparkGradientSource.perPartition(SparkGradientSource.shards(data, split), depth(batch), body, merge, Object[].class);
     return out != null ? out : new Object[n];
-  }
-
-  private org.apache.spark.api.java.JavaRDD<io.downhill.data.Shard> shards(Split split) {
-    return switch (split) {
-      case TRAIN -> data.train();
-      case VALIDATION -> data.validation();
-      case TEST -> data.test();
-    };
   }
 
   /** The tree depth for results the size of all the works' gradients together. */
   private int depth(List<SparkGradientSource.Work<?>> batch) {
     return SparkGradientSource.treeDepth(data.train().getNumPartitions(), 8L * batch.size() * maxParams);
   }
-
-  private int maxParams;
 
   private record Failure(Throwable error) {
     RuntimeException rethrow() {

@@ -183,6 +183,10 @@ public final class SparkGradientSource implements GradientSource, AutoCloseable 
 
   /** The cached shards of a split (null when the run has none). */
   JavaRDD<Shard> shards(Split split) {
+    return shards(data, split);
+  }
+
+  static JavaRDD<Shard> shards(TrainingData data, Split split) {
     return switch (split) {
       case TRAIN -> data.train();
       case VALIDATION -> data.validation();

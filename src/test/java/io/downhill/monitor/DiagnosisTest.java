@@ -115,11 +115,13 @@ class DiagnosisTest {
   @Test
   void everyLayerTooFastIsOneLearningRateFindingNotOnePerLayer() {
     Map<String, Double> ratios = new LinkedHashMap<>();
-    ratios.put("W1", 3e-2);
-    ratios.put("W2", 2e-2);
+    ratios.put("W1", 3e-1);
+    ratios.put("W2", 2e-1);
     List<Diagnosis.Finding> f = warnings(series(goodLoss(), ratios, summary(), CLOSE_FLAT));
     assertOnly(f, "learning rate too high: every layer's update ratio");
-    assertTrue(f.get(0).message().contains("W1 0.03, W2 0.02"), f.toString());
+    // a little above the band with a loss that fell well: a note on the layer, not a verdict on the rate
+    assertOnly(warnings(series(goodLoss(), Map.of("W", 1.2e-2), summary(), CLOSE_FLAT)), "update ratio of W is 0.012");
+    assertTrue(f.get(0).message().contains("W1 0.3, W2 0.2"), f.toString());
     Map<String, Double> slow = Map.of("W", 3e-5);
     assertOnly(warnings(series(goodLoss(), slow, summary(), CLOSE_FLAT)), "learning rate too low: every layer's");
   }
