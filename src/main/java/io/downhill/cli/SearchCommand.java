@@ -211,20 +211,21 @@ final class SearchCommand implements Callable<Integer> {
   }
 
   /** A stage's results and what its jobs cost. */
-  private record Stage(List<TrialResult> results, double seconds, long jobs, long works) {}
+  private record Stage(List<TrialResult> results, double seconds, long jobs, long works, double jobSeconds) {}
 
   private static Stage stage(PrintWriter console, SharedJobs shared, Search search, String name,
       List<Map<String, String>> settings) {
     if (settings.isEmpty()) {
-      return new Stage(List.of(), 0, 0, 0);
+      return new Stage(List.of(), 0, 0, 0, 0);
     }
     long jobs = shared.jobs();
     long works = shared.works();
+    double inJobs = shared.jobSeconds();
     long t0 = System.nanoTime();
     console.printf("%s stage: %d trials%n", name, settings.size());
     List<TrialResult> results = search.run(name, settings);
     double seconds = (System.nanoTime() - t0) / 1e9;
-    Stage s = new Stage(results, seconds, shared.jobs() - jobs, shared.works() - works);
+    Stage s = new Stage(results, seconds, shared.jobs() - jobs, shared.works() - works, shared.jobSeconds() - inJobs);
     console.printf(Locale.ROOT, "%s stage: %.1f s, %d Spark jobs for %d trial steps and evaluations%n", name, seconds,
         s.jobs, s.works);
     return s;
@@ -373,6 +374,7 @@ final class SearchCommand implements Callable<Integer> {
       o.put("seconds", st.seconds);
       o.put("spark_jobs", st.jobs);
       o.put("trial_works", st.works);
+      o.put("seconds_in_spark_jobs", st.jobSeconds); // the rest of the stage: the trials' driver work between jobs
       o.put("exploded_or_diverged", st.results.stream().filter(t -> !t.stopReason().equals("epochs")
           && !t.stopReason().equals("early stopping")).count());
     }
