@@ -79,13 +79,7 @@ final class SanityCommand implements Callable<Integer> {
           config.precision()));
       try {
         int k = td.labels().numClasses();
-        Model model;
-        try {
-          model = Model.of(config.model().spec(td.features(), k));
-        } catch (IllegalArgumentException e) {
-          throw BadInputException.of("--model " + train.modelName(), "binary model on multiclass data", "2 classes",
-              k + " classes in " + trainSpec);
-        }
+        Model model = TrainCommand.model(config, train.modelName(), td.features(), k, trainSpec.toString());
         console.printf(Locale.ROOT, "sanity checks: %s, %s loss, %s, lr %s, batch %d, regularization %s; data %s "
                 + "(%d training rows, %d classes)%n", model.spec().describe(), loss.name(),
             config.optimizer().describe(), config.learningRate(), config.batchSize(), config.regularizer().describe(),

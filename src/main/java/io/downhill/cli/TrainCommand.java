@@ -77,14 +77,8 @@ final class TrainCommand implements Callable<Integer> {
       TrainingData td = DataLoader.load(session.spark, settings);
       try {
         int k = td.labels().numClasses();
-        ModelSpec modelSpec;
-        try {
-          modelSpec = config.model().spec(td.features(), k);
-        } catch (IllegalArgumentException e) {
-          throw BadInputException.of("--model " + train.modelName() + " (loss " + config.loss() + ")",
-              "binary model on multiclass data", "2 classes", k + " classes in " + trainSpec);
-        }
-        Model model = Model.of(modelSpec);
+        Model model = model(config, train.modelName(), td.features(), k, trainSpec.toString());
+        ModelSpec modelSpec = model.spec();
         double[] theta = new double[model.layout().size()];
         config.model().initializer().initialize(model.layout(), theta, config.seed());
         Map<String, String> executorBlas = SparkSessions.executorBlas(session.jsc);
@@ -150,6 +144,16 @@ final class TrainCommand implements Callable<Integer> {
       } finally {
         td.unpersist();
       }
+    }
+  }
+
+  /** The model {@code config} describes for this data; a binary head on multiclass data is bad input. */
+  static Model model(TrainingConfig config, String modelName, int features, int classes, String data) {
+    try {
+      return Model.of(config.model().spec(features, classes));
+    } catch (IllegalArgumentException e) {
+      throw BadInputException.of("--model " + modelName + " (loss " + config.loss() + ")",
+          "binary model on multiclass data", "2 classes", classes + " classes in " + data);
     }
   }
 
