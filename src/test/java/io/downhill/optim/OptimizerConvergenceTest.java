@@ -14,15 +14,19 @@ import org.junit.jupiter.api.Test;
 class OptimizerConvergenceTest {
   private static final int P = 10;
 
-  /** A learning rate each rule is stable with on curvatures up to 10, and the steps it gets. */
-  private static final Map<String, double[]> SETTINGS = Map.of(
+  /**
+   * A learning rate each rule is stable with on curvatures up to 10, and the steps it gets. RMSProp's
+   * normalised step keeps it oscillating about η/2 around the minimiser at a constant rate, so its η
+   * is below the 1e-3 tolerance.
+   */
+  private static final Map<String, double[]> SETTINGS = new java.util.TreeMap<>(Map.of(
       "sgd", new double[] {0.1, 2000},
       "momentum", new double[] {0.02, 800},
       "nesterov", new double[] {0.02, 800},
       "adagrad", new double[] {1.0, 3000},
-      "rmsprop", new double[] {0.01, 3000},
+      "rmsprop", new double[] {0.001, 30000},
       "adam", new double[] {0.05, 8000},
-      "adamw", new double[] {0.05, 8000});
+      "adamw", new double[] {0.05, 8000}));
 
   @Test
   void everyRuleConvergesFromRandomStarts() {
@@ -38,10 +42,12 @@ class OptimizerConvergenceTest {
     ParameterLayout layout = b.build();
     for (Map.Entry<String, double[]> rule : SETTINGS.entrySet()) {
       for (int start = 0; start < 5; start++) {
+        // starts drawn per rule and start (not from one stream in map order): every rule, every run, the same points
+        SplittableRandom starts = new SplittableRandom(1000L * start + rule.getKey().hashCode());
         Optimizer opt = OptimizerConfig.of(rule.getKey()).create(layout);
         double[] theta = new double[P];
         for (int i = 0; i < P; i++) {
-          theta[i] = rng.nextDouble() * 20 - 10;
+          theta[i] = starts.nextDouble() * 20 - 10;
         }
         double[] g = new double[P];
         for (int step = 0; step < rule.getValue()[1]; step++) {
