@@ -84,6 +84,11 @@ final class DataOptions {
 
   /** The loader's settings (validated: nonsense values fail here, before Spark starts). */
   DataLoader.Settings settings(DataSpec train, DataSpec test, long seed, Precision precision) {
+    return settings(train, test, seed, precision, valFraction);
+  }
+
+  /** The same with another validation fraction (0: train on every row, as a search's retraining does). */
+  DataLoader.Settings settings(DataSpec train, DataSpec test, long seed, Precision precision, double valFraction) {
     return new DataLoader.Settings(train, test, valFraction, seed, partitions, precision, blockRows,
         Preprocess.parse(preprocess), numFeatures, numClasses, labelCol, featuresCol, weightCol, classWeights);
   }

@@ -11,6 +11,7 @@ import io.downhill.spark.DataLoader;
 import io.downhill.spark.SharedJobs;
 import io.downhill.spark.SparkGradientSource;
 import io.downhill.spark.TrainingData;
+import io.downhill.train.ClosableGradientSource;
 import io.downhill.train.Evaluation;
 import io.downhill.train.ShardComputer;
 import io.downhill.train.Split;
@@ -158,11 +159,8 @@ final class SearchCommand implements Callable<Integer> {
           Map<String, String> settings = new LinkedHashMap<>(best.settings());
           settings.put("epochs", Integer.toString(best.bestEpoch()));
           TrainingConfig again = flags.config(space.fixed(), settings, false);
-          double before = data.valFraction;
-          data.valFraction = 0;
           TrainingData full = DataLoader.load(session.spark, data.settings(trainSpec, testSpec, base.seed(),
-              base.precision()));
-          data.valFraction = before;
+              base.precision(), 0));
           theta = new double[model.layout().size()];
           again.model().initializer().initialize(model.layout(), theta, again.seed());
           try (SparkGradientSource source = new SparkGradientSource(session.jsc, full,
@@ -263,41 +261,9 @@ final class SearchCommand implements Callable<Integer> {
       }
 
       @Override
-      public Search.Source open(Model model, TrainingConfig config) {
-        SharedJobs.Member m = shared.join(new ShardComputer(model, Loss.parse(config.loss()), k, config.precision(),
-            config.seed()), Set.of(Split.VALIDATION));
-        return new Search.Source() {
-          @Override
-          public long trainRows() {
-            return m.trainRows();
-          }
-
-          @Override
-          public int partitions() {
-            return m.partitions();
-          }
-
-          @Override
-          public io.downhill.train.GradientAccumulator gradient(double[] theta, io.downhill.train.StepPlan plan) {
-            return m.gradient(theta, plan);
-          }
-
-          @Override
-          public io.downhill.train.LocalUpdate localSteps(double[] theta, io.downhill.train.LocalPlan plan,
-              double[] rates, io.downhill.loss.Regularizer reg) {
-            return m.localSteps(theta, plan, rates, reg);
-          }
-
-          @Override
-          public Evaluation evaluate(double[] theta, Split split) {
-            return m.evaluate(theta, split);
-          }
-
-          @Override
-          public void close() {
-            m.close();
-          }
-        };
+      public ClosableGradientSource open(Model model, TrainingConfig config) {
+        return shared.join(new ShardComputer(model, Loss.parse(config.loss()), k, config.precision(), config.seed()),
+            Set.of(Split.VALIDATION));
       }
     };
   }

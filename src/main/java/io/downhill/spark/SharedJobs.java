@@ -1,6 +1,7 @@
 package io.downhill.spark;
 
 import io.downhill.loss.Regularizer;
+import io.downhill.train.ClosableGradientSource;
 import io.downhill.train.Evaluation;
 import io.downhill.train.GradientAccumulator;
 import io.downhill.train.GradientSource;
@@ -175,7 +176,7 @@ public final class SharedJobs {
   }
 
   /** One run's view: a {@link GradientSource} whose calls wait for the shared jobs. Close it when the run ends. */
-  public final class Member implements GradientSource, AutoCloseable {
+  public final class Member implements ClosableGradientSource {
     private final SparkGradientSource source;
     private final java.util.Set<Split> evaluated;
     private boolean closed;

@@ -1,6 +1,7 @@
 package io.downhill.tuning;
 
 import io.downhill.model.Model;
+import io.downhill.train.ClosableGradientSource;
 import io.downhill.train.DivergedException;
 import io.downhill.train.EpochRecord;
 import io.downhill.train.GradientSource;
@@ -39,13 +40,7 @@ public final class Search {
     Model model(TrainingConfig config);
 
     /** A gradient source for one trial; closing it ends the trial's share of the jobs. */
-    Source open(Model model, TrainingConfig config);
-  }
-
-  /** A trial's gradient source. */
-  public interface Source extends GradientSource, AutoCloseable {
-    @Override
-    void close();
+    ClosableGradientSource open(Model model, TrainingConfig config);
   }
 
   /** Told of each trial as it ends (on the trial's thread). */
@@ -96,8 +91,7 @@ public final class Search {
 
   /** The fine stage's settings: drawn around the best {@code top} of {@code coarse} (those that finished). */
   public List<Map<String, String>> fine(List<TrialResult> coarse) {
-    List<Map<String, String>> best = coarse.stream().filter(t -> !Double.isNaN(t.bestValAccuracy()))
-        .sorted(TrialResult::byAccuracy).limit(space.top()).map(TrialResult::settings).toList();
+    List<Map<String, String>> best = bestSettings(coarse);
     if (best.isEmpty() || space.fine().trials() == 0) {
       return List.of();
     }
@@ -106,9 +100,14 @@ public final class Search {
 
   /** The space the fine stage draws from. */
   public SearchSpace fineSpace(List<TrialResult> coarse) {
-    List<Map<String, String>> best = coarse.stream().filter(t -> !Double.isNaN(t.bestValAccuracy()))
-        .sorted(TrialResult::byAccuracy).limit(space.top()).map(TrialResult::settings).toList();
+    List<Map<String, String>> best = bestSettings(coarse);
     return best.isEmpty() ? space : space.narrow(best);
+  }
+
+  /** The settings of the best {@code top} trials that finished an epoch, best first. */
+  private List<Map<String, String>> bestSettings(List<TrialResult> coarse) {
+    return coarse.stream().filter(t -> !Double.isNaN(t.bestValAccuracy())).sorted(TrialResult::byAccuracy)
+        .limit(space.top()).map(TrialResult::settings).toList();
   }
 
   /**
@@ -166,7 +165,7 @@ public final class Search {
     Tracker tracker = new Tracker();
     String stop;
     boolean finished = false;
-    try (Source source = trials.open(model, config)) {
+    try (ClosableGradientSource source = trials.open(model, config)) {
       TrainingResult result = new Trainer(config, model, source, List.of(tracker)).fit(theta);
       stop = result.stopReason();
       finished = true;
