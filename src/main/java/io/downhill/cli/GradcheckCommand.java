@@ -144,14 +144,7 @@ final class GradcheckCommand implements Callable<Integer> {
       init.initialize(model.layout(), theta, seed);
       if (mb == random || !modelConfig.isLinear()) {
         // Non-zero biases too, so their gradients are checked away from the symmetric start.
-        SplittableRandom rng = new SplittableRandom(seed + 1);
-        for (var slice : model.layout().slices()) {
-          if (!slice.regularized()) {
-            for (int i = slice.offset(); i < slice.end(); i++) {
-              theta[i] = 0.2 * (rng.nextDouble() - 0.5);
-            }
-          }
-        }
+        Initializer.randomizeBiases(model.layout(), theta, seed + 1);
       }
       MinibatchObjective objective = new MinibatchObjective(model, loss, regularizer, mb.x, mb.rows, mb.labels,
           mb.weights, mode);

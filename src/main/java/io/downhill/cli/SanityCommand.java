@@ -89,9 +89,10 @@ final class SanityCommand implements Callable<Integer> {
         Evaluation initial;
         try (SparkGradientSource source = new SparkGradientSource(session.jsc, td,
             new ShardComputer(model, loss, k, config.precision(), config.seed()))) {
-          // the data loss over every training row, distributed
-          checks.add(report(console, sanity.initialLoss(t -> source.evaluate(t, Split.TRAIN), tolerance)));
+          // the data loss over every training row, distributed: at the configured θ and at small weights
           initial = source.evaluate(theta, Split.TRAIN);
+          checks.add(report(console, sanity.initialLoss(t -> source.evaluate(t, Split.TRAIN), initial.loss(),
+              tolerance)));
         }
         double lambda = Math.max(config.regularizer().lambda(), 1e-4);
         checks.add(report(console, sanity.regularization(theta, initial.loss(),

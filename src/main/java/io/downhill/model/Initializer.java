@@ -60,6 +60,21 @@ public record Initializer(Kind kind, double scale) {
     }
   }
 
+  /**
+   * Biases uniform in [-0.1, 0.1) (seeded), weights untouched: a point away from the symmetric
+   * zero-bias start, where a gradient check also exercises the biases' gradients.
+   */
+  public static void randomizeBiases(ParameterLayout layout, double[] theta, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    for (ParameterLayout.Slice s : layout.slices()) {
+      if (!s.regularized()) {
+        for (int i = s.offset(); i < s.end(); i++) {
+          theta[i] = 0.2 * (rng.nextDouble() - 0.5);
+        }
+      }
+    }
+  }
+
   static double gaussian(SplittableRandom rng) {
     // Box-Muller; SplittableRandom has no nextGaussian on Java 17.
     double u = 1.0 - rng.nextDouble();

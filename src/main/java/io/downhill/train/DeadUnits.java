@@ -24,7 +24,7 @@ public final class DeadUnits {
    */
   public static Map<String, Double> fractions(Model model, double[] theta, Shard rows) {
     Map<String, Double> out = new LinkedHashMap<>();
-    Shard sample = rows.head(rows.rows());
+    Shard sample = rows.blocks().size() == 1 ? rows : rows.head(rows.rows()); // one block: one forward pass
     int n = sample.rows();
     if (n == 0) {
       return out;

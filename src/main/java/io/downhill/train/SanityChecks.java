@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.Function;
 
 /**
@@ -98,11 +97,11 @@ public final class SanityChecks {
   /**
    * The data loss at small weights ({@link #smallTheta}) over the training split ({@code trainLoss}
    * evaluates it) against {@link #expectedInitialLoss}, within a relative {@code tolerance}; the loss
-   * at the configured initialization is shown beside it.
+   * at the configured initialization, {@code atInit} (the caller's evaluation of {@link #initialTheta}),
+   * is shown beside it.
    */
-  public Check initialLoss(Function<double[], Evaluation> trainLoss, double tolerance) {
+  public Check initialLoss(Function<double[], Evaluation> trainLoss, double atInit, double tolerance) {
     double found = trainLoss.apply(smallTheta()).loss();
-    double atInit = trainLoss.apply(initialTheta()).loss();
     double expected = expectedInitialLoss();
     double rel = Math.abs(found - expected) / expected;
     String what = switch (loss.name()) {
@@ -138,12 +137,8 @@ public final class SanityChecks {
    */
   public Check overfit(Shard rows, int n, int maxSteps) {
     Shard tiny = rows.head(n);
-    TrainingConfig small = TrainingConfig.builder().loss(config.loss()).hidden(config.model().hidden())
-        .activation(config.model().activation()).init(config.model().init()).initScale(config.model().initScale())
-        .optimizer(config.optimizer().name()).momentum(config.optimizer().momentum()).beta1(config.optimizer().beta1())
-        .beta2(config.optimizer().beta2()).eps(config.optimizer().eps()).rho(config.optimizer().rho())
-        .schedule("constant").learningRate(config.learningRate()).reg(0).batchSize(tiny.rows()).epochs(maxSteps)
-        .seed(config.seed()).precision(tiny.precision()).lineSearch("none").build();
+    TrainingConfig small = atConstantRate().learningRate(config.learningRate()).reg(0).batchSize(tiny.rows())
+        .epochs(maxSteps).precision(tiny.precision()).lineSearch("none").build();
     Model m = Model.of(small.model().spec(tiny.cols(), classes));
     ShardComputer computer = new ShardComputer(m, loss, classes, tiny.precision(), config.seed());
     LocalGradientSource source = new LocalGradientSource(computer, List.of(tiny), Map.of(Split.TRAIN, List.of(tiny)));
@@ -198,14 +193,7 @@ public final class SanityChecks {
     double[] theta = new double[f64.layout().size()];
     (config.model().isLinear() ? Initializer.gaussian(0.1) : Initializer.he()).initialize(f64.layout(), theta,
         config.seed());
-    SplittableRandom rng = new SplittableRandom(config.seed() + 1);
-    for (var slice : f64.layout().slices()) {
-      if (!slice.regularized()) {
-        for (int i = slice.offset(); i < slice.end(); i++) {
-          theta[i] = 0.2 * (rng.nextDouble() - 0.5);
-        }
-      }
-    }
+    Initializer.randomizeBiases(f64.layout(), theta, config.seed() + 1);
     Regularizer reg = config.regularizer().lambda() > 0 ? config.regularizer() : new Regularizer(1e-2, 0);
     Pass pass = config.model().dropout() > 0 ? Pass.training(config.seed()) : Pass.EVAL;
     MinibatchObjective objective = new MinibatchObjective(f64, loss, reg, x, m, labels, weights, pass);
@@ -225,19 +213,14 @@ public final class SanityChecks {
   public List<RateTrial> sweep(Shard rows, double[] rates, int steps) {
     List<RateTrial> out = new ArrayList<>();
     int batch = Math.max(1, Math.min(config.batchSize(), rows.rows() / steps));
+    Shard sample = rows.head(batch * steps);
+    Model m = Model.of(config.model().spec(sample.cols(), classes));
+    ShardComputer computer = new ShardComputer(m, loss, classes, sample.precision(), config.seed());
+    LocalGradientSource source = new LocalGradientSource(computer, List.of(sample), Map.of());
     for (double lr : rates) {
-      TrainingConfig c = TrainingConfig.builder().loss(config.loss()).hidden(config.model().hidden())
-          .activation(config.model().activation()).dropout(config.model().dropout()).init(config.model().init())
-          .initScale(config.model().initScale()).optimizer(config.optimizer().name())
-          .momentum(config.optimizer().momentum()).beta1(config.optimizer().beta1()).beta2(config.optimizer().beta2())
-          .eps(config.optimizer().eps()).rho(config.optimizer().rho()).weightDecay(config.optimizer().weightDecay())
-          .schedule("constant").learningRate(lr).reg(config.regularizer().lambda())
-          .l1Ratio(config.regularizer().l1Ratio()).batchSize(batch).epochs(1).seed(config.seed())
-          .precision(rows.precision()).build();
-      Shard sample = rows.head(batch * steps);
-      Model m = Model.of(c.model().spec(sample.cols(), classes));
-      ShardComputer computer = new ShardComputer(m, loss, classes, sample.precision(), config.seed());
-      LocalGradientSource source = new LocalGradientSource(computer, List.of(sample), Map.of());
+      TrainingConfig c = atConstantRate().dropout(config.model().dropout())
+          .weightDecay(config.optimizer().weightDecay()).learningRate(lr).reg(config.regularizer().lambda())
+          .l1Ratio(config.regularizer().l1Ratio()).batchSize(batch).epochs(1).precision(rows.precision()).build();
       double[] theta = new double[m.layout().size()];
       c.model().initializer().initialize(m.layout(), theta, config.seed());
       List<Double> losses = new ArrayList<>();
@@ -258,6 +241,18 @@ public final class SanityChecks {
       out.add(new RateTrial(lr, trend, first, tail(losses)));
     }
     return out;
+  }
+
+  /**
+   * The run's model, optimizer and seed at a constant rate (no schedule), for the short runs of the
+   * checks; each adds its own rate, regularization, batch and length.
+   */
+  private TrainingConfig.Builder atConstantRate() {
+    return TrainingConfig.builder().loss(config.loss()).hidden(config.model().hidden())
+        .activation(config.model().activation()).init(config.model().init()).initScale(config.model().initScale())
+        .optimizer(config.optimizer().name()).momentum(config.optimizer().momentum()).beta1(config.optimizer().beta1())
+        .beta2(config.optimizer().beta2()).eps(config.optimizer().eps()).rho(config.optimizer().rho())
+        .schedule("constant").seed(config.seed());
   }
 
   static Trend trend(List<Double> losses) {

@@ -41,7 +41,7 @@ class SanityChecksTest {
         config.seed()), List.of(DATA), Map.of(Split.TRAIN, List.of(DATA)));
     double[] theta = sanity.initialTheta();
     double dataLoss = source.evaluate(theta, Split.TRAIN).loss();
-    return List.of(sanity.initialLoss(t -> source.evaluate(t, Split.TRAIN), 0.02),
+    return List.of(sanity.initialLoss(t -> source.evaluate(t, Split.TRAIN), dataLoss, 0.02),
         sanity.regularization(theta, dataLoss, new double[] {0, 1e-4, 1e-2, 1}),
         sanity.overfit(DATA, 20, 300),
         sanity.gradientCheck(DATA, 8),
