@@ -19,7 +19,6 @@ import io.downhill.train.ShardComputer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaRDD;
@@ -151,12 +150,6 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     Path abs = file.toAbsolutePath();
     Files.createDirectories(abs.getParent());
-    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".partial");
-    try {
-      Summary.JSON.writeValue(tmp.toFile(), node);
-      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    io.downhill.monitor.RunFiles.writeAtomically(abs, Summary.JSON.writeValueAsString(node));
   }
 }

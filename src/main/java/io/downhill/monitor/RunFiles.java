@@ -265,7 +265,7 @@ public final class RunFiles {
   }
 
   /** Writes {@code content} to {@code target} through a temporary file in the same folder and a move. */
-  static void writeAtomically(Path target, String content) throws IOException {
+  public static void writeAtomically(Path target, String content) throws IOException {
     Path folder = target.toAbsolutePath().getParent();
     Path tmp = folder.resolve("." + target.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".tmp");
     try {
