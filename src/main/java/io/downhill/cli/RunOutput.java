@@ -14,9 +14,13 @@ import java.util.UUID;
 
 /**
  * An output folder written all at once: everything goes into a hidden sibling
- * {@code .NAME.partial-ID} and is renamed to {@code NAME} only when the run succeeds. A failed run
- * leaves nothing at {@code NAME} (and removes the partial folder); a rerun replaces a previous
- * {@code NAME} only at the very end.
+ * {@code .NAME.running} and is renamed to {@code NAME} only when the run succeeds. A failed run
+ * leaves nothing at {@code NAME} (and removes the running folder); a rerun replaces a previous
+ * {@code NAME} only at the very end, so reruns into the same {@code --out} are idempotent.
+ *
+ * <p>The running folder's name is fixed so that external monitors can follow
+ * {@code .NAME.running/metrics.jsonl} (flushed after every epoch) while a run goes on. One run per
+ * {@code --out} at a time: a running folder left by a killed run is removed by the next one.
  */
 final class RunOutput implements AutoCloseable {
   private final Path target;
@@ -38,12 +42,19 @@ final class RunOutput implements AutoCloseable {
     Path parent = abs.getParent();
     try {
       Files.createDirectories(parent);
-      Path partial = parent.resolve("." + abs.getFileName() + ".partial-" + UUID.randomUUID().toString().substring(0, 8));
+      Path partial = running(abs);
+      deleteTree(partial); // left by a run that was killed
       Files.createDirectory(partial);
       return new RunOutput(abs, partial);
     } catch (IOException e) {
       throw BadInputException.of("--out " + target, "cannot create the output folder", "a writable location", e.toString());
     }
+  }
+
+  /** {@code .NAME.running} beside {@code target}: where a run writes until it succeeds. */
+  static Path running(Path target) {
+    Path abs = target.toAbsolutePath().normalize();
+    return abs.resolveSibling("." + abs.getFileName() + ".running");
   }
 
   /** Where to write while the run is going. */

@@ -20,6 +20,8 @@ import io.downhill.spark.GradientTaskCounter;
 import io.downhill.spark.SparkGradientSource;
 import io.downhill.spark.SparkSessions;
 import io.downhill.spark.TrainingData;
+import io.downhill.train.CheckpointStore;
+import io.downhill.train.Checkpointing;
 import io.downhill.train.EpochRecord;
 import io.downhill.train.ShardComputer;
 import io.downhill.train.Split;
@@ -50,6 +52,8 @@ final class TrainCommand implements Callable<Integer> {
   DataOptions data;
   @Mixin
   SparkOptions sparkOptions;
+  @Mixin
+  CheckpointOptions checkpoint;
 
   @Option(names = "--out", paramLabel = "DIR",
       description = "Output folder (default: runs/DATA-MODEL); an earlier run there is replaced when this one succeeds")
@@ -69,6 +73,7 @@ final class TrainCommand implements Callable<Integer> {
     DataSpec testSpec = data.testSpec();
     DataLoader.Settings settings = data.settings(trainSpec, testSpec, config.seed(), config.precision());
     Loss loss = Loss.parse(config.loss());
+    checkpoint.validate();
     Path target = out != null ? out : Path.of("runs", Names.of(trainSpec) + "-" + train.modelName());
 
     try (RunOutput output = RunOutput.create(target); Session session = new Session(sparkOptions, "downhill train")) {
@@ -98,14 +103,28 @@ final class TrainCommand implements Callable<Integer> {
         console.printf("BLAS: driver %s; executors %s%n", Blas.describe(), executorBlas);
 
         ShardComputer computer = new ShardComputer(model, loss, k, config.precision(), config.seed());
+        CheckpointStore store = checkpoint.enabled() ? checkpoint.store(session.spark.sparkContext().hadoopConfiguration())
+            : null;
+        CheckpointStore.Loaded resumed = resume(store, output.dir(), console);
+        Path metricsFile = output.dir().resolve("metrics.jsonl");
         TrainingResult result;
         SparkGradientSource.Transport transport;
         int depth;
         try (SparkGradientSource source = new SparkGradientSource(session.jsc, td, computer);
-             MetricsWriter metrics = new MetricsWriter(output.dir().resolve("metrics.jsonl"))) {
+             MetricsWriter metrics = new MetricsWriter(metricsFile, resumed != null)) {
           transport = source.transport();
           depth = source.depth();
+          Checkpointing checkpoints = store == null ? null
+              : checkpoint.checkpointing(store, settings(config, trainSpec, td), () -> {
+                metrics.flush();
+                return List.of(metricsFile);
+              });
+          if (checkpoints != null) {
+            console.printf("checkpoints: %s into %s (keeping %d)%n", checkpoints.describe(), store.location(),
+                checkpoint.keep);
+          }
           result = new Trainer(config, model, source, List.of(metrics, new ConsoleReporter(console, config.epochs())))
+              .withCheckpoints(checkpoints, resumed == null ? null : resumed.state())
               .fit(theta);
         }
         saveModel(output.dir().resolve("model"), model, loss, td, config, trainSpec, result.theta());
@@ -129,6 +148,9 @@ final class TrainCommand implements Callable<Integer> {
         Report.write(output.dir());
         List<Diagnosis.Finding> findings = Diagnosis.of(RunFiles.read(output.dir()));
         output.commit();
+        if (store != null) {
+          store.clear(); // the run is complete: a rerun with --resume starts afresh instead of at the end
+        }
         EpochRecord best = result.best();
         Split shown = shownSplit(best);
         int ran = result.epochs().size();
@@ -145,6 +167,40 @@ final class TrainCommand implements Callable<Integer> {
         td.unpersist();
       }
     }
+  }
+
+  /**
+   * With {@code --resume}: the newest complete checkpoint (its metrics.jsonl restored into
+   * {@code dir}), or null when there is none or no resume was asked for. Skipped checkpoints are
+   * reported on the console.
+   */
+  private CheckpointStore.Loaded resume(CheckpointStore store, Path dir, PrintWriter console) throws java.io.IOException {
+    if (store == null || !checkpoint.resume) {
+      return null;
+    }
+    var latest = store.latest();
+    latest.ifPresent(l -> l.skipped().forEach(reason -> console.println("checkpoints: WARNING: skipped " + reason)));
+    if (latest.isEmpty() || latest.get().state() == null) {
+      console.println("checkpoints: no complete checkpoint in " + store.location() + "; starting from the beginning");
+      return null;
+    }
+    CheckpointStore.Loaded l = latest.get();
+    for (var a : l.attachments().entrySet()) {
+      java.nio.file.Files.write(dir.resolve(a.getKey()), a.getValue());
+    }
+    console.printf(Locale.ROOT, "checkpoints: resuming from %s (epoch %d, step %d of it; %d steps done)%n", l.name(),
+        l.state().epoch() + 1, l.state().step(), l.state().global());
+    return l;
+  }
+
+  /**
+   * What a checkpoint must have been written with to be resumed: every training setting, and the
+   * data's identity (source, rows, features, classes, partitions, content fingerprint).
+   */
+  static String settings(TrainingConfig config, DataSpec spec, TrainingData td) {
+    return config + "; data " + spec.text() + ": " + td.trainRows() + " rows, " + td.features() + " features, "
+        + td.labels().numClasses() + " classes, " + td.train().getNumPartitions() + " partitions, preprocess "
+        + td.preprocess().label();
   }
 
   /** The model {@code config} describes for this data; a binary head on multiclass data is bad input. */

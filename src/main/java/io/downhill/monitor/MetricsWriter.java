@@ -31,7 +31,24 @@ public final class MetricsWriter implements TrainingListener, Closeable {
   private final BufferedWriter out;
 
   public MetricsWriter(Path file) throws IOException {
-    this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+    this(file, false);
+  }
+
+  /** With {@code append}, continues a file that holds an earlier part of the run (a resume). */
+  public MetricsWriter(Path file, boolean append) throws IOException {
+    this.out = append
+        ? Files.newBufferedWriter(file, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND)
+        : Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+  }
+
+  /** Writes out what is buffered (before a checkpoint copies the file). */
+  public void flush() {
+    try {
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write metrics.jsonl", e);
+    }
   }
 
   @Override

@@ -65,8 +65,8 @@ public final class SearchReport {
   public static Path write(Path searchDir) throws IOException {
     JsonNode board = RunFiles.JSON.readTree(searchDir.resolve(LEADERBOARD).toFile());
     Path target = searchDir.resolve(FILE);
-    // written inside the run's hidden partial folder (.NAME.partial-ID): the page names NAME
-    String name = String.valueOf(searchDir.toAbsolutePath().getFileName()).replaceFirst("^\\.(.*)\\.partial-[^.]*$", "$1");
+    // written inside the run's hidden running folder (.NAME.running): the page names NAME
+    String name = String.valueOf(searchDir.toAbsolutePath().getFileName()).replaceFirst("^\\.(.*)\\.running$", "$1");
     RunFiles.writeAtomically(target, html(board, name));
     return target;
   }

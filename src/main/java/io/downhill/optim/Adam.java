@@ -60,8 +60,20 @@ public final class Adam implements Optimizer {
     }
   }
 
+
+  @Override
+  public java.util.Map<String, double[]> state() {
+    return java.util.Map.of("m", m, "v", v);
+  }
+
   /** The step count t. */
-  public long steps() {
+  @Override
+  public long stepCount() {
     return t;
+  }
+
+  @Override
+  public void restoreStepCount(long steps) {
+    t = steps;
   }
 }

@@ -35,4 +35,9 @@ public final class Momentum implements Optimizer {
   public double[] velocity() {
     return v;
   }
+
+  @Override
+  public java.util.Map<String, double[]> state() {
+    return java.util.Map.of("v", v);
+  }
 }

@@ -32,4 +32,9 @@ public final class Nesterov implements Optimizer {
       theta[i] += -mu * prev + (1 + mu) * v[i];    // θ ← θ - μ·v_prev + (1 + μ)·v
     }
   }
+
+  @Override
+  public java.util.Map<String, double[]> state() {
+    return java.util.Map.of("v", v);
+  }
 }

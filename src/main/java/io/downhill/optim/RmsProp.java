@@ -32,4 +32,9 @@ public final class RmsProp implements Optimizer {
       theta[i] -= lr * g / (Math.sqrt(g2[i]) + eps);   // θ ← θ - η·g / (√G + ε)
     }
   }
+
+  @Override
+  public java.util.Map<String, double[]> state() {
+    return java.util.Map.of("g2", g2);
+  }
 }

@@ -21,6 +21,27 @@ public final class Evaluation implements Serializable {
     this.confusion = new long[classes * classes];
   }
 
+  /** An evaluation as recorded (a checkpoint's epoch records): counts and sums as they were. */
+  public static Evaluation restore(int classes, long[] confusion, double lossSum, double weightSum) {
+    if (confusion.length != classes * classes) {
+      throw new IllegalArgumentException("a confusion matrix of " + confusion.length + " counts for " + classes + " classes");
+    }
+    Evaluation e = new Evaluation(classes);
+    for (int label = 0; label < classes; label++) {
+      for (int predicted = 0; predicted < classes; predicted++) {
+        long n = confusion[label * classes + predicted];
+        e.confusion[label * classes + predicted] = n;
+        e.rows += n;
+        if (label == predicted) {
+          e.correct += n;
+        }
+      }
+    }
+    e.lossSum = lossSum;
+    e.weightSum = weightSum;
+    return e;
+  }
+
   /** Adds the weighted loss sum of a chunk of rows whose predictions are recorded separately. */
   public void addLoss(double lossSum, double weightSum) {
     this.lossSum += lossSum;
@@ -66,6 +87,16 @@ public final class Evaluation implements Serializable {
   /** Weighted mean data loss {@code Σ w_i L_i / Σ w_i} (no regularization). */
   public double loss() {
     return weightSum == 0 ? Double.NaN : lossSum / weightSum;
+  }
+
+  /** {@code Σ w_i L_i}. */
+  public double lossSum() {
+    return lossSum;
+  }
+
+  /** {@code Σ w_i}. */
+  public double weightSum() {
+    return weightSum;
   }
 
   public int classes() {

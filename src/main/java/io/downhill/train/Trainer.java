@@ -39,14 +39,32 @@ public final class Trainer {
   private final List<TrainingListener> listeners;
   private final ParameterLayout layout;
   private final Regularizer reg;
+  private final Checkpointing checkpoints;
+  private final TrainerState resume;
 
   public Trainer(TrainingConfig config, Model model, GradientSource source, List<TrainingListener> listeners) {
+    this(config, model, source, listeners, null, null);
+  }
+
+  private Trainer(TrainingConfig config, Model model, GradientSource source, List<TrainingListener> listeners,
+      Checkpointing checkpoints, TrainerState resume) {
     this.config = config;
     this.model = model;
     this.source = source;
     this.listeners = List.copyOf(listeners);
     this.layout = model.layout();
     this.reg = config.regularizer();
+    this.checkpoints = checkpoints;
+    this.resume = resume;
+  }
+
+  /**
+   * This trainer saving checkpoints as {@code checkpoints} says (null: none), and continuing from
+   * {@code resume} (null: from the start). A resumed run takes exactly the steps the interrupted
+   * one had left, so it ends with the weights an uninterrupted run would have.
+   */
+  public Trainer withCheckpoints(Checkpointing checkpoints, TrainerState resume) {
+    return new Trainer(config, model, source, listeners, checkpoints, resume);
   }
 
   /** Trains θ in place from its current value and returns the result (θ included). */
@@ -56,6 +74,23 @@ public final class Trainer {
     }
     if (source.trainRows() == 0) {
       throw new IllegalStateException("no training rows");
+    }
+    boolean minibatch = !config.optimizer().name().equals("gd") && !config.optimizer().name().equals("random-search");
+    if ((checkpoints != null || resume != null) && !minibatch) {
+      throw BadInputException.of("--checkpoint-dir", "checkpoints with --optimizer " + config.optimizer().name(),
+          "a minibatch optimizer (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)", config.optimizer().name());
+    }
+    if (resume != null) {
+      String expected = checkpoints != null ? checkpoints.settings() : resume.settings();
+      if (!resume.settings().equals(expected)) {
+        throw BadInputException.of("--resume", "the checkpoint was written by a run with other settings",
+            expected, resume.settings());
+      }
+      if (resume.theta().length != theta.length) {
+        throw BadInputException.of("--resume", "checkpoint θ does not fit the model", theta.length + " parameters",
+            resume.theta().length + " parameters");
+      }
+      System.arraycopy(resume.theta(), 0, theta, 0, theta.length);
     }
     return switch (config.optimizer().name()) {
       case "random-search" -> randomSearch(theta);
@@ -70,10 +105,12 @@ public final class Trainer {
     Schedule schedule = config.schedule().create(config.epochs(), steps);
     MaxNorm maxNorm = config.maxNorm() > 0 ? new MaxNorm(config.maxNorm()) : null;
     Run run = new Run(steps, theta.length);
-    for (int epoch = 0; epoch < config.epochs(); epoch++) {
+    int firstEpoch = run.resume(optimizer);
+    for (int epoch = firstEpoch; epoch < config.epochs(); epoch++) {
       long epochStart = System.nanoTime();
-      double lr = Double.NaN;
-      for (int s = 0; s < steps; s++) {
+      int first = epoch == firstEpoch && resume != null ? resume.step() : 0;
+      double lr = first > 0 ? schedule.rateAt(run.global - 1, steps) : Double.NaN;
+      for (int s = first; s < steps; s++) {
         long t0 = System.nanoTime();
         lr = schedule.rateAt(run.global, steps);
         GradientAccumulator acc = source.gradient(theta, new StepPlan(epoch, s, steps, run.global));
@@ -87,9 +124,15 @@ public final class Trainer {
           maxNorm.projectInPlace(theta, layout);
         }
         run.step(epoch, f, lr, acc.rows(), t0, acc.computeNanos(), run.layers(theta));
+        if (checkpoints != null && checkpoints.dueAfterStep(run.global)) {
+          run.checkpoint(epoch, s + 1, theta, optimizer);
+        }
       }
       if (run.endEpoch(epoch, lr, epochStart, theta, null)) {
         break;
+      }
+      if (checkpoints != null && checkpoints.dueAfterEpoch(epoch)) {
+        run.checkpoint(epoch + 1, 0, theta, optimizer);
       }
     }
     return run.finish(theta);
@@ -113,10 +156,12 @@ public final class Trainer {
     Schedule schedule = config.schedule().create(config.epochs(), steps);
     MaxNorm maxNorm = config.maxNorm() > 0 ? new MaxNorm(config.maxNorm()) : null;
     Run run = new Run(steps, theta.length);
-    for (int epoch = 0; epoch < config.epochs(); epoch++) {
+    int firstEpoch = run.resume(optimizer);
+    for (int epoch = firstEpoch; epoch < config.epochs(); epoch++) {
       long epochStart = System.nanoTime();
-      double lr = Double.NaN;
-      for (int s0 = 0; s0 < steps; s0 += k) {
+      int first = epoch == firstEpoch && resume != null ? resume.step() : 0;
+      double lr = first > 0 ? schedule.rateAt(run.global - 1, steps) : Double.NaN;
+      for (int s0 = first; s0 < steps; s0 += k) {
         long t0 = System.nanoTime();
         int count = Math.min(k, steps - s0);
         double[] rates = new double[count];
@@ -152,9 +197,17 @@ public final class Trainer {
           run.step(epoch, new Objective(dataLoss + penalty, dataLoss, null, gradNorm), rates[j], u.rows() / count,
               System.nanoTime() - perStep, u.computeNanos() / count, layers);
         }
+        // at job boundaries only: a job's K local steps are one update
+        if (checkpoints != null && !checkpoints.epochs() && run.global / checkpoints.every()
+            > (run.global - count) / checkpoints.every()) {
+          run.checkpoint(epoch, s0 + count, theta, optimizer);
+        }
       }
       if (run.endEpoch(epoch, lr, epochStart, theta, null)) {
         break;
+      }
+      if (checkpoints != null && checkpoints.dueAfterEpoch(epoch)) {
+        run.checkpoint(epoch + 1, 0, theta, optimizer);
       }
     }
     return run.finish(theta);
@@ -294,6 +347,38 @@ public final class Trainer {
       for (TrainingListener l : listeners) {
         l.onStart(stepsPerEpoch, source.trainRows(), source.partitions(), parameters);
       }
+    }
+
+    /**
+     * Takes over the interrupted run's bookkeeping and the optimizer's state when resuming;
+     * returns the epoch to continue in (0 when starting afresh).
+     */
+    int resume(Optimizer optimizer) {
+      if (resume == null) {
+        return 0;
+      }
+      if (!resume.optimizer().equals(optimizer.name())) {
+        throw BadInputException.of("--resume", "the checkpoint was written with another optimizer", optimizer.name(),
+            resume.optimizer());
+      }
+      optimizer.restoreInPlace(resume.optimizerState(), resume.optimizerSteps());
+      global = resume.global();
+      epochs.addAll(resume.epochs());
+      bestScore = resume.bestScore();
+      bestTheta = resume.bestTheta() == null ? null : resume.bestTheta().clone();
+      bestEpoch = resume.bestEpoch();
+      sinceBest = resume.sinceBest();
+      firstLoss = resume.firstLoss();
+      stepSeconds = resume.stepSeconds();
+      return resume.epoch();
+    }
+
+    /** Saves the run as it stands: {@code step} is the next step of {@code epoch} to take. */
+    void checkpoint(int epoch, int step, double[] theta, Optimizer optimizer) {
+      TrainerState state = new TrainerState(checkpoints.settings(), epoch, step, global, theta, optimizer.name(),
+          optimizer.state(), optimizer.stepCount(), bestScore, bestTheta, bestEpoch, sinceBest, firstLoss, stepSeconds,
+          List.copyOf(epochs));
+      checkpoints.store().save(state, checkpoints.attachments().get());
     }
 
     /** Keeps θ before an update, for {@link #layers}. */

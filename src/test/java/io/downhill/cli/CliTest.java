@@ -111,7 +111,7 @@ class CliTest {
 
   private static void assertNoPartialFolders() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      assertFalse(files.anyMatch(p -> p.getFileName().toString().contains(".partial-")), "a partial folder was left");
+      assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".running")), "a running folder was left");
     }
   }
 

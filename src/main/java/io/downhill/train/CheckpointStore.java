@@ -1,0 +1,318 @@
+package io.downhill.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.downhill.data.BadInputException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checkpoints of a run in one directory, through Hadoop's FileSystem API (a local path, HDFS, S3A
+ * or any file system Spark can reach). Each checkpoint is a directory {@code checkpoint-<global step>}:
+ * <ul>
+ *   <li>{@code state.json}: position, settings, scalars, epoch records, the table of arrays and the
+ *       CRC32 of every file;
+ *   <li>{@code arrays.bin}: θ, the optimizer's arrays and the best epoch's θ, float64 little-endian;
+ *   <li>attachments, e.g. {@code metrics.jsonl} as it was.
+ * </ul>
+ * A checkpoint is written under {@code _tmp-...} and renamed into place when complete (an atomic
+ * rename on local and HDFS file systems), so a crash mid-write leaves no {@code checkpoint-*}
+ * directory; the oldest are removed beyond {@code keep}. {@link #latest} walks the checkpoints
+ * from the newest and skips, with a warning, any that is unreadable, incomplete or fails its CRC.
+ * No Java serialization.
+ */
+public final class CheckpointStore {
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+  public static final String FORMAT = "downhill-checkpoint";
+  public static final int VERSION = 1;
+  static final String STATE = "state.json";
+  static final String ARRAYS = "arrays.bin";
+  private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path dir;
+  private final FileSystem fs;
+  private final int keep;
+
+  /**
+   * @param dir  a path or URI ({@code /ckpt}, {@code hdfs://nn/ckpt}, ...); created when absent
+   * @param keep how many complete checkpoints to keep, >= 1
+   */
+  public CheckpointStore(String dir, int keep, Configuration hadoop) {
+    if (keep < 1) {
+      throw BadInputException.of("--checkpoint-keep", "invalid number of checkpoints to keep", "an integer >= 1",
+          Integer.toString(keep));
+    }
+    try {
+      this.dir = new Path(dir);
+      this.fs = this.dir.getFileSystem(hadoop);
+      fs.mkdirs(this.dir);
+    } catch (IOException | IllegalArgumentException e) {
+      throw BadInputException.of("--checkpoint-dir " + dir, "cannot use the checkpoint directory",
+          "a writable directory on a file system Hadoop knows", e.toString());
+    }
+    this.keep = keep;
+  }
+
+  /** A store on the local file system (tests, local runs). */
+  public static CheckpointStore local(java.nio.file.Path dir, int keep) {
+    return new CheckpointStore(dir.toAbsolutePath().toUri().toString(), keep, new Configuration());
+  }
+
+  public String location() {
+    return dir.toString();
+  }
+
+  /** Whether the directory holds at least one checkpoint directory (complete or not). */
+  public boolean isEmpty() {
+    return checkpoints().isEmpty();
+  }
+
+  /** A checkpoint as read back, and the newer ones skipped on the way with the reason for each. */
+  public record Loaded(TrainerState state, String name, Map<String, byte[]> attachments, List<String> skipped) {}
+
+  /** Saves {@code state} and the attachments as checkpoint {@code global}, atomically; prunes old ones. */
+  public void save(TrainerState state, List<java.nio.file.Path> attachments) {
+    String name = "checkpoint-" + String.format("%012d", state.global());
+    Path tmp = new Path(dir, "_tmp-" + name + "-" + UUID.randomUUID().toString().substring(0, 8));
+    Path target = new Path(dir, name);
+    try {
+      fs.mkdirs(tmp);
+      ObjectNode json = describe(state);
+      byte[] arrays = arrays(state, json.putArray("arrays"));
+      write(new Path(tmp, ARRAYS), arrays);
+      json.put("arrays_file", ARRAYS).put("arrays_bytes", arrays.length).put("arrays_crc32", crc(arrays));
+      ArrayNode files = json.putArray("attachments");
+      for (java.nio.file.Path a : attachments) {
+        byte[] bytes = Files.readAllBytes(a);
+        write(new Path(tmp, a.getFileName().toString()), bytes);
+        files.addObject().put("name", a.getFileName().toString()).put("bytes", bytes.length).put("crc32", crc(bytes));
+      }
+      write(new Path(tmp, STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json)); // last: the table of contents
+      if (fs.exists(target)) {
+        fs.delete(target, true); // the same step saved again (a rerun of a resumed run): same state by construction
+      }
+      if (!fs.rename(tmp, target)) {
+        throw new IOException("rename " + tmp + " -> " + target + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint " + target, e);
+    }
+    prune();
+  }
+
+  /** The newest readable checkpoint, skipping (and reporting) broken ones; empty when there is none. */
+  public Optional<Loaded> latest() {
+    List<String> skipped = new ArrayList<>();
+    for (FileStatus s : checkpoints()) {
+      String name = s.getPath().getName();
+      try {
+        Loaded loaded = read(s.getPath(), skipped);
+        return Optional.of(loaded);
+      } catch (Exception e) { // any defect of one checkpoint means: try the previous one
+        String reason = name + ": " + e.getMessage();
+        LOG.warn("skipping checkpoint {}", reason);
+        skipped.add(reason);
+      }
+    }
+    return skipped.isEmpty() ? Optional.empty() : Optional.of(new Loaded(null, null, Map.of(), List.copyOf(skipped)));
+  }
+
+  /** Removes every checkpoint (a run that finished no longer needs them). */
+  public void clear() {
+    try {
+      for (FileStatus s : fs.listStatus(dir)) {
+        if (NAME.matcher(s.getPath().getName()).matches() || s.getPath().getName().startsWith("_tmp-checkpoint-")) {
+          fs.delete(s.getPath(), true);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clear " + dir, e);
+    }
+  }
+
+  /** Checkpoint directories, newest first. */
+  private List<FileStatus> checkpoints() {
+    try {
+      List<FileStatus> list = new ArrayList<>();
+      for (FileStatus s : fs.listStatus(dir)) {
+        if (s.isDirectory() && NAME.matcher(s.getPath().getName()).matches()) {
+          list.add(s);
+        }
+      }
+      list.sort(Comparator.comparing((FileStatus s) -> s.getPath().getName()).reversed());
+      return list;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
+  private void prune() {
+    List<FileStatus> all = checkpoints();
+    for (int i = keep; i < all.size(); i++) {
+      try {
+        fs.delete(all.get(i).getPath(), true);
+      } catch (IOException e) {
+        LOG.warn("cannot remove old checkpoint {}: {}", all.get(i).getPath(), e.toString());
+      }
+    }
+  }
+
+  private ObjectNode describe(TrainerState s) {
+    ObjectNode json = JSON.createObjectNode();
+    json.put("format", FORMAT).put("version", VERSION).put("settings", s.settings());
+    json.put("epoch", s.epoch()).put("step", s.step()).put("global", s.global());
+    json.put("optimizer", s.optimizer()).put("optimizer_steps", s.optimizerSteps());
+    // Doubles as text: NaN and ±Infinity (no best score yet, no first loss yet) round-trip exactly.
+    json.put("best_score", Double.toString(s.bestScore())).put("best_epoch", s.bestEpoch())
+        .put("since_best", s.sinceBest()).put("first_loss", Double.toString(s.firstLoss()))
+        .put("step_seconds", Double.toString(s.stepSeconds()));
+    ArrayNode epochs = json.putArray("epochs");
+    for (EpochRecord e : s.epochs()) {
+      ObjectNode o = epochs.addObject();
+      o.put("epoch", e.epoch()).put("lr", Double.toString(e.lr())).put("steps", e.steps())
+          .put("step_seconds", e.stepSeconds()).put("eval_seconds", e.evalSeconds());
+      for (Split split : Split.values()) {
+        Evaluation ev = e.get(split);
+        if (ev != null) {
+          ObjectNode x = o.putObject(split.key());
+          x.put("classes", ev.classes()).put("loss_sum", Double.toString(ev.lossSum()))
+              .put("weight_sum", Double.toString(ev.weightSum()));
+          ArrayNode c = x.putArray("confusion");
+          for (long n : ev.confusion()) {
+            c.add(n);
+          }
+        }
+      }
+    }
+    return json;
+  }
+
+  private static byte[] arrays(TrainerState s, ArrayNode table) {
+    Map<String, double[]> named = new LinkedHashMap<>();
+    named.put("theta", s.theta());
+    s.optimizerState().entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .forEach(e -> named.put("optimizer." + e.getKey(), e.getValue()));
+    if (s.bestTheta() != null) {
+      named.put("best_theta", s.bestTheta());
+    }
+    long total = named.values().stream().mapToLong(a -> a.length).sum();
+    ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(8 * total)).order(ByteOrder.LITTLE_ENDIAN);
+    long offset = 0;
+    for (Map.Entry<String, double[]> e : named.entrySet()) {
+      table.addObject().put("name", e.getKey()).put("offset", offset).put("length", e.getValue().length);
+      for (double v : e.getValue()) {
+        buf.putDouble(v);
+      }
+      offset += e.getValue().length;
+    }
+    return buf.array();
+  }
+
+  private Loaded read(Path cp, List<String> skipped) throws IOException {
+    JsonNode json = JSON.readTree(readAll(new Path(cp, STATE)));
+    if (json == null || !FORMAT.equals(json.path("format").asText()) || json.path("version").asInt() != VERSION) {
+      throw new IOException(STATE + " is not a " + FORMAT + " version " + VERSION);
+    }
+    byte[] arrays = readAll(new Path(cp, json.path("arrays_file").asText(ARRAYS)));
+    if (arrays.length != json.path("arrays_bytes").asLong(-1) || !crc(arrays).equals(json.path("arrays_crc32").asText())) {
+      throw new IOException(ARRAYS + " is corrupt or incomplete: " + arrays.length + " bytes, CRC32 " + crc(arrays)
+          + "; expected " + json.path("arrays_bytes") + " bytes, CRC32 " + json.path("arrays_crc32").asText());
+    }
+    ByteBuffer buf = ByteBuffer.wrap(arrays).order(ByteOrder.LITTLE_ENDIAN);
+    Map<String, double[]> named = new LinkedHashMap<>();
+    for (JsonNode a : json.path("arrays")) {
+      double[] v = new double[a.path("length").asInt()];
+      int from = Math.toIntExact(8 * a.path("offset").asLong());
+      for (int i = 0; i < v.length; i++) {
+        v[i] = buf.getDouble(from + 8 * i);
+      }
+      named.put(a.path("name").asText(), v);
+    }
+    Map<String, byte[]> attachments = new LinkedHashMap<>();
+    for (JsonNode a : json.path("attachments")) {
+      byte[] bytes = readAll(new Path(cp, a.path("name").asText()));
+      if (!crc(bytes).equals(a.path("crc32").asText())) {
+        throw new IOException(a.path("name").asText() + " is corrupt: CRC32 " + crc(bytes) + ", expected "
+            + a.path("crc32").asText());
+      }
+      attachments.put(a.path("name").asText(), bytes);
+    }
+    Map<String, double[]> optimizer = new LinkedHashMap<>();
+    named.forEach((k, v) -> {
+      if (k.startsWith("optimizer.")) {
+        optimizer.put(k.substring("optimizer.".length()), v);
+      }
+    });
+    if (!named.containsKey("theta")) {
+      throw new IOException("no theta in " + ARRAYS);
+    }
+    List<EpochRecord> epochs = new ArrayList<>();
+    for (JsonNode e : json.path("epochs")) {
+      epochs.add(new EpochRecord(e.path("epoch").asInt(), Double.parseDouble(e.path("lr").asText()),
+          e.path("steps").asLong(), e.path("step_seconds").asDouble(), e.path("eval_seconds").asDouble(),
+          evaluation(e.path(Split.TRAIN.key())), evaluation(e.path(Split.VALIDATION.key())),
+          evaluation(e.path(Split.TEST.key()))));
+    }
+    TrainerState state = new TrainerState(json.path("settings").asText(), json.path("epoch").asInt(),
+        json.path("step").asInt(), json.path("global").asLong(), named.get("theta"), json.path("optimizer").asText(),
+        optimizer, json.path("optimizer_steps").asLong(), Double.parseDouble(json.path("best_score").asText()),
+        named.get("best_theta"), json.path("best_epoch").asInt(), json.path("since_best").asInt(),
+        Double.parseDouble(json.path("first_loss").asText()), Double.parseDouble(json.path("step_seconds").asText()),
+        List.copyOf(epochs));
+    return new Loaded(state, cp.getName(), attachments, List.copyOf(skipped));
+  }
+
+  private static Evaluation evaluation(JsonNode x) {
+    if (x.isMissingNode()) {
+      return null;
+    }
+    long[] confusion = new long[x.path("confusion").size()];
+    for (int i = 0; i < confusion.length; i++) {
+      confusion[i] = x.path("confusion").get(i).asLong();
+    }
+    return Evaluation.restore(x.path("classes").asInt(), confusion, Double.parseDouble(x.path("loss_sum").asText()),
+        Double.parseDouble(x.path("weight_sum").asText()));
+  }
+
+  private void write(Path file, byte[] bytes) throws IOException {
+    try (OutputStream out = fs.create(file, false)) {
+      out.write(bytes);
+    }
+  }
+
+  private byte[] readAll(Path file) throws IOException {
+    try (InputStream in = fs.open(file)) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static String crc(byte[] bytes) {
+    CRC32 c = new CRC32();
+    c.update(bytes);
+    return Long.toHexString(c.getValue());
+  }
+}
