@@ -23,7 +23,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.feature.StandardScalerModel;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.util.Identifiable$;
+import java.util.Arrays;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -81,7 +84,7 @@ final class EvaluateCommand implements Callable<Integer> {
       loss = Loss.parse(saved.loss());
       precision = Precision.parse(saved.precision());
     } catch (IllegalArgumentException e) {
-      throw BadInputException.of(dir.resolve(ModelFiles.METADATA).toString(), "invalid model metadata",
+      throw BadInputException.of(dir.toString(), "invalid model data",
           "a known loss and precision", e.getMessage());
     }
     Labels labels = saved.plusMinusOne() ? Labels.plusMinusOne() : Labels.classes(saved.classes());
@@ -103,9 +106,7 @@ final class EvaluateCommand implements Callable<Integer> {
         throw BadInputException.of(dataSpec.text(), "dimension mismatch with the model", model.inputs() + " features",
             source.features() + " features");
       }
-      Path scalerPath = dir.resolve("preprocess");
-      StandardScalerModel scaler = Files.isDirectory(scalerPath) ? StandardScalerModel.load(scalerPath.toString()) : null;
-      JavaRDD<Shard> shards = Blockify.shards(Preprocess.apply(scaler, source.frame()), labels, model.inputs(), precision,
+      JavaRDD<Shard> shards = Blockify.shards(Preprocess.apply(preprocessing(dir), source.frame()), labels, model.inputs(), precision,
           Blockify.autoBlockRows(model.inputs(), precision), false, null, "evaluation data (" + dataSpec.text() + ")");
       ShardComputer computer = new ShardComputer(model, loss, saved.classes(), precision, 0L);
       Broadcast<io.downhill.linalg.Buf> theta = session.jsc.broadcast(computer.params(saved.theta()));
@@ -120,6 +121,21 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       return ExitCodes.OK;
     }
+  }
+
+  /**
+   * The preprocessing stages in front of the classifier when {@code dir} is a saved PipelineModel
+   * (the command line's {@code model/}), as one PipelineModel; null when there are none.
+   */
+  private static PipelineModel preprocessing(Path dir) {
+    if (!Files.isDirectory(dir.resolve("stages"))) {
+      return null;
+    }
+    Transformer[] stages = PipelineModel.load(dir.toString()).stages();
+    if (stages.length < 2) {
+      return null;
+    }
+    return new PipelineModel(Identifiable$.MODULE$.randomUID("preprocess"), Arrays.copyOf(stages, stages.length - 1));
   }
 
   private static void printConfusion(PrintWriter console, Evaluation eval) {

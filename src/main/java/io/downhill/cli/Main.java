@@ -1,5 +1,6 @@
 package io.downhill.cli;
 
+import io.downhill.spark.Version;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;

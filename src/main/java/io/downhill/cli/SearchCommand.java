@@ -1,5 +1,6 @@
 package io.downhill.cli;
 
+import io.downhill.spark.Version;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.data.BadInputException;
 import io.downhill.data.DataSpec;
@@ -178,7 +179,16 @@ final class SearchCommand implements Callable<Integer> {
         if (test != null) {
           console.printf(Locale.ROOT, "test accuracy %.4f: %s%n", test.accuracy(), saved);
         }
-        TrainCommand.saveModel(output.dir().resolve("model"), model, loss, saveData, bestConfig, trainSpec, theta);
+        ObjectNode modelSummary = Summary.JSON.createObjectNode();
+        modelSummary.put("command", "search");
+        modelSummary.put("downhill_version", io.downhill.spark.Version.DOWNHILL);
+        modelSummary.put("spark_version", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+        modelSummary.put("model_is", saved);
+        modelSummary.put("settings", bestConfig.toString());
+        modelSummary.put("data_identity", saveData.identity());
+        modelSummary.put("test_accuracy", test == null ? null : test.accuracy());
+        TrainCommand.saveModel(output.dir().resolve("model"), model, loss, saveData, bestConfig, trainSpec, theta,
+            modelSummary);
         if (saveData != td) {
           saveData.unpersist();
         }

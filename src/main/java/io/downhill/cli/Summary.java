@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.data.DataSpec;
 import io.downhill.linalg.Blas;
 import io.downhill.loss.Loss;
+import io.downhill.ml.DownhillSummary;
 import io.downhill.model.Model;
 import io.downhill.spark.GradientTaskCounter;
 import io.downhill.spark.TrainingData;
@@ -30,8 +31,6 @@ final class Summary {
       GradientTaskCounter counter) {
     ObjectNode s = JSON.createObjectNode();
     s.put("command", "train");
-    s.put("downhill_version", Version.DOWNHILL);
-    s.put("spark_version", org.apache.spark.package$.MODULE$.SPARK_VERSION());
     s.put("java_version", System.getProperty("java.version"));
     s.put("model", modelName);
     s.put("architecture", model.spec().describe());
@@ -50,11 +49,7 @@ final class Summary {
     s.put("dropout", config.model().dropout());
     s.put("init_scale", config.model().initScale());
     s.put("epochs", config.epochs());
-    s.put("epochs_run", result.epochs().size());
-    s.put("best_epoch", result.bestEpoch() + 1);
-    s.put("stop_reason", result.stopReason());
     s.put("early_stopping", config.earlyStopping().metric());
-    s.put("steps", result.steps());
     s.put("steps_per_epoch", result.stepsPerEpoch());
     s.put("batch_size", config.batchSize());
     s.put("partitions", td.train().getNumPartitions());
@@ -79,9 +74,9 @@ final class Summary {
       s.put(split.key() + "_accuracy", e == null ? null : e.accuracy());
       s.put(split.key() + "_loss", e == null ? null : e.loss());
     }
+    DownhillSummary.fill(s, td, result); // versions, data identity, per-epoch metrics, how training ended
     // The objective being minimised, over the whole training split at the final weights.
     s.put("final_loss", last.train().loss() + config.regularizer().penalty(result.theta(), model.layout()));
-    s.put("fit_seconds", result.fitSeconds());
     s.put("seconds_per_epoch", result.secondsPerEpoch());
     s.put("seconds_per_step", result.medianStepSeconds());
     s.put("blas", Blas.describe());

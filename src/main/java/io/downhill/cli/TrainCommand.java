@@ -7,7 +7,12 @@ import io.downhill.linalg.Blas;
 import io.downhill.linalg.Numbers;
 import io.downhill.loss.Loss;
 import io.downhill.model.Model;
+import io.downhill.ml.DownhillClassificationModel;
 import io.downhill.model.ModelFiles;
+import io.downhill.spark.Preprocess;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.util.Identifiable$;
 import io.downhill.model.ModelSpec;
 import io.downhill.monitor.ConsoleReporter;
 import io.downhill.monitor.Diagnosis;
@@ -127,7 +132,6 @@ final class TrainCommand implements Callable<Integer> {
               .withCheckpoints(checkpoints, resumed == null ? null : resumed.state())
               .fit(theta);
         }
-        saveModel(output.dir().resolve("model"), model, loss, td, config, trainSpec, result.theta());
         ObjectNode summary = Summary.train(config, train.modelName(), trainSpec, testSpec, td, model, loss, result,
             session.master(), executorBlas, counter);
         summary.put("weights_transport", transport.name().toLowerCase(Locale.ROOT));
@@ -145,6 +149,7 @@ final class TrainCommand implements Callable<Integer> {
           DeadUnits.fractions(model, result.theta(), rows).forEach(dead::put);
         }
         Summary.write(output.dir().resolve("summary.json"), summary);
+        saveModel(output.dir().resolve("model"), model, loss, td, config, trainSpec, result.theta(), summary);
         Report.write(output.dir());
         List<Diagnosis.Finding> findings = Diagnosis.of(RunFiles.read(output.dir()));
         output.commit();
@@ -198,9 +203,7 @@ final class TrainCommand implements Callable<Integer> {
    * data's identity (source, rows, features, classes, partitions, content fingerprint).
    */
   static String settings(TrainingConfig config, DataSpec spec, TrainingData td) {
-    return config + "; data " + spec.text() + ": " + td.trainRows() + " rows, " + td.features() + " features, "
-        + td.labels().numClasses() + " classes, " + td.train().getNumPartitions() + " partitions, preprocess "
-        + td.preprocess().label();
+    return config + "; data " + spec.text() + ": " + td.identity();
   }
 
   /** The model {@code config} describes for this data; a binary head on multiclass data is bad input. */
@@ -218,8 +221,13 @@ final class TrainCommand implements Callable<Integer> {
         : spec.text() + " (" + spec.path() + ")";
   }
 
+  /**
+   * {@code model/}: a Spark ML {@code PipelineModel} of the fitted preprocessing stages (when there
+   * are any) and the {@link DownhillClassificationModel}, in Spark's format, the training summary
+   * inside the Downhill stage. {@code PipelineModel.load(".../model")} predicts on raw features.
+   */
   static void saveModel(Path dir, Model model, Loss loss, TrainingData td, TrainingConfig config, DataSpec spec,
-      double[] theta) throws java.io.IOException {
+      double[] theta, ObjectNode summary) {
     ObjectNode extra = ModelFiles.object();
     extra.put("data", spec.text());
     extra.put("features", td.features());
@@ -230,10 +238,21 @@ final class TrainCommand implements Callable<Integer> {
         shape.add(s);
       }
     }
-    ModelFiles.save(dir, new ModelFiles.Saved(model.spec(), loss.name(), td.labels().numClasses(),
-        td.labels().isPlusMinusOne(), config.precision().label(), theta, extra));
-    if (td.scaler() != null) {
-      td.scaler().write().save(dir.resolve("preprocess").toString());
+    ModelFiles.Saved saved = new ModelFiles.Saved(model.spec(), loss.name(), td.labels().numClasses(),
+        ModelFiles.indexNames(td.labels().numClasses()), td.labels().isPlusMinusOne(), config.precision().label(),
+        theta, extra);
+    DownhillClassificationModel classifier = new DownhillClassificationModel(
+        Identifiable$.MODULE$.randomUID("downhill"), saved, summary.toString());
+    List<Transformer> stages = new java.util.ArrayList<>();
+    if (td.preprocessing() != null) {
+      stages.addAll(Arrays.asList(td.preprocessing().stages()));
+      classifier.setFeaturesCol(Preprocess.OUTPUT);
+    }
+    stages.add(classifier);
+    try {
+      new PipelineModel(Identifiable$.MODULE$.randomUID("pipeline"), stages).write().save(dir.toString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot save the model to " + dir, e);
     }
   }
 

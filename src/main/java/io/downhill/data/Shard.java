@@ -73,6 +73,28 @@ public final class Shard implements Serializable {
     return total;
   }
 
+  /**
+   * A 64-bit fingerprint of the rows (features as stored, label, weight) that does not depend on
+   * their order or on how they are cut into shards and blocks: the sum of a hash per row. Two
+   * datasets with the same fingerprint are the same rows (up to hash collisions).
+   */
+  public long fingerprint() {
+    long sum = 0;
+    for (Block b : blocks) {
+      Buf x = b.x();
+      for (int r = 0; r < b.rows(); r++) {
+        long h = 0x9E3779B97F4A7C15L * (b.labels()[r] + 1) ^ Double.doubleToLongBits(b.weight(r));
+        for (int j = r * cols, end = j + cols; j < end; j++) {
+          long bits = x.f != null ? Float.floatToIntBits(x.f[j]) : Double.doubleToLongBits(x.d[j]);
+          h = (h ^ bits) * 0xBF58476D1CE4E5B9L;
+          h ^= h >>> 31;
+        }
+        sum += h;
+      }
+    }
+    return sum;
+  }
+
   /** A new shard of the first {@code n} rows (all of them when there are fewer), in one block. */
   public Shard head(int n) {
     int take = Math.min(n, rows);

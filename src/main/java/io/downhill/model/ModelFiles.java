@@ -2,163 +2,356 @@ package io.downhill.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.data.BadInputException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
 
 /**
- * A trained model on disk: {@code metadata.json} (architecture, loss, classes, parameter layout,
- * precision, a CRC32 of the weights, and whatever the caller adds) and {@code weights.bin} (the
- * flat parameter vector as little-endian float64). No Java serialization. Loading checks every
- * field, the layout against the architecture, the file size and the checksum.
+ * The data of a trained model, the way Spark ML stores a model's data: one row of Parquet in
+ * {@code DIR/data/}, beside Spark's {@code DIR/metadata/} (written by the Spark ML writer,
+ * {@code io.downhill.ml}) and an optional {@code DIR/summary.json}. The row holds the architecture,
+ * loss, classes and their names, the parameter layout, the precision, θ (float64) with its CRC32,
+ * and caller fields as JSON. Spark reads it back as a DataFrame ({@code spark.read.parquet(DIR/data)});
+ * Downhill reads and writes it with parquet-hadoop through Hadoop's FileSystem API, so the
+ * command line, the reports and the tests need no SparkSession, and any Hadoop path works.
+ *
+ * <p>Loading checks every field: the layout against the architecture, θ's length and checksum,
+ * the class names against the class count. No Java serialization anywhere.
  */
 public final class ModelFiles {
   public static final String FORMAT = "downhill-model";
-  public static final int VERSION = 1;
-  public static final String METADATA = "metadata.json";
-  public static final String WEIGHTS = "weights.bin";
+  public static final int VERSION = 2;
+  public static final String DATA = "data";
+  public static final String SUMMARY = "summary.json";
+  static final String PART = "part-00000.parquet";
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
+      message downhill_model {
+        required binary format (UTF8);
+        required int32 version;
+        required int32 inputs;
+        repeated int32 hidden;
+        required int32 outputs;
+        required binary activation (UTF8);
+        required double dropout;
+        required binary loss (UTF8);
+        required int32 classes;
+        repeated binary class_names (UTF8);
+        required boolean plus_minus_one;
+        required binary precision (UTF8);
+        repeated group layout {
+          required binary name (UTF8);
+          required int32 offset;
+          required int32 rows;
+          required int32 cols;
+          required boolean regularized;
+        }
+        repeated double theta;
+        required binary theta_crc32 (UTF8);
+        required binary extra (UTF8);
+      }""");
 
   private ModelFiles() {}
 
   /**
    * A model as stored.
    *
-   * @param loss        softmax, svm or logistic
-   * @param classes     k
+   * @param loss         softmax, svm or logistic
+   * @param classes      k
+   * @param classNames   a name per class (k names; "0".."k-1" when the data had none)
    * @param plusMinusOne whether raw labels were -1/+1
-   * @param precision   the compute precision it was trained in (and is evaluated in)
-   * @param extra       caller fields (data, preprocessing, image shape ...), kept as JSON
+   * @param precision    the compute precision it was trained in (and is evaluated in)
+   * @param extra        caller fields (data, preprocessing, image shape ...), kept as JSON
    */
-  public record Saved(ModelSpec spec, String loss, int classes, boolean plusMinusOne, String precision, double[] theta,
-      ObjectNode extra) {}
+  public record Saved(ModelSpec spec, String loss, int classes, List<String> classNames, boolean plusMinusOne,
+      String precision, double[] theta, ObjectNode extra) {}
+
+  /** Class names "0".."k-1". */
+  public static List<String> indexNames(int classes) {
+    List<String> names = new ArrayList<>();
+    for (int c = 0; c < classes; c++) {
+      names.add(Integer.toString(c));
+    }
+    return names;
+  }
 
   /** A fresh JSON object for {@link Saved#extra()}. */
   public static ObjectNode object() {
     return JSON.createObjectNode();
   }
 
-  public static void save(Path dir, Saved model) throws IOException {
-    Files.createDirectories(dir);
+  public static void save(java.nio.file.Path dir, Saved model) throws IOException {
+    save(dir.toAbsolutePath().toUri().toString(), model, new Configuration());
+  }
+
+  /** Writes {@code dir/data/} (replacing it); {@code dir} is any Hadoop path. */
+  public static void save(String dir, Saved model, Configuration conf) throws IOException {
     ParameterLayout layout = Model.of(model.spec()).layout();
     if (layout.size() != model.theta().length) {
       throw new IllegalArgumentException("θ has " + model.theta().length + " values, the layout " + layout.size());
     }
-    ByteBuffer bytes = ByteBuffer.allocate(8 * model.theta().length).order(ByteOrder.LITTLE_ENDIAN);
-    bytes.asDoubleBuffer().put(model.theta());
-    Files.write(dir.resolve(WEIGHTS), bytes.array());
-    CRC32 crc = new CRC32();
-    crc.update(bytes.array());
-
-    ObjectNode meta = JSON.createObjectNode();
-    meta.put("format", FORMAT);
-    meta.put("version", VERSION);
-    ObjectNode arch = meta.putObject("model");
-    arch.put("inputs", model.spec().inputs());
-    ArrayNode hidden = arch.putArray("hidden");
-    model.spec().hidden().forEach(hidden::add);
-    arch.put("outputs", model.spec().outputs());
-    arch.put("activation", model.spec().activation().label());
-    arch.put("dropout", model.spec().dropout());
-    meta.put("loss", model.loss());
-    meta.put("classes", model.classes());
-    meta.put("labels", model.plusMinusOne() ? "-1/+1" : "0..k-1");
-    meta.put("precision", model.precision());
-    meta.put("parameters", layout.size());
-    ArrayNode slices = meta.putArray("layout");
-    for (ParameterLayout.Slice s : layout.slices()) {
-      slices.addObject().put("name", s.name()).put("offset", s.offset()).put("rows", s.rows()).put("cols", s.cols())
-          .put("regularized", s.regularized());
+    if (model.classNames().size() != model.classes()) {
+      throw new IllegalArgumentException(model.classNames().size() + " class names for " + model.classes() + " classes");
     }
-    meta.put("weights_file", WEIGHTS);
-    meta.put("weights_encoding", "float64 little-endian");
-    meta.put("weights_crc32", Long.toHexString(crc.getValue()));
-    meta.set("extra", model.extra() == null ? JSON.createObjectNode() : model.extra());
-    JSON.writeValue(dir.resolve(METADATA).toFile(), meta);
+    writeRecord(dir, record(model, layout), conf);
   }
 
-  public static Saved load(Path dir) {
-    Path metaPath = dir.resolve(METADATA);
-    JsonNode meta;
-    try {
-      meta = JSON.readTree(metaPath.toFile());
-    } catch (java.io.FileNotFoundException | NoSuchFileException e) {
-      throw BadInputException.of(dir.toString(), "not a saved model", "a directory with " + METADATA + " and " + WEIGHTS,
-          "no " + METADATA);
-    } catch (IOException e) {
-      throw BadInputException.of(metaPath.toString(), "unreadable model metadata", "valid JSON", e.getMessage());
+  /** The row as field → value (lists for repeated fields, maps for layout entries). Package-private for tests. */
+  static Map<String, Object> record(Saved model, ParameterLayout layout) throws IOException {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("format", FORMAT);
+    r.put("version", VERSION);
+    r.put("inputs", model.spec().inputs());
+    r.put("hidden", List.copyOf(model.spec().hidden()));
+    r.put("outputs", model.spec().outputs());
+    r.put("activation", model.spec().activation().label());
+    r.put("dropout", model.spec().dropout());
+    r.put("loss", model.loss());
+    r.put("classes", model.classes());
+    r.put("class_names", List.copyOf(model.classNames()));
+    r.put("plus_minus_one", model.plusMinusOne());
+    r.put("precision", model.precision());
+    List<Map<String, Object>> slices = new ArrayList<>();
+    for (ParameterLayout.Slice s : layout.slices()) {
+      slices.add(Map.of("name", s.name(), "offset", s.offset(), "rows", s.rows(), "cols", s.cols(),
+          "regularized", s.regularized()));
     }
-    String where = metaPath.toString();
-    if (!FORMAT.equals(meta.path("format").asText())) {
-      throw BadInputException.of(where, "not a Downhill model", "\"format\": \"" + FORMAT + "\"",
-          meta.path("format").toString());
-    }
-    if (meta.path("version").asInt(-1) != VERSION) {
-      throw BadInputException.of(where, "unsupported model version", Integer.toString(VERSION), meta.path("version").toString());
-    }
-    JsonNode arch = meta.path("model");
-    List<Integer> hidden = new ArrayList<>();
-    arch.path("hidden").forEach(h -> hidden.add(h.asInt()));
-    ModelSpec spec;
-    try {
-      spec = new ModelSpec(arch.path("inputs").asInt(-1), hidden, arch.path("outputs").asInt(-1),
-          Activation.Kind.parse(arch.path("activation").asText("relu")), arch.path("dropout").asDouble(0.0));
-    } catch (IllegalArgumentException e) {
-      throw BadInputException.of(where, "invalid architecture", "positive layer sizes", arch.toString());
-    }
-    ParameterLayout layout = Model.of(spec).layout();
-    JsonNode slices = meta.path("layout");
-    if (slices.size() != layout.slices().size()) {
-      throw BadInputException.of(where, "parameter layout does not match the architecture",
-          layout.names().toString(), slices.toString());
-    }
-    for (int i = 0; i < slices.size(); i++) {
-      ParameterLayout.Slice s = layout.slices().get(i);
-      JsonNode j = slices.get(i);
-      if (!s.name().equals(j.path("name").asText()) || s.offset() != j.path("offset").asInt() || s.rows() != j.path("rows").asInt()
-          || s.cols() != j.path("cols").asInt()) {
-        throw BadInputException.of(where, "parameter slice " + i + " does not match the architecture", s.toString(),
-            j.toString());
+    r.put("layout", slices);
+    r.put("theta", model.theta());
+    r.put("theta_crc32", crc(model.theta()));
+    r.put("extra", JSON.writeValueAsString(model.extra() == null ? object() : model.extra()));
+    return r;
+  }
+
+  @SuppressWarnings("unchecked")
+  static void writeRecord(String dir, Map<String, Object> r, Configuration conf) throws IOException {
+    org.apache.hadoop.fs.Path data = new org.apache.hadoop.fs.Path(dir, DATA);
+    FileSystem fs = data.getFileSystem(conf);
+    fs.delete(data, true);
+    fs.mkdirs(data);
+    Group g = new SimpleGroupFactory(SCHEMA).newGroup();
+    for (Map.Entry<String, Object> e : r.entrySet()) {
+      String field = e.getKey();
+      Object v = e.getValue();
+      if (v instanceof double[] values) {
+        for (double x : values) {
+          g.add(field, x);
+        }
+      } else if (v instanceof List<?> list) {
+        for (Object item : list) {
+          if (item instanceof Map<?, ?> m) {
+            Group slice = g.addGroup(field);
+            ((Map<String, Object>) m).forEach((k, x) -> add(slice, k, x));
+          } else {
+            add(g, field, item);
+          }
+        }
+      } else {
+        add(g, field, v);
       }
     }
-    Path weightsPath = dir.resolve(meta.path("weights_file").asText(WEIGHTS));
-    byte[] bytes;
+    try (ParquetWriter<Group> w = ExampleParquetWriter
+        .builder(HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(data, PART), conf)).withConf(conf)
+        .withType(SCHEMA).withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
+        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
+      w.write(g);
+    }
+  }
+
+  private static void add(Group g, String field, Object v) {
+    if (v instanceof String s) {
+      g.add(field, s);
+    } else if (v instanceof Integer i) {
+      g.add(field, i);
+    } else if (v instanceof Double d) {
+      g.add(field, d);
+    } else if (v instanceof Boolean b) {
+      g.add(field, b);
+    } else {
+      throw new IllegalArgumentException(field + ": " + v.getClass());
+    }
+  }
+
+  public static Saved load(java.nio.file.Path dir) {
+    return load(dir.toAbsolutePath().toUri().toString(), new Configuration());
+  }
+
+  /**
+   * Reads the model in {@code dir}: a Downhill model directory (with {@code data/}), or a saved
+   * {@code PipelineModel} whose last Downhill stage is read.
+   */
+  public static Saved load(String dir, Configuration conf) {
+    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(dir);
+    org.apache.hadoop.fs.Path data;
     try {
-      bytes = Files.readAllBytes(weightsPath);
+      data = locate(root, conf);
     } catch (IOException e) {
-      throw BadInputException.of(weightsPath.toString(), "model weights missing", "a file of " + 8L * layout.size()
-          + " bytes", "nothing readable");
+      throw BadInputException.of(dir, "cannot read the model directory", "a readable directory", e.toString());
     }
-    if (bytes.length != 8L * layout.size()) {
-      throw BadInputException.of(weightsPath.toString(), "model weights have the wrong size",
-          8L * layout.size() + " bytes (" + layout.size() + " float64)", bytes.length + " bytes");
+    String where = data.toString();
+    Group g;
+    try {
+      FileSystem fs = data.getFileSystem(conf);
+      FileStatus part = null;
+      for (FileStatus s : fs.listStatus(data)) {
+        if (s.getPath().getName().endsWith(".parquet")) {
+          part = s;
+        }
+      }
+      if (part == null) {
+        throw BadInputException.of(where, "model data missing", "a Parquet file", "none");
+      }
+      where = part.getPath().toString();
+      try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), part.getPath()).withConf(conf)
+          .build()) {
+        g = reader.read();
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof BadInputException bad) {
+        throw bad;
+      }
+      throw BadInputException.of(where, "unreadable model data", "a Parquet file written by Downhill", e.toString());
     }
-    CRC32 crc = new CRC32();
-    crc.update(bytes);
-    String expected = meta.path("weights_crc32").asText();
-    if (!Long.toHexString(crc.getValue()).equals(expected)) {
-      throw BadInputException.of(weightsPath.toString(), "model weights are corrupt", "CRC32 " + expected,
-          "CRC32 " + Long.toHexString(crc.getValue()));
+    if (g == null) {
+      throw BadInputException.of(where, "model data is empty", "one row", "no rows");
     }
-    double[] theta = new double[layout.size()];
-    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(theta);
-    int classes = meta.path("classes").asInt(-1);
-    if (classes < 2) {
-      throw BadInputException.of(where, "invalid class count", "an integer >= 2", meta.path("classes").toString());
+    return parse(g, where);
+  }
+
+  /** {@code dir/data}, or the data of the Downhill stage of a saved PipelineModel in {@code dir}. */
+  private static org.apache.hadoop.fs.Path locate(org.apache.hadoop.fs.Path dir, Configuration conf) throws IOException {
+    FileSystem fs = dir.getFileSystem(conf);
+    org.apache.hadoop.fs.Path data = new org.apache.hadoop.fs.Path(dir, DATA);
+    if (fs.isDirectory(data)) {
+      return data;
     }
-    JsonNode extra = meta.path("extra");
-    return new Saved(spec, meta.path("loss").asText(), classes, "-1/+1".equals(meta.path("labels").asText()),
-        meta.path("precision").asText("float32"), theta, extra.isObject() ? (ObjectNode) extra : JSON.createObjectNode());
+    org.apache.hadoop.fs.Path stages = new org.apache.hadoop.fs.Path(dir, "stages");
+    if (fs.isDirectory(stages)) {
+      org.apache.hadoop.fs.Path found = null;
+      for (FileStatus s : fs.listStatus(stages)) { // stage folders are named INDEX_UID; the last Downhill one wins
+        if (s.getPath().getName().contains("DownhillClassificationModel")
+            && (found == null || s.getPath().getName().compareTo(found.getParent().getName()) > 0)) {
+          found = new org.apache.hadoop.fs.Path(s.getPath(), DATA);
+        }
+      }
+      if (found != null) {
+        return found;
+      }
+    }
+    throw BadInputException.of(dir.toString(), "not a saved model",
+        "a directory with " + DATA + "/ (a Downhill model) or stages/ with a Downhill stage (a PipelineModel)",
+        fs.exists(dir) ? "neither" : "nothing there");
+  }
+
+  private static Saved parse(Group g, String where) {
+    String format = text(g, "format", where);
+    if (!FORMAT.equals(format)) {
+      throw BadInputException.of(where, "not a Downhill model", "format " + FORMAT, format);
+    }
+    int version = g.getInteger("version", 0);
+    if (version != VERSION) {
+      throw BadInputException.of(where, "unsupported model version", Integer.toString(VERSION), Integer.toString(version));
+    }
+    List<Integer> hidden = new ArrayList<>();
+    for (int i = 0; i < g.getFieldRepetitionCount("hidden"); i++) {
+      hidden.add(g.getInteger("hidden", i));
+    }
+    ModelSpec spec;
+    try {
+      spec = new ModelSpec(g.getInteger("inputs", 0), hidden, g.getInteger("outputs", 0),
+          Activation.Kind.parse(text(g, "activation", where)), g.getDouble("dropout", 0));
+    } catch (IllegalArgumentException e) {
+      throw BadInputException.of(where, "invalid architecture", "positive layer sizes",
+          g.getInteger("inputs", 0) + " inputs, hidden " + hidden + ", " + g.getInteger("outputs", 0) + " outputs");
+    }
+    ParameterLayout layout = Model.of(spec).layout();
+    int slices = g.getFieldRepetitionCount("layout");
+    if (slices != layout.slices().size()) {
+      throw BadInputException.of(where, "parameter layout does not match the architecture", layout.names().toString(),
+          slices + " slices");
+    }
+    for (int i = 0; i < slices; i++) {
+      ParameterLayout.Slice s = layout.slices().get(i);
+      Group j = g.getGroup("layout", i);
+      String name = j.getString("name", 0);
+      if (!s.name().equals(name) || s.offset() != j.getInteger("offset", 0) || s.rows() != j.getInteger("rows", 0)
+          || s.cols() != j.getInteger("cols", 0)) {
+        throw BadInputException.of(where, "parameter slice " + i + " does not match the architecture", s.toString(),
+            name + " at " + j.getInteger("offset", 0) + ", " + j.getInteger("rows", 0) + "x" + j.getInteger("cols", 0));
+      }
+    }
+    int n = g.getFieldRepetitionCount("theta");
+    if (n != layout.size()) {
+      throw BadInputException.of(where, "model weights have the wrong size", layout.size() + " values", n + " values");
+    }
+    double[] theta = new double[n];
+    for (int i = 0; i < n; i++) {
+      theta[i] = g.getDouble("theta", i);
+    }
+    String expected = text(g, "theta_crc32", where);
+    if (!crc(theta).equals(expected)) {
+      throw BadInputException.of(where, "model weights are corrupt", "CRC32 " + expected, "CRC32 " + crc(theta));
+    }
+    int classes = g.getInteger("classes", 0);
+    String loss = text(g, "loss", where);
+    int expectedOutputs = loss.equals("logistic") ? 1 : classes;
+    if (classes < 2 || spec.outputs() != expectedOutputs) {
+      throw BadInputException.of(where, "class count does not match the model",
+          "k >= 2 classes and " + (loss.equals("logistic") ? "1 output (logistic)" : "k outputs"),
+          classes + " classes, " + spec.outputs() + " outputs");
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < g.getFieldRepetitionCount("class_names"); i++) {
+      names.add(g.getString("class_names", i));
+    }
+    if (names.size() != classes || new HashSet<>(names).size() != names.size()) {
+      throw BadInputException.of(where, "invalid class names", classes + " distinct names", names.toString());
+    }
+    JsonNode extra;
+    try {
+      extra = JSON.readTree(text(g, "extra", where));
+    } catch (IOException e) {
+      throw BadInputException.of(where, "invalid model data", "JSON in the extra field", e.getMessage());
+    }
+    return new Saved(spec, loss, classes, List.copyOf(names), g.getBoolean("plus_minus_one", 0),
+        text(g, "precision", where), theta, extra instanceof ObjectNode o ? o : object());
+  }
+
+  private static String text(Group g, String field, String where) {
+    if (g.getFieldRepetitionCount(field) == 0) {
+      throw BadInputException.of(where, "model field missing", field, "none");
+    }
+    return g.getString(field, 0);
+  }
+
+  private static String crc(double[] theta) {
+    ByteBuffer bytes = ByteBuffer.allocate(8 * theta.length).order(ByteOrder.LITTLE_ENDIAN);
+    bytes.asDoubleBuffer().put(theta);
+    CRC32 c = new CRC32();
+    c.update(bytes.array());
+    return Long.toHexString(c.getValue());
   }
 }

@@ -11,7 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.ml.feature.StandardScalerModel;
+import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -230,7 +230,7 @@ public final class DataLoader {
 
   /** The splits as preprocessed DataFrames, checked, before blocking. */
   private record Prepared(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> test, String testName,
-      int features, Labels labels, double[] classWeights, StandardScalerModel scaler, int[] imageShape) {}
+      int features, Labels labels, double[] classWeights, PipelineModel preprocessing, int[] imageShape) {}
 
   private static Prepared prepare(SparkSession spark, Settings s, Known known, Reader reader) {
     int partitions = s.partitions() > 0 ? s.partitions() : spark.sparkContext().defaultParallelism();
@@ -279,9 +279,10 @@ public final class DataLoader {
       test = t.frame();
     }
 
-    StandardScalerModel scaler = s.preprocess().fit(train, "training data (" + s.train().text() + ")");
-    return new Prepared(Preprocess.apply(scaler, train), Preprocess.apply(scaler, validation),
-        Preprocess.apply(scaler, test), testName, d, labels, classWeights, scaler, source.imageShape());
+    PipelineModel stages = s.preprocess().fit(train, d, "training data (" + s.train().text() + ")");
+    return new Prepared(Preprocess.apply(stages, train), Preprocess.apply(stages, validation),
+        Preprocess.apply(stages, test), testName, s.preprocess().outputFeatures(d), labels, classWeights, stages,
+        s.preprocess().kind() == Preprocess.Kind.PCA ? null : source.imageShape());
   }
 
   private static TrainingData block(Prepared data, Settings s) {
@@ -308,7 +309,7 @@ public final class DataLoader {
     LOG.info("cached {} train, {} validation, {} test rows of {} features as {} blocks of up to {} rows: {} MB",
         trainStats[0], valStats[0], testStats[0], d, p, blockRows, cached >> 20);
     return new TrainingData(trainShards, valShards, testShards, d, labels, data.classWeights(), trainStats[0],
-        valStats[0], testStats[0], s.preprocess(), data.scaler(), data.imageShape(), cached);
+        valStats[0], testStats[0], s.preprocess(), data.preprocessing(), data.imageShape(), cached, trainStats[2]);
   }
 
   private static Map<Double, Long> labelCounts(Dataset<Row> frame) {
@@ -340,12 +341,13 @@ public final class DataLoader {
     return cached;
   }
 
-  /** Computes (and so caches) the shards; returns {rows, bytes}. */
+  /** Computes (and so caches) the shards; returns {rows, bytes, fingerprint}. */
   private static long[] materialize(JavaRDD<Shard> shards) {
     if (shards == null) {
-      return new long[2];
+      return new long[3];
     }
-    return shards.map(s -> new long[] {s.rows(), s.bytes()}).reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+    return shards.map(s -> new long[] {s.rows(), s.bytes(), s.fingerprint()})
+        .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
   }
 
   /** For a failure while reading LIBSVM, the first bad line of the file as an error, when one is found. */

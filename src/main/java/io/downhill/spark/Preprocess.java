@@ -1,62 +1,125 @@
 package io.downhill.spark;
 
 import io.downhill.data.BadInputException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.PCA;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.StandardScalerModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Feature preprocessing, fitted on the training split only, by MLlib's {@link StandardScaler}
- * (a distributed pass for the per-feature mean and standard deviation):
- * {@code none}; {@code center}: {@code x - μ}; {@code standardize}: {@code (x - μ) / σ}
- * (features with σ = 0 become 0). Pixels are already scaled to [0, 1] by the readers.
+ * Feature preprocessing as MLlib stages, fitted on the training split only ({@code --preprocess}):
+ * <ul>
+ *   <li>{@code none};
+ *   <li>{@code center}: {@code x - μ} ({@link StandardScaler} with mean, without std);
+ *   <li>{@code standardize}: {@code (x - μ) / σ} (features with σ = 0 become 0);
+ *   <li>{@code pca:K}: the lecture's PCA with whitening: center, project on the top K principal
+ *       components ({@link PCA}), then divide each component by its standard deviation (a second
+ *       StandardScaler on the projections: the variance of component i over the centered training
+ *       rows is its eigenvalue λ_i, so this is {@code x_rot,i / √λ_i}, whitening, from MLlib stages only).
+ * </ul>
+ * The fitted stages are a {@link PipelineModel} reading {@code features} and writing
+ * {@link #OUTPUT}; the command line saves them in front of the classifier in {@code model/}, so a
+ * loaded model takes raw features. Pixels are already scaled to [0, 1] by the readers.
+ *
+ * @param kind       none, center, standardize or pca
+ * @param components K for pca (at most d), else 0
  */
-public enum Preprocess {
-  NONE, CENTER, STANDARDIZE;
+public record Preprocess(Kind kind, int components) implements Serializable {
+  /** The column the fitted stages write. */
+  public static final String OUTPUT = Sources.FEATURES + "_preprocessed";
+  public static final Preprocess NONE = new Preprocess(Kind.NONE, 0);
+  public static final Preprocess CENTER = new Preprocess(Kind.CENTER, 0);
+  public static final Preprocess STANDARDIZE = new Preprocess(Kind.STANDARDIZE, 0);
+
+  public enum Kind { NONE, CENTER, STANDARDIZE, PCA }
+
+  public Preprocess {
+    if ((kind == Kind.PCA) != (components > 0)) {
+      throw BadInputException.of("--preprocess", "invalid number of principal components", "pca:K with K >= 1",
+          kind.name().toLowerCase(Locale.ROOT) + " with " + components);
+    }
+  }
 
   public static Preprocess parse(String text) {
-    return switch (text.trim().toLowerCase(Locale.ROOT)) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    if (t.startsWith("pca")) {
+      String k = t.startsWith("pca:") ? t.substring(4) : "";
+      try {
+        return new Preprocess(Kind.PCA, Integer.parseInt(k));
+      } catch (NumberFormatException | BadInputException e) {
+        throw BadInputException.of("--preprocess", "invalid number of principal components",
+            "pca:K with an integer K >= 1, e.g. pca:100", "'" + text + "'");
+      }
+    }
+    return switch (t) {
       case "none" -> NONE;
       case "center", "centre", "mean" -> CENTER;
       case "standardize", "standardise", "zscore" -> STANDARDIZE;
-      default -> throw BadInputException.of("--preprocess", "unknown preprocessing", "none, center or standardize",
-          "'" + text + "'");
+      default -> throw BadInputException.of("--preprocess", "unknown preprocessing",
+          "none, center, standardize or pca:K", "'" + text + "'");
     };
   }
 
+  /** e.g. "standardize", "pca:100 (whitened)". */
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return kind == Kind.PCA ? "pca:" + components + " (whitened)" : kind.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The number of features after preprocessing {@code d} features. */
+  public int outputFeatures(int d) {
+    return kind == Kind.PCA ? components : d;
   }
 
   /**
-   * Fits the scaler on the training rows; null for {@link #NONE}. A non-finite mean or standard
+   * Fits the stages on the training rows; null for {@code none}. A non-finite mean or standard
    * deviation means the training data holds NaN or infinite values: a {@link BadInputException}
    * naming the first such feature ({@code where} names the data).
    */
-  public StandardScalerModel fit(Dataset<Row> train, String where) {
-    if (this == NONE) {
+  public PipelineModel fit(Dataset<Row> train, int d, String where) {
+    if (kind == Kind.NONE) {
       return null;
     }
-    StandardScalerModel scaler = new StandardScaler().setInputCol(Sources.FEATURES)
-        .setOutputCol(Sources.FEATURES + "_scaled").setWithMean(true).setWithStd(this == STANDARDIZE).fit(train);
-    double[] mean = scaler.mean().toArray();
-    double[] std = scaler.std().toArray();
+    if (kind == Kind.PCA && components > d) {
+      throw BadInputException.of("--preprocess pca:" + components, "more principal components than features",
+          "K <= " + d, Integer.toString(components));
+    }
+    List<PipelineStage> stages = new ArrayList<>();
+    String scaled = kind == Kind.PCA ? Sources.FEATURES + "_centered" : OUTPUT;
+    stages.add(new StandardScaler().setInputCol(Sources.FEATURES).setOutputCol(scaled).setWithMean(true)
+        .setWithStd(kind == Kind.STANDARDIZE));
+    if (kind == Kind.PCA) {
+      stages.add(new PCA().setInputCol(scaled).setOutputCol(Sources.FEATURES + "_pca").setK(components));
+      stages.add(new StandardScaler().setInputCol(Sources.FEATURES + "_pca").setOutputCol(OUTPUT).setWithMean(true)
+          .setWithStd(true));
+    }
+    PipelineModel fitted = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(train);
+    StandardScalerModel first = (StandardScalerModel) fitted.stages()[0];
+    double[] mean = first.mean().toArray();
+    double[] std = first.std().toArray();
     for (int j = 0; j < mean.length; j++) {
       if (!Double.isFinite(mean[j]) || !Double.isFinite(std[j])) {
         throw BadInputException.of(where + ", feature " + j, "feature value is not finite",
             "finite numbers in every row", "mean " + mean[j] + ", standard deviation " + std[j]);
       }
     }
-    return scaler;
+    return fitted;
   }
 
-  /** Applies a fitted scaler (null: unchanged), keeping the standard column names. */
-  public static Dataset<Row> apply(StandardScalerModel scaler, Dataset<Row> frame) {
-    if (scaler == null || frame == null) {
+  /** Applies fitted stages (null: unchanged), keeping the standard column names. */
+  public static Dataset<Row> apply(PipelineModel stages, Dataset<Row> frame) {
+    if (stages == null || frame == null) {
       return frame;
     }
-    return scaler.transform(frame).drop(Sources.FEATURES).withColumnRenamed(Sources.FEATURES + "_scaled", Sources.FEATURES);
+    Dataset<Row> out = stages.transform(frame);
+    out = out.drop(Sources.FEATURES + "_centered", Sources.FEATURES + "_pca"); // intermediate columns, if any
+    return out.drop(Sources.FEATURES).withColumnRenamed(OUTPUT, Sources.FEATURES);
   }
 }

@@ -3,7 +3,7 @@ package io.downhill.spark;
 import io.downhill.data.Labels;
 import io.downhill.data.Shard;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.ml.feature.StandardScalerModel;
+import org.apache.spark.ml.PipelineModel;
 
 /**
  * The cached, blocked splits of a run and what is known about them.
@@ -14,13 +14,24 @@ import org.apache.spark.ml.feature.StandardScalerModel;
  * @param features       d
  * @param labels         label mapping (k classes)
  * @param classWeights   the class weights multiplied into the training rows' weights, or null
- * @param scaler         the fitted preprocessing, or null
+ * @param preprocessing  the fitted preprocessing stages ({@link Preprocess}), or null
  * @param imageShape     {rows, cols} or {channels, rows, cols} for image data, else null
  * @param cachedBytes    bytes of feature, label and weight arrays cached over all splits
+ * @param fingerprint    {@link io.downhill.data.Shard#fingerprint} of the training rows (order-free)
  */
 public record TrainingData(JavaRDD<Shard> train, JavaRDD<Shard> validation, JavaRDD<Shard> test, int features,
     Labels labels, double[] classWeights, long trainRows, long validationRows, long testRows, Preprocess preprocess,
-    StandardScalerModel scaler, int[] imageShape, long cachedBytes) {
+    PipelineModel preprocessing, int[] imageShape, long cachedBytes, long fingerprint) {
+
+  /**
+   * The data's identity, part of a checkpoint's settings: rows, features, classes, partitions,
+   * preprocessing and the content fingerprint.
+   */
+  public String identity() {
+    return String.format(java.util.Locale.ROOT, "%d rows, %d features, %d classes, %d partitions, preprocess %s, "
+        + "fingerprint %016x", trainRows, features, labels.numClasses(), train.getNumPartitions(), preprocess.label(),
+        fingerprint);
+  }
 
   public void unpersist() {
     for (JavaRDD<Shard> rdd : new JavaRDD[] {train, validation, test}) {

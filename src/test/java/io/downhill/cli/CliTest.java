@@ -64,8 +64,17 @@ class CliTest {
       assertTrue(firstStep.has(field), "step line lacks " + field);
     }
     assertEquals(2, metrics.stream().filter(l -> l.contains("\"type\":\"epoch\"")).count());
-    assertTrue(Files.exists(out.resolve("model").resolve(ModelFiles.METADATA)));
-    assertTrue(Files.isDirectory(out.resolve("model").resolve("preprocess")), "the fitted scaler is saved");
+    // model/ is a Spark ML PipelineModel: the fitted StandardScaler, then the Downhill model with its summary
+    assertTrue(Files.exists(out.resolve("model/metadata/part-00000")));
+    List<String> stages;
+    try (var s = Files.list(out.resolve("model/stages"))) {
+      stages = s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    assertEquals(2, stages.size(), stages.toString());
+    assertTrue(stages.get(0).startsWith("0_StandardScalerModel") && stages.get(1).startsWith("1_downhill"),
+        stages.toString());
+    assertTrue(Files.exists(out.resolve("model/stages").resolve(stages.get(1)).resolve(ModelFiles.SUMMARY)));
+    assertEquals(steps, ModelFiles.load(out.resolve("model")).theta().length > 0 ? steps : -1);
 
     Cli e = Cli.run("evaluate", "--model", out.toString(), "--out", dir.resolve("eval.json").toString());
     assertEquals(0, e.code(), e.toString());

@@ -10,6 +10,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,12 +22,26 @@ class ModelFilesTest {
   @TempDir
   Path dir;
 
-  private Path saved(double[] theta) throws IOException {
-    ModelSpec spec = ModelSpec.linear(5, 3);
+  private static final ModelSpec SPEC = ModelSpec.linear(5, 3);
+
+  private static ModelFiles.Saved model(double[] theta) {
     var extra = ModelFiles.object();
     extra.put("data", "idx:/somewhere");
+    return new ModelFiles.Saved(SPEC, "svm", 3, List.of("cat", "dog", "bird"), false, "float32", theta, extra);
+  }
+
+  private Path saved(double[] theta) throws IOException {
     Path d = dir.resolve("m");
-    ModelFiles.save(d, new ModelFiles.Saved(spec, "svm", 3, false, "float32", theta, extra));
+    ModelFiles.save(d, model(theta));
+    return d;
+  }
+
+  /** A model directory whose row was changed by {@code edit} before writing: a file tampered with. */
+  private Path tampered(String name, Consumer<Map<String, Object>> edit) throws IOException {
+    Map<String, Object> row = new java.util.LinkedHashMap<>(ModelFiles.record(model(theta()), Model.of(SPEC).layout()));
+    edit.accept(row);
+    Path d = dir.resolve(name);
+    ModelFiles.writeRecord(d.toUri().toString(), row, new Configuration());
     return d;
   }
 
@@ -41,36 +59,50 @@ class ModelFilesTest {
     double[] t = theta();
     ModelFiles.Saved back = ModelFiles.load(saved(t));
     assertArrayEquals(t, back.theta(), 0.0);
-    assertEquals(ModelSpec.linear(5, 3), back.spec());
+    assertEquals(SPEC, back.spec());
     assertEquals("svm", back.loss());
     assertEquals(3, back.classes());
+    assertEquals(List.of("cat", "dog", "bird"), back.classNames());
     assertEquals("float32", back.precision());
     assertEquals("idx:/somewhere", back.extra().get("data").asText());
-    assertTrue(Files.readString(dir.resolve("m/metadata.json")).contains("\"name\" : \"W\""));
+    assertTrue(Files.isRegularFile(dir.resolve("m/data/part-00000.parquet")));
   }
 
   @Test
   void corruptTruncatedOrMismatchedFilesAreRejected() throws IOException {
-    Path d = saved(theta());
-    byte[] weights = Files.readAllBytes(d.resolve(ModelFiles.WEIGHTS));
-    weights[17] ^= 1;
-    Files.write(d.resolve(ModelFiles.WEIGHTS), weights);
-    BadInputException corrupt = assertThrows(BadInputException.class, () -> ModelFiles.load(d));
+    Path crc = tampered("crc", r -> r.put("theta_crc32", "deadbeef"));
+    BadInputException corrupt = assertThrows(BadInputException.class, () -> ModelFiles.load(crc));
     assertTrue(corrupt.getMessage().contains("corrupt") && corrupt.getMessage().contains("CRC32"), corrupt.getMessage());
 
-    Files.write(d.resolve(ModelFiles.WEIGHTS), Arrays.copyOf(weights, 100));
-    BadInputException size = assertThrows(BadInputException.class, () -> ModelFiles.load(d));
-    assertTrue(size.getMessage().contains("expected 144 bytes (18 float64), found 100 bytes"), size.getMessage());
+    Path shortTheta = tampered("short", r -> r.put("theta", Arrays.copyOf(theta(), 12)));
+    BadInputException size = assertThrows(BadInputException.class, () -> ModelFiles.load(shortTheta));
+    assertTrue(size.getMessage().contains("expected 18 values, found 12 values"), size.getMessage());
 
-    Path m = saved(theta());
-    String meta = Files.readString(m.resolve(ModelFiles.METADATA));
-    Files.writeString(m.resolve(ModelFiles.METADATA), meta.replace("\"outputs\" : 3", "\"outputs\" : 4"));
-    BadInputException layout = assertThrows(BadInputException.class, () -> ModelFiles.load(m));
+    Path outputs = tampered("outputs", r -> r.put("outputs", 4));
+    BadInputException layout = assertThrows(BadInputException.class, () -> ModelFiles.load(outputs));
     assertTrue(layout.getMessage().contains("does not match the architecture"), layout.getMessage());
 
-    Files.writeString(m.resolve(ModelFiles.METADATA), meta.replace("downhill-model", "something-else"));
-    BadInputException format = assertThrows(BadInputException.class, () -> ModelFiles.load(m));
-    assertTrue(format.getMessage().contains("not a Downhill model"), format.getMessage());
+    Path names = tampered("names", r -> r.put("class_names", List.of("cat", "cat", "bird")));
+    BadInputException dup = assertThrows(BadInputException.class, () -> ModelFiles.load(names));
+    assertTrue(dup.getMessage().contains("invalid class names") && dup.getMessage().contains("3 distinct names"),
+        dup.getMessage());
+
+    Path classes = tampered("classes", r -> r.put("classes", 4));
+    BadInputException k = assertThrows(BadInputException.class, () -> ModelFiles.load(classes));
+    assertTrue(k.getMessage().contains("class count does not match the model"), k.getMessage());
+
+    Path format = tampered("format", r -> r.put("format", "something-else"));
+    BadInputException other = assertThrows(BadInputException.class, () -> ModelFiles.load(format));
+    assertTrue(other.getMessage().contains("not a Downhill model"), other.getMessage());
+
+    Path cut = saved(theta());
+    Path part = cut.resolve("data/part-00000.parquet");
+    byte[] bytes = Files.readAllBytes(part);
+    Files.delete(part);
+    Files.deleteIfExists(cut.resolve("data/.part-00000.parquet.crc"));
+    Files.write(part, Arrays.copyOf(bytes, bytes.length / 2));
+    BadInputException truncated = assertThrows(BadInputException.class, () -> ModelFiles.load(cut));
+    assertTrue(truncated.getMessage().contains("unreadable model data"), truncated.getMessage());
 
     BadInputException missing = assertThrows(BadInputException.class, () -> ModelFiles.load(dir.resolve("none")));
     assertTrue(missing.getMessage().contains("not a saved model"), missing.getMessage());

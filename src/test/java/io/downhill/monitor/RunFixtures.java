@@ -114,7 +114,7 @@ final class RunFixtures {
     for (int s : imageShape) {
       shape.add(s);
     }
-    ModelFiles.save(dir.resolve(RunFiles.MODEL), new ModelFiles.Saved(spec, "softmax", 10, false, "float32", theta, extra));
+    ModelFiles.save(dir.resolve(RunFiles.MODEL), new ModelFiles.Saved(spec, "softmax", 10, ModelFiles.indexNames(10), false, "float32", theta, extra));
   }
 
   static ObjectNode stepLine(int step, int epoch, double loss) {

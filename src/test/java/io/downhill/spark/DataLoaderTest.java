@@ -293,7 +293,7 @@ class DataLoaderTest {
     try {
       // training mean 4, sample standard deviation sqrt(20/3): the test row is standardized with those
       assertEquals((104 - 4) / Math.sqrt(20.0 / 3), rows(td, true).get(0)[1], 1e-9);
-      assertTrue(td.scaler() != null);
+      assertTrue(td.preprocessing() != null);
     } finally {
       td.unpersist();
     }

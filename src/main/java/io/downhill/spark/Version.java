@@ -1,13 +1,13 @@
-package io.downhill.cli;
+package io.downhill.spark;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
 /** Downhill's version and the Spark version it was built against, from the build. */
-final class Version {
-  static final String DOWNHILL;
-  static final String SPARK_BUILT;
+public final class Version {
+  public static final String DOWNHILL;
+  public static final String SPARK_BUILT;
 
   static {
     Properties p = new Properties();

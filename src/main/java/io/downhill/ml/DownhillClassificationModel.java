@@ -1,0 +1,285 @@
+package io.downhill.ml;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.downhill.linalg.Buf;
+import io.downhill.linalg.Precision;
+import io.downhill.model.Model;
+import io.downhill.model.ModelFiles;
+import io.downhill.model.ModelSpec;
+import io.downhill.model.Pass;
+import io.downhill.model.Workspace;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsReader$;
+import org.apache.spark.ml.util.DefaultParamsWriter$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+
+/**
+ * A trained Downhill classifier as a Spark ML model: {@code transform} adds {@code rawPrediction}
+ * (the scores {@code f(x)}: one per class; {@code [0, w·x + b]} for a logistic model),
+ * {@code probability} (softmax of the scores: calibrated for softmax and logistic losses, a monotone
+ * squashing of the margins for the hinge loss) and {@code prediction} (the class index).
+ *
+ * <p>Saved the Spark way ({@code write().overwrite().save(path)}, {@code DownhillClassificationModel.load(path)},
+ * or inside a saved {@code PipelineModel}): {@code path/metadata/} is Spark's JSON metadata (class,
+ * uid, params, Spark version), {@code path/data/} one Parquet row ({@link ModelFiles}: architecture,
+ * classes and their names, layout, θ and its CRC32), {@code path/summary.json} the training summary.
+ * All through Hadoop's FileSystem API; loading validates shapes and class names and never uses
+ * Java deserialization.
+ */
+public final class DownhillClassificationModel
+    extends ProbabilisticClassificationModel<Vector, DownhillClassificationModel> implements MLWritable {
+  private static final long serialVersionUID = 1L;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private String uid; // no initializer: set by uid() while the superclass constructor runs (see Uid)
+  private final ModelSpec spec;
+  private final String loss;
+  private final int classes;
+  private final String[] classNames;
+  private final boolean plusMinusOne;
+  private final String precision;
+  private final double[] theta;
+  private final String extraJson;
+  private final String summaryJson;
+  private transient Predictor predictor;
+
+  public DownhillClassificationModel(String uid, ModelFiles.Saved saved, String summaryJson) {
+    this(Uid.of(uid), saved, summaryJson);
+  }
+
+  private DownhillClassificationModel(Uid uid, ModelFiles.Saved saved, String summaryJson) {
+    this.uid = uid.value;
+    uid.done();
+    this.spec = saved.spec();
+    this.loss = saved.loss();
+    this.classes = saved.classes();
+    this.classNames = saved.classNames().toArray(new String[0]);
+    this.plusMinusOne = saved.plusMinusOne();
+    this.precision = saved.precision();
+    this.theta = saved.theta().clone();
+    this.extraJson = saved.extra() == null ? "{}" : saved.extra().toString();
+    this.summaryJson = summaryJson;
+  }
+
+  @Override
+  public String uid() {
+    if (uid == null) {
+      uid = Uid.pending();
+    }
+    return uid;
+  }
+
+  @Override
+  public int numClasses() {
+    return classes;
+  }
+
+  @Override
+  public int numFeatures() {
+    return spec.inputs();
+  }
+
+  /** The architecture (inputs, hidden layers, outputs, activation). */
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  /** softmax, svm or logistic. */
+  public String lossName() {
+    return loss;
+  }
+
+  /** θ, the flat parameter vector (a copy), in the layout of {@code Model.of(spec()).layout()}. */
+  public double[] weights() {
+    return theta.clone();
+  }
+
+  /** A name per class index (from the label column's metadata, e.g. a StringIndexer's, else "0".."k-1"). */
+  public List<String> classNames() {
+    return List.of(classNames);
+  }
+
+  /** The training summary (per-epoch metrics, final accuracies, settings, versions, data fingerprint). */
+  public DownhillSummary summary() {
+    if (summaryJson == null) {
+      throw new IllegalStateException("no training summary: this model " + uid + " was built without one");
+    }
+    return DownhillSummary.parse(summaryJson);
+  }
+
+  public boolean hasSummary() {
+    return summaryJson != null;
+  }
+
+  /** What is stored in {@code data/}. */
+  public ModelFiles.Saved saved() {
+    try {
+      return new ModelFiles.Saved(spec, loss, classes, List.of(classNames), plusMinusOne, precision, theta.clone(),
+          (ObjectNode) JSON.readTree(extraJson));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public Vector predictRaw(Vector features) {
+    if (features.size() != spec.inputs()) {
+      throw new IllegalArgumentException("features have " + features.size() + " values; the model " + uid
+          + " expects " + spec.inputs());
+    }
+    if (predictor == null) {
+      predictor = new Predictor(Model.of(spec), Precision.parse(precision), theta);
+    }
+    double[] scores = predictor.scores(features.toArray());
+    return loss.equals("logistic") ? Vectors.dense(0.0, scores[0]) : Vectors.dense(scores);
+  }
+
+  /** Softmax of the scores, in place (stable: the largest score is subtracted first). */
+  @Override
+  public Vector raw2probabilityInPlace(Vector raw) {
+    double[] v = ((DenseVector) raw).values();
+    double max = Double.NEGATIVE_INFINITY;
+    for (double x : v) {
+      max = Math.max(max, x);
+    }
+    double sum = 0;
+    for (int i = 0; i < v.length; i++) {
+      v[i] = Math.exp(v[i] - max);
+      sum += v[i];
+    }
+    for (int i = 0; i < v.length; i++) {
+      v[i] /= sum;
+    }
+    return raw;
+  }
+
+  /**
+   * Spark's own. Both superclasses declare it, with Scala's covariant tuple types that Java
+   * generics cannot relate, so the override is spelled with the raw type.
+   */
+  @Override
+  @SuppressWarnings("rawtypes")
+  public scala.Tuple3 findSummaryModel() {
+    return super.findSummaryModel();
+  }
+
+  @Override
+  public DownhillClassificationModel copy(ParamMap extra) {
+    DownhillClassificationModel copy = new DownhillClassificationModel(uid, saved(), summaryJson);
+    return copyValues(copy, extra).setParent(parent());
+  }
+
+  @Override
+  public MLWriter write() {
+    return new Writer(this);
+  }
+
+  public static MLReader<DownhillClassificationModel> read() {
+    return new Reader();
+  }
+
+  public static DownhillClassificationModel load(String path) {
+    return read().load(path);
+  }
+
+  @Override
+  public String toString() {
+    return "DownhillClassificationModel: uid=" + uid + ", " + spec.describe() + ", " + loss + " loss, " + classes
+        + " classes";
+  }
+
+  /** The forward pass on one row, with a workspace per thread (tasks of one executor share the model). */
+  private static final class Predictor {
+    private final Model model;
+    private final Precision precision;
+    private final Buf params;
+    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
+    private final ThreadLocal<Buf> rows;
+
+    Predictor(Model model, Precision precision, double[] theta) {
+      this.model = model;
+      this.precision = precision;
+      this.params = Buf.allocate(precision, theta.length);
+      params.copyFrom(theta, theta.length);
+      this.rows = ThreadLocal.withInitial(() -> Buf.allocate(precision, model.inputs()));
+    }
+
+    double[] scores(double[] x) {
+      Buf row = rows.get();
+      row.copyFrom(x, x.length);
+      Workspace ws = workspaces.get();
+      ws.ensure(model, precision, 1);
+      Buf out = model.forward(params, row, 0, 1, ws, Pass.EVAL); // (1 x k)
+      double[] scores = new double[model.outputs()];
+      out.copyTo(0, scores, scores.length);
+      return scores;
+    }
+  }
+
+  /** metadata/ (Spark's), data/ (Parquet), summary.json. */
+  private static final class Writer extends MLWriter {
+    private final DownhillClassificationModel instance;
+
+    Writer(DownhillClassificationModel instance) {
+      this.instance = instance;
+    }
+
+    @Override
+    public void saveImpl(String path) {
+      DefaultParamsWriter$.MODULE$.saveMetadata(instance, path, sparkSession());
+      var conf = sparkSession().sparkContext().hadoopConfiguration();
+      try {
+        ModelFiles.save(path, instance.saved(), conf);
+        if (instance.summaryJson != null) {
+          Path file = new Path(path, ModelFiles.SUMMARY);
+          try (OutputStream out = file.getFileSystem(conf).create(file, true)) {
+            out.write(instance.summaryJson.getBytes(StandardCharsets.UTF_8));
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot save the model to " + path, e);
+      }
+    }
+  }
+
+  private static final class Reader extends MLReader<DownhillClassificationModel> {
+    @Override
+    public DownhillClassificationModel load(String path) {
+      DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(),
+          DownhillClassificationModel.class.getName());
+      var conf = sparkSession().sparkContext().hadoopConfiguration();
+      ModelFiles.Saved saved = ModelFiles.load(path, conf);
+      String summary = null;
+      try {
+        Path file = new Path(path, ModelFiles.SUMMARY);
+        FileSystem fs = file.getFileSystem(conf);
+        if (fs.exists(file)) {
+          try (InputStream in = fs.open(file)) {
+            summary = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + path + "/" + ModelFiles.SUMMARY, e);
+      }
+      DownhillClassificationModel model = new DownhillClassificationModel(metadata.uid(), saved, summary);
+      metadata.getAndSetParams(model, scala.Option.empty());
+      return model;
+    }
+  }
+}
