@@ -44,6 +44,18 @@ final class RunOutput implements AutoCloseable {
       Files.createDirectories(parent);
       Path partial = running(abs);
       deleteTree(partial); // left by a run that was killed
+      // A run killed between commit's two renames leaves the previous run aside as .NAME.old-ID and
+      // no NAME: put it back (it is still the last good run); with NAME in place it is garbage.
+      try (var siblings = Files.list(parent)) {
+        for (Path old : siblings.filter(p -> p.getFileName().toString().startsWith("." + abs.getFileName() + ".old-"))
+            .toList()) {
+          if (Files.exists(abs)) {
+            deleteTree(old);
+          } else {
+            move(old, abs);
+          }
+        }
+      }
       Files.createDirectory(partial);
       return new RunOutput(abs, partial);
     } catch (IOException e) {

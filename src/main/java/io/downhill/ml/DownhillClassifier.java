@@ -361,6 +361,10 @@ public final class DownhillClassifier
   @Override
   public DownhillClassificationModel train(Dataset<?> dataset) {
     TrainingConfig config = trainingConfig();
+    if (config.earlyStopping().enabled() && num(validationFraction) == 0) {
+      throw BadInputException.of("DownhillClassifier earlyStopping " + str(earlyStopping), "early stopping without "
+          + "validation rows", "validationFraction > 0", "validationFraction 0");
+    }
     SparkSession spark = dataset.sparkSession();
     Attribute attribute = Attribute.fromStructField(dataset.schema().apply(getLabelCol()));
     int classes = 0;

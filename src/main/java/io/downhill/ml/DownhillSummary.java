@@ -40,7 +40,7 @@ public final class DownhillSummary implements Serializable {
     return json;
   }
 
-  /** One field, e.g. {@code get("validation_accuracy")}, {@code get("data").get("fingerprint")}. */
+  /** One field, e.g. {@code get("val_accuracy")}, {@code get("data_identity").get("fingerprint")}. */
   public JsonNode get(String field) {
     return node().path(field);
   }
@@ -49,7 +49,7 @@ public final class DownhillSummary implements Serializable {
     return node().path("epoch_metrics").size();
   }
 
-  /** Per epoch, a split's mean data loss ({@code "train"}, {@code "validation"}, {@code "test"}); NaN where absent. */
+  /** Per epoch, a split's mean data loss ({@code "train"}, {@code "val"}, {@code "test"}); NaN where absent. */
   public double[] loss(String split) {
     return perEpoch(split + "_loss");
   }

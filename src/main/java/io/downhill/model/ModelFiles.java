@@ -46,6 +46,8 @@ public final class ModelFiles {
   public static final String DATA = "data";
   public static final String SUMMARY = "summary.json";
   static final String PART = "part-00000.parquet";
+  /** The Spark ML class whose saved stages hold this data. */
+  static final String STAGE_CLASS = "io.downhill.ml.DownhillClassificationModel";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
@@ -250,15 +252,22 @@ public final class ModelFiles {
     }
     org.apache.hadoop.fs.Path stages = new org.apache.hadoop.fs.Path(dir, "stages");
     if (fs.isDirectory(stages)) {
-      org.apache.hadoop.fs.Path found = null;
-      for (FileStatus s : fs.listStatus(stages)) { // stage folders are named INDEX_UID; the last Downhill one wins
-        if (s.getPath().getName().contains("DownhillClassificationModel")
-            && (found == null || s.getPath().getName().compareTo(found.getParent().getName()) > 0)) {
-          found = new org.apache.hadoop.fs.Path(s.getPath(), DATA);
+      List<FileStatus> list = new ArrayList<>(List.of(fs.listStatus(stages)));
+      list.sort((a, b) -> b.getPath().getName().compareTo(a.getPath().getName())); // INDEX_UID: the last stage first
+      for (FileStatus s : list) {
+        org.apache.hadoop.fs.Path meta = new org.apache.hadoop.fs.Path(s.getPath(), "metadata");
+        if (!fs.isDirectory(meta)) {
+          continue;
         }
-      }
-      if (found != null) {
-        return found;
+        for (FileStatus part : fs.listStatus(meta)) { // Spark's one-line JSON, in part-00000-<uuid>-c000.txt
+          if (part.getPath().getName().startsWith("part-")) {
+            try (var in = fs.open(part.getPath())) {
+              if (STAGE_CLASS.equals(JSON.readTree(in).path("class").asText())) {
+                return new org.apache.hadoop.fs.Path(s.getPath(), DATA);
+              }
+            }
+          }
+        }
       }
     }
     throw BadInputException.of(dir.toString(), "not a saved model",

@@ -1,5 +1,6 @@
 package io.downhill.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,16 +66,16 @@ class CliTest {
     }
     assertEquals(2, metrics.stream().filter(l -> l.contains("\"type\":\"epoch\"")).count());
     // model/ is a Spark ML PipelineModel: the fitted StandardScaler, then the Downhill model with its summary
-    assertTrue(Files.exists(out.resolve("model/metadata/part-00000")));
+    assertTrue(Files.exists(out.resolve("model/metadata/_SUCCESS")));
     List<String> stages;
     try (var s = Files.list(out.resolve("model/stages"))) {
       stages = s.map(p -> p.getFileName().toString()).sorted().toList();
     }
     assertEquals(2, stages.size(), stages.toString());
-    assertTrue(stages.get(0).startsWith("0_StandardScalerModel") && stages.get(1).startsWith("1_downhill"),
+    assertTrue(stages.get(0).startsWith("0_stdScal") && stages.get(1).startsWith("1_downhill"),
         stages.toString());
     assertTrue(Files.exists(out.resolve("model/stages").resolve(stages.get(1)).resolve(ModelFiles.SUMMARY)));
-    assertEquals(steps, ModelFiles.load(out.resolve("model")).theta().length > 0 ? steps : -1);
+    assertEquals(4 * 36 + 4, ModelFiles.load(out.resolve("model")).theta().length, "the svm's θ, read from the stage");
 
     Cli e = Cli.run("evaluate", "--model", out.toString(), "--out", dir.resolve("eval.json").toString());
     assertEquals(0, e.code(), e.toString());
@@ -252,5 +253,40 @@ class CliTest {
     Cli version = Cli.run("--version");
     assertEquals(0, version.code());
     assertTrue(version.out().startsWith("downhill "), version.out());
+  }
+
+  @Test
+  void checkpointFlagsAreCheckedAndACorruptCheckpointIsSkippedWithAWarning() throws IOException {
+    Cli noDir = train(dir.resolve("ck-none"), "--resume");
+    assertEquals(2, noDir.code(), noDir.toString());
+    assertTrue(noDir.err().contains("--resume: resume without a checkpoint directory"), noDir.err());
+    Cli badEvery = train(dir.resolve("ck-every"), "--checkpoint-dir", dir.resolve("ck0").toString(),
+        "--checkpoint-every", "sometimes");
+    assertEquals(2, badEvery.code(), badEvery.toString());
+    assertTrue(badEvery.err().contains("N steps or N epochs"), badEvery.err());
+
+    // a directory with an earlier run's checkpoint is refused without --resume ...
+    Path ck = dir.resolve("ck");
+    Path broken = Files.createDirectories(ck.resolve("checkpoint-000000000007"));
+    Files.writeString(broken.resolve("state.json"), "{\"format\": \"downhill-checkpoint\"");
+    Cli refused = train(dir.resolve("ck-refused"), "--checkpoint-dir", ck.toString());
+    assertEquals(2, refused.code(), refused.toString());
+    assertTrue(refused.err().contains("holds checkpoints of an earlier run"), refused.err());
+    assertFalse(Files.exists(dir.resolve("ck-refused")));
+
+    // ... and with --resume a corrupt one is skipped with a warning: the run starts afresh and ends
+    // with the weights of a run without checkpoints; the directory is cleared when it succeeds
+    Path resumedOut = dir.resolve("ck-resumed");
+    Cli resumed = train(resumedOut, "--checkpoint-dir", ck.toString(), "--checkpoint-every", "7", "--resume");
+    assertEquals(0, resumed.code(), resumed.toString());
+    assertTrue(resumed.out().contains("checkpoints: WARNING: skipped checkpoint-000000000007"), resumed.out());
+    assertTrue(resumed.out().contains("starting from the beginning"), resumed.out());
+    Path plainOut = dir.resolve("ck-plain");
+    assertEquals(0, train(plainOut).code());
+    assertArrayEquals(ModelFiles.load(plainOut.resolve("model")).theta(),
+        ModelFiles.load(resumedOut.resolve("model")).theta(), 0.0);
+    try (var left = Files.list(ck)) {
+      assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("checkpoint-")).toList());
+    }
   }
 }

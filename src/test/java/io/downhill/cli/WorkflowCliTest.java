@@ -69,7 +69,7 @@ class WorkflowCliTest {
     assertTrue(summary.get("sequential_comparison").get("identical_results").asBoolean(), s.out());
     assertTrue(summary.get("coarse").get("spark_jobs").asLong() < summary.get("coarse").get("trial_works").asLong());
     assertTrue(summary.get("best").get("val_accuracy").asDouble() > 0.8, s.out());
-    assertTrue(Files.exists(out.resolve("model/metadata.json")));
+    assertTrue(Files.exists(out.resolve("model/metadata/_SUCCESS")));
     assertTrue(Files.readString(out.resolve("report.html")).contains("data-plot=\"accuracy-vs-lr\""));
     assertTrue(s.out().contains("sharing: ") && s.out().contains("results identical"), s.out());
   }

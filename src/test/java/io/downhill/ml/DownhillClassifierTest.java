@@ -132,6 +132,10 @@ class DownhillClassifierTest {
     Dataset<Row> scaled = new PipelineModel("pre", List.of(fitted.stages()[0], fitted.stages()[1])).transform(test);
     assertSamePredictions(model.transform(scaled), alone.transform(scaled));
     assertEquals("features", alone.getFeaturesCol());
+    Row data = spark.read().parquet(modelPath + "/data").first(); // the data is plain Parquet to Spark
+    assertEquals(model.weights().length, data.getList(data.fieldIndex("theta")).size());
+    assertEquals(List.of("0", "1", "2"), data.getList(data.fieldIndex("class_names")));
+    assertEquals("adam", summary.get("settings").get("optimizer").asText().replace("\"", ""));
     String estimatorPath = dir.resolve("estimator").toString();
     mlp.write().save(estimatorPath);
     DownhillClassifier again = DownhillClassifier.load(estimatorPath);

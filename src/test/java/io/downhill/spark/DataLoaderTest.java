@@ -348,4 +348,51 @@ class DataLoaderTest {
     assertTrue(dims.contains("dimension mismatch") && dims.contains("expected 16 features") && dims.contains("found 20"),
         dims);
   }
+
+  @Test
+  void pcaWhiteningDecorrelatesAndScalesToUnitVariance() {
+    // three correlated features of very different scales: x, 2x + noise, -x/10 + noise
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(4);
+    List<Row> list = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      double x = rng.nextGaussian();
+      list.add(RowFactory.create((double) (i % 2), Vectors.dense(3 + x, 2 * x + 0.3 * rng.nextGaussian(),
+          -x / 10 + 0.05 * rng.nextGaussian())));
+    }
+    Dataset<Row> frame = TestSpark.session().createDataFrame(list, new StructType(new StructField[] {
+        DataTypes.createStructField("label", DataTypes.DoubleType, false),
+        DataTypes.createStructField("features", SQLDataTypes.VectorType(), false)}));
+    DataLoader.Settings s = DataLoader.Settings.builder(DataSpec.dataFrame("correlated")).seed(1).partitions(2)
+        .precision(Precision.FLOAT64).preprocess(Preprocess.parse("pca:2")).valFraction(0).build();
+    TrainingData td = DataLoader.load(TestSpark.session(), frame, null, s);
+    try {
+      assertEquals(2, td.features(), "K components");
+      assertEquals("pca:2 (whitened)", td.preprocess().label());
+      assertEquals(3, td.preprocessing().stages().length, "StandardScaler, PCA, StandardScaler: MLlib stages");
+      List<double[]> rows = rows(td, false);
+      double[][] cov = new double[2][2];
+      double[] mean = new double[2];
+      for (double[] r : rows) {
+        for (int a = 0; a < 2; a++) {
+          mean[a] += r[a + 1] / rows.size();
+        }
+      }
+      for (double[] r : rows) {
+        for (int a = 0; a < 2; a++) {
+          for (int b = 0; b < 2; b++) {
+            cov[a][b] += (r[a + 1] - mean[a]) * (r[b + 1] - mean[b]) / (rows.size() - 1);
+          }
+        }
+      }
+      assertEquals(0, mean[0], 1e-9);
+      assertEquals(0, mean[1], 1e-9);
+      assertEquals(1, cov[0][0], 1e-9, "whitened: unit variance");
+      assertEquals(1, cov[1][1], 1e-9, "whitened: unit variance");
+      assertEquals(0, cov[0][1], 1e-9, "decorrelated");
+    } finally {
+      td.unpersist();
+    }
+    assertTrue(fails(() -> Preprocess.parse("pca:0")).contains("pca:K with an integer K >= 1"));
+    assertTrue(fails(() -> Preprocess.parse("pca")).contains("pca:K"));
+  }
 }
