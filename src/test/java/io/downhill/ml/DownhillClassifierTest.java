@@ -221,4 +221,41 @@ class DownhillClassifierTest {
     assertTrue(e.getMessage().contains("hidden layers on a linear model"), e.getMessage());
     assertFalse(d.explainParams().isEmpty());
   }
+
+  @Test
+  void aFitInterruptedMidwayResumesFromItsCheckpointToTheSameModel(@TempDir Path dir) throws Exception {
+    Dataset<Row> scaled = new Pipeline().setStages(java.util.Arrays.copyOf(pipeline(null).getStages(), 2)).fit(train)
+        .transform(train).cache(); // assembled and standardized once
+    DownhillClassifier adam = new DownhillClassifier().setModelType("mlp").setHiddenLayers(new int[] {8})
+        .setOptimizer("adam").setLearningRate(0.01).setEpochs(3).setBatchSize(32).setNumPartitions(2).setSeed(4);
+    double[] uninterrupted = adam.fit(scaled).weights();
+
+    String ck = dir.resolve("ck").toString();
+    DownhillClassifier checkpointed = adam.copy(new ParamMap()).setCheckpointDir(ck).setCheckpointEvery("20");
+    Thread fit = new Thread(() -> checkpointed.fit(scaled));
+    Throwable[] failure = new Throwable[1];
+    fit.setUncaughtExceptionHandler((t, e) -> failure[0] = e);
+    fit.start();
+    // the driver "dies" once a checkpoint exists: every Spark job is cancelled until the fit gives up
+    while (fit.isAlive()) {
+      boolean saved;
+      try (var s = java.nio.file.Files.list(dir.resolve("ck"))) {
+        saved = s.anyMatch(p -> p.getFileName().toString().startsWith("checkpoint-"));
+      } catch (java.io.IOException notYet) {
+        saved = false;
+      }
+      if (saved) {
+        spark.sparkContext().cancelAllJobs();
+      }
+      Thread.sleep(5);
+    }
+    assertTrue(failure[0] != null, "the fit was interrupted");
+    assertTrue(java.nio.file.Files.list(dir.resolve("ck")).anyMatch(p -> p.getFileName().toString()
+        .startsWith("checkpoint-")), "it left checkpoints");
+
+    assertThrows(Exception.class, () -> checkpointed.fit(scaled), "a non-empty checkpointDir without resume");
+    DownhillClassificationModel resumed = checkpointed.copy(new ParamMap()).setResume(true).fit(scaled);
+    assertArrayEquals(uninterrupted, resumed.weights(), 0.0, "resumed fit equals the uninterrupted one");
+    assertEquals(3, resumed.summary().epochs(), "the summary has every epoch, those before the interruption too");
+  }
 }
