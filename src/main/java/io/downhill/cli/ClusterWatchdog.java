@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * Master. This daemon thread connects to the master's port every few seconds and follows task
  * progress through a {@link SparkListener}. It trips when both have been silent for the timeout T:
  * <pre>
- *   now - lastMasterReachable &gt;= T  and  now - lastProgress &gt;= T
+ *   now - firstFailedConnect &gt;= T  and  now - lastProgress &gt;= T
  * </pre>
+ * (the first failed connection since the last successful one: a lower bound of how long the master
+ * has been gone, so the message never overstates it)
  * where progress is a task finishing successfully, an executor registering, or no job running
  * (a driver busy on its own is not stuck on the cluster). Then it records the reason and stops the
  * SparkContext from a new thread, so the blocked job fails with "cancelled because SparkContext
@@ -41,21 +43,22 @@ final class ClusterWatchdog implements AutoCloseable {
   private final SparkContext sc;
   private final String masterUrl;
   private final List<InetSocketAddress> masters;
-  private final long timeoutNanos;
+  private final int timeoutSeconds;
   private final long intervalMillis;
   private final Progress progress = new Progress();
   private final Thread thread;
   private volatile boolean closed;
   private volatile String reason;
-  private volatile long lastReachable;
+  /** Whether the last connection failed, and when the current run of failed connections began (watch thread only). */
+  private boolean unreachable;
+  private long unreachableSince;
 
   private ClusterWatchdog(SparkContext sc, String masterUrl, List<InetSocketAddress> masters, int timeoutSeconds) {
     this.sc = sc;
     this.masterUrl = masterUrl;
     this.masters = masters;
-    this.timeoutNanos = timeoutSeconds * 1_000_000_000L;
+    this.timeoutSeconds = timeoutSeconds;
     this.intervalMillis = interval(timeoutSeconds);
-    this.lastReachable = System.nanoTime();
     this.thread = new Thread(this::watch, "downhill-cluster-watchdog");
     thread.setDaemon(true);
   }
@@ -136,15 +139,17 @@ final class ClusterWatchdog implements AutoCloseable {
         return;
       }
       long now = System.nanoTime();
-      if (reachable()) {
-        lastReachable = now;
+      boolean wasUnreachable = unreachable;
+      unreachable = !reachable();
+      if (unreachable && !wasUnreachable) {
+        unreachableSince = now;
       }
-      double unreachable = (now - lastReachable) / 1e9;
+      double gone = unreachable ? (now - unreachableSince) / 1e9 : 0;
       double stalled = (now - progress.last(now)) / 1e9;
-      String why = verdict(masterUrl, unreachable, stalled, (int) (timeoutNanos / 1_000_000_000L));
+      String why = verdict(masterUrl, gone, stalled, timeoutSeconds);
       if (why != null && !closed) {
         reason = why;
-        LOG.warn(why);
+        LOG.warn("stopping the SparkContext: {}", why);
         // stop() waits for the scheduler's threads; from a thread of its own, so that this one ends
         Thread stopper = new Thread(sc::stop, "downhill-cluster-watchdog-stop");
         stopper.setDaemon(true);
