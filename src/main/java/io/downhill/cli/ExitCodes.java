@@ -3,6 +3,12 @@ package io.downhill.cli;
 import io.downhill.data.BadInputException;
 import io.downhill.train.DivergedException;
 import java.io.PrintStream;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import org.apache.spark.SparkException;
 
 /** Exit codes of every command, and the one-line report of a failure. */
 public final class ExitCodes {
@@ -13,26 +19,74 @@ public final class ExitCodes {
   public static final int BAD_INPUT = 2;
   /** The loss or gradient became NaN or infinite. */
   public static final int DIVERGED = 3;
+  /**
+   * Cluster or resource failure: the standalone master and its executors gone for
+   * {@code --cluster-timeout}, a Spark job aborted (tasks failing on every retry, executors lost),
+   * or out of memory. Rerunning (with {@code --resume} when checkpointing) may succeed.
+   */
+  public static final int CLUSTER = 4;
 
   private ExitCodes() {}
 
   /**
    * Prints a one-line report of {@code failure} to {@code err} and returns its exit code. Spark
-   * wraps exceptions thrown in tasks; the cause chain is searched for ours.
+   * wraps exceptions thrown in tasks; the cause chain (and suppressed exceptions, where
+   * {@link Session#close()} puts a lost cluster) is searched for ours, in this order: a lost
+   * cluster, which explains every other error; bad input; divergence; then any Spark job failure
+   * or out-of-memory error.
    */
   static int report(Throwable failure, PrintStream err) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof BadInputException) {
-        err.println("downhill: error: " + t.getMessage());
-        return BAD_INPUT;
-      }
-      if (t instanceof DivergedException) {
-        err.println("downhill: " + t.getMessage());
-        return DIVERGED;
-      }
+    Throwable lost = find(failure, ClusterLostException.class);
+    if (lost != null) {
+      err.println("downhill: " + lost.getMessage());
+      return CLUSTER;
+    }
+    Throwable bad = find(failure, BadInputException.class);
+    if (bad != null) {
+      err.println("downhill: error: " + bad.getMessage());
+      return BAD_INPUT;
+    }
+    Throwable diverged = find(failure, DivergedException.class);
+    if (diverged != null) {
+      err.println("downhill: " + diverged.getMessage());
+      return DIVERGED;
+    }
+    Throwable oom = find(failure, OutOfMemoryError.class);
+    Throwable spark = oom != null ? oom : find(failure, SparkException.class);
+    if (spark != null) {
+      err.println("downhill: cluster or resource failure: " + firstLine(spark));
+      failure.printStackTrace(err);
+      return CLUSTER;
     }
     err.println("downhill: internal error: " + failure);
     failure.printStackTrace(err);
     return FAILED;
+  }
+
+  /** The first throwable of type {@code type} among {@code root}, its causes and suppressed ones, breadth first. */
+  private static Throwable find(Throwable root, Class<? extends Throwable> type) {
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    Deque<Throwable> queue = new ArrayDeque<>();
+    queue.add(root);
+    while (!queue.isEmpty()) {
+      Throwable t = queue.poll();
+      if (!seen.add(t)) {
+        continue;
+      }
+      if (type.isInstance(t)) {
+        return t;
+      }
+      if (t.getCause() != null) {
+        queue.add(t.getCause());
+      }
+      Collections.addAll(queue, t.getSuppressed());
+    }
+    return null;
+  }
+
+  private static String firstLine(Throwable t) {
+    String m = t.getMessage() == null ? t.getClass().getName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
   }
 }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     subcommands = {TrainCommand.class, EvaluateCommand.class, GradcheckCommand.class, SearchCommand.class,
         SanityCommand.class},
     description = "Data-parallel minibatch SGD for classifiers on Apache Spark.",
-    footer = {"", "Exit codes: 0 success, 1 check failed or internal error, 2 bad input, 3 training diverged.",
+    footer = {"", "Exit codes: 0 success, 1 check failed or internal error, 2 bad input, 3 training diverged,",
+        "4 cluster or resource failure (cluster gone for --cluster-timeout, Spark job aborted, out of memory).",
         "Every flag can also be set in a properties file: --conf FILE (keys are flag names without dashes)."})
 public final class Main implements Runnable {
 
@@ -59,7 +60,11 @@ public final class Main implements Runnable {
         return ExitCodes.report(e, err);
       }
     }
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError e) { // picocli hands Exceptions to the handler above, not Errors
+      return ExitCodes.report(e, err);
+    }
   }
 
   private static String firstSubcommand(CommandLine cl, String[] args) {

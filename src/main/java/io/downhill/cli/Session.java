@@ -4,26 +4,44 @@ import io.downhill.spark.SparkSessions;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
-/** A Spark session for one command; stopped at the end only if this command started it. */
+/**
+ * A Spark session for one command; stopped at the end only if this command started it. On a
+ * standalone cluster a {@link ClusterWatchdog} fails the command when the cluster goes away.
+ */
 final class Session implements AutoCloseable {
   final SparkSession spark;
   final JavaSparkContext jsc;
   private final boolean owned;
+  private final ClusterWatchdog watchdog;
 
   Session(SparkOptions options, String appName) {
+    options.validate();
     this.owned = SparkSession.getDefaultSession().isEmpty() && SparkSession.getActiveSession().isEmpty();
     this.spark = SparkSessions.start(options.master, appName, options.sparkConf);
     this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    this.watchdog = ClusterWatchdog.start(spark.sparkContext(), options.clusterTimeout);
   }
 
   String master() {
     return spark.sparkContext().master();
   }
 
+  /**
+   * Stops Spark if this command started it. When the watchdog stopped Spark, throws the reason
+   * (suppressed under the command's own failure, which it explains; {@link ExitCodes} finds it).
+   */
   @Override
   public void close() {
+    String lost = null;
+    if (watchdog != null) {
+      watchdog.close();
+      lost = watchdog.reason();
+    }
     if (owned) {
       spark.stop();
+    }
+    if (lost != null) {
+      throw new ClusterLostException(lost);
     }
   }
 }

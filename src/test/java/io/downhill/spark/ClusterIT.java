@@ -1,6 +1,8 @@
 package io.downhill.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -9,32 +11,58 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.downhill.data.DataSpec;
 import io.downhill.model.ModelFiles;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A real Spark standalone cluster (scripts/cluster: a Master and two Workers, each a separate JVM,
  * executors launched by the Workers) runs a 1-epoch softmax training on Fashion-MNIST submitted
  * through SparkSubmit. Both executors must compute gradients, and the final weights must equal a
  * local[2] run with the same seed and partition count.
+ *
+ * <p>Then faults, in this order, each against the first cluster run's weights: an executor
+ * SIGKILLed mid-training (Spark reruns its tasks; same weights); the driver SIGKILLed after a
+ * checkpoint and the command rerun with {@code --resume} (same weights); last, because it takes the
+ * cluster down, the Master and both Workers SIGKILLed under a running driver, which must fail with
+ * exit code 4 within {@code --cluster-timeout} plus a margin instead of waiting forever.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path ROOT = Path.of(System.getProperty("downhill.home", ".")).toAbsolutePath();
   private static final Path WORK = ROOT.resolve("target/cluster-it");
+  private static final Path CLUSTER_DIR = WORK.resolve("cluster");
+  private static final String MASTER = "spark://127.0.0.1:7177";
+  private static final String MASTER_JSON = "http://127.0.0.1:8180/json/";
   private static final Map<String, String> CLUSTER_ENV = Map.of(
-      "DOWNHILL_CLUSTER_DIR", WORK.resolve("cluster").toString(),
+      "DOWNHILL_CLUSTER_DIR", CLUSTER_DIR.toString(),
       "DOWNHILL_MASTER_PORT", "7177", "DOWNHILL_MASTER_UI_PORT", "8180", "DOWNHILL_WORKER_UI_PORT", "8181",
       "DOWNHILL_WORKER_MEMORY", "1g");
   private static final List<String> TRAIN_ARGS = List.of("train", "--data", "fashion-mnist", "--epochs", "1",
       "--partitions", "2", "--batch-size", "256", "--lr", "0.1", "--seed", "7", "--spark-conf", "spark.ui.enabled=false");
+  /** Printed by the driver when the first step starts. */
+  private static final String TRAINING_STARTED = "training: ";
+
+  /** The uninterrupted cluster run: its weights and how long it took. */
+  private record Baseline(double[] theta, double seconds, Path dir) {}
+
+  private static Baseline baseline;
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -49,12 +77,9 @@ class ClusterIT {
   }
 
   private static String run(List<String> command, Path log, long timeoutSeconds) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    pb.environment().putAll(CLUSTER_ENV);
-    Process p = pb.start();
+    Process p = start(command, log);
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
+      p.destroyForcibly().waitFor();
       fail(command + " did not finish within " + timeoutSeconds + " s; log: " + Files.readString(log));
     }
     String output = Files.readString(log);
@@ -62,27 +87,142 @@ class ClusterIT {
     return output;
   }
 
-  @Test
-  void clusterTrainingUsesBothExecutorsAndEqualsTheLocalRun() throws Exception {
-    Path clusterOut = WORK.resolve("cluster-run");
-    Path localOut = WORK.resolve("local-run");
+  private static Process start(List<String> command, Path log) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    pb.environment().putAll(CLUSTER_ENV);
+    return pb.start();
+  }
+
+  /**
+   * {@code train} with {@code extra} flags, submitted to the cluster through SparkSubmit (client
+   * mode: this JVM is the driver). {@code spark.cores.max} makes
+   * {@code minRegisteredResourcesRatio} wait for both executors (without it the expected cores
+   * are 0 and a job may start on one executor).
+   */
+  private static List<String> submit(List<String> extra) throws IOException {
     String jar = System.getProperty("downhill.jar");
     String classpath = Files.readString(ROOT.resolve("target/classpath.txt")).trim();
-
     List<String> submit = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
         "@" + ROOT.resolve("conf/jvm.options"), "-Xmx2g",
         "-Dlog4j2.configurationFile=" + ROOT.resolve("conf/log4j2.properties"),
         "-cp", classpath, "org.apache.spark.deploy.SparkSubmit",
-        "--master", "spark://127.0.0.1:7177", "--deploy-mode", "client", "--class", "io.downhill.cli.Main",
+        "--master", MASTER, "--deploy-mode", "client", "--class", "io.downhill.cli.Main",
         "--conf", "spark.executor.memory=768m", "--conf", "spark.driver.host=127.0.0.1",
-        "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+        "--conf", "spark.cores.max=2", "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
         "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s", "--conf", "spark.locality.wait=0s",
         jar));
     submit.addAll(TRAIN_ARGS);
-    submit.addAll(List.of("--out", clusterOut.toString()));
-    long t0 = System.nanoTime();
-    String clusterLog = run(submit, WORK.resolve("cluster-run.log"), 480);
-    double clusterSeconds = (System.nanoTime() - t0) / 1e9;
+    submit.addAll(extra);
+    return submit;
+  }
+
+  /** The trained weights of a run folder (read through the model files; one place to change with their format). */
+  private static double[] theta(Path runDir) throws IOException {
+    return ModelFiles.load(runDir.resolve("model")).theta();
+  }
+
+  private static double maxAbsDiff(double[] a, double[] b) {
+    assertEquals(a.length, b.length, "parameter counts");
+    double max = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs(a[i] - b[i]));
+    }
+    return max;
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  /** The uninterrupted cluster run, made once (by the first test, or by whichever runs first). */
+  private static Baseline baseline() throws Exception {
+    if (baseline == null) {
+      Path out = WORK.resolve("cluster-run");
+      long t0 = System.nanoTime();
+      run(submit(List.of("--out", out.toString())), WORK.resolve("cluster-run.log"), 480);
+      baseline = new Baseline(theta(out), seconds(t0), out);
+    }
+    return baseline;
+  }
+
+  /** Waits until {@code log} contains {@code needle}; fails if {@code p} exits first or time runs out. */
+  private static void awaitLog(Process p, Path log, String needle, long timeoutSeconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    while (System.nanoTime() < deadline) {
+      if (Files.readString(log).contains(needle)) {
+        return;
+      }
+      if (!p.isAlive()) {
+        fail("the driver exited (" + p.exitValue() + ") before printing '" + needle + "':\n" + Files.readString(log));
+      }
+      Thread.sleep(200);
+    }
+    p.destroyForcibly().waitFor();
+    fail("no '" + needle + "' within " + timeoutSeconds + " s:\n" + Files.readString(log));
+  }
+
+  private static String cmdline(long pid) {
+    try {
+      return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8)
+          .replace('\0', ' ');
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** A daemon started by scripts/cluster, by its recorded pid, checked to still run {@code mainClass}. */
+  private static ProcessHandle daemon(String name, String mainClass) throws IOException {
+    long pid = Long.parseLong(Files.readString(CLUSTER_DIR.resolve(name + ".pid")).trim());
+    Optional<ProcessHandle> h = ProcessHandle.of(pid);
+    assertTrue(h.isPresent() && cmdline(pid).contains(mainClass), name + " (pid " + pid + ") runs " + mainClass);
+    return h.get();
+  }
+
+  /** The executor JVMs the Workers started after {@code since} (children of the Worker pids). */
+  private static List<ProcessHandle> executors(Instant since) throws IOException {
+    List<ProcessHandle> out = new ArrayList<>();
+    for (String worker : List.of("worker-1", "worker-2")) {
+      daemon(worker, "org.apache.spark.deploy.worker.Worker").children()
+          .filter(c -> cmdline(c.pid()).contains("org.apache.spark.executor.CoarseGrainedExecutorBackend"))
+          .filter(c -> c.info().startInstant().map(s -> !s.isBefore(since)).orElse(false))
+          .forEach(out::add);
+    }
+    return out;
+  }
+
+  private static void awaitExit(Process p, long timeoutSeconds, Path log) throws Exception {
+    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor();
+      fail("the driver did not finish within " + timeoutSeconds + " s:\n" + Files.readString(log));
+    }
+  }
+
+  private static List<Path> checkpoints(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(f -> f.getFileName().toString().matches("checkpoint-\\d{12}")).sorted().toList();
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> s = Files.walk(dir)) {
+        for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(f);
+        }
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void clusterTrainingUsesBothExecutorsAndEqualsTheLocalRun() throws Exception {
+    Baseline cluster = baseline();
+    Path clusterOut = cluster.dir();
+    Path localOut = WORK.resolve("local-run");
 
     List<String> local = new ArrayList<>(List.of(ROOT.resolve("scripts/downhill").toString()));
     local.addAll(TRAIN_ARGS);
@@ -90,7 +230,7 @@ class ClusterIT {
     run(local, WORK.resolve("local-run.log"), 300);
 
     JsonNode summary = JSON.readTree(clusterOut.resolve("summary.json").toFile());
-    assertTrue(summary.get("master").asText().startsWith("spark://127.0.0.1:7177"), summary.toString());
+    assertTrue(summary.get("master").asText().startsWith(MASTER), summary.toString());
     JsonNode tasks = summary.get("gradient_tasks_by_executor");
     assertEquals(2, tasks.size(), "two executors ran gradient tasks: " + tasks);
     long steps = summary.get("steps").asLong();
@@ -102,17 +242,168 @@ class ClusterIT {
     assertEquals(2 * steps, total, "one task per partition per step: " + tasks);
     assertTrue(!tasks.has("driver"), "no gradient ran in the driver: " + tasks);
 
-    double[] clusterTheta = ModelFiles.load(clusterOut.resolve("model")).theta();
-    double[] localTheta = ModelFiles.load(localOut.resolve("model")).theta();
-    assertEquals(localTheta.length, clusterTheta.length);
-    double maxDiff = 0;
-    for (int i = 0; i < localTheta.length; i++) {
-      maxDiff = Math.max(maxDiff, Math.abs(localTheta[i] - clusterTheta[i]));
-    }
-    System.out.printf("cluster run %.1f s (%s steps, tasks %s); max |θ_cluster - θ_local| = %.3g%n", clusterSeconds,
+    double maxDiff = maxAbsDiff(theta(localOut), cluster.theta());
+    System.out.printf("cluster run %.1f s (%s steps, tasks %s); max |θ_cluster - θ_local| = %.3g%n", cluster.seconds(),
         steps, tasks, maxDiff);
-    assertTrue(maxDiff <= 1e-6, "cluster and local weights differ by " + maxDiff + "\n" + clusterLog);
+    assertTrue(maxDiff <= 1e-6, "cluster and local weights differ by " + maxDiff + "\n"
+        + Files.readString(WORK.resolve("cluster-run.log")));
     JsonNode localSummary = JSON.readTree(localOut.resolve("summary.json").toFile());
     assertEquals(localSummary.get("test_accuracy").asDouble(), summary.get("test_accuracy").asDouble(), 1e-3);
+  }
+
+  /**
+   * One executor JVM SIGKILLed once steps run: the driver logs the lost executor, reruns its tasks
+   * on the other one (recomputing the lost cached blocks) while the Worker starts a replacement,
+   * and the run ends with the uninterrupted run's weights.
+   */
+  @Test
+  @Order(2)
+  void anExecutorKilledMidTrainingChangesNoWeight() throws Exception {
+    Baseline base = baseline();
+    Path out = WORK.resolve("executor-killed-run");
+    Path log = WORK.resolve("executor-killed-run.log");
+    Instant started = Instant.now();
+    long t0 = System.nanoTime();
+    Process driver = start(submit(List.of("--out", out.toString())), log);
+    awaitLog(driver, log, TRAINING_STARTED, 300);
+    double trainingAt = seconds(t0);
+    Thread.sleep(1500); // some steps done
+    List<ProcessHandle> executors = executors(started);
+    assertEquals(2, executors.size(), "one executor per Worker for this run: " + executors);
+    ProcessHandle victim = executors.get(0);
+    assertFalse(Files.readString(log).contains("epoch  1/1"), "the kill comes before training ends");
+    assertTrue(victim.destroyForcibly(), "SIGKILL sent to executor pid " + victim.pid());
+    double killedAt = seconds(t0);
+    awaitExit(driver, 480, log);
+    double total = seconds(t0);
+    String output = Files.readString(log);
+    assertEquals(0, driver.exitValue(), "the run survives the lost executor:\n" + output);
+    assertFalse(victim.isAlive(), "executor pid " + victim.pid() + " is gone");
+    assertTrue(output.contains("Lost executor"), "the driver saw the executor go:\n" + output);
+
+    JsonNode tasks = JSON.readTree(out.resolve("summary.json").toFile()).get("gradient_tasks_by_executor");
+    double maxDiff = maxAbsDiff(base.theta(), theta(out));
+    System.out.printf("executor killed: pid %d SIGKILLed %.1f s after training started; run %.1f s (uninterrupted "
+        + "%.1f s); gradient tasks by executor %s; max |θ - θ_uninterrupted| = %.3g%n", victim.pid(),
+        killedAt - trainingAt, total, base.seconds(), tasks, maxDiff);
+    assertTrue(maxDiff <= 1e-6, "weights after a lost executor differ by " + maxDiff + "\n" + output);
+  }
+
+  /**
+   * The driver SIGKILLed after its first checkpoint: the Master removes its application (freeing
+   * both executors), and the same command with {@code --resume} continues from the checkpoint and
+   * ends with the uninterrupted run's weights.
+   */
+  @Test
+  @Order(3)
+  void aDriverKilledAfterACheckpointResumesToTheSameWeights() throws Exception {
+    Baseline base = baseline();
+    Path out = WORK.resolve("resumed-run");
+    Path log = WORK.resolve("driver-killed-run.log");
+    Path dir = WORK.resolve("checkpoints");
+    deleteTree(dir);
+    deleteTree(out);
+    List<String> flags = List.of("--checkpoint-dir", dir.toString(), "--checkpoint-every", "60", "--out",
+        out.toString());
+    long t0 = System.nanoTime();
+    Process driver = start(submit(flags), log);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    while (checkpoints(dir).isEmpty()) {
+      if (!driver.isAlive() || System.nanoTime() > deadline) {
+        driver.destroyForcibly().waitFor();
+        fail("no checkpoint written before the driver " + (driver.isAlive() ? "timed out" : "exited") + ":\n"
+            + Files.readString(log));
+      }
+      Thread.sleep(100);
+    }
+    driver.destroyForcibly().waitFor(); // SIGKILL
+    double killedAt = seconds(t0);
+    assertEquals(137, driver.exitValue(), "the driver died of SIGKILL");
+    List<Path> left = checkpoints(dir);
+    assertFalse(left.isEmpty(), "checkpoints survive the driver");
+    assertFalse(Files.exists(out), "a killed run leaves nothing at --out");
+
+    // The Master removes a dead driver's application and its executors; the rerun needs both.
+    long t1 = System.nanoTime();
+    JsonNode master = null;
+    while (seconds(t1) < 60) {
+      master = JSON.readTree(URI.create(MASTER_JSON).toURL());
+      if (master.get("activeapps").isEmpty() && master.get("coresused").asInt() == 0) {
+        break;
+      }
+      Thread.sleep(250);
+    }
+    assertNotNull(master);
+    assertTrue(master.get("activeapps").isEmpty(), "the killed driver's application is gone: " + master);
+    double freedAfter = seconds(t1);
+
+    List<String> resume = new ArrayList<>(flags);
+    resume.add("--resume");
+    long t2 = System.nanoTime();
+    String output = run(submit(resume), WORK.resolve("resumed-run.log"), 480);
+    double resumedSeconds = seconds(t2);
+    assertTrue(output.contains("resuming from checkpoint-"), output);
+    JsonNode tasks = JSON.readTree(out.resolve("summary.json").toFile()).get("gradient_tasks_by_executor");
+    assertEquals(2, tasks.size(), "the rerun got both executors: " + tasks);
+    assertTrue(checkpoints(dir).isEmpty(), "a finished run clears its checkpoints");
+    double maxDiff = maxAbsDiff(base.theta(), theta(out));
+    System.out.printf("driver killed: SIGKILL %.1f s after submit, checkpoints then %s; application removed by the "
+        + "Master within %.1f s; resumed run %.1f s (uninterrupted %.1f s), tasks %s; max |θ - θ_uninterrupted| = "
+        + "%.3g%n", killedAt, left.stream().map(p -> p.getFileName().toString()).toList(), freedAfter, resumedSeconds,
+        base.seconds(), tasks, maxDiff);
+    assertTrue(maxDiff <= 1e-6, "resumed weights differ by " + maxDiff + "\n" + output);
+  }
+
+  /**
+   * Last: the Master and both Workers SIGKILLed under a training driver (the executors exit with
+   * their Workers). Spark alone would wait forever for the master; the watchdog stops it once the
+   * master has been unreachable and no task has finished for {@code --cluster-timeout} seconds, and
+   * the command exits with code 4 and one line naming the master.
+   */
+  @Test
+  @Order(4)
+  void aDriverWhoseClusterIsGoneFailsWithExitCode4InBoundedTime() throws Exception {
+    int timeout = 15;
+    Path out = WORK.resolve("cluster-lost-run");
+    Path log = WORK.resolve("cluster-lost-run.log");
+    Instant started = Instant.now();
+    // the generated dataset (read in the tasks) starts sooner; the last flag given wins
+    Process driver = start(submit(List.of("--data", "synthetic", "--epochs", "1000", "--cluster-timeout",
+        Integer.toString(timeout), "--out", out.toString())), log);
+    awaitLog(driver, log, TRAINING_STARTED, 300);
+    Thread.sleep(1000);
+    List<ProcessHandle> executors = executors(started);
+    List<ProcessHandle> daemons = List.of(daemon("master", "org.apache.spark.deploy.master.Master"),
+        daemon("worker-1", "org.apache.spark.deploy.worker.Worker"),
+        daemon("worker-2", "org.apache.spark.deploy.worker.Worker"));
+    long t0 = System.nanoTime();
+    daemons.forEach(ProcessHandle::destroyForcibly);
+    int margin = 60;
+    boolean exited = driver.waitFor(timeout + margin, TimeUnit.SECONDS);
+    double after = seconds(t0);
+    // executors whose Worker is gone exit on their own (WorkerWatcher); any left over is killed here
+    long orphans = executors.stream().filter(e -> {
+      try {
+        e.onExit().get(15, TimeUnit.SECONDS);
+        return false;
+      } catch (Exception notYet) {
+        e.destroyForcibly();
+        return true;
+      }
+    }).count();
+    if (!exited) {
+      driver.destroyForcibly().waitFor();
+      fail("the driver still ran " + (timeout + margin) + " s after the cluster went away:\n" + Files.readString(log));
+    }
+    String output = Files.readString(log);
+    assertEquals(4, driver.exitValue(), "exit code 4, cluster failure:\n" + output);
+    assertTrue(output.contains("downhill: cluster lost: master " + MASTER + " unreachable for "), output);
+    assertTrue(after >= timeout, "it waited the timeout (" + after + " s)");
+    assertFalse(Files.exists(out), "a failed run leaves nothing at --out");
+    String line = output.lines().filter(l -> l.startsWith("downhill: cluster lost")).findFirst().orElseThrow();
+    System.out.printf("cluster lost: exit %d %.1f s after the Master and Workers were SIGKILLed (--cluster-timeout "
+        + "%d); %d of %d executors had to be killed by the test; \"%s\"%n", driver.exitValue(), after, timeout,
+        orphans, executors.size(), line);
+    assertEquals(0, orphans, "executors exit with their Workers");
   }
 }

@@ -1,0 +1,222 @@
+package io.downhill.cli;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.SparkContext;
+import org.apache.spark.Success$;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorAdded;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fails a command whose standalone cluster has gone away, instead of letting it wait forever.
+ *
+ * <p>A Spark driver whose master is lost logs "waiting for master to reconnect" and keeps its
+ * jobs pending until executors come back, which they never do when the Workers went with the
+ * Master. This daemon thread connects to the master's port every few seconds and follows task
+ * progress through a {@link SparkListener}. It trips when both have been silent for the timeout T:
+ * <pre>
+ *   now - firstFailedConnect &gt;= T  and  now - lastProgress &gt;= T
+ * </pre>
+ * (the first failed connection since the last successful one: a lower bound of how long the master
+ * has been gone, so the message never overstates it)
+ * where progress is a task finishing successfully, an executor registering, or no job running
+ * (a driver busy on its own is not stuck on the cluster). Then it records the reason and stops the
+ * SparkContext from a new thread, so the blocked job fails with "cancelled because SparkContext
+ * was shut down"; {@link Session#close()} turns the recorded reason into a
+ * {@link ClusterLostException} (exit code 4). A lost master whose executors keep working does not
+ * trip it: Spark carries on without the master.
+ */
+final class ClusterWatchdog implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterWatchdog.class);
+
+  private final SparkContext sc;
+  private final String masterUrl;
+  private final List<InetSocketAddress> masters;
+  private final int timeoutSeconds;
+  private final long intervalMillis;
+  private final Progress progress = new Progress();
+  private final Thread thread;
+  private volatile boolean closed;
+  private volatile String reason;
+  /** Whether the last connection failed, and when the current run of failed connections began (watch thread only). */
+  private boolean unreachable;
+  private long unreachableSince;
+
+  private ClusterWatchdog(SparkContext sc, String masterUrl, List<InetSocketAddress> masters, int timeoutSeconds) {
+    this.sc = sc;
+    this.masterUrl = masterUrl;
+    this.masters = masters;
+    this.timeoutSeconds = timeoutSeconds;
+    this.intervalMillis = interval(timeoutSeconds);
+    this.thread = new Thread(this::watch, "downhill-cluster-watchdog");
+    thread.setDaemon(true);
+  }
+
+  /**
+   * A started watchdog for {@code sc} when its master is a standalone {@code spark://} URL and
+   * {@code timeoutSeconds > 0}; otherwise null (local mode, YARN, Kubernetes: their own managers
+   * fail a driver whose cluster is gone).
+   */
+  static ClusterWatchdog start(SparkContext sc, int timeoutSeconds) {
+    List<InetSocketAddress> masters = masters(sc.master());
+    if (masters.isEmpty() || timeoutSeconds <= 0) {
+      return null;
+    }
+    ClusterWatchdog w = new ClusterWatchdog(sc, sc.master(), masters, timeoutSeconds);
+    sc.addSparkListener(w.progress);
+    w.thread.start();
+    LOG.info("cluster watchdog: failing the command when {} is unreachable and no task finishes for {} s",
+        sc.master(), timeoutSeconds);
+    return w;
+  }
+
+  /**
+   * The host:port pairs of a standalone master URL ({@code spark://h:p} or, with standby masters,
+   * {@code spark://h1:p1,h2:p2}); empty for any other master.
+   */
+  static List<InetSocketAddress> masters(String url) {
+    List<InetSocketAddress> out = new ArrayList<>();
+    if (url == null || !url.startsWith("spark://")) {
+      return out;
+    }
+    for (String hostPort : url.substring("spark://".length()).split(",")) {
+      int colon = hostPort.lastIndexOf(':');
+      if (colon <= 0) {
+        continue;
+      }
+      try {
+        String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+        out.add(InetSocketAddress.createUnresolved(host, Integer.parseInt(hostPort.substring(colon + 1).trim())));
+      } catch (NumberFormatException e) {
+        // not a port: Spark itself rejects the URL
+      }
+    }
+    return out;
+  }
+
+  /** Seconds between checks: a fifth of the timeout, between 1 and 5 s. */
+  static long interval(int timeoutSeconds) {
+    return 1000L * Math.max(1, Math.min(5, timeoutSeconds / 5));
+  }
+
+  /**
+   * Why the command must fail, or null while the cluster may still come back: the verdict of one
+   * check, from the seconds since the master was last reachable and since the last progress.
+   */
+  static String verdict(String masterUrl, double unreachableSeconds, double stalledSeconds, int timeoutSeconds) {
+    if (unreachableSeconds < timeoutSeconds || stalledSeconds < timeoutSeconds) {
+      return null;
+    }
+    return String.format(Locale.ROOT,
+        "cluster lost: master %s unreachable for %.0f s and no task finished for %.0f s (--cluster-timeout %d); "
+            + "stopped Spark", masterUrl, unreachableSeconds, stalledSeconds, timeoutSeconds);
+  }
+
+  /** The reason the watchdog stopped Spark, or null if it did not. */
+  String reason() {
+    return reason;
+  }
+
+  private void watch() {
+    while (!closed) {
+      try {
+        Thread.sleep(intervalMillis);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (closed || sc.isStopped()) {
+        return;
+      }
+      long now = System.nanoTime();
+      boolean wasUnreachable = unreachable;
+      unreachable = !reachable();
+      if (unreachable && !wasUnreachable) {
+        unreachableSince = now;
+      }
+      double gone = unreachable ? (now - unreachableSince) / 1e9 : 0;
+      double stalled = (now - progress.last(now)) / 1e9;
+      String why = verdict(masterUrl, gone, stalled, timeoutSeconds);
+      if (why != null && !closed) {
+        reason = why;
+        LOG.warn("stopping the SparkContext: {}", why);
+        // stop() waits for the scheduler's threads; from a thread of its own, so that this one ends
+        Thread stopper = new Thread(sc::stop, "downhill-cluster-watchdog-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+        return;
+      }
+    }
+  }
+
+  /** True when a TCP connection to any master succeeds. */
+  private boolean reachable() {
+    int connectMillis = (int) Math.min(2000, intervalMillis);
+    for (InetSocketAddress m : masters) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(m.getHostString(), m.getPort()), connectMillis);
+        return true;
+      } catch (IOException e) {
+        // try the next one
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+    if (!sc.isStopped()) {
+      sc.removeSparkListener(progress);
+    }
+  }
+
+  /** Task and executor events, and the jobs running: what "progress" means above. */
+  private static final class Progress extends SparkListener {
+    private final Set<Integer> activeJobs = ConcurrentHashMap.newKeySet();
+    private volatile long last = System.nanoTime();
+
+    /** The time of the last progress; {@code now} while no job runs. */
+    long last(long now) {
+      if (activeJobs.isEmpty()) {
+        last = now;
+      }
+      return last;
+    }
+
+    @Override
+    public void onJobStart(SparkListenerJobStart jobStart) {
+      last = System.nanoTime();
+      activeJobs.add(jobStart.jobId());
+    }
+
+    @Override
+    public void onJobEnd(SparkListenerJobEnd jobEnd) {
+      activeJobs.remove(jobEnd.jobId());
+      last = System.nanoTime();
+    }
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+      if (taskEnd.reason() == Success$.MODULE$) {
+        last = System.nanoTime();
+      }
+    }
+
+    @Override
+    public void onExecutorAdded(SparkListenerExecutorAdded executorAdded) {
+      last = System.nanoTime();
+    }
+  }
+}
