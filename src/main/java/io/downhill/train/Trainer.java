@@ -108,8 +108,8 @@ public final class Trainer {
     int firstEpoch = run.resume(optimizer);
     for (int epoch = firstEpoch; epoch < config.epochs(); epoch++) {
       long epochStart = System.nanoTime();
-      int first = epoch == firstEpoch && resume != null ? resume.step() : 0;
-      double lr = first > 0 ? schedule.rateAt(run.global - 1, steps) : Double.NaN;
+      int first = run.firstStep(epoch);
+      double lr = first > 0 ? schedule.rateAt(run.global - 1, steps) : Double.NaN; // the rate of the step before
       for (int s = first; s < steps; s++) {
         long t0 = System.nanoTime();
         lr = schedule.rateAt(run.global, steps);
@@ -159,8 +159,8 @@ public final class Trainer {
     int firstEpoch = run.resume(optimizer);
     for (int epoch = firstEpoch; epoch < config.epochs(); epoch++) {
       long epochStart = System.nanoTime();
-      int first = epoch == firstEpoch && resume != null ? resume.step() : 0;
-      double lr = first > 0 ? schedule.rateAt(run.global - 1, steps) : Double.NaN;
+      int first = run.firstStep(epoch);
+      double lr = first > 0 ? schedule.rateAt(run.global - 1, steps) : Double.NaN; // the rate of the step before
       for (int s0 = first; s0 < steps; s0 += k) {
         long t0 = System.nanoTime();
         int count = Math.min(k, steps - s0);
@@ -371,6 +371,11 @@ public final class Trainer {
       firstLoss = resume.firstLoss();
       stepSeconds = resume.stepSeconds();
       return resume.epoch();
+    }
+
+    /** The first step to take in {@code epoch}: where the checkpoint left off in the resumed epoch, else 0. */
+    int firstStep(int epoch) {
+      return resume != null && epoch == resume.epoch() ? resume.step() : 0;
     }
 
     /** Saves the run as it stands: {@code step} is the next step of {@code epoch} to take. */
