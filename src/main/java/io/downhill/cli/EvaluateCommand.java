@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.feature.StandardScalerModel;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.util.Identifiable$;
 import java.util.Arrays;
@@ -100,13 +101,17 @@ final class EvaluateCommand implements Callable<Integer> {
 
     try (Session session = new Session(sparkOptions, "downhill evaluate")) {
       int p = partitions > 0 ? partitions : session.jsc.defaultParallelism();
+      PipelineModel preprocessing = preprocessing(dir);
+      // the raw features the saved stages take in: the first StandardScaler's width (pca:K changes d), else d
+      int inputs = preprocessing == null ? model.inputs()
+          : ((StandardScalerModel) preprocessing.stages()[0]).mean().size();
       Sources.Loaded source = Sources.read(session.spark, dataSpec, dataSpec.bringsTestSplit(),
-          new Sources.Options(p, model.inputs(), labelCol, featuresCol, null, 0L));
-      if (source.features() != model.inputs()) {
-        throw BadInputException.of(dataSpec.text(), "dimension mismatch with the model", model.inputs() + " features",
+          new Sources.Options(p, inputs, labelCol, featuresCol, null, 0L));
+      if (source.features() != inputs) {
+        throw BadInputException.of(dataSpec.text(), "dimension mismatch with the model", inputs + " features",
             source.features() + " features");
       }
-      JavaRDD<Shard> shards = Blockify.shards(Preprocess.apply(preprocessing(dir), source.frame()), labels, model.inputs(), precision,
+      JavaRDD<Shard> shards = Blockify.shards(Preprocess.apply(preprocessing, source.frame()), labels, model.inputs(), precision,
           Blockify.autoBlockRows(model.inputs(), precision), false, null, "evaluation data (" + dataSpec.text() + ")");
       ShardComputer computer = new ShardComputer(model, loss, saved.classes(), precision, 0L);
       Broadcast<io.downhill.linalg.Buf> theta = session.jsc.broadcast(computer.params(saved.theta()));

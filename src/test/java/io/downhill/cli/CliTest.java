@@ -86,6 +86,21 @@ class CliTest {
   }
 
   @Test
+  void pcaWhiteningIsSavedInFrontOfTheModelAndEvaluateAppliesIt() throws IOException {
+    Path out = dir.resolve("pca");
+    Cli t = train(out, "--preprocess", "pca:5");
+    assertEquals(0, t.code(), t.toString());
+    JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+    assertEquals("pca:5 (whitened)", summary.get("preprocess").asText());
+    assertEquals(5, summary.get("features").asInt(), "the model sees K = 5 features");
+    assertEquals(4 * 5 + 4, ModelFiles.load(out.resolve("model")).theta().length);
+    Cli e = Cli.run("evaluate", "--model", out.toString(), "--out", dir.resolve("pca-eval.json").toString());
+    assertEquals(0, e.code(), e.toString());
+    JsonNode eval = JSON.readTree(dir.resolve("pca-eval.json").toFile());
+    assertEquals(summary.get("test_accuracy").asDouble(), eval.get("accuracy").asDouble(), 0.0, "36 raw features in");
+  }
+
+  @Test
   void aRerunReplacesTheOutputOnlyWhenItSucceeds() throws IOException {
     Path out = dir.resolve("rerun");
     assertEquals(0, train(out).code());
