@@ -181,6 +181,21 @@ class DownhillClassifierTest {
   }
 
   @Test
+  void itTakesMllibPcaOutputInAPipeline() {
+    PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {
+        new VectorAssembler().setInputCols(RAW).setOutputCol("raw"),
+        new StandardScaler().setInputCol("raw").setOutputCol("scaled").setWithMean(true).setWithStd(true),
+        new org.apache.spark.ml.feature.PCA().setInputCol("scaled").setOutputCol("pcs").setK(4),
+        new DownhillClassifier().setModelType("svm").setFeaturesCol("pcs").setEpochs(2).setBatchSize(64)
+            .setNumPartitions(2)}).fit(train);
+    DownhillClassificationModel model = (DownhillClassificationModel) fitted.stages()[3];
+    assertEquals(4, model.numFeatures());
+    assertEquals("svm", model.lossName());
+    double acc = accuracy(fitted.transform(test));
+    assertTrue(acc > 0.85, "accuracy on 4 principal components " + acc);
+  }
+
+  @Test
   void weightColIsHonoured() {
     Dataset<Row> weighted = train.withColumn("w", when(col("label").equalTo(2.0), lit(0.0)).otherwise(lit(1.0)));
     Dataset<Row> unit = train.withColumn("w", lit(1.0));
