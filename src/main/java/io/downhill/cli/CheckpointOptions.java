@@ -35,7 +35,12 @@ final class CheckpointOptions {
   }
 
   /** Checks the flags before Spark starts. */
-  void validate() {
+  void validate(io.downhill.train.TrainingConfig config) {
+    String optimizer = config.optimizer().name();
+    if (dir != null && (optimizer.equals("gd") || optimizer.equals("random-search"))) {
+      throw BadInputException.of("--checkpoint-dir", "checkpoints with --optimizer " + optimizer,
+          "a minibatch optimizer (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)", optimizer);
+    }
     if (resume && dir == null) {
       throw BadInputException.of("--resume", "resume without a checkpoint directory", "--checkpoint-dir DIR", "none");
     }
@@ -48,17 +53,8 @@ final class CheckpointOptions {
     }
   }
 
-  /**
-   * The store, refusing a directory that already holds checkpoints unless resuming: a run started
-   * afresh must not mix its checkpoints with an earlier run's.
-   */
   CheckpointStore store(Configuration hadoop) {
-    CheckpointStore store = new CheckpointStore(dir, keep, hadoop);
-    if (!resume && !store.isEmpty()) {
-      throw BadInputException.of("--checkpoint-dir " + dir, "the directory holds checkpoints of an earlier run",
-          "--resume to continue that run, or an empty directory", "checkpoint-* directories");
-    }
-    return store;
+    return new CheckpointStore(dir, keep, hadoop);
   }
 
   Checkpointing checkpointing(CheckpointStore store, String settings, Supplier<List<Path>> attachments) {

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * (the first failed connection since the last successful one: a lower bound of how long the master
  * has been gone, so the message never overstates it)
- * where progress is a task finishing successfully, an executor registering, or no job running
+ * where progress is a task finishing successfully, an executor registering or sending its heartbeat, or no job running
  * (a driver busy on its own is not stuck on the cluster). Then it records the reason and stops the
  * SparkContext from a new thread, so the blocked job fails with "cancelled because SparkContext
  * was shut down"; {@link Session#close()} turns the recorded reason into a
@@ -217,6 +217,14 @@ final class ClusterWatchdog implements AutoCloseable {
     @Override
     public void onExecutorAdded(SparkListenerExecutorAdded executorAdded) {
       last = System.nanoTime();
+    }
+
+    /** An executor's heartbeat: the cluster is there, even while one long task has not finished. */
+    @Override
+    public void onExecutorMetricsUpdate(org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate update) {
+      if (!"driver".equals(update.execId())) {
+        last = System.nanoTime();
+      }
     }
   }
 }

@@ -24,7 +24,9 @@ import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.feature.PCAModel;
 import org.apache.spark.ml.feature.StandardScalerModel;
+import io.downhill.ml.DownhillClassificationModel;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.util.Identifiable$;
 import java.util.Arrays;
@@ -136,12 +138,22 @@ final class EvaluateCommand implements Callable<Integer> {
     if (!Files.isDirectory(dir.resolve("stages"))) {
       return null;
     }
-    Transformer[] stages = PipelineModel.load(dir.toString()).stages();
-    if (stages.length < 2) {
-      return null;
+    Transformer[] stages = PipelineModel.load(dir.toAbsolutePath().toUri().toString()).stages();
+    int downhill = 0;
+    while (downhill < stages.length && !(stages[downhill] instanceof DownhillClassificationModel)) {
+      Transformer t = stages[downhill];
+      if (!(t instanceof StandardScalerModel) && !(t instanceof PCAModel)) {
+        throw BadInputException.of(dir.toString(), "a pipeline evaluate cannot feed",
+            "the preprocessing stages downhill train saves (StandardScaler, PCA) before the Downhill stage",
+            "stage " + downhill + ", " + t.getClass().getSimpleName() + " (transform it in Spark instead: "
+                + "PipelineModel.load(...).transform(data))");
+      }
+      downhill++;
     }
-    return new PipelineModel(Identifiable$.MODULE$.randomUID("preprocess"), Arrays.copyOf(stages, stages.length - 1));
+    return downhill == 0 ? null
+        : new PipelineModel(Identifiable$.MODULE$.randomUID("preprocess"), Arrays.copyOf(stages, downhill));
   }
+
 
   private static void printConfusion(PrintWriter console, Evaluation eval) {
     console.println("confusion matrix (rows: true class, columns: predicted):");

@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 import org.apache.spark.SparkException;
 
@@ -32,8 +33,9 @@ public final class ExitCodes {
    * Prints a one-line report of {@code failure} to {@code err} and returns its exit code. Spark
    * wraps exceptions thrown in tasks; the cause chain (and suppressed exceptions, where
    * {@link Session#close()} puts a lost cluster) is searched for ours, in this order: a lost
-   * cluster, which explains every other error; bad input; divergence; then any Spark job failure
-   * or out-of-memory error.
+   * cluster, which explains every other error; bad input; divergence; then out-of-memory errors and
+   * Spark job failures caused by the cluster (lost executors, a stopped context: see
+   * {@link #isClusterFailure}). Any other failure, a task's own exception included, is exit 1.
    */
   static int report(Throwable failure, PrintStream err) {
     Throwable lost = find(failure, ClusterLostException.class);
@@ -53,7 +55,7 @@ public final class ExitCodes {
     }
     Throwable oom = find(failure, OutOfMemoryError.class);
     Throwable spark = oom != null ? oom : find(failure, SparkException.class);
-    if (spark != null) {
+    if (spark != null && (oom != null || isClusterFailure(spark))) {
       err.println("downhill: cluster or resource failure: " + firstLine(spark));
       failure.printStackTrace(err);
       return CLUSTER;
@@ -61,6 +63,26 @@ public final class ExitCodes {
     err.println("downhill: internal error: " + failure);
     failure.printStackTrace(err);
     return FAILED;
+  }
+
+  /**
+   * Phrases of Spark's own messages for failures of the cluster rather than of the job: executors
+   * lost, shuffle output lost with them, the context or the application stopped. A task that fails
+   * on its input fails the same way on every retry, so that stays exit 1, not "retry later".
+   */
+  private static final List<String> CLUSTER_PHRASES = List.of("ExecutorLostFailure", "FetchFailed",
+      "SparkContext was shut down", "because SparkContext was shut down", "Master removed our application",
+      "All masters are unresponsive", "Cannot call methods on a stopped SparkContext", "executor lost",
+      "Lost executor");
+
+  static boolean isClusterFailure(Throwable spark) {
+    for (Throwable t = spark; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (CLUSTER_PHRASES.stream().anyMatch(m::contains)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The first throwable of type {@code type} among {@code root}, its causes and suppressed ones, breadth first. */

@@ -78,7 +78,7 @@ final class TrainCommand implements Callable<Integer> {
     DataSpec testSpec = data.testSpec();
     DataLoader.Settings settings = data.settings(trainSpec, testSpec, config.seed(), config.precision());
     Loss loss = Loss.parse(config.loss());
-    checkpoint.validate();
+    checkpoint.validate(config);
     Path target = out != null ? out : Path.of("runs", Names.of(trainSpec) + "-" + train.modelName());
 
     try (RunOutput output = RunOutput.create(target); Session session = new Session(sparkOptions, "downhill train")) {
@@ -176,25 +176,21 @@ final class TrainCommand implements Callable<Integer> {
 
   /**
    * With {@code --resume}: the newest complete checkpoint (its metrics.jsonl restored into
-   * {@code dir}), or null when there is none or no resume was asked for. Skipped checkpoints are
-   * reported on the console.
+   * {@code dir}), or null when there is none or no resume was asked for (a directory with
+   * checkpoints is refused then). Skipped checkpoints are reported on the console.
    */
   private CheckpointStore.Loaded resume(CheckpointStore store, Path dir, PrintWriter console) throws java.io.IOException {
-    if (store == null || !checkpoint.resume) {
+    if (store == null) {
       return null;
     }
-    var latest = store.latest();
-    latest.ifPresent(l -> l.skipped().forEach(reason -> console.println("checkpoints: WARNING: skipped " + reason)));
-    if (latest.isEmpty() || latest.get().state() == null) {
-      console.println("checkpoints: no complete checkpoint in " + store.location() + "; starting from the beginning");
+    CheckpointStore.Loaded l = store.begin(checkpoint.resume, "--checkpoint-dir " + store.location(), "--resume",
+        line -> console.println("checkpoints: " + line));
+    if (l.state() == null) {
       return null;
     }
-    CheckpointStore.Loaded l = latest.get();
     for (var a : l.attachments().entrySet()) {
       java.nio.file.Files.write(dir.resolve(a.getKey()), a.getValue());
     }
-    console.printf(Locale.ROOT, "checkpoints: resuming from %s (epoch %d, step %d of it; %d steps done)%n", l.name(),
-        l.state().epoch() + 1, l.state().step(), l.state().global());
     return l;
   }
 
@@ -225,6 +221,8 @@ final class TrainCommand implements Callable<Integer> {
    * {@code model/}: a Spark ML {@code PipelineModel} of the fitted preprocessing stages (when there
    * are any) and the {@link DownhillClassificationModel}, in Spark's format, the training summary
    * inside the Downhill stage. {@code PipelineModel.load(".../model")} predicts on raw features.
+   * Spark ML's writers write part of it (metadata, the MLlib stages' data) from executor tasks: on
+   * a cluster of several hosts {@code --out} must be on storage every host mounts at the same path.
    */
   static void saveModel(Path dir, Model model, Loss loss, TrainingData td, TrainingConfig config, DataSpec spec,
       double[] theta, ObjectNode summary) {
@@ -250,7 +248,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     stages.add(classifier);
     try {
-      new PipelineModel(Identifiable$.MODULE$.randomUID("pipeline"), stages).write().save(dir.toString());
+      // a file: URI, not a bare path: a bare path would resolve against fs.defaultFS (HDFS on most clusters)
+      new PipelineModel(Identifiable$.MODULE$.randomUID("pipeline"), stages).write()
+          .save(dir.toAbsolutePath().toUri().toString());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot save the model to " + dir, e);
     }

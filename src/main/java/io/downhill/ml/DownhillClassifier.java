@@ -406,20 +406,8 @@ public final class DownhillClassifier
         if (!str(checkpointDir).isEmpty()) {
           store = new CheckpointStore(str(checkpointDir), integer(checkpointKeep),
               spark.sparkContext().hadoopConfiguration());
-          boolean resuming = (Boolean) getOrDefault(resume);
-          if (!resuming && !store.isEmpty()) {
-            throw BadInputException.of("DownhillClassifier checkpointDir " + str(checkpointDir),
-                "the directory holds checkpoints of an earlier fit", "resume true, or an empty directory",
-                "checkpoint-* directories");
-          }
-          TrainerState state = null;
-          if (resuming) {
-            var latest = store.latest();
-            latest.ifPresent(l -> l.skipped().forEach(r -> LOG.warn("skipped checkpoint {}", r)));
-            state = latest.map(CheckpointStore.Loaded::state).orElse(null);
-            LOG.info(state == null ? "no complete checkpoint in {}: fitting from the start"
-                : "resuming from {} at step " + state.global(), store.location());
-          }
+          TrainerState state = store.begin((Boolean) getOrDefault(resume), "DownhillClassifier checkpointDir "
+              + str(checkpointDir), "resume true", line -> LOG.warn("checkpoints: {}", line)).state();
           trainer = trainer.withCheckpoints(Checkpointing.of(store, str(checkpointEvery),
               config + "; data " + td.identity(), List::of), state);
         }

@@ -94,6 +94,30 @@ public final class CheckpointStore {
   /** A checkpoint as read back, and the newer ones skipped on the way with the reason for each. */
   public record Loaded(TrainerState state, String name, Map<String, byte[]> attachments, List<String> skipped) {}
 
+  /**
+   * Where a run starts, the same for the command line and the Estimator. Without {@code resume} a
+   * directory that already holds checkpoints is refused (a fresh run must not mix its checkpoints
+   * with an earlier run's; {@code where} and {@code resumeHint} name the setting in the message);
+   * with it, the newest readable checkpoint, or a {@link Loaded} without a state (start from the
+   * beginning) carrying the checkpoints skipped on the way. {@code report} hears one line per
+   * skipped checkpoint and where the run starts.
+   */
+  public Loaded begin(boolean resume, String where, String resumeHint, java.util.function.Consumer<String> report) {
+    if (!resume) {
+      if (!isEmpty()) {
+        throw BadInputException.of(where, "the directory holds checkpoints of an earlier run",
+            resumeHint + " to continue that run, or an empty directory", "checkpoint-* directories");
+      }
+      return new Loaded(null, null, Map.of(), List.of());
+    }
+    Loaded l = latest().orElse(new Loaded(null, null, Map.of(), List.of()));
+    l.skipped().forEach(reason -> report.accept("WARNING: skipped " + reason));
+    report.accept(l.state() == null ? "no complete checkpoint in " + location() + "; starting from the beginning"
+        : String.format(java.util.Locale.ROOT, "resuming from %s (epoch %d, step %d of it; %d steps done)", l.name(),
+            l.state().epoch() + 1, l.state().step(), l.state().global()));
+    return l;
+  }
+
   /** Saves {@code state} and the attachments as checkpoint {@code global}, atomically; prunes old ones. */
   public void save(TrainerState state, List<java.nio.file.Path> attachments) {
     String name = "checkpoint-" + String.format("%012d", state.global());
@@ -121,7 +145,7 @@ public final class CheckpointStore {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint " + target, e);
     }
-    prune();
+    prune(state.global());
   }
 
   /** The newest readable checkpoint, skipping (and reporting) broken ones; empty when there is none. */
@@ -132,10 +156,15 @@ public final class CheckpointStore {
       try {
         Loaded loaded = read(s.getPath(), skipped);
         return Optional.of(loaded);
-      } catch (Exception e) { // any defect of one checkpoint means: try the previous one
+      } catch (Corrupt | com.fasterxml.jackson.core.JacksonException | java.io.FileNotFoundException
+          | java.io.EOFException | RuntimeException e) {
+        // a defect of this checkpoint (torn, partial, garbled): try the one before. Other I/O errors
+        // (the file system failing) propagate: restarting a long run from step 0 is not their remedy.
         String reason = name + ": " + e.getMessage();
         LOG.warn("skipping checkpoint {}", reason);
         skipped.add(reason);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read checkpoint " + s.getPath(), e);
       }
     }
     return skipped.isEmpty() ? Optional.empty() : Optional.of(new Loaded(null, null, Map.of(), List.copyOf(skipped)));
@@ -170,14 +199,40 @@ public final class CheckpointStore {
     }
   }
 
-  private void prune() {
-    List<FileStatus> all = checkpoints();
-    for (int i = keep; i < all.size(); i++) {
-      try {
-        fs.delete(all.get(i).getPath(), true);
-      } catch (IOException e) {
-        LOG.warn("cannot remove old checkpoint {}: {}", all.get(i).getPath(), e.toString());
+  /**
+   * Keeps the newest {@code keep} checkpoints up to step {@code current}. Any above it are broken
+   * ones a resume skipped (a readable one would have been resumed from): removed too, else they
+   * would count among the newest and push out the fresh ones.
+   */
+  private void prune(long current) {
+    List<FileStatus> all = new ArrayList<>();
+    for (FileStatus s : checkpoints()) {
+      Matcher m = NAME.matcher(s.getPath().getName());
+      if (m.matches() && Long.parseLong(m.group(1)) > current) {
+        delete(s);
+      } else {
+        all.add(s);
       }
+    }
+    for (int i = keep; i < all.size(); i++) {
+      delete(all.get(i));
+    }
+  }
+
+  private void delete(FileStatus s) {
+    {
+      try {
+        fs.delete(s.getPath(), true);
+      } catch (IOException e) {
+        LOG.warn("cannot remove old checkpoint {}: {}", s.getPath(), e.toString());
+      }
+    }
+  }
+
+  /** A checkpoint that is torn, incomplete or fails its checksum. */
+  private static final class Corrupt extends IOException {
+    Corrupt(String message) {
+      super(message);
     }
   }
 
@@ -235,11 +290,11 @@ public final class CheckpointStore {
   private Loaded read(Path cp, List<String> skipped) throws IOException {
     JsonNode json = JSON.readTree(readAll(new Path(cp, STATE)));
     if (json == null || !FORMAT.equals(json.path("format").asText()) || json.path("version").asInt() != VERSION) {
-      throw new IOException(STATE + " is not a " + FORMAT + " version " + VERSION);
+      throw new Corrupt(STATE + " is not a " + FORMAT + " version " + VERSION);
     }
     byte[] arrays = readAll(new Path(cp, json.path("arrays_file").asText(ARRAYS)));
     if (arrays.length != json.path("arrays_bytes").asLong(-1) || !crc(arrays).equals(json.path("arrays_crc32").asText())) {
-      throw new IOException(ARRAYS + " is corrupt or incomplete: " + arrays.length + " bytes, CRC32 " + crc(arrays)
+      throw new Corrupt(ARRAYS + " is corrupt or incomplete: " + arrays.length + " bytes, CRC32 " + crc(arrays)
           + "; expected " + json.path("arrays_bytes") + " bytes, CRC32 " + json.path("arrays_crc32").asText());
     }
     ByteBuffer buf = ByteBuffer.wrap(arrays).order(ByteOrder.LITTLE_ENDIAN);
@@ -256,7 +311,7 @@ public final class CheckpointStore {
     for (JsonNode a : json.path("attachments")) {
       byte[] bytes = readAll(new Path(cp, a.path("name").asText()));
       if (!crc(bytes).equals(a.path("crc32").asText())) {
-        throw new IOException(a.path("name").asText() + " is corrupt: CRC32 " + crc(bytes) + ", expected "
+        throw new Corrupt(a.path("name").asText() + " is corrupt: CRC32 " + crc(bytes) + ", expected "
             + a.path("crc32").asText());
       }
       attachments.put(a.path("name").asText(), bytes);
@@ -268,7 +323,7 @@ public final class CheckpointStore {
       }
     });
     if (!named.containsKey("theta")) {
-      throw new IOException("no theta in " + ARRAYS);
+      throw new Corrupt("no theta in " + ARRAYS);
     }
     List<EpochRecord> epochs = new ArrayList<>();
     for (JsonNode e : json.path("epochs")) {

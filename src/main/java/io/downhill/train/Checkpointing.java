@@ -39,9 +39,12 @@ public record Checkpointing(CheckpointStore store, int every, boolean epochs, St
         settings, attachments);
   }
 
-  /** Whether a checkpoint is due after a step that brought the global count to {@code global}. */
-  boolean dueAfterStep(long global) {
-    return !epochs && global % every == 0;
+  /**
+   * Whether a checkpoint is due after the steps that brought the global count from {@code before}
+   * to {@code after} (one step, or a job's K local steps): a multiple of N was crossed.
+   */
+  boolean dueAfterSteps(long before, long after) {
+    return !epochs && after / every > before / every;
   }
 
   /** Whether a checkpoint is due at the end of epoch {@code epoch} (0-based). */

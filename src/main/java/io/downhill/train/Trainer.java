@@ -124,7 +124,7 @@ public final class Trainer {
           maxNorm.projectInPlace(theta, layout);
         }
         run.step(epoch, f, lr, acc.rows(), t0, acc.computeNanos(), run.layers(theta));
-        if (checkpoints != null && checkpoints.dueAfterStep(run.global)) {
+        if (checkpoints != null && checkpoints.dueAfterSteps(run.global - 1, run.global)) {
           run.checkpoint(epoch, s + 1, theta, optimizer);
         }
       }
@@ -198,8 +198,7 @@ public final class Trainer {
               System.nanoTime() - perStep, u.computeNanos() / count, layers);
         }
         // at job boundaries only: a job's K local steps are one update
-        if (checkpoints != null && !checkpoints.epochs() && run.global / checkpoints.every()
-            > (run.global - count) / checkpoints.every()) {
+        if (checkpoints != null && checkpoints.dueAfterSteps(run.global - count, run.global)) {
           run.checkpoint(epoch, s0 + count, theta, optimizer);
         }
       }

@@ -40,12 +40,17 @@ class ExitCodesTest {
   }
 
   @Test
-  void sparkJobFailuresAndOutOfMemoryAreClusterFailures() {
-    Reported job = report(new SparkException("Job aborted due to stage failure: Task 1 in stage 3.0 failed 4 times\n"
-        + "Driver stacktrace: ..."));
+  void lostExecutorsAndOutOfMemoryAreClusterFailuresATaskOwnFailureIsNot() {
+    Reported job = report(new SparkException("Job aborted due to stage failure: Task 1 in stage 3.0 failed 4 times, "
+        + "most recent failure: Lost task 1.3 (executor 2): ExecutorLostFailure (executor 2 exited caused by one of the "
+        + "running tasks) Reason: Command exited with code 137\nDriver stacktrace: ..."));
     assertEquals(ExitCodes.CLUSTER, job.code(), job.err());
     assertTrue(job.err().startsWith("downhill: cluster or resource failure: SparkException: Job aborted due to stage "
-        + "failure: Task 1 in stage 3.0 failed 4 times\n"), job.err());
+        + "failure: Task 1 in stage 3.0 failed 4 times"), job.err());
+    // a task that fails on its own (a bug, a corrupt file) fails again on every retry: not "retry later"
+    Reported own = report(new SparkException("Job aborted due to stage failure: Task 0 in stage 1.0 failed 4 times, "
+        + "most recent failure: java.lang.IllegalStateException: broken"));
+    assertEquals(ExitCodes.FAILED, own.code(), own.err());
     Reported oom = report(new RuntimeException("while training", new OutOfMemoryError("Java heap space")));
     assertEquals(ExitCodes.CLUSTER, oom.code(), oom.err());
     assertTrue(oom.err().startsWith("downhill: cluster or resource failure: OutOfMemoryError: Java heap space"),

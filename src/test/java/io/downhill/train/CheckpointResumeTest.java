@@ -107,6 +107,23 @@ class CheckpointResumeTest {
   }
 
   @Test
+  void brokenCheckpointsAboveTheRunDoNotPushOutItsFreshOnes(@TempDir Path dir) throws IOException {
+    TrainingConfig config = TrainingConfig.builder().loss("softmax").optimizer("sgd").batchSize(32).epochs(2)
+        .precision(Precision.FLOAT32).build();
+    for (String name : List.of("checkpoint-000000000500", "checkpoint-000000001000")) {
+      Files.writeString(Files.createDirectories(dir.resolve(name)).resolve(CheckpointStore.STATE), "garbage");
+    }
+    CheckpointStore store = CheckpointStore.local(dir, 2);
+    CheckpointStore.Loaded none = store.latest().orElseThrow();
+    assertNull(none.state(), "nothing readable");
+    assertEquals(2, none.skipped().size(), none.skipped().toString());
+    assertThrows(Crash.class, () -> fit(config, Checkpointing.of(store, "10", config.toString(), List::of), null, 35));
+    assertEquals(List.of("checkpoint-000000000020", "checkpoint-000000000030"),
+        checkpoints(dir).stream().map(p -> p.getFileName().toString()).toList());
+    assertEquals("checkpoint-000000000030", store.latest().orElseThrow().name());
+  }
+
+  @Test
   void aCheckpointOfOtherSettingsIsRefused(@TempDir Path dir) {
     TrainingConfig config = TrainingConfig.builder().loss("softmax").optimizer("sgd").batchSize(32).epochs(2)
         .precision(Precision.FLOAT32).build();
