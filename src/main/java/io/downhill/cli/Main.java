@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         SanityCommand.class},
     description = "Data-parallel minibatch SGD for classifiers on Apache Spark.",
     footer = {"", "Exit codes: 0 success, 1 check failed or internal error, 2 bad input, 3 training diverged,",
-        "4 cluster or resource failure (cluster gone for --cluster-timeout, Spark job aborted, out of memory).",
+        "4 cluster or resource failure (cluster gone for --cluster-timeout, executors lost, out of memory).",
         "Every flag can also be set in a properties file: --conf FILE (keys are flag names without dashes)."})
 public final class Main implements Runnable {
 
