@@ -1,5 +1,6 @@
 /**
- * Dense linear algebra over netlib BLAS, with no Spark dependency.
+ * Dense linear algebra over netlib BLAS, and the sparse (CSR) products of wide inputs
+ * ({@link io.downhill.linalg.Csr}, {@link io.downhill.linalg.SparseOps}), with no Spark dependency.
  *
  * <p>Dimensions are named once here and used the same way everywhere:
  * {@code n} rows (examples in a minibatch or block), {@code d} features, {@code k} classes
