@@ -2,6 +2,8 @@ package io.downhill.model;
 
 import io.downhill.linalg.Blas;
 import io.downhill.linalg.Buf;
+import io.downhill.linalg.Csr;
+import io.downhill.linalg.SparseOps;
 import io.downhill.linalg.Ops;
 
 /**
@@ -52,6 +54,18 @@ public final class DenseLayer implements Layer {
   public void forward(Buf params, Buf a, int aOff, int n, Buf z, Pass pass) {
     Blas.gemm(false, false, n, out, in, 1.0, a, aOff, params, wOff, 0.0, z, 0); // Z(n x out) = A·W
     Ops.addRowVector(z, n, out, params, bOff);
+  }
+
+  /** The same on sparse input (the first layer over wide data): {@code Z(n x out) = A·W + b}, A in CSR. */
+  public void forward(Buf params, Csr a, Buf z) {
+    SparseOps.times(a, params, wOff, out, z); // Z(n x out) = A·W, O(nnz·out)
+    Ops.addRowVector(z, a.rows(), out, params, bOff);
+  }
+
+  /** The gradient on sparse input: {@code dW += Aᵀ·dZ} (only rows of features present), {@code db += Σ dZ}. */
+  public void backward(Csr a, Buf dZ, Buf grad) {
+    SparseOps.transposeTimesAdd(a, dZ, out, grad, wOff);
+    Ops.addColumnSums(dZ, a.rows(), out, grad, bOff);
   }
 
   @Override

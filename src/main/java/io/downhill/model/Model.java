@@ -1,6 +1,7 @@
 package io.downhill.model;
 
 import io.downhill.linalg.Buf;
+import io.downhill.linalg.Csr;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +102,37 @@ public final class Model implements Serializable {
       Buf dIn = i == 0 ? null : ws.douts[i - 1];
       layers.get(i).backward(params, in, inOff, ws.outs[i], ws.douts[i], n, grad, dIn, pass);
     }
+  }
+
+  /**
+   * Scores {@code (n x k)} of the {@code n} rows of a sparse {@code x}: the first (dense) layer
+   * runs the CSR product, the rest is the dense path. Equal to {@link #forward} on the same rows
+   * stored densely, to float tolerance.
+   */
+  public Buf forward(Buf params, Csr x, Workspace ws, Pass pass) {
+    int n = x.rows();
+    ws.ensure(this, x.precision(), n);
+    first().forward(params, x, ws.outs[0]);
+    for (int i = 1; i < layers.size(); i++) {
+      layers.get(i).forward(params, ws.outs[i - 1], 0, n, ws.outs[i], pass);
+    }
+    return ws.outs[layers.size() - 1];
+  }
+
+  /** {@link #backward} after {@link #forward(Buf, Csr, Workspace, Pass)}. */
+  public void backward(Buf params, Csr x, Buf grad, Workspace ws, Pass pass) {
+    int n = x.rows();
+    for (int i = layers.size() - 1; i >= 1; i--) {
+      layers.get(i).backward(params, ws.outs[i - 1], 0, ws.outs[i], ws.douts[i], n, grad, ws.douts[i - 1], pass);
+    }
+    first().backward(x, ws.douts[0], grad);
+  }
+
+  private DenseLayer first() {
+    if (!(layers.get(0) instanceof DenseLayer first)) {
+      throw new IllegalStateException("sparse input needs a dense first layer, not " + layers.get(0));
+    }
+    return first;
   }
 
   /** The linear pieces (ReLU patterns) of the last {@link #forward} on {@code n} rows of {@code x}. */
