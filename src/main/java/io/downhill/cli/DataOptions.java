@@ -48,6 +48,11 @@ final class DataOptions {
       description = "Rows per cached dense block (default: about 32 MB per block)")
   int blockRows;
 
+  @Option(names = "--storage", paramLabel = "S", defaultValue = "auto",
+      description = "dense row blocks, sparse (CSR) blocks, or auto: CSR when the rows are sparse vectors (LIBSVM, "
+          + "hashed features) and it takes under half the dense bytes (default: ${DEFAULT-VALUE})")
+  String storage;
+
   @Option(names = "--label-col", paramLabel = "NAME", defaultValue = "label",
       description = "Label column of Parquet/CSV data (default: ${DEFAULT-VALUE})")
   String labelCol;
@@ -90,6 +95,7 @@ final class DataOptions {
   /** The same with another validation fraction (0: train on every row, as a search's retraining does). */
   DataLoader.Settings settings(DataSpec train, DataSpec test, long seed, Precision precision, double valFraction) {
     return new DataLoader.Settings(train, test, valFraction, seed, partitions, precision, blockRows,
-        Preprocess.parse(preprocess), numFeatures, numClasses, labelCol, featuresCol, weightCol, classWeights);
+        Preprocess.parse(preprocess), numFeatures, numClasses, labelCol, featuresCol, weightCol, classWeights,
+        io.downhill.data.Storage.parse(storage));
   }
 }

@@ -1,6 +1,8 @@
 package io.downhill.data;
 
 import io.downhill.linalg.Buf;
+import io.downhill.linalg.Csr;
+import io.downhill.linalg.Precision;
 import java.io.Serializable;
 
 /**
@@ -14,6 +16,7 @@ public final class Block implements Serializable {
   private final int rows;
   private final int cols;
   private final Buf x;
+  private final Csr sparse;
   private final int[] labels;
   private final double[] weights;
 
@@ -24,8 +27,40 @@ public final class Block implements Serializable {
     this.rows = rows;
     this.cols = cols;
     this.x = x;
+    this.sparse = null;
     this.labels = labels;
     this.weights = weights;
+  }
+
+  /** A block of sparse rows (CSR): wide data whose dense rows would be mostly zeros. */
+  public Block(Csr x, int[] labels, double[] weights) {
+    if (labels.length != x.rows() || (weights != null && weights.length != x.rows())) {
+      throw new IllegalArgumentException("block arrays do not match " + x);
+    }
+    this.rows = x.rows();
+    this.cols = x.cols();
+    this.x = null;
+    this.sparse = x;
+    this.labels = labels;
+    this.weights = weights;
+  }
+
+  /** Whether the rows are stored sparse ({@link #sparse()}) rather than dense ({@link #x()}). */
+  public boolean isSparse() {
+    return sparse != null;
+  }
+
+  /** The rows as CSR; only for a sparse block. */
+  public Csr sparse() {
+    if (sparse == null) {
+      throw new IllegalStateException("a dense block has no CSR rows");
+    }
+    return sparse;
+  }
+
+  /** Storage precision of the features. */
+  public Precision precision() {
+    return sparse != null ? sparse.precision() : x.precision();
   }
 
   /** n, the number of rows. */
@@ -38,13 +73,21 @@ public final class Block implements Serializable {
     return cols;
   }
 
-  /** The {@code n x d} row-major features. */
+  /** The {@code n x d} row-major features; only for a dense block. */
   public Buf x() {
+    if (x == null) {
+      throw new IllegalStateException("a sparse block has no dense rows: " + sparse);
+    }
     return x;
   }
 
   /** Row {@code i}'s features, widened into {@code out} (length {@link #cols()}); returns {@code out}. */
   public double[] row(int i, double[] out) {
+    if (sparse != null) {
+      java.util.Arrays.fill(out, 0, cols, 0.0);
+      sparse.addRowTo(i, out);
+      return out;
+    }
     for (int j = 0; j < cols; j++) {
       out[j] = x.get(i * cols + j);
     }
@@ -66,6 +109,7 @@ public final class Block implements Serializable {
 
   /** Bytes held by the arrays. */
   public long bytes() {
-    return (long) x.length() * x.precision().bytes() + 4L * rows + (weights == null ? 0 : 8L * rows);
+    long features = sparse != null ? sparse.bytes() : (long) x.length() * x.precision().bytes();
+    return features + 4L * rows + (weights == null ? 0 : 8L * rows);
   }
 }

@@ -1,6 +1,7 @@
 package io.downhill.data;
 
 import io.downhill.linalg.Buf;
+import io.downhill.linalg.Csr;
 import io.downhill.linalg.Precision;
 import java.io.Serializable;
 import java.util.List;
@@ -32,6 +33,10 @@ public final class Shard implements Serializable {
         throw new IllegalArgumentException("block " + b + " has shape " + block.rows() + " x " + block.cols()
             + "; expected " + blockRows + " x " + cols + " (all but the last block full)");
       }
+      if (block.isSparse() != this.blocks[0].isSparse()) {
+        throw new IllegalArgumentException("block " + b + " is " + (block.isSparse() ? "sparse" : "dense")
+            + ", block 0 is not: a shard stores all its rows one way");
+      }
       total += block.rows();
       anyWeights |= block.weights() != null;
     }
@@ -61,7 +66,12 @@ public final class Shard implements Serializable {
 
   /** Precision of the stored features (float32 when the shard is empty). */
   public Precision precision() {
-    return blocks.length == 0 ? Precision.FLOAT32 : blocks[0].x().precision();
+    return blocks.length == 0 ? Precision.FLOAT32 : blocks[0].precision();
+  }
+
+  /** Whether the rows are stored as CSR (wide, sparse data) rather than dense row blocks. */
+  public boolean isSparse() {
+    return blocks.length > 0 && blocks[0].isSparse();
   }
 
   /** Bytes held by the blocks' arrays. */
@@ -81,15 +91,27 @@ public final class Shard implements Serializable {
   public long fingerprint() {
     long sum = 0;
     for (Block b : blocks) {
-      Buf x = b.x();
       for (int r = 0; r < b.rows(); r++) {
-        long h = 0x9E3779B97F4A7C15L * (b.labels()[r] + 1) ^ Double.doubleToLongBits(b.weight(r));
-        for (int j = r * cols, end = j + cols; j < end; j++) {
-          long bits = x.f != null ? Float.floatToIntBits(x.f[j]) : Double.doubleToLongBits(x.d[j]);
-          h = (h ^ bits) * 0xBF58476D1CE4E5B9L;
-          h ^= h >>> 31;
+        // over the non-zeros (column, value) only, so dense and sparse storage of the same rows agree
+        long[] h = {0x9E3779B97F4A7C15L * (b.labels()[r] + 1) ^ Double.doubleToLongBits(b.weight(r))};
+        Csr.NonZero mix = (j, v) -> {
+          long bits = (long) j << 32 ^ (b.precision() == Precision.FLOAT32 ? Float.floatToIntBits((float) v)
+              : Double.doubleToLongBits(v));
+          long z = (h[0] ^ bits) * 0xBF58476D1CE4E5B9L;
+          h[0] = z ^ (z >>> 31);
+        };
+        if (b.isSparse()) {
+          b.sparse().forEachInRow(r, mix);
+        } else {
+          Buf x = b.x();
+          for (int j = 0; j < cols; j++) {
+            double v = x.get(r * cols + j);
+            if (v != 0) {
+              mix.accept(j, v);
+            }
+          }
         }
-        sum += h;
+        sum += h[0];
       }
     }
     return sum;
@@ -101,6 +123,12 @@ public final class Shard implements Serializable {
     int[] order = new int[take];
     for (int i = 0; i < take; i++) {
       order[i] = i;
+    }
+    if (isSparse()) {
+      int[] labels = new int[take];
+      double[] weights = new double[take];
+      Csr x = gatherSparse(order, 0, take, labels, weights);
+      return new Shard(List.of(new Block(x, labels, weighted ? weights : null)), Math.max(1, take), cols);
     }
     Buf x = Buf.allocate(precision(), take * cols);
     int[] labels = new int[take];
@@ -114,6 +142,9 @@ public final class Shard implements Serializable {
    * labels into {@code labelsDst} and their weights into {@code weightsDst}. Touches only those rows.
    */
   public void gather(int[] order, int from, int to, Buf dst, int[] labelsDst, double[] weightsDst) {
+    if (isSparse()) {
+      throw new IllegalStateException("a sparse shard gathers with gatherSparse");
+    }
     for (int i = from, out = 0; i < to; i++, out++) {
       int r = order[i];
       Block block = blocks[r / blockRows];
@@ -127,5 +158,31 @@ public final class Shard implements Serializable {
       labelsDst[out] = block.labels()[local];
       weightsDst[out] = block.weight(local);
     }
+  }
+
+  /**
+   * The sparse counterpart of {@link #gather}: rows {@code order[from..to)} as one CSR (across
+   * blocks), their labels and weights. Touches only those rows.
+   */
+  public Csr gatherSparse(int[] order, int from, int to, int[] labelsDst, double[] weightsDst) {
+    int n = to - from;
+    int[] ptr = new int[n + 1];
+    for (int i = 0; i < n; i++) {
+      int r = order[from + i];
+      Csr block = blocks[r / blockRows].sparse();
+      int local = r % blockRows;
+      ptr[i + 1] = ptr[i] + block.rowLength(local);
+    }
+    int[] idx = new int[ptr[n]];
+    Buf v = Buf.allocate(precision(), ptr[n]);
+    for (int i = 0; i < n; i++) {
+      int r = order[from + i];
+      Block block = blocks[r / blockRows];
+      int local = r % blockRows;
+      block.sparse().copyRow(local, idx, v, ptr[i]);
+      labelsDst[i] = block.labels()[local];
+      weightsDst[i] = block.weight(local);
+    }
+    return new Csr(n, cols, ptr, idx, v);
   }
 }

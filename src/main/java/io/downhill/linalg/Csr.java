@@ -118,6 +118,55 @@ public final class Csr implements Serializable {
     return new Csr(n, cols, ptr, idx, v);
   }
 
+  /** The number of non-zeros of row {@code i}. */
+  public int rowLength(int i) {
+    return rowPtr[i + 1] - rowPtr[i];
+  }
+
+  /** Copies row {@code i}'s column indices and values to {@code idx}/{@code v} from position {@code at}. */
+  public void copyRow(int i, int[] idx, Buf v, int at) {
+    int len = rowLength(i);
+    System.arraycopy(colIdx, rowPtr[i], idx, at, len);
+    if (v.f != null && values.f != null) {
+      System.arraycopy(values.f, rowPtr[i], v.f, at, len);
+    } else if (v.d != null && values.d != null) {
+      System.arraycopy(values.d, rowPtr[i], v.d, at, len);
+    } else {
+      for (int p = 0; p < len; p++) {
+        v.set(at + p, values.get(rowPtr[i] + p));
+      }
+    }
+  }
+
+  /** Adds row {@code i}'s non-zeros into the dense {@code out} (length d). */
+  public void addRowTo(int i, double[] out) {
+    for (int p = rowPtr[i]; p < rowPtr[i + 1]; p++) {
+      out[colIdx[p]] += values.get(p);
+    }
+  }
+
+  /** Calls {@code visit(column, value)} for row {@code i}'s non-zeros, in column order. */
+  public void forEachInRow(int i, NonZero visit) {
+    for (int p = rowPtr[i]; p < rowPtr[i + 1]; p++) {
+      visit.accept(colIdx[p], values.get(p));
+    }
+  }
+
+  /** A visitor of one non-zero. */
+  @FunctionalInterface
+  public interface NonZero {
+    void accept(int column, double value);
+  }
+
+  /** Rows {@code from..to-1} as a new CSR (a chunk of a block, for evaluation). */
+  public Csr rows(int from, int to) {
+    int[] order = new int[to];
+    for (int i = from; i < to; i++) {
+      order[i] = i;
+    }
+    return gather(order, from, to);
+  }
+
   public int rows() {
     return rows;
   }

@@ -2,6 +2,8 @@ package io.downhill.spark;
 
 import io.downhill.data.BadInputException;
 import io.downhill.data.BlockBuilder;
+import io.downhill.data.SparseBlockBuilder;
+import io.downhill.data.Storage;
 import io.downhill.data.Labels;
 import io.downhill.data.Shard;
 import io.downhill.linalg.Precision;
@@ -38,35 +40,65 @@ public final class Blockify {
    */
   public static JavaRDD<Shard> shards(Dataset<Row> frame, Labels labels, int features, Precision precision,
       int blockRows, boolean weighted, double[] classWeights, String where) {
+    return shards(Storage.DENSE, frame, labels, features, precision, blockRows, weighted, classWeights, where);
+  }
+
+  /**
+   * The same with a choice of {@link Storage}: dense row blocks, CSR blocks, or (auto) CSR for a
+   * partition whose first row is a sparse vector when CSR takes under half the dense bytes.
+   */
+  public static JavaRDD<Shard> shards(Storage storage, Dataset<Row> frame, Labels labels, int features,
+      Precision precision, int blockRows, boolean weighted, double[] classWeights, String where) {
     Dataset<Row> columns = weighted
         ? frame.select(Sources.LABEL, Sources.FEATURES, Sources.WEIGHT)
         : frame.select(Sources.LABEL, Sources.FEATURES);
     return columns.javaRDD().mapPartitionsWithIndex((Integer partition, Iterator<Row> rows) -> {
-      BlockBuilder builder = new BlockBuilder(precision, features, blockRows, weighted || classWeights != null);
+      boolean keepWeights = weighted || classWeights != null;
+      BlockBuilder dense = null;
+      SparseBlockBuilder sparse = null;
       try {
         while (rows.hasNext()) {
           Row row = rows.next();
-          if (row.isNullAt(0)) {
-            throw BadInputException.of("row " + builder.rows(), "missing label", labels.describe(), "null");
+          if (dense == null && sparse == null) {
+            boolean sparseInput = !row.isNullAt(1) && row.get(1) instanceof SparseVector;
+            if (storage == Storage.SPARSE || (storage == Storage.AUTO && sparseInput)) {
+              sparse = new SparseBlockBuilder(precision, features, blockRows, keepWeights);
+            } else {
+              dense = new BlockBuilder(precision, features, blockRows, keepWeights);
+            }
           }
-          int label = labels.classOrThrow(row.getDouble(0), "row " + builder.rows());
+          long seen = dense != null ? dense.rows() : sparse.rows();
+          if (row.isNullAt(0)) {
+            throw BadInputException.of("row " + seen, "missing label", labels.describe(), "null");
+          }
+          int label = labels.classOrThrow(row.getDouble(0), "row " + seen);
           double weight = weighted ? (row.isNullAt(2) ? Double.NaN : row.getDouble(2)) : 1.0;
           if (classWeights != null) {
             weight *= classWeights[label];
           }
           Vector v = row.isNullAt(1) ? null : (Vector) row.get(1);
-          if (v instanceof DenseVector dense) {
-            builder.addDense(dense.values(), label, weight);
-          } else if (v instanceof SparseVector sparse) {
-            builder.addSparse(sparse.size(), sparse.indices(), sparse.values(), label, weight);
+          if (v instanceof DenseVector dv) {
+            if (dense != null) {
+              dense.addDense(dv.values(), label, weight);
+            } else {
+              sparse.addDense(dv.values(), label, weight);
+            }
+          } else if (v instanceof SparseVector sv) {
+            if (dense != null) {
+              dense.addSparse(sv.size(), sv.indices(), sv.values(), label, weight);
+            } else {
+              sparse.addSparse(sv.size(), sv.indices(), sv.values(), label, weight);
+            }
           } else {
-            throw BadInputException.of("row " + builder.rows(), "missing features", features + " features", "null");
+            throw BadInputException.of("row " + seen, "missing features", features + " features", "null");
           }
         }
       } catch (BadInputException e) {
         throw new BadInputException(where + ", partition " + partition + ", " + e.getMessage(), e);
       }
-      return List.of(builder.build()).iterator();
+      Shard shard = sparse != null ? sparse.build(storage == Storage.AUTO)
+          : (dense != null ? dense : new BlockBuilder(precision, features, blockRows, keepWeights)).build();
+      return List.of(shard).iterator();
     }, true);
   }
 }

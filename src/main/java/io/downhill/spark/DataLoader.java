@@ -5,6 +5,7 @@ import io.downhill.data.ClassWeights;
 import io.downhill.data.DataSpec;
 import io.downhill.data.Labels;
 import io.downhill.data.Shard;
+import io.downhill.data.Storage;
 import io.downhill.linalg.Precision;
 import java.io.Serializable;
 import java.util.HashMap;
@@ -51,10 +52,12 @@ public final class DataLoader {
    * @param numClasses  k, or 0 to infer from the labels
    * @param weightCol   sample-weight column of DataFrame input, or null
    * @param classWeights none, balanced or w0,w1,... ({@link ClassWeights}); weights the training rows only
+   * @param storage     dense row blocks, sparse CSR blocks, or auto ({@link Storage})
    */
   public record Settings(DataSpec train, DataSpec test, double valFraction, long seed, int partitions,
       Precision precision, int blockRows, Preprocess preprocess, int numFeatures, int numClasses,
-      String labelCol, String featuresCol, String weightCol, String classWeights) implements Serializable {
+      String labelCol, String featuresCol, String weightCol, String classWeights, Storage storage)
+      implements Serializable {
 
     public Settings {
       if (!(valFraction >= 0 && valFraction < 1)) {
@@ -105,6 +108,7 @@ public final class DataLoader {
     private String featuresCol = Sources.FEATURES;
     private String weightCol;
     private String classWeights;
+    private Storage storage = Storage.AUTO;
 
     private Builder(DataSpec train) {
       this.train = train;
@@ -123,10 +127,11 @@ public final class DataLoader {
     public Builder featuresCol(String v) { featuresCol = v; return this; }
     public Builder weightCol(String v) { weightCol = v; return this; }
     public Builder classWeights(String v) { classWeights = v; return this; }
+    public Builder storage(Storage v) { storage = v; return this; }
 
     public Settings build() {
       return new Settings(train, test, valFraction, seed, partitions, precision, blockRows, preprocess, numFeatures,
-          numClasses, labelCol, featuresCol, weightCol, classWeights);
+          numClasses, labelCol, featuresCol, weightCol, classWeights, storage);
     }
   }
 
@@ -291,11 +296,11 @@ public final class DataLoader {
     int blockRows = s.blockRows() > 0 ? s.blockRows() : Blockify.autoBlockRows(d, p);
     boolean weighted = s.weightCol() != null;
     Labels labels = data.labels();
-    JavaRDD<Shard> trainShards = cache(Blockify.shards(data.train(), labels, d, p, blockRows, weighted,
+    JavaRDD<Shard> trainShards = cache(Blockify.shards(s.storage(), data.train(), labels, d, p, blockRows, weighted,
         data.classWeights(), "training data (" + s.train().text() + ")"), "train");
-    JavaRDD<Shard> valShards = data.validation() == null ? null : cache(Blockify.shards(data.validation(), labels, d, p,
+    JavaRDD<Shard> valShards = data.validation() == null ? null : cache(Blockify.shards(s.storage(), data.validation(), labels, d, p,
         blockRows, weighted, null, "validation data (" + s.train().text() + ")"), "validation");
-    JavaRDD<Shard> testShards = data.test() == null ? null : cache(Blockify.shards(data.test(), labels, d, p, blockRows,
+    JavaRDD<Shard> testShards = data.test() == null ? null : cache(Blockify.shards(s.storage(), data.test(), labels, d, p, blockRows,
         weighted && s.test() != null, null, "test data (" + data.testName() + ")"), "test");
 
     long[] trainStats = materialize(trainShards);

@@ -1,6 +1,7 @@
 package io.downhill.train;
 
 import io.downhill.linalg.Buf;
+import io.downhill.linalg.Csr;
 import io.downhill.loss.Loss;
 import io.downhill.model.Model;
 import io.downhill.model.Pass;
@@ -26,6 +27,21 @@ final class BatchGradient {
     if (grad != null) {
       s.workspace.outputGradient().copyFrom(s.dScores, n * c);
       model.backward(params, x, xOff, n, grad, s.workspace, pass);
+    }
+    return sum;
+  }
+
+  /** The same for the rows of a sparse batch ({@code x.rows()} of them). */
+  static double lossSum(Model model, Loss loss, Buf params, Csr x, Buf grad, Scratch s, Pass pass) {
+    int n = x.rows();
+    int c = model.outputs();
+    s.ensureRows(n, c);
+    Buf out = model.forward(params, x, s.workspace, pass);
+    out.copyTo(0, s.scores, n * c);
+    double sum = loss.lossSum(s.scores, n, c, s.labels, s.weights, grad == null ? null : s.dScores);
+    if (grad != null) {
+      s.workspace.outputGradient().copyFrom(s.dScores, n * c);
+      model.backward(params, x, grad, s.workspace, pass);
     }
     return sum;
   }

@@ -32,7 +32,12 @@ public final class DeadUnits {
     Buf params = Buf.allocate(sample.precision(), theta.length);
     params.copyFrom(theta, theta.length);
     Workspace ws = new Workspace();
-    model.forward(params, sample.blocks().get(0).x(), 0, n, ws, Pass.EVAL);
+    var block = sample.blocks().get(0);
+    if (block.isSparse()) {
+      model.forward(params, block.sparse(), ws, Pass.EVAL);
+    } else {
+      model.forward(params, block.x(), 0, n, ws, Pass.EVAL);
+    }
     int hidden = 0;
     for (int i = 0; i < model.layers().size(); i++) {
       Layer layer = model.layers().get(i);

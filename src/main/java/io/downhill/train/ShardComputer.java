@@ -3,6 +3,7 @@ package io.downhill.train;
 import io.downhill.data.Block;
 import io.downhill.data.Shard;
 import io.downhill.linalg.Buf;
+import io.downhill.linalg.Csr;
 import io.downhill.linalg.Precision;
 import io.downhill.loss.Loss;
 import io.downhill.model.Model;
@@ -81,10 +82,8 @@ public final class ShardComputer implements Serializable {
     Scratch s = Scratch.forThread();
     s.ensureRows(n, model.outputs());
     int[] order = BatchPlan.permutation(seed, plan.epoch(), partition, rows);
-    Buf x = s.batch(precision, n * d);
-    shard.gather(order, from, to, x, s.labels, s.weights);
     Buf grad = s.zeroGrad(precision, p);
-    double lossSum = BatchGradient.lossSum(model, loss, params, x, 0, n, grad, s, pass);
+    double lossSum = minibatch(shard, order, from, to, params, grad, s, pass);
     return GradientAccumulator.of(grad, lossSum, sum(s.weights, n), n, System.nanoTime() - t0);
   }
 
@@ -123,11 +122,9 @@ public final class ShardComputer implements Serializable {
         continue;
       }
       s.ensureRows(n, model.outputs());
-      Buf x = s.batch(precision, n * d);
-      shard.gather(order, from, to, x, s.labels, s.weights);
       Buf grad = s.zeroGrad(precision, p);
       Pass pass = Pass.training(BatchPlan.mix(seed, step.globalStep(), partition));
-      double lossSum = BatchGradient.lossSum(model, loss, current, x, 0, n, grad, s, pass);
+      double lossSum = minibatch(shard, order, from, to, current, grad, s, pass);
       double w = sum(s.weights, n);
       if (w <= 0) {
         continue;
@@ -192,7 +189,7 @@ public final class ShardComputer implements Serializable {
         int n = Math.min(EVAL_CHUNK, block.rows() - r0);
         double weight = chunkLabels(block, r0, n, s);
         Buf grad = s.zeroGrad(precision, p);
-        double lossSum = BatchGradient.lossSum(model, loss, params, block.x(), r0 * block.cols(), n, grad, s, pass);
+        double lossSum = chunk(block, r0, n, params, grad, s, pass);
         total.merge(GradientAccumulator.of(grad, lossSum, weight, n, 0L)); // chunks summed in double
       }
     }
@@ -200,6 +197,30 @@ public final class ShardComputer implements Serializable {
   }
 
   /** Copies the labels and weights of rows {@code [r0, r0+n)} of a block into the scratch; returns Σ weights. */
+  /**
+   * The loss sum (and gradient, when {@code grad} is not null) of minibatch rows
+   * {@code order[from..to)}, gathered dense or sparse as the shard stores them; labels and weights
+   * land in the scratch.
+   */
+  private double minibatch(Shard shard, int[] order, int from, int to, Buf params, Buf grad, Scratch s, Pass pass) {
+    int n = to - from;
+    s.ensureRows(n, model.outputs());
+    if (shard.isSparse()) {
+      Csr x = shard.gatherSparse(order, from, to, s.labels, s.weights);
+      return BatchGradient.lossSum(model, loss, params, x, grad, s, pass);
+    }
+    Buf x = s.batch(precision, n * shard.cols());
+    shard.gather(order, from, to, x, s.labels, s.weights);
+    return BatchGradient.lossSum(model, loss, params, x, 0, n, grad, s, pass);
+  }
+
+  /** The loss sum (and gradient) of block rows {@code r0..r0+n-1}, whose labels are in the scratch. */
+  private double chunk(Block block, int r0, int n, Buf params, Buf grad, Scratch s, Pass pass) {
+    return block.isSparse()
+        ? BatchGradient.lossSum(model, loss, params, block.sparse().rows(r0, r0 + n), grad, s, pass)
+        : BatchGradient.lossSum(model, loss, params, block.x(), r0 * block.cols(), n, grad, s, pass);
+  }
+
   private static double chunkLabels(Block block, int r0, int n, Scratch s) {
     s.ensureRows(n, 1);
     System.arraycopy(block.labels(), r0, s.labels, 0, n);
@@ -229,7 +250,7 @@ public final class ShardComputer implements Serializable {
       for (int r0 = 0; r0 < block.rows(); r0 += EVAL_CHUNK) {
         int n = Math.min(EVAL_CHUNK, block.rows() - r0);
         double weightSum = chunkLabels(block, r0, n, s);
-        double lossSum = BatchGradient.lossSum(model, loss, params, block.x(), r0 * block.cols(), n, null, s, Pass.EVAL);
+        double lossSum = chunk(block, r0, n, params, null, s, Pass.EVAL);
         eval.addLoss(lossSum, weightSum);
         for (int i = 0; i < n; i++) {
           eval.addPrediction(s.labels[i], loss.predict(s.scores, i, c));

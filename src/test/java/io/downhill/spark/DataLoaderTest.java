@@ -66,9 +66,8 @@ class DataLoaderTest {
         for (int i = 0; i < b.rows(); i++) {
           double[] r = new double[b.cols() + 1];
           r[0] = b.labels()[i];
-          for (int j = 0; j < b.cols(); j++) {
-            r[j + 1] = b.x().get(i * b.cols() + j);
-          }
+          double[] features = b.row(i, new double[b.cols()]); // dense or CSR storage alike
+          System.arraycopy(features, 0, r, 1, b.cols());
           rows.add(r);
         }
       }

@@ -1,0 +1,160 @@
+package io.downhill.data;
+
+import io.downhill.linalg.Buf;
+import io.downhill.linalg.Csr;
+import io.downhill.linalg.Precision;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Turns a stream of rows into the CSR blocks of one {@link Shard} ({@link Storage#SPARSE}), the
+ * sparse counterpart of {@link BlockBuilder}, with the same checks (dimension, finite values,
+ * sample weights). Zeros are not stored.
+ */
+public final class SparseBlockBuilder {
+  private final Precision precision;
+  private final int cols;
+  private final int blockRows;
+  private final boolean weighted;
+  private final List<Block> blocks = new ArrayList<>();
+
+  private int[] rowPtr = new int[16];
+  private int[] colIdx = new int[64];
+  private float[] vf;
+  private double[] vd;
+  private int[] labels = new int[16];
+  private double[] weights = new double[16];
+  private int size;
+  private int nnz;
+  private long added;
+
+  public SparseBlockBuilder(Precision precision, int cols, int blockRows, boolean weighted) {
+    if (cols <= 0 || blockRows <= 0) {
+      throw new IllegalArgumentException("cols and blockRows must be positive: " + cols + ", " + blockRows);
+    }
+    this.precision = precision;
+    this.cols = cols;
+    this.blockRows = blockRows;
+    this.weighted = weighted;
+    reset();
+  }
+
+  public long rows() {
+    return added;
+  }
+
+  /** Adds a sparse row ({@code size} features, indices ascending and within {@code 0..d-1}). */
+  public void addSparse(int size, int[] indices, double[] values, int label, double weight) {
+    if (size != cols) {
+      throw BadInputException.of("row " + added, "dimension mismatch", cols + " features", size + " features");
+    }
+    startRow(label, weight);
+    for (int t = 0; t < indices.length; t++) {
+      put(indices[t], values[t]);
+    }
+    endRow();
+  }
+
+  /** Adds a dense row; its zeros are dropped. */
+  public void addDense(double[] values, int label, double weight) {
+    if (values.length != cols) {
+      throw BadInputException.of("row " + added, "dimension mismatch", cols + " features", values.length + " features");
+    }
+    startRow(label, weight);
+    for (int j = 0; j < cols; j++) {
+      put(j, values[j]);
+    }
+    endRow();
+  }
+
+  private void startRow(int label, double weight) {
+    if (!(weight >= 0) || Double.isInfinite(weight)) {
+      throw BadInputException.of("row " + added, "invalid sample weight", "a finite number >= 0", Double.toString(weight));
+    }
+    if (size == blockRows) {
+      seal();
+    }
+    if (size + 1 >= rowPtr.length) {
+      rowPtr = Arrays.copyOf(rowPtr, rowPtr.length * 2);
+      labels = Arrays.copyOf(labels, labels.length * 2);
+      weights = Arrays.copyOf(weights, weights.length * 2);
+    }
+    labels[size] = label;
+    weights[size] = weight;
+  }
+
+  private void put(int j, double v) {
+    if (!Double.isFinite(v)) {
+      throw BadInputException.of("row " + added + ", feature " + j, "feature value is not finite", "a finite number",
+          Double.toString(v));
+    }
+    if (v == 0) {
+      return;
+    }
+    if (nnz == colIdx.length) {
+      colIdx = Arrays.copyOf(colIdx, colIdx.length * 2);
+      if (vf != null) {
+        vf = Arrays.copyOf(vf, colIdx.length);
+      } else {
+        vd = Arrays.copyOf(vd, colIdx.length);
+      }
+    }
+    colIdx[nnz] = j;
+    if (vf != null) {
+      vf[nnz] = (float) v;
+    } else {
+      vd[nnz] = v;
+    }
+    nnz++;
+  }
+
+  private void endRow() {
+    size++;
+    rowPtr[size] = nnz;
+    added++;
+  }
+
+  private void reset() {
+    rowPtr = new int[Math.min(blockRows, 1024) + 1];
+    colIdx = new int[1024];
+    vf = precision == Precision.FLOAT32 ? new float[1024] : null;
+    vd = precision == Precision.FLOAT64 ? new double[1024] : null;
+    labels = new int[rowPtr.length];
+    weights = new double[rowPtr.length];
+    size = 0;
+    nnz = 0;
+  }
+
+  private void seal() {
+    if (size == 0) {
+      return;
+    }
+    Buf values = vf != null ? Buf.wrap(Arrays.copyOf(vf, nnz)) : Buf.wrap(Arrays.copyOf(vd, nnz));
+    Csr x = new Csr(size, cols, Arrays.copyOf(rowPtr, size + 1), Arrays.copyOf(colIdx, nnz), values);
+    blocks.add(new Block(x, Arrays.copyOf(labels, size), weighted ? Arrays.copyOf(weights, size) : null));
+    reset();
+  }
+
+  /**
+   * The shard of all rows added. With {@code densifyUnlessSmaller} ({@link Storage#AUTO}), blocks
+   * whose CSR does not take under half the bytes of dense storage are returned dense.
+   */
+  public Shard build(boolean densifyUnlessSmaller) {
+    seal();
+    List<Block> out = new ArrayList<>(blocks);
+    blocks.clear();
+    if (densifyUnlessSmaller) {
+      long sparse = 0;
+      long dense = 0;
+      for (Block b : out) {
+        sparse += b.sparse().bytes();
+        dense += (long) b.rows() * cols * precision.bytes();
+      }
+      if (2 * sparse >= dense) {
+        out.replaceAll(b -> new Block(b.rows(), cols, b.sparse().toDense(), b.labels(), b.weights()));
+      }
+    }
+    return new Shard(out, blockRows, cols);
+  }
+}
