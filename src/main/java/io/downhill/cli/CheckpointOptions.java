@@ -36,10 +36,8 @@ final class CheckpointOptions {
 
   /** Checks the flags before Spark starts. */
   void validate(io.downhill.train.TrainingConfig config) {
-    String optimizer = config.optimizer().name();
-    if (dir != null && (optimizer.equals("gd") || optimizer.equals("random-search"))) {
-      throw BadInputException.of("--checkpoint-dir", "checkpoints with --optimizer " + optimizer,
-          "a minibatch optimizer (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)", optimizer);
+    if (dir != null) {
+      Checkpointing.requireMinibatch(config.optimizer().name()); // before Spark starts, not after loading
     }
     if (resume && dir == null) {
       throw BadInputException.of("--resume", "resume without a checkpoint directory", "--checkpoint-dir DIR", "none");

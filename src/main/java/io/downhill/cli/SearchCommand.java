@@ -181,8 +181,7 @@ final class SearchCommand implements Callable<Integer> {
         }
         ObjectNode modelSummary = Summary.JSON.createObjectNode();
         modelSummary.put("command", "search");
-        modelSummary.put("downhill_version", io.downhill.spark.Version.DOWNHILL);
-        modelSummary.put("spark_version", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+        io.downhill.ml.DownhillSummary.versions(modelSummary);
         modelSummary.put("model_is", saved);
         modelSummary.put("settings", bestConfig.toString());
         modelSummary.put("data_identity", saveData.identity());

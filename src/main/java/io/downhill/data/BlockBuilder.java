@@ -11,7 +11,7 @@ import java.util.List;
  * Rejects NaN and infinite feature values. Arrays grow by doubling up to {@code blockRows}
  * rows, so small partitions do not allocate a whole block.
  */
-public final class BlockBuilder {
+public final class BlockBuilder implements RowSink {
   private final Precision precision;
   private final int cols;
   private final int blockRows;
@@ -36,19 +36,19 @@ public final class BlockBuilder {
     this.weighted = weighted;
   }
 
-  /** Rows added so far. */
+  @Override
   public long rows() {
     return added;
   }
 
-  /** Adds a dense row. */
+  @Override
   public void addDense(double[] values, int label, double weight) {
     if (values.length != cols) {
-      throw dimension(values.length);
+      throw RowSink.dimension(added, cols, values.length);
     }
     for (int j = 0; j < cols; j++) {
       if (!Double.isFinite(values[j])) {
-        throw nonFinite(j, values[j]);
+        throw RowSink.nonFinite(added, j, values[j]);
       }
     }
     int base = startRow(label, weight);
@@ -57,14 +57,14 @@ public final class BlockBuilder {
     }
   }
 
-  /** Adds a sparse row ({@code size} features, indices ascending and within {@code 0..d-1}). */
+  @Override
   public void addSparse(int size, int[] indices, double[] values, int label, double weight) {
     if (size != cols) {
-      throw dimension(size);
+      throw RowSink.dimension(added, cols, size);
     }
     for (int t = 0; t < indices.length; t++) {
       if (!Double.isFinite(values[t])) {
-        throw nonFinite(indices[t], values[t]);
+        throw RowSink.nonFinite(added, indices[t], values[t]);
       }
     }
     int base = startRow(label, weight);
@@ -76,7 +76,7 @@ public final class BlockBuilder {
   /** Adds a row of unsigned bytes (pixels), each multiplied by {@code scale}. */
   public void addBytes(byte[] pixels, double scale, int label, double weight) {
     if (pixels.length != cols) {
-      throw dimension(pixels.length);
+      throw RowSink.dimension(added, cols, pixels.length);
     }
     int base = startRow(label, weight);
     for (int j = 0; j < cols; j++) {
@@ -94,9 +94,7 @@ public final class BlockBuilder {
 
   /** Makes room for one row, records its label and weight; returns the offset of its features. */
   private int startRow(int label, double weight) {
-    if (!(weight >= 0) || Double.isInfinite(weight)) {
-      throw BadInputException.of("row " + added, "invalid sample weight", "a finite number >= 0", Double.toString(weight));
-    }
+    RowSink.checkWeight(added, weight);
     if (size == blockRows) {
       seal();
     }
@@ -148,20 +146,11 @@ public final class BlockBuilder {
     size = 0;
   }
 
-  /** The shard of all rows added; the builder is empty afterwards. */
+  @Override
   public Shard build() {
     seal();
     Shard shard = new Shard(blocks, blockRows, cols);
     blocks.clear();
     return shard;
-  }
-
-  private BadInputException dimension(int found) {
-    return BadInputException.of("row " + added, "dimension mismatch", cols + " features", found + " features");
-  }
-
-  private BadInputException nonFinite(int feature, double v) {
-    return BadInputException.of("row " + added + ", feature " + feature, "feature value is not finite",
-        "a finite number", Double.toString(v));
   }
 }

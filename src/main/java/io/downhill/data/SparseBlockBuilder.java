@@ -12,11 +12,12 @@ import java.util.List;
  * sparse counterpart of {@link BlockBuilder}, with the same checks (dimension, finite values,
  * sample weights). Zeros are not stored.
  */
-public final class SparseBlockBuilder {
+public final class SparseBlockBuilder implements RowSink {
   private final Precision precision;
   private final int cols;
   private final int blockRows;
   private final boolean weighted;
+  private final boolean densifyUnlessSmaller;
   private final List<Block> blocks = new ArrayList<>();
 
   private int[] rowPtr = new int[16];
@@ -29,7 +30,12 @@ public final class SparseBlockBuilder {
   private int nnz;
   private long added;
 
-  public SparseBlockBuilder(Precision precision, int cols, int blockRows, boolean weighted) {
+  /**
+   * @param densifyUnlessSmaller {@link Storage#AUTO}: at {@link #build}, blocks whose CSR does not
+   *     take under half the bytes of dense storage are returned dense
+   */
+  public SparseBlockBuilder(Precision precision, int cols, int blockRows, boolean weighted,
+      boolean densifyUnlessSmaller) {
     if (cols <= 0 || blockRows <= 0) {
       throw new IllegalArgumentException("cols and blockRows must be positive: " + cols + ", " + blockRows);
     }
@@ -37,17 +43,19 @@ public final class SparseBlockBuilder {
     this.cols = cols;
     this.blockRows = blockRows;
     this.weighted = weighted;
+    this.densifyUnlessSmaller = densifyUnlessSmaller;
     reset();
   }
 
+  @Override
   public long rows() {
     return added;
   }
 
-  /** Adds a sparse row ({@code size} features, indices ascending and within {@code 0..d-1}). */
+  @Override
   public void addSparse(int size, int[] indices, double[] values, int label, double weight) {
     if (size != cols) {
-      throw BadInputException.of("row " + added, "dimension mismatch", cols + " features", size + " features");
+      throw RowSink.dimension(added, cols, size);
     }
     startRow(label, weight);
     for (int t = 0; t < indices.length; t++) {
@@ -57,9 +65,10 @@ public final class SparseBlockBuilder {
   }
 
   /** Adds a dense row; its zeros are dropped. */
+  @Override
   public void addDense(double[] values, int label, double weight) {
     if (values.length != cols) {
-      throw BadInputException.of("row " + added, "dimension mismatch", cols + " features", values.length + " features");
+      throw RowSink.dimension(added, cols, values.length);
     }
     startRow(label, weight);
     for (int j = 0; j < cols; j++) {
@@ -69,9 +78,7 @@ public final class SparseBlockBuilder {
   }
 
   private void startRow(int label, double weight) {
-    if (!(weight >= 0) || Double.isInfinite(weight)) {
-      throw BadInputException.of("row " + added, "invalid sample weight", "a finite number >= 0", Double.toString(weight));
-    }
+    RowSink.checkWeight(added, weight);
     if (size == blockRows) {
       seal();
     }
@@ -86,8 +93,7 @@ public final class SparseBlockBuilder {
 
   private void put(int j, double v) {
     if (!Double.isFinite(v)) {
-      throw BadInputException.of("row " + added + ", feature " + j, "feature value is not finite", "a finite number",
-          Double.toString(v));
+      throw RowSink.nonFinite(added, j, v);
     }
     if (v == 0) {
       return;
@@ -136,11 +142,8 @@ public final class SparseBlockBuilder {
     reset();
   }
 
-  /**
-   * The shard of all rows added. With {@code densifyUnlessSmaller} ({@link Storage#AUTO}), blocks
-   * whose CSR does not take under half the bytes of dense storage are returned dense.
-   */
-  public Shard build(boolean densifyUnlessSmaller) {
+  @Override
+  public Shard build() {
     seal();
     List<Block> out = new ArrayList<>(blocks);
     blocks.clear();

@@ -99,21 +99,12 @@ public final class Csr implements Serializable {
     int n = to - from;
     int[] ptr = new int[n + 1];
     for (int i = 0; i < n; i++) {
-      int r = order[from + i];
-      ptr[i + 1] = ptr[i] + rowPtr[r + 1] - rowPtr[r];
+      ptr[i + 1] = ptr[i] + rowLength(order[from + i]);
     }
-    int nnz = ptr[n];
-    int[] idx = new int[nnz];
-    Buf v = Buf.allocate(values.precision(), nnz);
+    int[] idx = new int[ptr[n]];
+    Buf v = Buf.allocate(values.precision(), ptr[n]);
     for (int i = 0; i < n; i++) {
-      int r = order[from + i];
-      int len = rowPtr[r + 1] - rowPtr[r];
-      System.arraycopy(colIdx, rowPtr[r], idx, ptr[i], len);
-      if (v.f != null) {
-        System.arraycopy(values.f, rowPtr[r], v.f, ptr[i], len);
-      } else {
-        System.arraycopy(values.d, rowPtr[r], v.d, ptr[i], len);
-      }
+      copyRow(order[from + i], idx, v, ptr[i]);
     }
     return new Csr(n, cols, ptr, idx, v);
   }
@@ -160,11 +151,17 @@ public final class Csr implements Serializable {
 
   /** Rows {@code from..to-1} as a new CSR (a chunk of a block, for evaluation). */
   public Csr rows(int from, int to) {
-    int[] order = new int[to];
-    for (int i = from; i < to; i++) {
-      order[i] = i;
+    int n = to - from;
+    int[] ptr = new int[n + 1];
+    for (int i = 0; i <= n; i++) {
+      ptr[i] = rowPtr[from + i] - rowPtr[from];
     }
-    return gather(order, from, to);
+    int[] idx = java.util.Arrays.copyOfRange(colIdx, rowPtr[from], rowPtr[to]);
+    Buf v = Buf.allocate(values.precision(), ptr[n]);
+    for (int i = 0; i < n; i++) {
+      copyRow(from + i, idx, v, ptr[i]);
+    }
+    return new Csr(n, cols, ptr, idx, v);
   }
 
   public int rows() {

@@ -85,8 +85,7 @@ public final class DownhillSummary implements Serializable {
    * the final accuracies and losses of the weights kept, how training ended.
    */
   public static ObjectNode fill(ObjectNode s, TrainingData td, TrainingResult result) {
-    s.put("downhill_version", Version.DOWNHILL);
-    s.put("spark_version", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+    versions(s);
     ObjectNode data = s.putObject("data_identity");
     data.put("train_rows", td.trainRows());
     data.put("validation_rows", td.validationRows());
@@ -111,6 +110,13 @@ public final class DownhillSummary implements Serializable {
     s.put("stop_reason", result.stopReason());
     s.put("steps", result.steps());
     s.put("fit_seconds", result.fitSeconds());
+    return s;
+  }
+
+  /** The Downhill and Spark versions, in every summary. */
+  public static ObjectNode versions(ObjectNode s) {
+    s.put("downhill_version", Version.DOWNHILL);
+    s.put("spark_version", org.apache.spark.package$.MODULE$.SPARK_VERSION());
     return s;
   }
 

@@ -2,6 +2,7 @@ package io.downhill.spark;
 
 import io.downhill.data.BadInputException;
 import io.downhill.data.BlockBuilder;
+import io.downhill.data.RowSink;
 import io.downhill.data.SparseBlockBuilder;
 import io.downhill.data.Storage;
 import io.downhill.data.Labels;
@@ -54,20 +55,17 @@ public final class Blockify {
         : frame.select(Sources.LABEL, Sources.FEATURES);
     return columns.javaRDD().mapPartitionsWithIndex((Integer partition, Iterator<Row> rows) -> {
       boolean keepWeights = weighted || classWeights != null;
-      BlockBuilder dense = null;
-      SparseBlockBuilder sparse = null;
+      RowSink sink = null;
       try {
         while (rows.hasNext()) {
           Row row = rows.next();
-          if (dense == null && sparse == null) {
+          if (sink == null) { // the first row decides: auto stores sparse-vector rows as CSR (if it pays)
             boolean sparseInput = !row.isNullAt(1) && row.get(1) instanceof SparseVector;
-            if (storage == Storage.SPARSE || (storage == Storage.AUTO && sparseInput)) {
-              sparse = new SparseBlockBuilder(precision, features, blockRows, keepWeights);
-            } else {
-              dense = new BlockBuilder(precision, features, blockRows, keepWeights);
-            }
+            sink = storage == Storage.SPARSE || (storage == Storage.AUTO && sparseInput)
+                ? new SparseBlockBuilder(precision, features, blockRows, keepWeights, storage == Storage.AUTO)
+                : new BlockBuilder(precision, features, blockRows, keepWeights);
           }
-          long seen = dense != null ? dense.rows() : sparse.rows();
+          long seen = sink.rows();
           if (row.isNullAt(0)) {
             throw BadInputException.of("row " + seen, "missing label", labels.describe(), "null");
           }
@@ -78,17 +76,9 @@ public final class Blockify {
           }
           Vector v = row.isNullAt(1) ? null : (Vector) row.get(1);
           if (v instanceof DenseVector dv) {
-            if (dense != null) {
-              dense.addDense(dv.values(), label, weight);
-            } else {
-              sparse.addDense(dv.values(), label, weight);
-            }
+            sink.addDense(dv.values(), label, weight);
           } else if (v instanceof SparseVector sv) {
-            if (dense != null) {
-              dense.addSparse(sv.size(), sv.indices(), sv.values(), label, weight);
-            } else {
-              sparse.addSparse(sv.size(), sv.indices(), sv.values(), label, weight);
-            }
+            sink.addSparse(sv.size(), sv.indices(), sv.values(), label, weight);
           } else {
             throw BadInputException.of("row " + seen, "missing features", features + " features", "null");
           }
@@ -96,8 +86,7 @@ public final class Blockify {
       } catch (BadInputException e) {
         throw new BadInputException(where + ", partition " + partition + ", " + e.getMessage(), e);
       }
-      Shard shard = sparse != null ? sparse.build(storage == Storage.AUTO)
-          : (dense != null ? dense : new BlockBuilder(precision, features, blockRows, keepWeights)).build();
+      Shard shard = (sink != null ? sink : new BlockBuilder(precision, features, blockRows, keepWeights)).build();
       return List.of(shard).iterator();
     }, true);
   }

@@ -28,6 +28,14 @@ public record Checkpointing(CheckpointStore store, int every, boolean epochs, St
     }
   }
 
+  /** Checkpoints follow minibatch steps: gd (line search) and random search have none to resume. */
+  public static void requireMinibatch(String optimizer) {
+    if (optimizer.equals("gd") || optimizer.equals("random-search")) {
+      throw BadInputException.of("--checkpoint-dir", "checkpoints with --optimizer " + optimizer,
+          "a minibatch optimizer (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)", optimizer);
+    }
+  }
+
   /** Parses {@code --checkpoint-every}: {@code 500} or {@code 500steps} (steps), {@code 1epoch}, {@code 2epochs}. */
   public static Checkpointing of(CheckpointStore store, String every, String settings, Supplier<List<Path>> attachments) {
     Matcher m = EVERY.matcher(every.trim().toLowerCase(Locale.ROOT));

@@ -75,10 +75,8 @@ public final class Trainer {
     if (source.trainRows() == 0) {
       throw new IllegalStateException("no training rows");
     }
-    boolean minibatch = !config.optimizer().name().equals("gd") && !config.optimizer().name().equals("random-search");
-    if ((checkpoints != null || resume != null) && !minibatch) {
-      throw BadInputException.of("--checkpoint-dir", "checkpoints with --optimizer " + config.optimizer().name(),
-          "a minibatch optimizer (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)", config.optimizer().name());
+    if (checkpoints != null || resume != null) {
+      Checkpointing.requireMinibatch(config.optimizer().name());
     }
     if (resume != null) {
       String expected = checkpoints != null ? checkpoints.settings() : resume.settings();
