@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
  * reference as a child process on the same files. Prints Markdown tables and ratios, and writes
  * the numbers as JSON.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = SparseBench.class,
     description = "Downhill against Spark ML, mllib and numpy on Fashion-MNIST, with the machine's limits.")
 public final class Bench implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -470,7 +470,7 @@ public final class Bench implements Callable<Integer> {
       long rows = replicated.map(Shard::rows).reduce(Integer::sum);
       long bytes = replicated.map(Shard::bytes).reduce(Long::sum);
       TrainingData bigger = new TrainingData(replicated, null, data.test(), data.features(), data.labels(), null, rows, 0,
-          data.testRows(), data.preprocess(), null, null, bytes, 0L);
+          data.testRows(), data.preprocess(), null, null, bytes, 0L, data.storage());
       DownhillRun r = DownhillRun.run("scale x" + copies, "softmax", 1, "", jsc, bigger, oneEpoch, 0.84);
       console.printf(Locale.ROOT, "| %d (%dx) | %d | %.2f | %.0f | %.0f |%n", rows, copies,
           replicated.getNumPartitions(), r.trainSeconds(), rows / r.trainSeconds(), (double) bytes / rows);

@@ -36,8 +36,8 @@ final class DataOptions {
   int numClasses;
 
   @Option(names = "--preprocess", paramLabel = "MODE", defaultValue = "standardize",
-      description = "none, center or standardize (x - mean) / std, fitted on the training split by MLlib's "
-          + "StandardScaler (default: ${DEFAULT-VALUE})")
+      description = "none, center, standardize (x - mean) / std, scale x / std (keeps sparse rows sparse) or "
+          + "pca:K, fitted on the training split by MLlib's StandardScaler and PCA (default: ${DEFAULT-VALUE})")
   String preprocess;
 
   @Option(names = "--partitions", paramLabel = "P", defaultValue = "0",

@@ -109,6 +109,39 @@ public final class Csr implements Serializable {
     return new Csr(n, cols, ptr, idx, v);
   }
 
+  /**
+   * The columns with a non-zero in any row, in increasing order: the rows of a first-layer weight
+   * matrix this batch reads and whose gradient it writes. {@code marks} is a scratch bit set of at
+   * least {@code ⌈d/64⌉} zero words, left zeroed. O(nnz + d/64).
+   */
+  public int[] distinctColumns(long[] marks) {
+    int words = (cols + 63) >>> 6;
+    if (marks.length < words) {
+      throw new IllegalArgumentException("bit set of " + marks.length + " words for " + cols + " columns");
+    }
+    int nnz = rowPtr[rows];
+    int distinct = 0;
+    for (int p = 0; p < nnz; p++) {
+      int j = colIdx[p];
+      long bit = 1L << j;
+      if ((marks[j >>> 6] & bit) == 0) {
+        marks[j >>> 6] |= bit;
+        distinct++;
+      }
+    }
+    int[] out = new int[distinct];
+    int k = 0;
+    for (int w = 0; w < words && k < distinct; w++) {
+      long word = marks[w];
+      while (word != 0) {
+        out[k++] = (w << 6) + Long.numberOfTrailingZeros(word);
+        word &= word - 1;
+      }
+      marks[w] = 0;
+    }
+    return out;
+  }
+
   /** The number of non-zeros of row {@code i}. */
   public int rowLength(int i) {
     return rowPtr[i + 1] - rowPtr[i];

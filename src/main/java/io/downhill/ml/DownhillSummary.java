@@ -94,6 +94,7 @@ public final class DownhillSummary implements Serializable {
     data.put("partitions", td.train().getNumPartitions());
     data.put("preprocess", td.preprocess().label());
     data.put("fingerprint", String.format(Locale.ROOT, "%016x", td.fingerprint()));
+    s.putObject("cache").put("storage", td.storage()).put("bytes", td.cachedBytes());
     ArrayNode epochs = s.putArray("epoch_metrics");
     for (EpochRecord e : result.epochs()) {
       ObjectNode o = epochs.addObject();

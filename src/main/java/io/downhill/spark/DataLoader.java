@@ -311,10 +311,12 @@ public final class DataLoader {
           "0 rows");
     }
     long cached = trainStats[1] + valStats[1] + testStats[1];
-    LOG.info("cached {} train, {} validation, {} test rows of {} features as {} blocks of up to {} rows: {} MB",
-        trainStats[0], valStats[0], testStats[0], d, p, blockRows, cached >> 20);
+    String storage = trainStats[3] == 0 ? "dense" : trainStats[3] == trainStats[0] ? "csr" : "mixed";
+    LOG.info("cached {} train, {} validation, {} test rows of {} features as {} {} blocks of up to {} rows: {} MB",
+        trainStats[0], valStats[0], testStats[0], d, p, storage, blockRows, cached >> 20);
     return new TrainingData(trainShards, valShards, testShards, d, labels, data.classWeights(), trainStats[0],
-        valStats[0], testStats[0], s.preprocess(), data.preprocessing(), data.imageShape(), cached, trainStats[2]);
+        valStats[0], testStats[0], s.preprocess(), data.preprocessing(), data.imageShape(), cached, trainStats[2],
+        storage);
   }
 
   private static Map<Double, Long> labelCounts(Dataset<Row> frame) {
@@ -346,13 +348,13 @@ public final class DataLoader {
     return cached;
   }
 
-  /** Computes (and so caches) the shards; returns {rows, bytes, fingerprint}. */
+  /** Computes (and so caches) the shards; returns {rows, bytes, fingerprint, rows stored as CSR}. */
   private static long[] materialize(JavaRDD<Shard> shards) {
     if (shards == null) {
-      return new long[3];
+      return new long[4];
     }
-    return shards.map(s -> new long[] {s.rows(), s.bytes(), s.fingerprint()})
-        .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
+    return shards.map(s -> new long[] {s.rows(), s.bytes(), s.fingerprint(), s.isSparse() ? s.rows() : 0})
+        .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]});
   }
 
   /** For a failure while reading LIBSVM, the first bad line of the file as an error, when one is found. */

@@ -20,6 +20,8 @@ import org.apache.spark.sql.Row;
  *   <li>{@code none};
  *   <li>{@code center}: {@code x - μ} ({@link StandardScaler} with mean, without std);
  *   <li>{@code standardize}: {@code (x - μ) / σ} (features with σ = 0 become 0);
+ *   <li>{@code scale}: {@code x / σ}, no centering, so zeros stay zeros: the one for sparse rows
+ *       (centering makes every row dense, and with it the cached blocks);
  *   <li>{@code pca:K}: the lecture's PCA with whitening: center, project on the top K principal
  *       components ({@link PCA}), then divide each component by its standard deviation (a second
  *       StandardScaler on the projections: the variance of component i over the centered training
@@ -29,7 +31,7 @@ import org.apache.spark.sql.Row;
  * {@link #OUTPUT}; the command line saves them in front of the classifier in {@code model/}, so a
  * loaded model takes raw features. Pixels are already scaled to [0, 1] by the readers.
  *
- * @param kind       none, center, standardize or pca
+ * @param kind       none, center, standardize, scale or pca
  * @param components K for pca (at most d), else 0
  */
 public record Preprocess(Kind kind, int components) implements Serializable {
@@ -38,8 +40,9 @@ public record Preprocess(Kind kind, int components) implements Serializable {
   public static final Preprocess NONE = new Preprocess(Kind.NONE, 0);
   public static final Preprocess CENTER = new Preprocess(Kind.CENTER, 0);
   public static final Preprocess STANDARDIZE = new Preprocess(Kind.STANDARDIZE, 0);
+  public static final Preprocess SCALE = new Preprocess(Kind.SCALE, 0);
 
-  public enum Kind { NONE, CENTER, STANDARDIZE, PCA }
+  public enum Kind { NONE, CENTER, STANDARDIZE, SCALE, PCA }
 
   public Preprocess {
     if ((kind == Kind.PCA) != (components > 0)) {
@@ -63,8 +66,9 @@ public record Preprocess(Kind kind, int components) implements Serializable {
       case "none" -> NONE;
       case "center", "centre", "mean" -> CENTER;
       case "standardize", "standardise", "zscore" -> STANDARDIZE;
+      case "scale" -> SCALE;
       default -> throw BadInputException.of("--preprocess", "unknown preprocessing",
-          "none, center, standardize or pca:K", "'" + text + "'");
+          "none, center, standardize, scale or pca:K", "'" + text + "'");
     };
   }
 
@@ -93,8 +97,8 @@ public record Preprocess(Kind kind, int components) implements Serializable {
     }
     List<PipelineStage> stages = new ArrayList<>();
     String scaled = kind == Kind.PCA ? Sources.FEATURES + "_centered" : OUTPUT;
-    stages.add(new StandardScaler().setInputCol(Sources.FEATURES).setOutputCol(scaled).setWithMean(true)
-        .setWithStd(kind == Kind.STANDARDIZE));
+    stages.add(new StandardScaler().setInputCol(Sources.FEATURES).setOutputCol(scaled).setWithMean(kind != Kind.SCALE)
+        .setWithStd(kind == Kind.STANDARDIZE || kind == Kind.SCALE));
     if (kind == Kind.PCA) {
       stages.add(new PCA().setInputCol(scaled).setOutputCol(Sources.FEATURES + "_pca").setK(components));
       stages.add(new StandardScaler().setInputCol(Sources.FEATURES + "_pca").setOutputCol(OUTPUT).setWithMean(true)

@@ -35,6 +35,14 @@ public final class SparkSessions {
     if (System.getProperty("spark.broadcast.compress") == null) {
       builder.config("spark.broadcast.compress", "false");
     }
+    // A wide model's partial gradients (MBs per task) above Spark's 1 MB default go through the block
+    // manager: stored by the executor, fetched by the driver. Sent in the task's status message
+    // instead (up to 64 MB, under spark.rpc.message.maxSize's 128 MB), a step returning two 4 MB
+    // gradients cost 6 ms over an empty job instead of 18, two 16 MB ones 29 instead of 58
+    // (local[2], docs/BENCHMARKS.md "Wide sparse models").
+    if (System.getProperty("spark.task.maxDirectResultSize") == null) {
+      builder.config("spark.task.maxDirectResultSize", "64m");
+    }
     conf.forEach(builder::config);
     return builder.getOrCreate();
   }

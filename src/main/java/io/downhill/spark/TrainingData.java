@@ -18,10 +18,11 @@ import org.apache.spark.ml.PipelineModel;
  * @param imageShape     {rows, cols} or {channels, rows, cols} for image data, else null
  * @param cachedBytes    bytes of feature, label and weight arrays cached over all splits
  * @param fingerprint    {@link io.downhill.data.Shard#fingerprint} of the training rows (order-free)
+ * @param storage        how the training rows are cached: "dense", "csr" or "mixed" (partitions differ)
  */
 public record TrainingData(JavaRDD<Shard> train, JavaRDD<Shard> validation, JavaRDD<Shard> test, int features,
     Labels labels, double[] classWeights, long trainRows, long validationRows, long testRows, Preprocess preprocess,
-    PipelineModel preprocessing, int[] imageShape, long cachedBytes, long fingerprint) {
+    PipelineModel preprocessing, int[] imageShape, long cachedBytes, long fingerprint, String storage) {
 
   /**
    * The data's identity, part of a checkpoint's settings: rows, features, classes, partitions,

@@ -26,6 +26,7 @@ public final class GradientAccumulator implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private Buf partial;
+  private RowSparseGradient sparse;
   private double[] sum;
   private double lossSum;
   private double weightSum;
@@ -45,6 +46,22 @@ public final class GradientAccumulator implements Serializable {
     acc.rows = rows;
     acc.computeNanos = computeNanos;
     return acc;
+  }
+
+  /** The same for a gradient that touched only some rows of a wide first layer ({@link RowSparseGradient}). */
+  public static GradientAccumulator of(RowSparseGradient gradient, double lossSum, double weightSum, long rows,
+      long computeNanos) {
+    GradientAccumulator acc = of((Buf) null, lossSum, weightSum, rows, computeNanos);
+    acc.sparse = gradient;
+    return acc;
+  }
+
+  /** This accumulator with {@code dense} as its gradient when it has none (a row-sparse gradient that did not pay). */
+  GradientAccumulator orDense(Buf dense) {
+    if (sparse == null && partial == null) {
+      partial = dense;
+    }
+    return this;
   }
 
   /**
@@ -67,7 +84,9 @@ public final class GradientAccumulator implements Serializable {
 
   /** Adds {@code other} into this one (in double) and returns this (Spark's reduce function). */
   public GradientAccumulator merge(GradientAccumulator other) {
-    if (other.partial != null || other.sum != null) {
+    if (other.sparse != null) {
+      other.sparse.addTo(ownSum(other.sparse.length()));
+    } else if (other.partial != null || other.sum != null) {
       int p = other.sum != null ? other.sum.length : other.partial.length();
       double[] into = ownSum(p);
       if (other.sum != null) {
@@ -95,6 +114,9 @@ public final class GradientAccumulator implements Serializable {
       if (partial != null) {
         partial.addTo(0, sum, p);
         partial = null;
+      } else if (sparse != null) {
+        sparse.addTo(sum);
+        sparse = null;
       }
     }
     return sum;
@@ -102,10 +124,15 @@ public final class GradientAccumulator implements Serializable {
 
   /** The gradient sum in double, or null when no row contributed. */
   public double[] gradSum() {
-    if (sum == null && partial == null) {
+    if (sum == null && partial == null && sparse == null) {
       return null;
     }
-    return ownSum(partial != null ? partial.length() : 0);
+    return ownSum(partial != null ? partial.length() : sparse != null ? sparse.length() : 0);
+  }
+
+  /** Whether the gradient is still a partition's {@link RowSparseGradient} (not yet merged). */
+  public boolean isRowSparse() {
+    return sparse != null;
   }
 
   public double lossSum() {

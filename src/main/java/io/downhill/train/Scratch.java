@@ -22,6 +22,10 @@ final class Scratch {
   double[] weights = new double[0];
   double[] scores = new double[0];
   double[] dScores = new double[0];
+  /** A zeroed bit set over feature columns ({@link io.downhill.linalg.Csr#distinctColumns}). */
+  long[] marks = new long[0];
+  /** Whether {@link #grad} is known to be all zeros (a row-sparse step zeroed what it wrote). */
+  boolean gradClean;
 
   static Scratch forThread() {
     return PER_THREAD.get();
@@ -41,10 +45,19 @@ final class Scratch {
   Buf zeroGrad(Precision precision, int length) {
     if (grad == null || grad.precision() != precision || grad.length() != length) {
       grad = Buf.allocate(precision, length);
-    } else {
+    } else if (!gradClean) {
       grad.zero(length);
     }
+    gradClean = false; // the caller writes into it, and may hand it over
     return grad;
+  }
+
+  long[] marks(int columns) {
+    int words = (columns + 63) >>> 6;
+    if (marks.length < words) {
+      marks = new long[words];
+    }
+    return marks;
   }
 
   Buf batch(Precision precision, int length) {

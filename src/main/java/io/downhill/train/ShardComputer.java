@@ -25,13 +25,27 @@ public final class ShardComputer implements Serializable {
   private final int numClasses;
   private final Precision precision;
   private final long seed;
+  private final boolean rowSparse;
 
   public ShardComputer(Model model, Loss loss, int numClasses, Precision precision, long seed) {
+    this(model, loss, numClasses, precision, seed, true);
+  }
+
+  private ShardComputer(Model model, Loss loss, int numClasses, Precision precision, long seed, boolean rowSparse) {
     this.model = model;
     this.loss = loss;
     this.numClasses = numClasses;
     this.precision = precision;
     this.seed = seed;
+    this.rowSparse = rowSparse;
+  }
+
+  /**
+   * This computer returning every minibatch gradient dense, never as {@link RowSparseGradient}:
+   * the baseline the benchmark and the tests compare the row-sparse results against.
+   */
+  public ShardComputer denseGradients() {
+    return new ShardComputer(model, loss, numClasses, precision, seed, false);
   }
 
   public Precision precision() {
@@ -83,8 +97,32 @@ public final class ShardComputer implements Serializable {
     s.ensureRows(n, model.outputs());
     int[] order = BatchPlan.permutation(seed, plan.epoch(), partition, rows);
     Buf grad = s.zeroGrad(precision, p);
+    if (rowSparse && shard.isSparse()) {
+      Csr x = shard.gatherSparse(order, from, to, s.labels, s.weights);
+      double lossSum = BatchGradient.lossSum(model, loss, params, x, grad, s, pass);
+      return GradientAccumulator.of(touchedRows(x, grad, s), lossSum, sum(s.weights, n), n,
+          System.nanoTime() - t0)
+          .orDense(grad);
+    }
     double lossSum = minibatch(shard, order, from, to, params, grad, s, pass);
     return GradientAccumulator.of(grad, lossSum, sum(s.weights, n), n, System.nanoTime() - t0);
+  }
+
+  /**
+   * The gradient of a sparse batch as its touched first-layer rows ({@link RowSparseGradient}),
+   * taken out of {@code grad} (which is then all zeros again), or null when the dense gradient
+   * is about as small (then {@code grad} is handed over as it is).
+   */
+  private RowSparseGradient touchedRows(Csr x, Buf grad, Scratch s) {
+    io.downhill.model.DenseLayer first = (io.downhill.model.DenseLayer) model.layers().get(0);
+    int[] touched = x.distinctColumns(s.marks(x.cols()));
+    if (!RowSparseGradient.pays(touched.length, first.outputs(), grad.length(), precision.bytes())) {
+      return null;
+    }
+    RowSparseGradient g = RowSparseGradient.extract(grad, grad.length(), first.weightOffset(), first.inputs(),
+        first.outputs(), touched);
+    s.gradClean = true;
+    return g;
   }
 
   /**
@@ -193,7 +231,7 @@ public final class ShardComputer implements Serializable {
         total.merge(GradientAccumulator.of(grad, lossSum, weight, n, 0L)); // chunks summed in double
       }
     }
-    return total.merge(GradientAccumulator.of(null, 0, 0, 0, System.nanoTime() - t0));
+    return total.merge(GradientAccumulator.of((Buf) null, 0, 0, 0, System.nanoTime() - t0));
   }
 
   /** Copies the labels and weights of rows {@code [r0, r0+n)} of a block into the scratch; returns Σ weights. */
