@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkContext;
 import org.apache.spark.Success$;
+import org.apache.spark.scheduler.JobSucceeded$;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorAdded;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
@@ -31,16 +32,23 @@ import org.slf4j.LoggerFactory;
  * (the first failed connection since the last successful one: a lower bound of how long the master
  * has been gone, so the message never overstates it)
  * where progress is a task finishing successfully, an executor registering or sending its heartbeat, or no job running
- * (a driver busy on its own is not stuck on the cluster). Then it records the reason and stops the
- * SparkContext from a new thread, so the blocked job fails with "cancelled because SparkContext
+ * (a driver busy on its own is not stuck on the cluster) unless the last job failed. Then it records the reason and
+ * stops the SparkContext from a new thread, so the blocked job fails with "cancelled because SparkContext
  * was shut down"; {@link Session#close()} turns the recorded reason into a
  * {@link ClusterLostException} (exit code 4). A lost master whose executors keep working does not
  * trip it: Spark carries on without the master.
+ *
+ * <p>Executors going down with their Workers can also fail the job before the timeout (a dying
+ * executor refuses the retried tasks). When the command ends after a failed job with the master
+ * unreachable, {@link #close()} keeps checking until the master answers or the same rule trips, so
+ * a lost cluster is exit 4 whichever noticed first.
  */
 final class ClusterWatchdog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterWatchdog.class);
 
   private final SparkContext sc;
+  /** What tripping does: stop the SparkContext (a test watches without stopping its shared one). */
+  private final Runnable stopSpark;
   private final String masterUrl;
   private final List<InetSocketAddress> masters;
   private final int timeoutSeconds;
@@ -53,8 +61,10 @@ final class ClusterWatchdog implements AutoCloseable {
   private boolean unreachable;
   private long unreachableSince;
 
-  private ClusterWatchdog(SparkContext sc, String masterUrl, List<InetSocketAddress> masters, int timeoutSeconds) {
+  private ClusterWatchdog(SparkContext sc, String masterUrl, List<InetSocketAddress> masters, int timeoutSeconds,
+      Runnable stopSpark) {
     this.sc = sc;
+    this.stopSpark = stopSpark;
     this.masterUrl = masterUrl;
     this.masters = masters;
     this.timeoutSeconds = timeoutSeconds;
@@ -69,15 +79,20 @@ final class ClusterWatchdog implements AutoCloseable {
    * fail a driver whose cluster is gone).
    */
   static ClusterWatchdog start(SparkContext sc, int timeoutSeconds) {
-    List<InetSocketAddress> masters = masters(sc.master());
+    return start(sc, sc.master(), timeoutSeconds, sc::stop);
+  }
+
+  /** {@link #start(SparkContext, int)} watching {@code masterUrl}, tripping with {@code stopSpark}. */
+  static ClusterWatchdog start(SparkContext sc, String masterUrl, int timeoutSeconds, Runnable stopSpark) {
+    List<InetSocketAddress> masters = masters(masterUrl);
     if (masters.isEmpty() || timeoutSeconds <= 0) {
       return null;
     }
-    ClusterWatchdog w = new ClusterWatchdog(sc, sc.master(), masters, timeoutSeconds);
+    ClusterWatchdog w = new ClusterWatchdog(sc, masterUrl, masters, timeoutSeconds, stopSpark);
     sc.addSparkListener(w.progress);
     w.thread.start();
     LOG.info("cluster watchdog: failing the command when {} is unreachable and no task finishes for {} s",
-        sc.master(), timeoutSeconds);
+        masterUrl, timeoutSeconds);
     return w;
   }
 
@@ -138,22 +153,55 @@ final class ClusterWatchdog implements AutoCloseable {
       if (closed || sc.isStopped()) {
         return;
       }
-      long now = System.nanoTime();
-      boolean wasUnreachable = unreachable;
-      unreachable = !reachable();
-      if (unreachable && !wasUnreachable) {
-        unreachableSince = now;
+      if (check() == Check.TRIPPED) {
+        return;
       }
-      double gone = unreachable ? (now - unreachableSince) / 1e9 : 0;
-      double stalled = (now - progress.last(now)) / 1e9;
-      String why = verdict(masterUrl, gone, stalled, timeoutSeconds);
-      if (why != null && !closed) {
-        reason = why;
-        LOG.warn("stopping the SparkContext: {}", why);
-        // stop() waits for the scheduler's threads; from a thread of its own, so that this one ends
-        Thread stopper = new Thread(sc::stop, "downhill-cluster-watchdog-stop");
-        stopper.setDaemon(true);
-        stopper.start();
+    }
+  }
+
+  private enum Check { WAIT, REACHABLE, TRIPPED }
+
+  /** One check: connect to the master, and trip (record the reason, stop Spark) when the verdict says so. */
+  private Check check() {
+    long now = System.nanoTime();
+    boolean wasUnreachable = unreachable;
+    unreachable = !reachable();
+    if (unreachable && !wasUnreachable) {
+      unreachableSince = now;
+    }
+    double gone = unreachable ? (now - unreachableSince) / 1e9 : 0;
+    double stalled = (now - progress.last(now)) / 1e9;
+    String why = verdict(masterUrl, gone, stalled, timeoutSeconds);
+    if (why == null) {
+      return unreachable ? Check.WAIT : Check.REACHABLE;
+    }
+    reason = why;
+    LOG.warn("stopping the SparkContext: {}", why);
+    // stop() waits for the scheduler's threads; from a thread of its own, so that this one ends
+    Thread stopper = new Thread(stopSpark, "downhill-cluster-watchdog-stop");
+    stopper.setDaemon(true);
+    stopper.start();
+    return Check.TRIPPED;
+  }
+
+  /**
+   * After a job failed, decides whether the cluster failed it: keeps checking until the master
+   * answers (the failure stands as it is) or has been unreachable for the timeout (the watchdog
+   * trips, as it would have had the job kept waiting). Executors that die with their Workers can
+   * fail a job before the timeout (their task pools refuse new tasks, 4 times), so without this the
+   * same lost cluster would be exit 4 or exit 1 depending on who noticed first.
+   */
+  private void settle() {
+    if (check() != Check.WAIT) {
+      return;
+    }
+    LOG.warn("a Spark job failed while the master {} was unreachable; checking it for up to {} s", masterUrl,
+        timeoutSeconds);
+    while (check() == Check.WAIT) {
+      try {
+        Thread.sleep(intervalMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         return;
       }
     }
@@ -177,34 +225,72 @@ final class ClusterWatchdog implements AutoCloseable {
   public void close() {
     closed = true;
     thread.interrupt();
+    try {
+      // a check in progress may be connecting (up to 2 s); its state is this thread's after the join
+      thread.join(intervalMillis + 3000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // Spark wakes the job's caller before its listeners hear that the job ended: wait for them a little
+    if (reason == null && !thread.isAlive() && progress.awaitNoJobs(2000) && progress.lastJobFailed()) {
+      settle();
+    }
     if (!sc.isStopped()) {
       sc.removeSparkListener(progress);
     }
   }
 
   /** Task and executor events, and the jobs running: what "progress" means above. */
-  private static final class Progress extends SparkListener {
+  static final class Progress extends SparkListener {
     private final Set<Integer> activeJobs = ConcurrentHashMap.newKeySet();
     private volatile long last = System.nanoTime();
+    private volatile boolean lastJobFailed;
 
-    /** The time of the last progress; {@code now} while no job runs. */
+    /**
+     * The time of the last progress; {@code now} while no job runs, unless the last job failed
+     * (a driver whose job failed is not busy on its own: it is about to fail, maybe for the cluster).
+     */
     long last(long now) {
-      if (activeJobs.isEmpty()) {
+      if (activeJobs.isEmpty() && !lastJobFailed) {
         last = now;
       }
       return last;
     }
 
-    @Override
-    public void onJobStart(SparkListenerJobStart jobStart) {
-      last = System.nanoTime();
-      activeJobs.add(jobStart.jobId());
+    /** Waits up to {@code millis} for the running jobs to end; whether none runs. */
+    boolean awaitNoJobs(long millis) {
+      long deadline = System.nanoTime() + millis * 1_000_000L;
+      while (!activeJobs.isEmpty() && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return activeJobs.isEmpty();
+    }
+
+    /** Whether the job that ended last failed. */
+    boolean lastJobFailed() {
+      return lastJobFailed;
     }
 
     @Override
+    public void onJobStart(SparkListenerJobStart jobStart) {
+      last = System.nanoTime();
+      lastJobFailed = false;
+      activeJobs.add(jobStart.jobId());
+    }
+
+    /** A failed job is not progress: the cluster may have failed it. */
+    @Override
     public void onJobEnd(SparkListenerJobEnd jobEnd) {
       activeJobs.remove(jobEnd.jobId());
-      last = System.nanoTime();
+      lastJobFailed = jobEnd.jobResult() != JobSucceeded$.MODULE$;
+      if (!lastJobFailed) {
+        last = System.nanoTime();
+      }
     }
 
     @Override

@@ -67,13 +67,15 @@ public final class ExitCodes {
 
   /**
    * Phrases of Spark's own messages for failures of the cluster rather than of the job: executors
-   * lost, shuffle output lost with them, the context or the application stopped. A task that fails
+   * lost or shutting down, shuffle output lost with them, the context or the application stopped. A task that fails
    * on its input fails the same way on every retry, so that stays exit 1, not "retry later".
    */
   private static final List<String> CLUSTER_PHRASES = List.of("ExecutorLostFailure", "FetchFailed",
       "SparkContext was shut down", "because SparkContext was shut down", "Master removed our application",
       "All masters are unresponsive", "Cannot call methods on a stopped SparkContext", "executor lost",
-      "Lost executor");
+      "Lost executor",
+      // an executor shutting down (its Worker gone) refuses the tasks still sent to it
+      "RejectedExecutionException: Task org.apache.spark.executor.Executor$TaskRunner");
 
   static boolean isClusterFailure(Throwable spark) {
     for (Throwable t = spark; t != null; t = t.getCause()) {

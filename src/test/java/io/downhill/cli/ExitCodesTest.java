@@ -1,6 +1,7 @@
 package io.downhill.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,9 +13,16 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import org.apache.spark.SparkException;
+import org.apache.spark.scheduler.JobFailed;
+import org.apache.spark.scheduler.JobSucceeded$;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.StageInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.jdk.javaapi.CollectionConverters;
 
 /** The exit code and message of each kind of failure, and the cluster watchdog's decision (no Spark). */
 class ExitCodesTest {
@@ -51,6 +59,12 @@ class ExitCodesTest {
     Reported own = report(new SparkException("Job aborted due to stage failure: Task 0 in stage 1.0 failed 4 times, "
         + "most recent failure: java.lang.IllegalStateException: broken"));
     assertEquals(ExitCodes.FAILED, own.code(), own.err());
+    // the CI log of 2026-11-21: the Workers were killed and an executor's task pool had terminated
+    Reported refused = report(new SparkException("Job aborted due to stage failure: Task 0 in stage 15.0 failed 4 "
+        + "times, most recent failure: Lost task 0.3 in stage 15.0 (TID 46) (127.0.0.1 executor 0): "
+        + "java.util.concurrent.RejectedExecutionException: Task org.apache.spark.executor.Executor$TaskRunner@53efb935 "
+        + "rejected from java.util.concurrent.ThreadPoolExecutor@85e9872[Terminated, pool size = 0]"));
+    assertEquals(ExitCodes.CLUSTER, refused.code(), refused.err());
     Reported oom = report(new RuntimeException("while training", new OutOfMemoryError("Java heap space")));
     assertEquals(ExitCodes.CLUSTER, oom.code(), oom.err());
     assertTrue(oom.err().startsWith("downhill: cluster or resource failure: OutOfMemoryError: Java heap space"),
@@ -73,6 +87,21 @@ class ExitCodesTest {
     assertNull(ClusterWatchdog.verdict("spark://h:7077", 3, 30, 15), "the master answers: Spark may still schedule");
     assertEquals("cluster lost: master spark://h:7077 unreachable for 16 s and no task finished for 15 s "
         + "(--cluster-timeout 15); stopped Spark", ClusterWatchdog.verdict("spark://h:7077", 16.2, 15, 15));
+    ClusterWatchdog.Progress progress = new ClusterWatchdog.Progress();
+    long idle = System.nanoTime() + 5;
+    assertEquals(idle, progress.last(idle), "no job runs: the driver is busy on its own");
+    progress.onJobStart(new SparkListenerJobStart(1, 0L, noStages(), new Properties()));
+    long started = progress.last(Long.MAX_VALUE);
+    assertTrue(started > idle && started <= System.nanoTime(), "a job started");
+    progress.onJobEnd(new SparkListenerJobEnd(1, 0L, new JobFailed(new SparkException("Task 0 failed 4 times"))));
+    assertTrue(progress.awaitNoJobs(0));
+    assertTrue(progress.lastJobFailed());
+    assertEquals(started, progress.last(Long.MAX_VALUE), "a failed job is not progress, nor the idle after it");
+    progress.onJobStart(new SparkListenerJobStart(2, 0L, noStages(), new Properties()));
+    assertFalse(progress.awaitNoJobs(20), "job 2 runs");
+    progress.onJobEnd(new SparkListenerJobEnd(2, 0L, JobSucceeded$.MODULE$));
+    assertFalse(progress.lastJobFailed());
+    assertEquals(Long.MAX_VALUE, progress.last(Long.MAX_VALUE), "after a job that succeeded, idle is the driver's own");
     assertEquals(List.of(InetSocketAddress.createUnresolved("127.0.0.1", 7077)),
         ClusterWatchdog.masters("spark://127.0.0.1:7077"));
     assertEquals(List.of(InetSocketAddress.createUnresolved("a", 7077), InetSocketAddress.createUnresolved("b", 7078)),
@@ -89,5 +118,9 @@ class ExitCodesTest {
     Cli c = Cli.run("train", "--data", "synthetic", "--cluster-timeout", "-1", "--out", dir.resolve("run").toString());
     assertEquals(ExitCodes.BAD_INPUT, c.code(), c.toString());
     assertTrue(c.err().contains("--cluster-timeout"), c.err());
+  }
+
+  private static scala.collection.immutable.Seq<StageInfo> noStages() {
+    return CollectionConverters.asScala(List.<StageInfo>of()).toSeq();
   }
 }
