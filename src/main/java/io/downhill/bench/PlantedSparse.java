@@ -1,5 +1,6 @@
 package io.downhill.bench;
 
+import io.downhill.train.BatchPlan;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -104,9 +105,6 @@ final class PlantedSparse implements Serializable {
   }
 
   private static long mix(long a, long b) {
-    long z = a * 0x9E3779B97F4A7C15L + b;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
+    return BatchPlan.scramble(a * 0x9E3779B97F4A7C15L + b);
   }
 }

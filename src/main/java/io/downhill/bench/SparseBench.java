@@ -39,7 +39,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code scripts/bench sparse}: wide sparse data (generated, {@link PlantedSparse}), Downhill's
@@ -73,11 +76,18 @@ final class SparseBench implements Callable<Integer> {
   @Option(names = "--spark-reg", defaultValue = "1e-5", description = "LogisticRegression's regParam (default: ${DEFAULT-VALUE})")
   double sparkReg;
 
+  @Option(names = "--spark-max-iter", split = ",", paramLabel = "N",
+      description = "LogisticRegression's maxIter values, each a whole fit (default: 5,10,25,50; quick 5,10,25)")
+  List<Integer> sparkMaxIter = new ArrayList<>();
+
   @Option(names = "--only", split = ",", description = "Tasks to run: logistic, softmax (default: both)")
   List<String> only = new ArrayList<>();
 
   @Option(names = "--out", description = "Where to write the numbers as JSON (default: runs/bench/sparse-MODE.json)")
   Path out;
+
+  @Spec
+  CommandSpec spec;
 
   private final PrintStream console = System.out;
   private final ObjectNode results = JSON.createObjectNode();
@@ -85,6 +95,7 @@ final class SparseBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    check();
     String mode = quick ? "quick" : "full";
     long n = rows != null ? rows : quick ? 200_000 : 1_000_000;
     int d = features != null ? features : quick ? 1 << 18 : 1 << 20;
@@ -114,6 +125,33 @@ final class SparseBench implements Callable<Integer> {
     console.println("\nnumbers: " + file);
     spark.stop();
     return 0;
+  }
+
+  /** Nonsense settings fail before Spark starts, naming the flag, what it takes and what it got. */
+  private void check() {
+    List<String> bad = new ArrayList<>();
+    if (rows != null && rows < 1) {
+      bad.add("--rows: expected at least 1, found " + rows);
+    }
+    if (features != null && features < 1) {
+      bad.add("--features: expected at least 1, found " + features);
+    }
+    if (nnz < 1) {
+      bad.add("--nnz: expected at least 1, found " + nnz);
+    }
+    if (!(skew > 0) || Double.isInfinite(skew)) {
+      bad.add("--skew: expected a positive number, found " + skew);
+    }
+    if (!(sparkReg >= 0) || Double.isInfinite(sparkReg)) {
+      bad.add("--spark-reg: expected a number >= 0, found " + sparkReg);
+    }
+    sparkMaxIter.stream().filter(m -> m < 1).findFirst()
+        .ifPresent(m -> bad.add("--spark-max-iter: expected values of at least 1, found " + m));
+    only.stream().filter(t -> !t.equals("logistic") && !t.equals("softmax")).findFirst()
+        .ifPresent(t -> bad.add("--only: expected logistic or softmax, found " + t));
+    if (!bad.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), String.join("; ", bad));
+    }
   }
 
   private record Task(String name, int classes, String loss) {}
@@ -173,7 +211,7 @@ final class SparseBench implements Callable<Integer> {
     // Spark ML first: its best accuracy sets the target both must reach.
     List<Fit> fits = new ArrayList<>();
     watch.clear();
-    for (int maxIter : quick ? new int[] {5, 10, 25} : new int[] {5, 10, 25, 50}) {
+    for (int maxIter : !sparkMaxIter.isEmpty() ? sparkMaxIter : quick ? List.of(5, 10, 25) : List.of(5, 10, 25, 50)) {
       fits.add(sparkFit(train, val, task, maxIter));
     }
     Object[] lrBlocks = watch.bytesNamed("training blocks");
@@ -184,20 +222,33 @@ final class SparseBench implements Callable<Integer> {
     long downhillBytes = rddBytes(jsc, data.train().id());
     List<Curve> curves = new ArrayList<>();
     List<TrainingConfig> configs = configs(task, quick);
+    // SparkGradientSource's own choice of dense gradients or touched rows, for this master and model size
+    int k = data.labels().numClasses();
+    long denseBytes = (long) Model.of(configs.get(0).model().spec(d, k)).layout().size()
+        * configs.get(0).precision().bytes();
+    boolean denseByDefault = !SparkGradientSource.rowSparseGradients(denseBytes);
     for (TrainingConfig config : configs) {
-      curves.add(train(jsc, data, describe(config), config, loadSeconds, true)); // local: dense gradients (measured faster)
+      curves.add(train(jsc, data, describe(config), config, loadSeconds, denseByDefault));
     }
-    // What sending touched rows instead of dense gradients buys: the first run's settings again, rows.
+    // Touched rows against dense gradients, per step: one epoch each, alternated twice, the second pair counted
+    // (on the 1-core executors of a cluster, whichever ran first was up to 20 ms per step slower: warm-up, not
+    // transport).
     TrainingConfig first = configs.get(0);
-    Curve rows = train(jsc, data, describe(first) + ", row-sparse gradients", first, loadSeconds, false);
-    Curve dense = curves.get(0);
+    TrainingConfig oneEpoch = config(task, 1);
+    Curve rows = null;
+    Curve dense = null;
+    for (int round = 0; round < 2; round++) {
+      rows = train(jsc, data, describe(oneEpoch) + ", row-sparse gradients", oneEpoch, loadSeconds, false);
+      dense = train(jsc, data, describe(oneEpoch) + ", dense gradients", oneEpoch, loadSeconds, true);
+    }
     json.put("median_step_ms_row_sparse", rows.medianStepMs()).put("median_step_ms_dense", dense.medianStepMs());
     int p = Model.of(first.model().spec(d, task.classes)).layout().size();
     double broadcastMs = broadcastMs(jsc, p);
     json.put("parameters", p).put("broadcast_ms", broadcastMs);
-    console.printf(Locale.ROOT, "Per step (median, %,d parameters): %.1f ms with row-sparse gradients, %.1f ms with "
-        + "dense gradients; publishing θ as a broadcast (float32, %.1f MB) takes %.1f ms of it.%n%n", p,
-        rows.medianStepMs(), dense.medianStepMs(), 4.0 * p / (1 << 20), broadcastMs);
+    console.printf(Locale.ROOT, "Per step (median of one epoch, the second of two alternating pairs, %,d parameters): "
+        + "%.1f ms with row-sparse gradients, %.1f ms with dense gradients (%s by default here); publishing θ as a broadcast (float32, %.1f MB) takes %.1f ms of it.%n%n", p,
+        rows.medianStepMs(), dense.medianStepMs(), denseByDefault ? "dense" : "row-sparse", 4.0 * p / (1 << 20),
+        broadcastMs);
     data.unpersist();
     train.unpersist();
     val.unpersist();
@@ -205,10 +256,12 @@ final class SparseBench implements Callable<Integer> {
   }
 
   private static List<TrainingConfig> configs(Task task, boolean quick) {
-    int epochs = quick ? 3 : 4;
-    return List.of(
-        TrainingConfig.builder().loss(task.loss).optimizer("adagrad").learningRate(0.2).batchSize(8192)
-            .reg(1e-7).epochs(epochs).build());
+    return List.of(config(task, quick ? 3 : 4));
+  }
+
+  private static TrainingConfig config(Task task, int epochs) {
+    return TrainingConfig.builder().loss(task.loss).optimizer("adagrad").learningRate(0.2).batchSize(8192)
+        .reg(1e-7).epochs(epochs).build();
   }
 
   private static String describe(TrainingConfig c) {

@@ -71,15 +71,32 @@ public final class SparkGradientSource implements GradientSource, AutoCloseable 
 
   /**
    * With the transport and tree depth chosen from the model's size and the partition count, and
-   * row-sparse gradients ({@link io.downhill.train.RowSparseGradient}) only where gradients cross a
-   * network: in local mode a dense 4 MB gradient travels in memory, and sending touched rows
-   * measured 6 ms per step slower than dense gradients (43 ms against 49 ms, 2^20 features,
-   * docs/BENCHMARKS.md "Wide sparse data").
+   * row-sparse gradients ({@link io.downhill.train.RowSparseGradient}, for CSR shards, where their
+   * bytes pay) from {@link #ROW_SPARSE_BYTES} of dense gradient.
    */
   public SparkGradientSource(JavaSparkContext jsc, TrainingData data, ShardComputer computer) {
-    this(jsc, data, jsc.isLocal() ? computer.denseGradients() : computer,
+    this(jsc, data, rowSparseGradients(denseGradientBytes(computer)) ? computer : computer.denseGradients(),
         Transport.auto(computer.model().layout().size()),
         treeDepth(data.train().getNumPartitions(), 8L * computer.model().layout().size()));
+  }
+
+  /**
+   * The smallest dense gradient whose partitions send the first-layer rows their batch touched
+   * instead. Measured per step (docs/BENCHMARKS.md "Wide sparse data", batches of 8192 rows of 50
+   * non-zeros, the two alternated): in local[2], dense gradients of 1 MB and 4 MB were 2-4 ms faster
+   * than touched rows and at 16 MB touched rows were 20 ms faster; on the standalone cluster of
+   * {@code scripts/cluster} (loopback network) 1 MB was even and at 4 MB dense was 16-18 ms faster.
+   */
+  static final long ROW_SPARSE_BYTES = 8L << 20;
+
+  /** Whether partitions send touched first-layer rows rather than dense gradients of this many bytes. */
+  public static boolean rowSparseGradients(long denseGradientBytes) {
+    return denseGradientBytes >= ROW_SPARSE_BYTES;
+  }
+
+  /** The bytes of one partition's dense gradient, as it is sent (compute precision). */
+  public static long denseGradientBytes(ShardComputer computer) {
+    return (long) computer.model().layout().size() * computer.precision().bytes();
   }
 
   public SparkGradientSource(JavaSparkContext jsc, TrainingData data, ShardComputer computer, Transport transport,

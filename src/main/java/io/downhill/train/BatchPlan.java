@@ -66,7 +66,11 @@ public final class BatchPlan {
 
   /** A well-spread seed from (seed, epoch, partition): splitmix64's finalizer over their combination. */
   static long mix(long seed, long a, long b) {
-    long z = seed + 0x9E3779B97F4A7C15L * (a + 1) + 0xC2B2AE3D27D4EB4FL * (b + 1);
+    return scramble(seed + 0x9E3779B97F4A7C15L * (a + 1) + 0xC2B2AE3D27D4EB4FL * (b + 1));
+  }
+
+  /** splitmix64's finalizer: every bit of {@code z} spread over the result. */
+  public static long scramble(long z) {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);

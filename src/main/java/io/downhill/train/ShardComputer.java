@@ -97,15 +97,13 @@ public final class ShardComputer implements Serializable {
     s.ensureRows(n, model.outputs());
     int[] order = BatchPlan.permutation(seed, plan.epoch(), partition, rows);
     Buf grad = s.zeroGrad(precision, p);
-    if (rowSparse && shard.isSparse()) {
-      Csr x = shard.gatherSparse(order, from, to, s.labels, s.weights);
-      double lossSum = BatchGradient.lossSum(model, loss, params, x, grad, s, pass);
-      return GradientAccumulator.of(touchedRows(x, grad, s), lossSum, sum(s.weights, n), n,
+    Minibatch b = minibatch(shard, order, from, to, params, grad, s, pass);
+    if (rowSparse && b.sparse() != null) {
+      return GradientAccumulator.of(touchedRows(b.sparse(), grad, s), b.lossSum(), sum(s.weights, n), n,
           System.nanoTime() - t0)
           .orDense(grad);
     }
-    double lossSum = minibatch(shard, order, from, to, params, grad, s, pass);
-    return GradientAccumulator.of(grad, lossSum, sum(s.weights, n), n, System.nanoTime() - t0);
+    return GradientAccumulator.of(grad, b.lossSum(), sum(s.weights, n), n, System.nanoTime() - t0);
   }
 
   /**
@@ -162,7 +160,7 @@ public final class ShardComputer implements Serializable {
       s.ensureRows(n, model.outputs());
       Buf grad = s.zeroGrad(precision, p);
       Pass pass = Pass.training(BatchPlan.mix(seed, step.globalStep(), partition));
-      double lossSum = minibatch(shard, order, from, to, current, grad, s, pass);
+      double lossSum = minibatch(shard, order, from, to, current, grad, s, pass).lossSum();
       double w = sum(s.weights, n);
       if (w <= 0) {
         continue;
@@ -234,22 +232,25 @@ public final class ShardComputer implements Serializable {
     return total.merge(GradientAccumulator.of((Buf) null, 0, 0, 0, System.nanoTime() - t0));
   }
 
-  /** Copies the labels and weights of rows {@code [r0, r0+n)} of a block into the scratch; returns Σ weights. */
+  /** A minibatch's loss sum, and its rows when the shard stores them sparse (else null). */
+  private record Minibatch(double lossSum, Csr sparse) {}
+
   /**
    * The loss sum (and gradient, when {@code grad} is not null) of minibatch rows
    * {@code order[from..to)}, gathered dense or sparse as the shard stores them; labels and weights
    * land in the scratch.
    */
-  private double minibatch(Shard shard, int[] order, int from, int to, Buf params, Buf grad, Scratch s, Pass pass) {
+  private Minibatch minibatch(Shard shard, int[] order, int from, int to, Buf params, Buf grad, Scratch s,
+      Pass pass) {
     int n = to - from;
     s.ensureRows(n, model.outputs());
     if (shard.isSparse()) {
       Csr x = shard.gatherSparse(order, from, to, s.labels, s.weights);
-      return BatchGradient.lossSum(model, loss, params, x, grad, s, pass);
+      return new Minibatch(BatchGradient.lossSum(model, loss, params, x, grad, s, pass), x);
     }
     Buf x = s.batch(precision, n * shard.cols());
     shard.gather(order, from, to, x, s.labels, s.weights);
-    return BatchGradient.lossSum(model, loss, params, x, 0, n, grad, s, pass);
+    return new Minibatch(BatchGradient.lossSum(model, loss, params, x, 0, n, grad, s, pass), null);
   }
 
   /** The loss sum (and gradient) of block rows {@code r0..r0+n-1}, whose labels are in the scratch. */
@@ -259,6 +260,7 @@ public final class ShardComputer implements Serializable {
         : BatchGradient.lossSum(model, loss, params, block.x(), r0 * block.cols(), n, grad, s, pass);
   }
 
+  /** Copies the labels and weights of rows {@code [r0, r0+n)} of a block into the scratch; returns Σ weights. */
   private static double chunkLabels(Block block, int r0, int n, Scratch s) {
     s.ensureRows(n, 1);
     System.arraycopy(block.labels(), r0, s.labels, 0, n);
