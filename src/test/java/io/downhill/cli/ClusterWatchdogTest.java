@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.downhill.testing.TestSpark;
 import java.net.ServerSocket;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -39,7 +41,11 @@ class ClusterWatchdogTest {
     JavaSparkContext jsc = TestSpark.jsc();
     String url = "spark://127.0.0.1:" + closedPort();
     AtomicInteger stops = new AtomicInteger();
-    ClusterWatchdog w = ClusterWatchdog.start(jsc.sc(), url, TIMEOUT, stops::incrementAndGet);
+    CountDownLatch stopped = new CountDownLatch(1);
+    ClusterWatchdog w = ClusterWatchdog.start(jsc.sc(), url, TIMEOUT, () -> {
+      stops.incrementAndGet();
+      stopped.countDown();
+    });
     failingJob(jsc);
     long t0 = System.nanoTime();
     w.close();
@@ -47,8 +53,8 @@ class ClusterWatchdogTest {
     assertTrue(w.reason() != null && w.reason().startsWith("cluster lost: master " + url + " unreachable for "),
         String.valueOf(w.reason()));
     assertTrue(closing >= TIMEOUT - 1 && closing < TIMEOUT + 10, "closing waited for the verdict: " + closing + " s");
-    Thread.sleep(200);
-    assertEquals(1, stops.get(), "tripping stops Spark once");
+    assertTrue(stopped.await(10, TimeUnit.SECONDS), "tripping stops Spark");
+    assertEquals(1, stops.get(), "once");
   }
 
   @Test
