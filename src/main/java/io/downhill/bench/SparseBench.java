@@ -222,18 +222,16 @@ final class SparseBench implements Callable<Integer> {
     long downhillBytes = rddBytes(jsc, data.train().id());
     List<Curve> curves = new ArrayList<>();
     List<TrainingConfig> configs = configs(task, quick);
-    // SparkGradientSource's own choice of dense gradients or touched rows, for this master and model size
-    int k = data.labels().numClasses();
-    long denseBytes = (long) Model.of(configs.get(0).model().spec(d, k)).layout().size()
-        * configs.get(0).precision().bytes();
-    boolean denseByDefault = !SparkGradientSource.rowSparseGradients(denseBytes);
+    // SparkGradientSource's own choice of dense gradients or touched rows, for this model size
+    TrainingConfig first = configs.get(0);
+    int p = Model.of(first.model().spec(d, task.classes)).layout().size();
+    boolean denseByDefault = !SparkGradientSource.rowSparseGradients(p, first.precision());
     for (TrainingConfig config : configs) {
       curves.add(train(jsc, data, describe(config), config, loadSeconds, denseByDefault));
     }
     // Touched rows against dense gradients, per step: one epoch each, alternated twice, the second pair counted
     // (on the 1-core executors of a cluster, whichever ran first was up to 20 ms per step slower: warm-up, not
     // transport).
-    TrainingConfig first = configs.get(0);
     TrainingConfig oneEpoch = config(task, 1);
     Curve rows = null;
     Curve dense = null;
@@ -242,11 +240,11 @@ final class SparseBench implements Callable<Integer> {
       dense = train(jsc, data, describe(oneEpoch) + ", dense gradients", oneEpoch, loadSeconds, true);
     }
     json.put("median_step_ms_row_sparse", rows.medianStepMs()).put("median_step_ms_dense", dense.medianStepMs());
-    int p = Model.of(first.model().spec(d, task.classes)).layout().size();
     double broadcastMs = broadcastMs(jsc, p);
     json.put("parameters", p).put("broadcast_ms", broadcastMs);
     console.printf(Locale.ROOT, "Per step (median of one epoch, the second of two alternating pairs, %,d parameters): "
-        + "%.1f ms with row-sparse gradients, %.1f ms with dense gradients (%s by default here); publishing θ as a broadcast (float32, %.1f MB) takes %.1f ms of it.%n%n", p,
+        + "%.1f ms with row-sparse gradients, %.1f ms with dense gradients (%s by default here); publishing θ as a "
+        + "broadcast (float32, %.1f MB) takes %.1f ms of it.%n%n", p,
         rows.medianStepMs(), dense.medianStepMs(), denseByDefault ? "dense" : "row-sparse", 4.0 * p / (1 << 20),
         broadcastMs);
     data.unpersist();

@@ -2,6 +2,7 @@ package io.downhill.spark;
 
 import io.downhill.data.Shard;
 import io.downhill.linalg.Buf;
+import io.downhill.linalg.Precision;
 import io.downhill.train.Evaluation;
 import io.downhill.train.GradientAccumulator;
 import io.downhill.loss.Regularizer;
@@ -75,7 +76,9 @@ public final class SparkGradientSource implements GradientSource, AutoCloseable 
    * bytes pay) from {@link #ROW_SPARSE_BYTES} of dense gradient.
    */
   public SparkGradientSource(JavaSparkContext jsc, TrainingData data, ShardComputer computer) {
-    this(jsc, data, rowSparseGradients(denseGradientBytes(computer)) ? computer : computer.denseGradients(),
+    this(jsc, data,
+        rowSparseGradients(computer.model().layout().size(), computer.precision()) ? computer
+            : computer.denseGradients(),
         Transport.auto(computer.model().layout().size()),
         treeDepth(data.train().getNumPartitions(), 8L * computer.model().layout().size()));
   }
@@ -89,14 +92,12 @@ public final class SparkGradientSource implements GradientSource, AutoCloseable 
    */
   static final long ROW_SPARSE_BYTES = 8L << 20;
 
-  /** Whether partitions send touched first-layer rows rather than dense gradients of this many bytes. */
-  public static boolean rowSparseGradients(long denseGradientBytes) {
-    return denseGradientBytes >= ROW_SPARSE_BYTES;
-  }
-
-  /** The bytes of one partition's dense gradient, as it is sent (compute precision). */
-  public static long denseGradientBytes(ShardComputer computer) {
-    return (long) computer.model().layout().size() * computer.precision().bytes();
+  /**
+   * Whether partitions send touched first-layer rows rather than dense gradients of
+   * {@code parameters} values in compute precision.
+   */
+  public static boolean rowSparseGradients(int parameters, Precision precision) {
+    return (long) parameters * precision.bytes() >= ROW_SPARSE_BYTES;
   }
 
   public SparkGradientSource(JavaSparkContext jsc, TrainingData data, ShardComputer computer, Transport transport,
