@@ -13,6 +13,8 @@ import org.apache.spark.SparkException;
 
 /** Exit codes of every command, and the one-line report of a failure. */
 public final class ExitCodes {
+  /** Not under {@code io.downhill}: a failure's trace goes to the log file only, never to the terminal. */
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("downhill.failure");
   public static final int OK = 0;
   /** A check failed (gradient check above threshold), or an unexpected internal error. */
   public static final int FAILED = 1;
@@ -38,6 +40,15 @@ public final class ExitCodes {
    * {@link #isClusterFailure}). Any other failure, a task's own exception included, is exit 1.
    */
   static int report(Throwable failure, PrintStream err) {
+    if (Logs.file() != null) {
+      LOG.error("the command failed", failure); // the whole story, for the log file
+    }
+    sun.misc.Signal signal = Signals.received();
+    if (signal != null) {
+      err.println("downhill: stopped by SIG" + signal.getName() + "; output folders are written only by runs that "
+          + "finish, checkpoints are kept");
+      return Signals.exitCode(signal);
+    }
     Throwable lost = find(failure, ClusterLostException.class);
     if (lost != null) {
       err.println("downhill: " + lost.getMessage());
@@ -57,12 +68,21 @@ public final class ExitCodes {
     Throwable spark = oom != null ? oom : find(failure, SparkException.class);
     if (spark != null && (oom != null || isClusterFailure(spark))) {
       err.println("downhill: cluster or resource failure: " + firstLine(spark));
-      failure.printStackTrace(err);
+      trace(failure, err);
       return CLUSTER;
     }
-    err.println("downhill: internal error: " + failure);
-    failure.printStackTrace(err);
+    err.println("downhill: internal error: " + firstLine(failure));
+    trace(failure, err);
     return FAILED;
+  }
+
+  /** Where the full trace is: the log file's name, or (run in-process, logging left to the caller) the trace itself. */
+  private static void trace(Throwable failure, PrintStream err) {
+    if (Logs.file() != null) {
+      err.println("downhill: the full trace is in " + Logs.file());
+    } else {
+      failure.printStackTrace(err);
+    }
   }
 
   /**

@@ -32,6 +32,8 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    Logs.enable();
+    Signals.install();
     System.exit(run(System.out, System.err, args));
   }
 

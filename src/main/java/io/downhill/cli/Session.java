@@ -14,8 +14,20 @@ final class Session implements AutoCloseable {
   private final boolean owned;
   private final ClusterWatchdog watchdog;
 
+  /** A session for a command without an output folder; its log goes to {@code --log-file} or {@link Logs#defaultFile}. */
   Session(SparkOptions options, String appName) {
+    this(options, appName, null);
+  }
+
+  /**
+   * A session for a command writing {@code out} (null: none); its log goes to {@code --log-file},
+   * else beside {@code out}, else to {@link Logs#defaultFile}. Logging is set up before Spark starts.
+   */
+  Session(SparkOptions options, String appName, java.nio.file.Path out) {
     options.validate();
+    String command = appName.replaceFirst("^downhill ", "");
+    Logs.start(options.logFile != null ? options.logFile : out != null ? Logs.besideOutput(out)
+        : Logs.defaultFile(command), appName);
     this.owned = SparkSession.getDefaultSession().isEmpty() && SparkSession.getActiveSession().isEmpty();
     this.spark = SparkSessions.start(options.master, appName, options.sparkConf);
     this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

@@ -21,6 +21,11 @@ final class SparkOptions {
           + "(default: ${DEFAULT-VALUE})")
   int clusterTimeout;
 
+  @Option(names = "--log-file", paramLabel = "FILE",
+      description = "Where Spark's and Downhill's logs and full error traces go, appended to (default: NAME.log "
+          + "beside --out, else downhill-COMMAND.log in a temporary folder); the terminal only gets one line per error")
+  java.nio.file.Path logFile;
+
   /** Checks the flags before Spark starts. */
   void validate() {
     if (clusterTimeout < 0) {

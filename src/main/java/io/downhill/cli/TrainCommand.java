@@ -81,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
     checkpoint.validate(config);
     Path target = out != null ? out : Path.of("runs", Names.of(trainSpec) + "-" + train.modelName());
 
-    try (RunOutput output = RunOutput.create(target); Session session = new Session(sparkOptions, "downhill train")) {
+    try (RunOutput output = RunOutput.create(target); Session session = new Session(sparkOptions, "downhill train", output.target())) {
       GradientTaskCounter counter = new GradientTaskCounter();
       session.jsc.sc().addSparkListener(counter);
       TrainingData td = DataLoader.load(session.spark, settings);

@@ -107,7 +107,7 @@ final class TrainOptions {
             + "models; 1 is exact synchronous SGD, more trades exactness for fewer jobs (default: ${DEFAULT-VALUE})")
     int localSteps;
 
-    @Option(names = "--abort-factor", paramLabel = "F", defaultValue = "0",
+    @Option(names = "--abort-factor", paramLabel = "F", defaultValue = "3",
         description = "Stop when the minibatch loss exceeds F times the first step's (the loss exploded); "
             + "0 never (default: ${DEFAULT-VALUE}; a search uses 3)")
     double abortFactor;

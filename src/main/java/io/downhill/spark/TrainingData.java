@@ -34,9 +34,21 @@ public record TrainingData(JavaRDD<Shard> train, JavaRDD<Shard> validation, Java
         fingerprint);
   }
 
+  /**
+   * Drops the cached blocks. A locally checkpointed RDD (local mode) is dropped through the context
+   * rather than {@code RDD.unpersist}, which would log a warning per RDD per fit that its lineage is
+   * gone (dozens of lines under a CrossValidator); nothing will recompute these blocks, so the
+   * warning has nothing to say. {@code SparkContext.unpersistRDD} is what {@code unpersist} calls
+   * after that warning; it is {@code private[spark]} in Scala and public in the bytecode.
+   */
   public void unpersist() {
     for (JavaRDD<Shard> rdd : new JavaRDD[] {train, validation, test}) {
-      if (rdd != null) {
+      if (rdd == null) {
+        continue;
+      }
+      if (rdd.rdd().isLocallyCheckpointed()) {
+        rdd.context().unpersistRDD(rdd.id(), false);
+      } else {
         rdd.unpersist(false);
       }
     }

@@ -235,6 +235,11 @@ public final class Trainer {
           lr *= search.shrink();
         }
       }
+      if (!accepted && !Double.isFinite(fNext)) {
+        // every trial step, down to the smallest, gave a non-finite loss: the rate is too high, not converged
+        throw new DivergedException(run.global, it, "loss at every line-search trial (the last at this rate)", fNext,
+            lr / search.shrink());
+      }
       if (!accepted) {
         run.stopReason = "line search failed";
         run.endEpoch(it, lr, t0, theta, null);
@@ -423,6 +428,7 @@ public final class Trainer {
       Evaluation train = trainKnown != null ? trainKnown : source.evaluate(theta, Split.TRAIN);
       Evaluation val = source.evaluate(theta, Split.VALIDATION);
       Evaluation test = source.evaluate(theta, Split.TEST);
+      requireFinite(epoch, lr, theta, train, val, test);
       EpochRecord record = new EpochRecord(epoch, lr, global, seconds, (System.nanoTime() - evalStart) / 1e9,
           train, val, test);
       epochs.add(record);
@@ -450,6 +456,20 @@ public final class Trainer {
         return true;
       }
       return false;
+    }
+
+    /** NaN or infinity in θ or in an evaluation's loss ends the run as diverged, never as a saved model. */
+    private void requireFinite(int epoch, double lr, double[] theta, Evaluation... evaluations) {
+      for (int i = 0; i < theta.length; i++) {
+        if (!Double.isFinite(theta[i])) {
+          throw new DivergedException(global, epoch, "weight " + layout.describe(i), theta[i], lr);
+        }
+      }
+      for (Evaluation e : evaluations) {
+        if (e != null && e.weightSum() > 0 && !Double.isFinite(e.loss())) {
+          throw new DivergedException(global, epoch, "loss on the evaluated rows", e.loss(), lr);
+        }
+      }
     }
 
     TrainingResult finish(double[] theta) {
