@@ -207,9 +207,45 @@ final class ClusterWatchdog implements AutoCloseable {
     }
   }
 
+  /**
+   * Before Spark starts: waits until a standalone master of {@code masterUrl} accepts a connection,
+   * for up to {@code timeoutSeconds} (0: no wait limit is applied here; Spark's own registration
+   * gives up after about a minute). Spark's scheduler blocks in its registration while the master
+   * is away and then hands back a stopped context, so without this check an unreachable master was
+   * an internal error after a minute whatever the timeout. Throws {@link ClusterLostException}.
+   */
+  static void awaitMaster(String masterUrl, int timeoutSeconds) {
+    List<InetSocketAddress> masters = masters(masterUrl);
+    if (masters.isEmpty() || timeoutSeconds <= 0) {
+      return;
+    }
+    long start = System.nanoTime();
+    long interval = interval(timeoutSeconds);
+    for (boolean first = true; !reachable(masters, (int) Math.min(2000, interval)); first = false) {
+      double waited = (System.nanoTime() - start) / 1e9;
+      if (first) {
+        LOG.warn("master {} unreachable; waiting up to {} s (--cluster-timeout)", masterUrl, timeoutSeconds);
+      }
+      if (waited >= timeoutSeconds) {
+        throw new ClusterLostException(String.format(Locale.ROOT,
+            "cluster unreachable: no master of %s accepted a connection for %.0f s (--cluster-timeout %d); "
+                + "is it running, and is the address right?", masterUrl, waited, timeoutSeconds));
+      }
+      try {
+        Thread.sleep(interval);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   /** True when a TCP connection to any master succeeds. */
   private boolean reachable() {
-    int connectMillis = (int) Math.min(2000, intervalMillis);
+    return reachable(masters, (int) Math.min(2000, intervalMillis));
+  }
+
+  private static boolean reachable(List<InetSocketAddress> masters, int connectMillis) {
     for (InetSocketAddress m : masters) {
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress(m.getHostString(), m.getPort()), connectMillis);

@@ -38,8 +38,8 @@ final class ConfFile {
     return null;
   }
 
-  /** Loads {@code file} and installs it as the default-value provider of {@code command}. */
-  static void install(CommandLine command, String file) {
+  /** Loads {@code file}, installs it as the default-value provider of {@code command} and returns what it holds. */
+  static Properties install(CommandLine command, String file) {
     Properties props = new Properties();
     Path path = Path.of(file);
     try (Reader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
@@ -64,9 +64,28 @@ final class ConfFile {
           "flag names of '" + command.getCommandName() + "' without dashes, e.g. lr=0.1", "no such flag");
     }
     command.setDefaultValueProvider((ArgSpec spec) -> spec.isOption() ? props.getProperty(key((OptionSpec) spec)) : null);
+    return props;
   }
 
-  private static String key(OptionSpec o) {
+  /**
+   * Where a bad value of {@code option} came from when the file set it and the command line did not:
+   * "--conf FILE: epochs=abc: ", else "".
+   */
+  static String origin(String file, Properties props, ArgSpec option, String[] args) {
+    if (file == null || props == null || !(option instanceof OptionSpec o) || props.getProperty(key(o)) == null) {
+      return "";
+    }
+    for (String a : args) {
+      for (String name : o.names()) {
+        if (a.equals(name) || a.startsWith(name + "=")) {
+          return ""; // the command line set it: the file's value was not used
+        }
+      }
+    }
+    return FLAG + " " + file + ": " + key(o) + "=" + props.getProperty(key(o)) + ": ";
+  }
+
+  static String key(OptionSpec o) {
     return o.longestName().replaceFirst("^-+", "");
   }
 }

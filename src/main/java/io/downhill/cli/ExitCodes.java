@@ -66,6 +66,9 @@ public final class ExitCodes {
     }
     Throwable oom = find(failure, OutOfMemoryError.class);
     Throwable spark = oom != null ? oom : find(failure, SparkException.class);
+    if (spark == null && isClusterFailure(failure)) {
+      spark = failure; // e.g. "Cannot call methods on a stopped SparkContext": Spark's scheduler gave up on the master
+    }
     if (spark != null && (oom != null || isClusterFailure(spark))) {
       err.println("downhill: cluster or resource failure: " + firstLine(spark));
       trace(failure, err);
@@ -128,7 +131,7 @@ public final class ExitCodes {
     return null;
   }
 
-  private static String firstLine(Throwable t) {
+  static String firstLine(Throwable t) {
     String m = t.getMessage() == null ? t.getClass().getName() : t.getClass().getSimpleName() + ": " + t.getMessage();
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);

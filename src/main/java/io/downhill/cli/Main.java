@@ -43,13 +43,9 @@ public final class Main implements Runnable {
     cl.setOverwrittenOptionsAllowed(true); // a flag given twice: the last one wins
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    cl.setParameterExceptionHandler((ex, a) -> {
-      err.println("downhill: error: " + ex.getMessage() + " (see: downhill "
-          + ex.getCommandLine().getCommandName().replace("downhill", "").trim() + " --help)");
-      return ExitCodes.BAD_INPUT;
-    });
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> ExitCodes.report(ex, err));
     String conf = ConfFile.find(args);
+    java.util.Properties confValues = null;
     if (conf != null) {
       try {
         String sub = firstSubcommand(cl, args);
@@ -57,11 +53,17 @@ public final class Main implements Runnable {
           err.println("downhill: error: --conf belongs to a command: train, evaluate, gradcheck, search or sanity");
           return ExitCodes.BAD_INPUT;
         }
-        ConfFile.install(cl.getSubcommands().get(sub), conf);
+        confValues = ConfFile.install(cl.getSubcommands().get(sub), conf);
       } catch (RuntimeException e) {
         return ExitCodes.report(e, err);
       }
     }
+    java.util.Properties fromFile = confValues;
+    cl.setParameterExceptionHandler((ex, a) -> {
+      err.println("downhill: error: " + ConfFile.origin(conf, fromFile, ex.getArgSpec(), args) + ex.getMessage()
+          + " (see: downhill " + ex.getCommandLine().getCommandName().replace("downhill", "").trim() + " --help)");
+      return ExitCodes.BAD_INPUT;
+    });
     try {
       return cl.execute(args);
     } catch (OutOfMemoryError e) { // picocli hands Exceptions to the handler above, not Errors

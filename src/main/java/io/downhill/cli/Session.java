@@ -1,5 +1,6 @@
 package io.downhill.cli;
 
+import io.downhill.data.BadInputException;
 import io.downhill.spark.SparkSessions;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -29,7 +30,20 @@ final class Session implements AutoCloseable {
     Logs.start(options.logFile != null ? options.logFile : out != null ? Logs.besideOutput(out)
         : Logs.defaultFile(command), appName);
     this.owned = SparkSession.getDefaultSession().isEmpty() && SparkSession.getActiveSession().isEmpty();
-    this.spark = SparkSessions.start(options.master, appName, options.sparkConf);
+    String master = options.master != null ? options.master : System.getProperty("spark.master", "local[*]");
+    ClusterWatchdog.awaitMaster(master, options.clusterTimeout);
+    try {
+      this.spark = SparkSessions.start(options.master, appName, options.sparkConf);
+    } catch (Exception e) { // SparkException is checked, though Scala throws it undeclared
+      if (e instanceof ClusterLostException c) {
+        throw c;
+      }
+      // Spark checks the master URL and its settings as it starts: a failure here is the user's settings
+      throw BadInputException.of("--master " + master + (options.sparkConf.isEmpty() ? ""
+          : " --spark-conf " + options.sparkConf), "Spark cannot start with these settings",
+          "a master URL (local[*], local[N] with N >= 1, spark://HOST:PORT, yarn, k8s://...) and valid Spark settings",
+          ExitCodes.firstLine(e));
+    }
     this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     this.watchdog = ClusterWatchdog.start(spark.sparkContext(), options.clusterTimeout);
   }

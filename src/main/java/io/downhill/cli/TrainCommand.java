@@ -79,6 +79,10 @@ final class TrainCommand implements Callable<Integer> {
     DataLoader.Settings settings = data.settings(trainSpec, testSpec, config.seed(), config.precision());
     Loss loss = Loss.parse(config.loss());
     checkpoint.validate(config);
+    if (config.earlyStopping().enabled() && data.valFraction == 0) { // else refused only after a whole epoch
+      throw BadInputException.of("--early-stopping " + config.earlyStopping().metric(), "no validation data",
+          "a validation split (--val-fraction > 0)", "--val-fraction 0");
+    }
     Path target = out != null ? out : Path.of("runs", Names.of(trainSpec) + "-" + train.modelName());
 
     try (RunOutput output = RunOutput.create(target); Session session = new Session(sparkOptions, "downhill train", output.target())) {
