@@ -64,6 +64,11 @@ public final class ExitCodes {
       err.println("downhill: " + diverged.getMessage());
       return DIVERGED;
     }
+    Throwable full = findMessage(failure, "No space left on device", "Disk quota exceeded");
+    if (full != null) {
+      err.println("downhill: out of disk space (a resource failure: free space, then rerun): " + firstLine(full));
+      return CLUSTER;
+    }
     Throwable oom = find(failure, OutOfMemoryError.class);
     Throwable spark = oom != null ? oom : find(failure, SparkException.class);
     if (spark == null && isClusterFailure(failure)) {
@@ -110,8 +115,17 @@ public final class ExitCodes {
     return false;
   }
 
+  /** The first throwable among {@code root}, its causes and suppressed ones whose message contains one of {@code phrases}. */
+  private static Throwable findMessage(Throwable root, String... phrases) {
+    return find(root, t -> java.util.Arrays.stream(phrases).anyMatch(String.valueOf(t.getMessage())::contains));
+  }
+
   /** The first throwable of type {@code type} among {@code root}, its causes and suppressed ones, breadth first. */
   private static Throwable find(Throwable root, Class<? extends Throwable> type) {
+    return find(root, type::isInstance);
+  }
+
+  private static Throwable find(Throwable root, java.util.function.Predicate<Throwable> match) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     Deque<Throwable> queue = new ArrayDeque<>();
     queue.add(root);
@@ -120,7 +134,7 @@ public final class ExitCodes {
       if (!seen.add(t)) {
         continue;
       }
-      if (type.isInstance(t)) {
+      if (match.test(t)) {
         return t;
       }
       if (t.getCause() != null) {

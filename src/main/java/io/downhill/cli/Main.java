@@ -66,7 +66,7 @@ public final class Main implements Runnable {
     });
     try {
       return cl.execute(args);
-    } catch (OutOfMemoryError e) { // picocli hands Exceptions to the handler above, not Errors
+    } catch (Error e) { // picocli hands Exceptions to the handler above, not Errors (out of memory, Hadoop's FSError)
       return ExitCodes.report(e, err);
     }
   }
