@@ -166,7 +166,7 @@ class QuietFailuresIT {
   @Test
   void aFullDiskIsExit4WithOneLineAndNoHalfWrittenOutput() throws Exception {
     Path mount = Files.createDirectories(dir.resolve("tiny-disk"));
-    Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=150k", "tmpfs", mount.toString())
+    Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=24k", "tmpfs", mount.toString())
         .redirectErrorStream(true).start();
     assumeTrue(m.waitFor(20, TimeUnit.SECONDS) && m.exitValue() == 0, "cannot mount a small tmpfs here (not root?)");
     try {
