@@ -58,7 +58,8 @@ import scala.Function1;
  * through a {@code ParamMap} or a {@code ParamGridBuilder}), with a message that says what is
  * allowed. Settings that only clash with each other (hidden layers on a linear model) are refused at
  * {@code fit}. {@code weightCol} weighs rows; {@code validationFraction} holds rows out for
- * early stopping; {@code checkpointDir} with {@code resume} continues an interrupted fit exactly.
+ * early stopping; {@code checkpointDir} with {@code resume} continues an interrupted fit exactly;
+ * {@code initialModel} starts from a saved model's weights ({@link WarmStart}).
  *
  * <p>No Java code of Downhill runs the ML API: it is Spark's {@code Predictor.fit} (schema checks,
  * label casting, copying Params to the model), and this class only implements {@code train}.

@@ -171,6 +171,7 @@ class WarmStartTest {
   }
 
   private static void assertOneLine(Cli c, String expected) {
+    System.out.println("refused: " + c.err().strip());
     assertEquals(2, c.code(), c.toString());
     List<String> lines = c.err().lines().filter(l -> !l.isBlank()).toList();
     assertEquals(1, lines.size(), "one line: " + c.err());
@@ -210,6 +211,10 @@ class WarmStartTest {
     Cli classes = train(out, data, "--epochs", "1", "--model", "mlp", "--hidden", "16", "--num-classes", "5",
         "--init-model", mlp.toString());
     assertOneLine(classes, "classes differ: saved 4 classes (integer labels 0..3), this run 5 classes");
+    Path narrow = DataFiles.idxDirectory(dir.resolve("narrow"), 300, 100, 6, 6, 4, false);
+    assertOneLine(train(out, narrow, "--epochs", "1", "--model", "mlp", "--hidden", "16", "--init-model",
+        mlp.toString()), "idx:" + narrow + ": dimension mismatch with the preprocessing kept from the initial model: "
+            + "expected 64 features (its fitted standardize stages), found 36 features");
     assertNothingAt(out);
 
     // flags checked before Spark starts, and a folder that holds no model
@@ -259,6 +264,12 @@ class WarmStartTest {
     assertNothingAt(out);
     Cli same = train(out, shifted, "--epochs", "1", "--init-model", parent.toString(), "--preprocess", "standardize");
     assertEquals(0, same.code(), same.toString());
+    // a run may start from the folder it replaces: the parent is read before, the folder replaced after
+    Cli again = train(kept, shifted, "--epochs", "1", "--init-model", kept.toString());
+    assertEquals(0, again.code(), again.toString());
+    assertArrayEquals(p.mean().toArray(), scaler(kept).mean().toArray(), 0.0, "kept through two generations");
+    assertTrue(summary(kept).get("init_model").get("parent").get("init_model").asText().endsWith("scaled-parent/model"),
+        summary(kept).toString());
     // a parent without preprocessing keeps none, whatever the default --preprocess says
     Path raw = dir.resolve("raw-parent");
     assertEquals(0, train(raw, data, "--epochs", "1", "--preprocess", "none").code());
