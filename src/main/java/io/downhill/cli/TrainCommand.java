@@ -8,6 +8,7 @@ import io.downhill.linalg.Numbers;
 import io.downhill.loss.Loss;
 import io.downhill.model.Model;
 import io.downhill.ml.DownhillClassificationModel;
+import io.downhill.ml.WarmStart;
 import io.downhill.model.ModelFiles;
 import io.downhill.spark.Preprocess;
 import org.apache.spark.ml.PipelineModel;
@@ -59,6 +60,8 @@ final class TrainCommand implements Callable<Integer> {
   SparkOptions sparkOptions;
   @Mixin
   CheckpointOptions checkpoint;
+  @Mixin
+  InitModelOptions init;
 
   @Option(names = "--out", paramLabel = "DIR",
       description = "Output folder (default: runs/DATA-MODEL); an earlier run there is replaced when this one succeeds")
@@ -83,25 +86,37 @@ final class TrainCommand implements Callable<Integer> {
       throw BadInputException.of("--early-stopping " + config.earlyStopping().metric(), "no validation data",
           "a validation split (--val-fraction > 0)", "--val-fraction 0");
     }
+    init.validate(config.optimizer().name());
     Path target = out != null ? out : Path.of("runs", Names.of(trainSpec) + "-" + train.modelName());
 
     try (RunOutput output = RunOutput.create(target); Session session = new Session(sparkOptions, "downhill train", output.target())) {
       GradientTaskCounter counter = new GradientTaskCounter();
       session.jsc.sc().addSparkListener(counter);
-      TrainingData td = DataLoader.load(session.spark, settings);
+      WarmStart parent = init.load(session.spark);
+      settings = init.settings(settings, given("--preprocess"));
+      TrainingData td = DataLoader.load(session.spark, settings, init.kept());
       try {
         int k = td.labels().numClasses();
         Model model = model(config, train.modelName(), td.features(), k, trainSpec.toString());
         ModelSpec modelSpec = model.spec();
-        double[] theta = new double[model.layout().size()];
-        config.model().initializer().initialize(model.layout(), theta, config.seed());
+        double[] theta;
+        if (parent != null) {
+          parent.check(modelSpec, loss.name(), td.labels(), null, describe(trainSpec) + ", preprocess "
+              + td.preprocess().label());
+          theta = parent.theta();
+        } else {
+          theta = new double[model.layout().size()];
+          config.model().initializer().initialize(model.layout(), theta, config.seed());
+        }
         Map<String, String> executorBlas = SparkSessions.executorBlas(session.jsc);
         console.printf(Locale.ROOT, "data: %s: %d train, %d validation, %d test rows; %d features, %d classes (%s); "
                 + "preprocess %s%s%n", describe(trainSpec), td.trainRows(), td.validationRows(), td.testRows(),
             td.features(), k, td.labels().describe(), td.preprocess().label(),
             td.classWeights() == null ? "" : "; class weights " + Arrays.toString(td.classWeights()));
-        console.printf(Locale.ROOT, "model: %s, %s loss (%d parameters), %s initialization%n", modelSpec.describe(),
-            loss.name(), theta.length, config.model().initializer());
+        console.printf(Locale.ROOT, "model: %s, %s loss (%d parameters), %s%n", modelSpec.describe(),
+            loss.name(), theta.length, parent == null ? config.model().initializer() + " initialization"
+                : "weights of " + parent.describe() + ", preprocessing " + (init.keep() ? "kept" : "refitted")
+                    + "; fresh optimizer state, schedule from epoch 1");
         console.printf(Locale.ROOT, "optimizer: %s, lr %s %s, batch %d, %d epoch%s, regularization %s%s%s; %s, "
                 + "%d partitions on %s%n", config.optimizer().describe(), Numbers.compact(config.learningRate()),
             config.schedule().describe(), config.batchSize(), config.epochs(), config.epochs() == 1 ? "" : "s",
@@ -115,6 +130,10 @@ final class TrainCommand implements Callable<Integer> {
         CheckpointStore store = checkpoint.enabled() ? checkpoint.store(session.spark.sparkContext().hadoopConfiguration())
             : null;
         CheckpointStore.Loaded resumed = resume(store, output.dir(), console);
+        if (resumed != null && parent != null) {
+          console.println("checkpoints: the checkpoint's weights and position win over --init-model (whose weights it "
+              + "started from)");
+        }
         Path metricsFile = output.dir().resolve("metrics.jsonl");
         TrainingResult result;
         SparkGradientSource.Transport transport;
@@ -124,7 +143,8 @@ final class TrainCommand implements Callable<Integer> {
           transport = source.transport();
           depth = source.depth();
           Checkpointing checkpoints = store == null ? null
-              : checkpoint.checkpointing(store, settings(config, trainSpec, td), () -> {
+              : checkpoint.checkpointing(store, settings(config, trainSpec, td)
+                  + (parent == null ? "" : "; " + parent.identity() + ", preprocess " + init.mode()), () -> {
                 metrics.flush();
                 return List.of(metricsFile);
               });
@@ -138,6 +158,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         ObjectNode summary = Summary.train(config, train.modelName(), trainSpec, testSpec, td, model, loss, result,
             session.master(), executorBlas, counter);
+        if (parent != null) {
+          summary.put("init", "init-model");
+          summary.set("init_model", parent.record(init.mode()));
+        }
         summary.put("weights_transport", transport.name().toLowerCase(Locale.ROOT));
         summary.put("tree_depth", depth);
         if (td.imageShape() != null) {
@@ -175,6 +199,17 @@ final class TrainCommand implements Callable<Integer> {
       } finally {
         td.unpersist();
       }
+    }
+  }
+
+  /** Whether {@code option} was given on the command line or in the --conf file (not left at its default). */
+  private boolean given(String option) {
+    var provider = spec.defaultValueProvider();
+    try {
+      return spec.commandLine().getParseResult().hasMatchedOption(option)
+          || provider != null && provider.defaultValue(spec.findOption(option)) != null;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -58,7 +58,8 @@ import scala.Function1;
  * through a {@code ParamMap} or a {@code ParamGridBuilder}), with a message that says what is
  * allowed. Settings that only clash with each other (hidden layers on a linear model) are refused at
  * {@code fit}. {@code weightCol} weighs rows; {@code validationFraction} holds rows out for
- * early stopping; {@code checkpointDir} with {@code resume} continues an interrupted fit exactly.
+ * early stopping; {@code checkpointDir} with {@code resume} continues an interrupted fit exactly;
+ * {@code initialModel} starts from a saved model's weights ({@link WarmStart}).
  *
  * <p>No Java code of Downhill runs the ML API: it is Spark's {@code Predictor.fit} (schema checks,
  * label casting, copying Params to the model), and this class only implements {@code train}.
@@ -109,6 +110,7 @@ public final class DownhillClassifier
   private Param<String> checkpointEvery;
   private IntParam checkpointKeep;
   private BooleanParam resume;
+  private Param<String> initialModel;
 
   public DownhillClassifier() {
     this(Identifiable$.MODULE$.randomUID("downhill"));
@@ -228,6 +230,12 @@ public final class DownhillClassifier
     checkpointKeep = integer("checkpointKeep", "complete checkpoints kept", 1, 2);
     resume = new BooleanParam(this, "resume", "continue from the newest complete checkpoint in checkpointDir");
     setDefault(resume, false);
+    initialModel = new Param<>(this, "initialModel", "warm start: a saved DownhillClassificationModel, or a "
+        + "PipelineModel or run folder holding one, whose weights fit starts from (same architecture, loss, classes "
+        + "and input width); empty for random weights",
+        allowed("initialModel", (String v) -> v != null && v.equals(v.strip()), "a path without surrounding "
+            + "blanks, or empty for none"));
+    setDefault(initialModel, "");
   }
 
   // ---- setters and getters (the command line's flag in brackets) ----
@@ -271,6 +279,7 @@ public final class DownhillClassifier
   public DownhillClassifier setCheckpointEvery(String v) { set(checkpointEvery, v); return this; }
   public DownhillClassifier setCheckpointKeep(int v) { set(checkpointKeep, v); return this; }
   public DownhillClassifier setResume(boolean v) { set(resume, v); return this; }
+  public DownhillClassifier setInitialModel(String v) { set(initialModel, v); return this; }
 
   public Param<String> modelType() { return modelType; }
   public IntArrayParam hiddenLayers() { return hiddenLayers; }
@@ -311,6 +320,8 @@ public final class DownhillClassifier
   public Param<String> checkpointEvery() { return checkpointEvery; }
   public IntParam checkpointKeep() { return checkpointKeep; }
   public BooleanParam resume() { return resume; }
+  public Param<String> initialModel() { return initialModel; }
+  public String getInitialModel() { return str(initialModel); }
 
   private String str(Param<String> p) {
     return getOrDefault(p);
@@ -395,9 +406,19 @@ public final class DownhillClassifier
         throw BadInputException.of("DownhillClassifier modelType " + str(modelType), "binary model on multiclass data",
             "2 classes", k + " classes");
       }
-      double[] theta = new double[model.layout().size()];
-      config.model().initializer().initialize(model.layout(), theta, config.seed());
       Loss lossFn = Loss.parse(config.loss());
+      List<String> classNames = names != null && names.size() == k ? names : ModelFiles.indexNames(k);
+      WarmStart parent = null;
+      double[] theta;
+      if (!str(initialModel).isEmpty()) {
+        parent = WarmStart.load(spark, str(initialModel), "DownhillClassifier initialModel " + str(initialModel));
+        parent.check(model.spec(), lossFn.name(), td.labels(), names != null && names.size() == k ? names : null,
+            "featuresCol " + getFeaturesCol());
+        theta = parent.theta(); // only θ: the parent's preprocessing stages, if any, are the caller's pipeline's
+      } else {
+        theta = new double[model.layout().size()];
+        config.model().initializer().initialize(model.layout(), theta, config.seed());
+      }
       ShardComputer computer = new ShardComputer(model, lossFn, k, config.precision(), config.seed());
       TrainingResult result;
       CheckpointStore store = null;
@@ -409,14 +430,13 @@ public final class DownhillClassifier
           TrainerState state = store.begin((Boolean) getOrDefault(resume), "DownhillClassifier checkpointDir "
               + str(checkpointDir), "resume true", line -> LOG.warn("checkpoints: {}", line)).state();
           trainer = trainer.withCheckpoints(Checkpointing.of(store, str(checkpointEvery),
-              config + "; data " + td.identity(), List::of), state);
+              config + "; data " + td.identity() + (parent == null ? "" : "; " + parent.identity()), List::of), state);
         }
         result = trainer.fit(theta);
       }
       if (store != null) {
         store.clear();
       }
-      List<String> classNames = names != null && names.size() == k ? names : ModelFiles.indexNames(k);
       ObjectNode summary = DownhillSummary.JSON.createObjectNode();
       summary.put("estimator", uid);
       ObjectNode params = summary.putObject("settings");
@@ -426,6 +446,9 @@ public final class DownhillClassifier
         params.put(param.name(), param.jsonEncode(pair.value()));
       }
       DownhillSummary.fill(summary, td, result);
+      if (parent != null) {
+        summary.set("init_model", parent.record(null));
+      }
       ModelFiles.Saved saved = new ModelFiles.Saved(model.spec(), lossFn.name(), k, classNames, false,
           config.precision().label(), result.theta(), ModelFiles.object());
       return new DownhillClassificationModel(uid, saved, summary.toString());

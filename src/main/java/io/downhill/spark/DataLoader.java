@@ -83,6 +83,12 @@ public final class DataLoader {
       return new Builder(train);
     }
 
+    /** These settings with another preprocessing (a warm start's kept stages). */
+    public Settings withPreprocess(Preprocess p) {
+      return new Settings(train, test, valFraction, seed, partitions, precision, blockRows, p, numFeatures, numClasses,
+          labelCol, featuresCol, weightCol, classWeights, storage);
+    }
+
     Sources.Options sourceOptions(int resolvedPartitions, int numFeaturesOverride) {
       return new Sources.Options(resolvedPartitions, numFeaturesOverride, labelCol, featuresCol, weightCol, seed);
     }
@@ -137,8 +143,17 @@ public final class DataLoader {
 
   /** Reads, splits, checks, preprocesses, blockifies and caches. */
   public static TrainingData load(SparkSession spark, Settings s) {
+    return load(spark, s, null);
+  }
+
+  /**
+   * The same, applying {@code fitted} preprocessing stages as they are instead of fitting
+   * {@code s.preprocess()} (a warm start that keeps its parent's stages; {@code s.preprocess()}
+   * must then describe them, see {@link Preprocess#of}). Null fits as {@link #load(SparkSession, Settings)}.
+   */
+  public static TrainingData load(SparkSession spark, Settings s, PipelineModel fitted) {
     Known known = new Known();
-    return guarded(spark, s, known, () -> block(prepare(spark, s, known, fromSpecs(spark, s)), s));
+    return guarded(spark, s, known, () -> block(prepare(spark, s, known, fromSpecs(spark, s), fitted), s));
   }
 
   /**
@@ -159,7 +174,7 @@ public final class DataLoader {
         return test == null ? null : Sources.frame(test, "test " + s.train().text(), s.sourceOptions(partitions, 0));
       }
     };
-    return guarded(spark, s, known, () -> block(prepare(spark, s, known, frames), s));
+    return guarded(spark, s, known, () -> block(prepare(spark, s, known, frames, null), s));
   }
 
   /** Where the training and test data come from: specs read by {@link Sources}, or DataFrames. */
@@ -194,7 +209,7 @@ public final class DataLoader {
   public static Head head(SparkSession spark, Settings s, int n) {
     Known known = new Known();
     return guarded(spark, s, known, () -> {
-      Prepared p = prepare(spark, s, known, fromSpecs(spark, s));
+      Prepared p = prepare(spark, s, known, fromSpecs(spark, s), null);
       // limit(n) stops every partition's reader after n rows; the rows then gather into one partition.
       Shard first = Blockify.shards(p.train().limit(n), p.labels(), p.features(), s.precision(), n, false, null,
           "training data (" + s.train().text() + ")").map(shard -> shard.head(n)).filter(shard -> shard.rows() > 0)
@@ -237,7 +252,7 @@ public final class DataLoader {
   private record Prepared(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> test, String testName,
       int features, Labels labels, double[] classWeights, PipelineModel preprocessing, int[] imageShape) {}
 
-  private static Prepared prepare(SparkSession spark, Settings s, Known known, Reader reader) {
+  private static Prepared prepare(SparkSession spark, Settings s, Known known, Reader reader, PipelineModel fitted) {
     int partitions = s.partitions() > 0 ? s.partitions() : spark.sparkContext().defaultParallelism();
     spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
     Sources.Loaded source = reader.train(partitions);
@@ -284,7 +299,17 @@ public final class DataLoader {
       test = t.frame();
     }
 
-    PipelineModel stages = s.preprocess().fit(train, d, "training data (" + s.train().text() + ")");
+    PipelineModel stages;
+    if (fitted != null) {
+      int inputs = Preprocess.inputs(fitted);
+      if (inputs != d) {
+        throw BadInputException.of(s.train().text(), "dimension mismatch with the preprocessing kept from the initial "
+            + "model", inputs + " features (its fitted " + s.preprocess().label() + " stages)", d + " features");
+      }
+      stages = fitted;
+    } else {
+      stages = s.preprocess().fit(train, d, "training data (" + s.train().text() + ")");
+    }
     return new Prepared(Preprocess.apply(stages, train), Preprocess.apply(stages, validation),
         Preprocess.apply(stages, test), testName, s.preprocess().outputFeatures(d), labels, classWeights, stages,
         s.preprocess().kind() == Preprocess.Kind.PCA ? null : source.imageShape());

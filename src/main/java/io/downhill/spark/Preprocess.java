@@ -8,7 +8,9 @@ import java.util.Locale;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.feature.PCA;
+import org.apache.spark.ml.feature.PCAModel;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.StandardScalerModel;
 import org.apache.spark.sql.Dataset;
@@ -115,6 +117,40 @@ public record Preprocess(Kind kind, int components) implements Serializable {
       }
     }
     return fitted;
+  }
+
+  /**
+   * What fitted stages do, read back from the stages themselves (a saved model's, for a warm
+   * start that keeps them): NONE for null; the first StandardScaler's withMean/withStd give center,
+   * standardize or scale; a PCA after it gives pca:K. Stages of another shape are bad input at
+   * {@code where}.
+   */
+  public static Preprocess of(PipelineModel stages, String where) {
+    if (stages == null || stages.stages().length == 0) {
+      return NONE;
+    }
+    Transformer[] t = stages.stages();
+    if (t.length == 1 && t[0] instanceof StandardScalerModel s) {
+      if (s.getWithMean() && s.getWithStd()) {
+        return STANDARDIZE;
+      }
+      return s.getWithMean() ? CENTER : s.getWithStd() ? SCALE : NONE;
+    }
+    if (t.length == 3 && t[0] instanceof StandardScalerModel && t[1] instanceof PCAModel pca
+        && t[2] instanceof StandardScalerModel) {
+      return new Preprocess(Kind.PCA, pca.pc().numCols());
+    }
+    StringBuilder found = new StringBuilder();
+    for (Transformer x : t) {
+      found.append(found.length() == 0 ? "" : ", ").append(x.getClass().getSimpleName());
+    }
+    throw BadInputException.of(where, "preprocessing stages downhill train does not write",
+        "a StandardScaler, or StandardScaler, PCA, StandardScaler", found.toString());
+  }
+
+  /** The number of raw features fitted stages take in (the first StandardScaler's width). */
+  public static int inputs(PipelineModel stages) {
+    return ((StandardScalerModel) stages.stages()[0]).mean().size();
   }
 
   /** Applies fitted stages (null: unchanged), keeping the standard column names. */
