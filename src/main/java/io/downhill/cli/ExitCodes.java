@@ -2,6 +2,7 @@ package io.downhill.cli;
 
 import io.downhill.data.BadInputException;
 import io.downhill.train.DivergedException;
+import io.downhill.train.StorageFullException;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.Collections;
@@ -52,6 +53,11 @@ public final class ExitCodes {
     if (diverged != null) {
       err.println("downhill: " + diverged.getMessage());
       return DIVERGED;
+    }
+    Throwable full = find(failure, StorageFullException.class); // a full disk: one line, no stack
+    if (full != null) {
+      err.println("downhill: " + full.getMessage());
+      return CLUSTER;
     }
     Throwable oom = find(failure, OutOfMemoryError.class);
     Throwable spark = oom != null ? oom : find(failure, SparkException.class);
