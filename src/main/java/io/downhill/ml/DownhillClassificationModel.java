@@ -38,9 +38,10 @@ import org.apache.spark.ml.util.MLWriter;
  * <p>Saved the Spark way ({@code write().overwrite().save(path)}, {@code DownhillClassificationModel.load(path)},
  * or inside a saved {@code PipelineModel}): {@code path/metadata/} is Spark's JSON metadata (class,
  * uid, params, Spark version), {@code path/data/} one Parquet row ({@link ModelFiles}: architecture,
- * classes and their names, layout, θ and its CRC32), {@code path/summary.json} the training summary.
- * All through Hadoop's FileSystem API; loading validates shapes and class names and never uses
- * Java deserialization.
+ * classes and their names, layout, θ and its CRC32, the row's checksum and a manifest of the other
+ * files), {@code path/summary.json} the training summary. All through Hadoop's FileSystem API;
+ * loading validates shapes, class names, the checksum and every listed file first (a damaged
+ * folder is a BadInputException naming the file), and never uses Java deserialization.
  */
 public final class DownhillClassificationModel
     extends ProbabilisticClassificationModel<Vector, DownhillClassificationModel> implements MLWritable {

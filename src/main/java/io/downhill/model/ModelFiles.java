@@ -45,7 +45,12 @@ import org.apache.parquet.schema.Type;
  * command line, the reports and the tests need no SparkSession, and any Hadoop path works.
  *
  * <p>Loading checks every field: the layout against the architecture, θ's length and checksum,
- * the class names against the class count. No Java serialization anywhere.
+ * the class names against the class count; then the row's own checksum (an edit that stays
+ * consistent: other class names, another loss) and the manifest of the model's other files
+ * (Spark's metadata, the summary, the earlier stages of a PipelineModel: size and CRC32 each), so
+ * that a damaged folder is one {@link BadInputException} naming the file before Spark reads it.
+ * Rows written before the checksum and the manifest existed have neither and are read as before
+ * (docs/SPARK-ML.md, "Integrity of a saved model"). No Java serialization anywhere.
  */
 public final class ModelFiles {
   public static final String FORMAT = "downhill-model";
