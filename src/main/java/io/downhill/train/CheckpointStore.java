@@ -93,7 +93,7 @@ public final class CheckpointStore {
     try {
       write(probe, new byte[] {1});
       fs.delete(probe, false);
-    } catch (IOException e) {
+    } catch (IOException | org.apache.hadoop.fs.FSError e) {
       try {
         fs.delete(probe, false);
       } catch (IOException ignored) {
@@ -109,7 +109,7 @@ public final class CheckpointStore {
   }
 
   private static String oneLine(Throwable e) {
-    String s = e.toString();
+    String s = (e instanceof org.apache.hadoop.fs.FSError && e.getCause() != null ? e.getCause() : e).toString();
     int nl = s.indexOf('\n');
     return nl < 0 ? s : s.substring(0, nl);
   }
@@ -202,7 +202,7 @@ public final class CheckpointStore {
       if (!fs.rename(tmp, target)) {
         throw new IOException("rename " + tmp + " -> " + target + " failed");
       }
-    } catch (IOException e) {
+    } catch (IOException | org.apache.hadoop.fs.FSError e) { // the local FS throws ENOSPC as an FSError
       try {
         fs.delete(tmp, true);
       } catch (IOException again) {
@@ -213,7 +213,10 @@ public final class CheckpointStore {
         throw new StorageFullException("--checkpoint-dir " + dir + ": out of space writing " + name + " ("
             + oneLine(e) + "); free space or raise the quota, then rerun with --resume", e);
       }
-      throw new UncheckedIOException("cannot write checkpoint " + target, e);
+      if (e instanceof org.apache.hadoop.fs.FSError error) {
+        throw error;
+      }
+      throw new UncheckedIOException("cannot write checkpoint " + target, (IOException) e);
     }
     prune(state.global());
   }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.util.Progressable;
@@ -160,9 +161,10 @@ class CheckpointFaultTest {
   }
 
   /**
-   * The local file system with a disk that fills up: while {@link #full}, every file created under
-   * a {@code _tmp-} or {@code _probe-} name fails the way Linux does ("No space left on device").
-   * Registered for {@code file:} through the Hadoop configuration of the store under test.
+   * The local file system with a disk that fills up: while {@link #full}, writing to a file under
+   * a {@code _tmp-} or {@code _probe-} name fails the way Hadoop's local file system reports
+   * Linux's ENOSPC: an {@code FSError} around "No space left on device" (seen on a real 300 KB
+   * tmpfs). Registered for {@code file:} through the Hadoop configuration of the store under test.
    */
   public static final class FullDisk extends LocalFileSystem {
     static volatile boolean full;
@@ -170,10 +172,32 @@ class CheckpointFaultTest {
     @Override
     public FSDataOutputStream create(org.apache.hadoop.fs.Path f, FsPermission permission, boolean overwrite,
         int bufferSize, short replication, long blockSize, Progressable progress) throws IOException {
-      if (full && (f.toString().contains("/_tmp-") || f.getName().startsWith("_probe-"))) {
-        throw new IOException("No space left on device");
+      FSDataOutputStream out = super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
+      if (!full || !(f.toString().contains("/_tmp-") || f.getName().startsWith("_probe-"))) {
+        return out;
       }
-      return super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
+      return new FSDataOutputStream(new java.io.OutputStream() {
+        @Override
+        public void write(int b) {
+          throw noSpace();
+        }
+
+        @Override
+        public void close() throws IOException {
+          out.close();
+        }
+      }, null);
+    }
+  }
+
+  /** What RawLocalFileSystem throws on ENOSPC (FSError's constructor is package-private there). */
+  private static FSError noSpace() {
+    try {
+      var c = FSError.class.getDeclaredConstructor(Throwable.class);
+      c.setAccessible(true);
+      return c.newInstance(new IOException("No space left on device"));
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
     }
   }
 
