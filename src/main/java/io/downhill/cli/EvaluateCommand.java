@@ -27,6 +27,7 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.feature.PCAModel;
 import org.apache.spark.ml.feature.StandardScalerModel;
 import io.downhill.ml.DownhillClassificationModel;
+import io.downhill.ml.SavedModels;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.util.Identifiable$;
 import java.util.Arrays;
@@ -78,6 +79,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter console = spec.commandLine().getOut();
+    checkOut(out);
     Path dir = Files.isDirectory(modelDir.resolve("model")) ? modelDir.resolve("model") : modelDir;
     ModelFiles.Saved saved = ModelFiles.load(dir);
     Model model = Model.of(saved.spec());
@@ -110,11 +112,12 @@ final class EvaluateCommand implements Callable<Integer> {
       Sources.Loaded source = Sources.read(session.spark, dataSpec, dataSpec.bringsTestSplit(),
           new Sources.Options(p, inputs, labelCol, featuresCol, null, 0L));
       if (source.features() != inputs) {
-        throw BadInputException.of(dataSpec.text(), "dimension mismatch with the model", inputs + " features",
-            source.features() + " features");
+        throw BadInputException.of(dataSpec.text(), "data of another width than the model " + dir, inputs
+            + " features (the model's input width)", source.features() + " features");
       }
       JavaRDD<Shard> shards = Blockify.shards(Preprocess.apply(preprocessing, source.frame()), labels, model.inputs(), precision,
-          Blockify.autoBlockRows(model.inputs(), precision), false, null, "evaluation data (" + dataSpec.text() + ")");
+          Blockify.autoBlockRows(model.inputs(), precision), false, null, "evaluation data (" + dataSpec.text() + ") for the model " + dir + " ("
+              + saved.classes() + " classes)");
       ShardComputer computer = new ShardComputer(model, loss, saved.classes(), precision, 0L);
       Broadcast<io.downhill.linalg.Buf> theta = session.jsc.broadcast(computer.params(saved.theta()));
       Evaluation eval = SparkGradientSource.evaluate(shards, computer, theta::value, 1);
@@ -138,7 +141,7 @@ final class EvaluateCommand implements Callable<Integer> {
     if (!Files.isDirectory(dir.resolve("stages"))) {
       return null;
     }
-    Transformer[] stages = PipelineModel.load(dir.toAbsolutePath().toUri().toString()).stages();
+    Transformer[] stages = SavedModels.loadPipeline(dir.toAbsolutePath().toUri().toString()).stages();
     int downhill = 0;
     while (downhill < stages.length && !(stages[downhill] instanceof DownhillClassificationModel)) {
       Transformer t = stages[downhill];
@@ -154,6 +157,27 @@ final class EvaluateCommand implements Callable<Integer> {
         : new PipelineModel(Identifiable$.MODULE$.randomUID("preprocess"), Arrays.copyOf(stages, downhill));
   }
 
+
+  /** {@code --out FILE}, checked before Spark starts: a file to (re)place, not a directory, in a directory. */
+  private static void checkOut(Path file) {
+    if (file == null) {
+      return;
+    }
+    Path abs = file.toAbsolutePath();
+    if (Files.isDirectory(abs)) {
+      throw BadInputException.of("--out " + file, "evaluation output is a directory", "a file path for the JSON",
+          "an existing directory");
+    }
+    for (Path p = abs.getParent(); p != null; p = p.getParent()) {
+      if (Files.exists(p)) {
+        if (!Files.isDirectory(p)) {
+          throw BadInputException.of("--out " + file, "evaluation output cannot be created", "a path inside a directory",
+              p + " is a file");
+        }
+        break;
+      }
+    }
+  }
 
   private static void printConfusion(PrintWriter console, Evaluation eval) {
     console.println("confusion matrix (rows: true class, columns: predicted):");

@@ -2,6 +2,7 @@ package io.downhill.cli;
 
 import io.downhill.data.BadInputException;
 import io.downhill.train.DivergedException;
+import io.downhill.train.StorageFullException;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.Collections;
@@ -63,6 +64,11 @@ public final class ExitCodes {
     if (diverged != null) {
       err.println("downhill: " + diverged.getMessage());
       return DIVERGED;
+    }
+    Throwable storage = find(failure, StorageFullException.class); // a checkpoint write: it names the directory
+    if (storage != null) {
+      err.println("downhill: " + storage.getMessage());
+      return CLUSTER;
     }
     Throwable full = findMessage(failure, "No space left on device", "Disk quota exceeded");
     if (full != null) {

@@ -38,9 +38,10 @@ import org.apache.spark.ml.util.MLWriter;
  * <p>Saved the Spark way ({@code write().overwrite().save(path)}, {@code DownhillClassificationModel.load(path)},
  * or inside a saved {@code PipelineModel}): {@code path/metadata/} is Spark's JSON metadata (class,
  * uid, params, Spark version), {@code path/data/} one Parquet row ({@link ModelFiles}: architecture,
- * classes and their names, layout, θ and its CRC32), {@code path/summary.json} the training summary.
- * All through Hadoop's FileSystem API; loading validates shapes and class names and never uses
- * Java deserialization.
+ * classes and their names, layout, θ and its CRC32, the row's checksum and a manifest of the other
+ * files), {@code path/summary.json} the training summary. All through Hadoop's FileSystem API;
+ * loading validates shapes, class names, the checksum and every listed file first (a damaged
+ * folder is a BadInputException naming the file), and never uses Java deserialization.
  */
 public final class DownhillClassificationModel
     extends ProbabilisticClassificationModel<Vector, DownhillClassificationModel> implements MLWritable {
@@ -245,13 +246,13 @@ public final class DownhillClassificationModel
       DefaultParamsWriter$.MODULE$.saveMetadata(instance, path, sparkSession());
       var conf = sparkSession().sparkContext().hadoopConfiguration();
       try {
-        ModelFiles.save(path, instance.saved(), conf);
-        if (instance.summaryJson != null) {
+        if (instance.summaryJson != null) { // before data/: the row's manifest lists it
           Path file = new Path(path, ModelFiles.SUMMARY);
           try (OutputStream out = file.getFileSystem(conf).create(file, true)) {
             out.write(instance.summaryJson.getBytes(StandardCharsets.UTF_8));
           }
         }
+        ModelFiles.save(path, instance.saved(), conf);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot save the model to " + path, e);
       }
@@ -261,13 +262,19 @@ public final class DownhillClassificationModel
   private static final class Reader extends MLReader<DownhillClassificationModel> {
     @Override
     public DownhillClassificationModel load(String path) {
-      DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(),
-          DownhillClassificationModel.class.getName());
       var conf = sparkSession().sparkContext().hadoopConfiguration();
-      ModelFiles.Saved saved = ModelFiles.load(path, conf);
-      String summary = null;
+      ModelFiles.Saved saved = ModelFiles.load(path, conf); // first: it checks the files Spark reads below
+      DefaultParamsReader.Metadata metadata;
       try {
-        Path file = new Path(path, ModelFiles.SUMMARY);
+        metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(),
+            DownhillClassificationModel.class.getName());
+      } catch (Exception e) {
+        throw SavedModels.unreadable(path + "/metadata", "unreadable model metadata",
+            "Spark ML metadata of a " + DownhillClassificationModel.class.getSimpleName(), e);
+      }
+      String summary = null;
+      Path file = new Path(path, ModelFiles.SUMMARY);
+      try {
         FileSystem fs = file.getFileSystem(conf);
         if (fs.exists(file)) {
           try (InputStream in = fs.open(file)) {
@@ -275,10 +282,15 @@ public final class DownhillClassificationModel
           }
         }
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + path + "/" + ModelFiles.SUMMARY, e);
+        throw SavedModels.unreadable(file.toString(), "unreadable training summary", "a readable JSON file", e);
       }
       DownhillClassificationModel model = new DownhillClassificationModel(metadata.uid(), saved, summary);
-      metadata.getAndSetParams(model, scala.Option.empty());
+      try {
+        metadata.getAndSetParams(model, scala.Option.empty());
+      } catch (Exception e) {
+        throw SavedModels.unreadable(path + "/metadata", "invalid model metadata",
+            "params a " + DownhillClassificationModel.class.getSimpleName() + " accepts", e);
+      }
       return model;
     }
   }

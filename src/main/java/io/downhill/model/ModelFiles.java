@@ -2,9 +2,11 @@ package io.downhill.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.data.BadInputException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -15,7 +17,10 @@ import java.util.Map;
 import java.util.zip.CRC32;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -25,8 +30,10 @@ import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
+import org.apache.parquet.schema.Type;
 
 /**
  * The data of a trained model, the way Spark ML stores a model's data: one row of Parquet in
@@ -38,7 +45,12 @@ import org.apache.parquet.schema.MessageTypeParser;
  * command line, the reports and the tests need no SparkSession, and any Hadoop path works.
  *
  * <p>Loading checks every field: the layout against the architecture, θ's length and checksum,
- * the class names against the class count. No Java serialization anywhere.
+ * the class names against the class count; then the row's own checksum (an edit that stays
+ * consistent: other class names, another loss) and the manifest of the model's other files
+ * (Spark's metadata, the summary, the earlier stages of a PipelineModel: size and CRC32 each), so
+ * that a damaged folder is one {@link BadInputException} naming the file before Spark reads it.
+ * Rows written before the checksum and the manifest existed have neither and are read as before
+ * (docs/SPARK-ML.md, "Integrity of a saved model"). No Java serialization anywhere.
  */
 public final class ModelFiles {
   public static final String FORMAT = "downhill-model";
@@ -46,6 +58,9 @@ public final class ModelFiles {
   public static final String DATA = "data";
   public static final String SUMMARY = "summary.json";
   static final String PART = "part-00000.parquet";
+  /** The row's fields for the manifest of the model's other files and the checksum of the row itself. */
+  static final String FILES = "files";
+  static final String CHECKSUM = "checksum";
   /** The Spark ML class whose saved stages hold this data. */
   static final String STAGE_CLASS = "io.downhill.ml.DownhillClassificationModel";
 
@@ -74,6 +89,8 @@ public final class ModelFiles {
         repeated double theta;
         required binary theta_crc32 (UTF8);
         required binary extra (UTF8);
+        optional binary files (UTF8);
+        optional binary checksum (UTF8);
       }""");
 
   private ModelFiles() {}
@@ -109,7 +126,12 @@ public final class ModelFiles {
     save(dir.toAbsolutePath().toUri().toString(), model, new Configuration());
   }
 
-  /** Writes {@code dir/data/} (replacing it); {@code dir} is any Hadoop path. */
+  /**
+   * Writes {@code dir/data/} (replacing it); {@code dir} is any Hadoop path. Every other file of the
+   * saved model already there (Spark's metadata, the summary, the earlier stages of a saved
+   * {@code PipelineModel} when {@code dir} is one of its stages) is listed in the row with its size
+   * and CRC32, and the row carries a checksum of its own fields: see {@link #load}.
+   */
   public static void save(String dir, Saved model, Configuration conf) throws IOException {
     ParameterLayout layout = Model.of(model.spec()).layout();
     if (layout.size() != model.theta().length) {
@@ -118,10 +140,15 @@ public final class ModelFiles {
     if (model.classNames().size() != model.classes()) {
       throw new IllegalArgumentException(model.classNames().size() + " class names for " + model.classes() + " classes");
     }
-    writeRecord(dir, record(model, layout), conf);
+    Map<String, Object> r = record(model, layout);
+    r.put(FILES, manifest(new org.apache.hadoop.fs.Path(dir), conf));
+    writeRecord(dir, r, conf);
   }
 
-  /** The row as field → value (lists for repeated fields, maps for layout entries). Package-private for tests. */
+  /**
+   * The row as field → value (lists for repeated fields, maps for layout entries), with an empty
+   * file manifest. Package-private for tests.
+   */
   static Map<String, Object> record(Saved model, ParameterLayout layout) throws IOException {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("format", FORMAT);
@@ -138,16 +165,27 @@ public final class ModelFiles {
     r.put("precision", model.precision());
     List<Map<String, Object>> slices = new ArrayList<>();
     for (ParameterLayout.Slice s : layout.slices()) {
-      slices.add(Map.of("name", s.name(), "offset", s.offset(), "rows", s.rows(), "cols", s.cols(),
-          "regularized", s.regularized()));
+      Map<String, Object> slice = new LinkedHashMap<>();
+      slice.put("name", s.name());
+      slice.put("offset", s.offset());
+      slice.put("rows", s.rows());
+      slice.put("cols", s.cols());
+      slice.put("regularized", s.regularized());
+      slices.add(slice);
     }
     r.put("layout", slices);
     r.put("theta", model.theta());
     r.put("theta_crc32", crc(model.theta()));
     r.put("extra", JSON.writeValueAsString(model.extra() == null ? object() : model.extra()));
+    r.put(FILES, "[]");
     return r;
   }
 
+  /**
+   * Writes the row. Without a {@value #CHECKSUM} entry in {@code r} the checksum of the row is
+   * computed and written; an entry mapped to null leaves the field out (the format before it had
+   * one); a string is written as given.
+   */
   @SuppressWarnings("unchecked")
   static void writeRecord(String dir, Map<String, Object> r, Configuration conf) throws IOException {
     org.apache.hadoop.fs.Path data = new org.apache.hadoop.fs.Path(dir, DATA);
@@ -158,6 +196,9 @@ public final class ModelFiles {
     for (Map.Entry<String, Object> e : r.entrySet()) {
       String field = e.getKey();
       Object v = e.getValue();
+      if (v == null) {
+        continue;
+      }
       if (v instanceof double[] values) {
         for (double x : values) {
           g.add(field, x);
@@ -174,6 +215,9 @@ public final class ModelFiles {
       } else {
         add(g, field, v);
       }
+    }
+    if (!r.containsKey(CHECKSUM)) {
+      g.add(CHECKSUM, checksum(g));
     }
     try (ParquetWriter<Group> w = ExampleParquetWriter
         .builder(HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(data, PART), conf)).withConf(conf)
@@ -203,20 +247,31 @@ public final class ModelFiles {
 
   /**
    * Reads the model in {@code dir}: a Downhill model directory (with {@code data/}), or a saved
-   * {@code PipelineModel} whose last Downhill stage is read.
+   * {@code PipelineModel} whose last Downhill stage is read. Every defect is a
+   * {@link BadInputException} naming the file: a stage or file missing, Parquet that cannot be
+   * read, a Hadoop checksum error (a {@code .crc} side file that no longer matches), a field that
+   * contradicts the architecture, θ failing its CRC32, the row failing its checksum, and any file
+   * listed in the row's manifest (Spark's metadata, the summary, the other stages' data) missing,
+   * of another size or failing its CRC32. A row written before the manifest and the checksum
+   * existed has neither and is read without them.
    */
   public static Saved load(String dir, Configuration conf) {
     org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(dir);
     org.apache.hadoop.fs.Path data;
+    FileSystem fs;
     try {
-      data = locate(root, conf);
+      fs = root.getFileSystem(conf);
+      data = locate(root, fs);
     } catch (IOException e) {
-      throw BadInputException.of(dir, "cannot read the model directory", "a readable directory", e.toString());
+      throw BadInputException.of(dir, "cannot read the model directory", "a readable directory", oneLine(e));
     }
     String where = data.toString();
     Group g;
     try {
-      FileSystem fs = data.getFileSystem(conf);
+      if (!fs.isDirectory(data)) {
+        throw BadInputException.of(where, "model data missing", "a directory with the model's Parquet row",
+            "nothing there");
+      }
       FileStatus part = null;
       for (FileStatus s : fs.listStatus(data)) {
         if (s.getPath().getName().endsWith(".parquet")) {
@@ -235,44 +290,211 @@ public final class ModelFiles {
       if (e instanceof BadInputException bad) {
         throw bad;
       }
-      throw BadInputException.of(where, "unreadable model data", "a Parquet file written by Downhill", e.toString());
+      ChecksumException sum = checksumError(e);
+      if (sum != null) {
+        throw corrupt(where, sum);
+      }
+      throw BadInputException.of(where, "unreadable model data", "a Parquet file written by Downhill", oneLine(e));
     }
     if (g == null) {
       throw BadInputException.of(where, "model data is empty", "one row", "no rows");
     }
-    return parse(g, where);
+    Saved saved = parse(g, where);
+    verifyFiles(g, data.getParent(), fs, where);
+    return saved;
   }
 
-  /** {@code dir/data}, or the data of the Downhill stage of a saved PipelineModel in {@code dir}. */
-  private static org.apache.hadoop.fs.Path locate(org.apache.hadoop.fs.Path dir, Configuration conf) throws IOException {
-    FileSystem fs = dir.getFileSystem(conf);
+  /**
+   * {@code dir/data}, or the data of the Downhill stage of a saved PipelineModel in {@code dir}
+   * (found through the pipeline's metadata: a missing stage or stage metadata is named).
+   */
+  private static org.apache.hadoop.fs.Path locate(org.apache.hadoop.fs.Path dir, FileSystem fs) throws IOException {
     org.apache.hadoop.fs.Path data = new org.apache.hadoop.fs.Path(dir, DATA);
     if (fs.isDirectory(data)) {
       return data;
     }
     org.apache.hadoop.fs.Path stages = new org.apache.hadoop.fs.Path(dir, "stages");
-    if (fs.isDirectory(stages)) {
-      List<FileStatus> list = new ArrayList<>(List.of(fs.listStatus(stages)));
-      list.sort((a, b) -> b.getPath().getName().compareTo(a.getPath().getName())); // INDEX_UID: the last stage first
-      for (FileStatus s : list) {
-        org.apache.hadoop.fs.Path meta = new org.apache.hadoop.fs.Path(s.getPath(), "metadata");
-        if (!fs.isDirectory(meta)) {
-          continue;
-        }
-        for (FileStatus part : fs.listStatus(meta)) { // Spark's one-line JSON, in part-00000-<uuid>-c000.txt
-          if (part.getPath().getName().startsWith("part-")) {
-            try (var in = fs.open(part.getPath())) {
-              if (STAGE_CLASS.equals(JSON.readTree(in).path("class").asText())) {
-                return new org.apache.hadoop.fs.Path(s.getPath(), DATA);
-              }
-            }
-          }
-        }
+    if (!fs.isDirectory(stages)) {
+      throw BadInputException.of(dir.toString(), "not a saved model",
+          "a directory with " + DATA + "/ (a Downhill model) or stages/ with a Downhill stage (a PipelineModel)",
+          fs.exists(dir) ? "neither" : "nothing there");
+    }
+    JsonNode pipeline = metadata(new org.apache.hadoop.fs.Path(dir, "metadata"), fs, "pipeline metadata");
+    JsonNode uids = pipeline.path("paramMap").path("stageUids");
+    if (!uids.isArray()) {
+      throw BadInputException.of(new org.apache.hadoop.fs.Path(dir, "metadata").toString(), "invalid pipeline metadata",
+          "a PipelineModel's metadata with paramMap.stageUids", "class " + pipeline.path("class").asText("none"));
+    }
+    org.apache.hadoop.fs.Path found = null;
+    for (int i = 0; i < uids.size(); i++) {
+      org.apache.hadoop.fs.Path stage = new org.apache.hadoop.fs.Path(stages, i + "_" + uids.get(i).asText());
+      if (!fs.isDirectory(stage)) {
+        throw BadInputException.of(stage.toString(), "pipeline stage missing",
+            "stage " + i + " of " + uids.size() + " that the pipeline's metadata lists", "nothing there");
+      }
+      JsonNode meta = metadata(new org.apache.hadoop.fs.Path(stage, "metadata"), fs, "stage metadata");
+      if (STAGE_CLASS.equals(meta.path("class").asText())) {
+        found = new org.apache.hadoop.fs.Path(stage, DATA); // the last Downhill stage
       }
     }
-    throw BadInputException.of(dir.toString(), "not a saved model",
-        "a directory with " + DATA + "/ (a Downhill model) or stages/ with a Downhill stage (a PipelineModel)",
-        fs.exists(dir) ? "neither" : "nothing there");
+    if (found == null) {
+      throw BadInputException.of(dir.toString(), "not a Downhill model", "a pipeline with a " + STAGE_CLASS + " stage",
+          uids.size() + " other stages");
+    }
+    return found;
+  }
+
+  /** Spark's one-line JSON metadata in {@code meta/part-*}: missing, checksum errors and bad JSON are named. */
+  private static JsonNode metadata(org.apache.hadoop.fs.Path meta, FileSystem fs, String what) throws IOException {
+    FileStatus[] parts = fs.isDirectory(meta) ? fs.listStatus(meta, p -> p.getName().startsWith("part-"))
+        : new FileStatus[0];
+    if (parts.length == 0) {
+      throw BadInputException.of(meta.toString(), what + " missing", "Spark's metadata file (part-*)",
+          fs.exists(meta) ? "none" : "nothing there");
+    }
+    org.apache.hadoop.fs.Path file = parts[0].getPath();
+    try (var in = fs.open(file)) {
+      JsonNode json = JSON.readTree(in);
+      if (json == null || !json.isObject()) {
+        throw BadInputException.of(file.toString(), "invalid " + what, "one JSON object", "an empty file");
+      }
+      return json;
+    } catch (ChecksumException e) {
+      throw corrupt(file.toString(), e);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw BadInputException.of(file.toString(), "invalid " + what, "one JSON object",
+          oneLine(e.getOriginalMessage()));
+    }
+  }
+
+  /**
+   * The manifest of the model's other files for the row written into {@code stageDir}: every file
+   * under the model's root (the enclosing PipelineModel's folder when {@code stageDir} is one of
+   * its stages, else {@code stageDir}) but {@code stageDir/data/}, Hadoop's side files ({@code .crc})
+   * and markers ({@code _SUCCESS}); each with its path relative to the root, size and CRC32.
+   */
+  static String manifest(org.apache.hadoop.fs.Path stageDir, Configuration conf) throws IOException {
+    FileSystem fs = stageDir.getFileSystem(conf);
+    ArrayNode files = JSON.createArrayNode();
+    org.apache.hadoop.fs.Path root = root(stageDir, fs);
+    if (!fs.exists(root)) {
+      return files.toString();
+    }
+    String prefix = fs.makeQualified(root).toString() + "/";
+    String own = fs.makeQualified(new org.apache.hadoop.fs.Path(stageDir, DATA)).toString() + "/";
+    List<org.apache.hadoop.fs.Path> paths = new ArrayList<>();
+    RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+    while (it.hasNext()) {
+      org.apache.hadoop.fs.Path p = fs.makeQualified(it.next().getPath());
+      String name = p.toString();
+      if (!name.startsWith(prefix) || name.startsWith(own)) {
+        continue;
+      }
+      String rel = name.substring(prefix.length());
+      if (java.util.Arrays.stream(rel.split("/")).anyMatch(c -> c.startsWith(".") || c.startsWith("_"))) {
+        continue;
+      }
+      paths.add(p);
+    }
+    paths.sort(java.util.Comparator.comparing(org.apache.hadoop.fs.Path::toString));
+    for (org.apache.hadoop.fs.Path p : paths) {
+      long[] sizeAndCrc = sizeAndCrc(fs, p);
+      files.addObject().put("path", p.toString().substring(prefix.length())).put("bytes", sizeAndCrc[0])
+          .put("crc32", Long.toHexString(sizeAndCrc[1]));
+    }
+    return files.toString();
+  }
+
+  /** The folder a manifest's paths are relative to: the PipelineModel's when {@code stageDir} is in its stages/. */
+  private static org.apache.hadoop.fs.Path root(org.apache.hadoop.fs.Path stageDir, FileSystem fs) throws IOException {
+    org.apache.hadoop.fs.Path stages = stageDir.getParent();
+    if (stages != null && stages.getName().equals("stages") && stages.getParent() != null
+        && fs.isDirectory(new org.apache.hadoop.fs.Path(stages.getParent(), "metadata"))) {
+      return stages.getParent();
+    }
+    return stageDir;
+  }
+
+  /** Checks every file the row's manifest lists (none in rows written before it existed). */
+  private static void verifyFiles(Group g, org.apache.hadoop.fs.Path stageDir, FileSystem fs, String where) {
+    if (!g.getType().containsField(FILES) || g.getFieldRepetitionCount(FILES) == 0) {
+      return;
+    }
+    JsonNode files;
+    try {
+      files = JSON.readTree(g.getString(FILES, 0));
+    } catch (IOException e) {
+      throw BadInputException.of(where, "invalid model data", "a JSON manifest in the files field", oneLine(e));
+    }
+    String rel = "";
+    try {
+      org.apache.hadoop.fs.Path root = root(stageDir, fs);
+      for (JsonNode f : files) {
+        rel = f.path("path").asText();
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(root, rel);
+        long bytes = f.path("bytes").asLong(-1);
+        FileStatus st;
+        try {
+          st = fs.getFileStatus(p);
+        } catch (java.io.FileNotFoundException e) {
+          throw BadInputException.of(p.toString(), "model file missing", "the file saved with the model ("
+              + bytes + " bytes)", "nothing there");
+        }
+        if (st.getLen() != bytes) {
+          throw BadInputException.of(p.toString(), "model file changed since it was saved (truncated or edited)",
+              bytes + " bytes", st.getLen() + " bytes");
+        }
+        long[] sizeAndCrc;
+        try {
+          sizeAndCrc = sizeAndCrc(fs, p);
+        } catch (ChecksumException e) {
+          throw corrupt(p.toString(), e);
+        }
+        String crc = Long.toHexString(sizeAndCrc[1]);
+        if (!crc.equals(f.path("crc32").asText())) {
+          throw BadInputException.of(p.toString(), "model file changed since it was saved (corrupt or edited)",
+              "CRC32 " + f.path("crc32").asText(), "CRC32 " + crc);
+        }
+      }
+    } catch (IOException e) {
+      throw BadInputException.of(stageDir + "/" + rel, "cannot read a model file", "a readable file", oneLine(e));
+    }
+  }
+
+  private static long[] sizeAndCrc(FileSystem fs, org.apache.hadoop.fs.Path p) throws IOException {
+    CRC32 c = new CRC32();
+    long n = 0;
+    byte[] buf = new byte[1 << 16];
+    try (InputStream in = fs.open(p)) {
+      for (int r; (r = in.read(buf)) > 0; ) {
+        c.update(buf, 0, r);
+        n += r;
+      }
+    }
+    return new long[] {n, c.getValue()};
+  }
+
+  /** A file whose bytes no longer match Hadoop's {@code .crc} side file. */
+  private static BadInputException corrupt(String file, ChecksumException e) {
+    return BadInputException.of(file, "corrupt file", "bytes matching its Hadoop checksum (the ." + new org.apache
+        .hadoop.fs.Path(file).getName() + ".crc side file)", "a checksum error at byte " + e.getPos());
+  }
+
+  /** Hadoop's checksum error among the causes of {@code e}, or null. */
+  public static ChecksumException checksumError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ChecksumException c) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** The first line of a throwable's description: messages here are one line. */
+  public static String oneLine(Object e) {
+    String s = String.valueOf(e);
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl).trim() + " ...";
   }
 
   private static Saved parse(Group g, String where) {
@@ -345,6 +567,14 @@ public final class ModelFiles {
     } catch (IOException e) {
       throw BadInputException.of(where, "invalid model data", "JSON in the extra field", e.getMessage());
     }
+    if (g.getType().containsField(CHECKSUM) && g.getFieldRepetitionCount(CHECKSUM) > 0) {
+      String expectedSum = g.getString(CHECKSUM, 0);
+      String actual = checksum(g);
+      if (!expectedSum.equals(actual)) {
+        throw BadInputException.of(where, "model data changed since it was saved (architecture, classes or settings "
+            + "edited or corrupt)", "checksum " + expectedSum, "checksum " + actual);
+      }
+    }
     return new Saved(spec, loss, classes, List.copyOf(names), g.getBoolean("plus_minus_one", 0),
         text(g, "precision", where), theta, extra instanceof ObjectNode o ? o : object());
   }
@@ -354,6 +584,44 @@ public final class ModelFiles {
       throw BadInputException.of(where, "model field missing", field, "none");
     }
     return g.getString(field, 0);
+  }
+
+  /**
+   * The row's checksum: CRC32 of a canonical serialization of every field but θ (which
+   * {@code theta_crc32}, included, covers) and the checksum itself: a JSON array of
+   * {@code [name, [values...]]} in schema order, layout entries as arrays of their fields' values.
+   */
+  static String checksum(Group g) {
+    CRC32 c = new CRC32();
+    c.update(canonical(g, true).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return Long.toHexString(c.getValue());
+  }
+
+  private static ArrayNode canonical(Group g, boolean top) {
+    ArrayNode fields = JSON.createArrayNode();
+    GroupType type = g.getType();
+    for (int f = 0; f < type.getFieldCount(); f++) {
+      String name = type.getFieldName(f);
+      if (top && (name.equals("theta") || name.equals(CHECKSUM))) {
+        continue;
+      }
+      ArrayNode values = JSON.createArrayNode();
+      for (int i = 0; i < g.getFieldRepetitionCount(f); i++) {
+        Type t = type.getType(f);
+        if (!t.isPrimitive()) {
+          values.add(canonical(g.getGroup(f, i), false));
+          continue;
+        }
+        switch (t.asPrimitiveType().getPrimitiveTypeName()) {
+          case INT32 -> values.add(g.getInteger(f, i));
+          case DOUBLE -> values.add(g.getDouble(f, i));
+          case BOOLEAN -> values.add(g.getBoolean(f, i));
+          default -> values.add(g.getString(f, i));
+        }
+      }
+      fields.addArray().add(name).add(values);
+    }
+    return fields;
   }
 
   private static String crc(double[] theta) {

@@ -51,6 +51,8 @@ public final class CheckpointStore {
   static final String STATE = "state.json";
   static final String ARRAYS = "arrays.bin";
   private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
+  /** Prefix of a checkpoint being written. */
+  static final String TMP = "_tmp-checkpoint-";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path dir;
@@ -70,11 +72,46 @@ public final class CheckpointStore {
       this.dir = new Path(dir);
       this.fs = this.dir.getFileSystem(hadoop);
       fs.mkdirs(this.dir);
+      if (!fs.getFileStatus(this.dir).isDirectory()) {
+        throw BadInputException.of("--checkpoint-dir " + dir, "the checkpoint directory is not a directory",
+            "a directory (or a path to create one)", "a file");
+      }
     } catch (IOException | IllegalArgumentException e) {
       throw BadInputException.of("--checkpoint-dir " + dir, "cannot use the checkpoint directory",
-          "a writable directory on a file system Hadoop knows", e.toString());
+          "a writable directory on a file system Hadoop knows", oneLine(e));
     }
+    probe(dir);
     this.keep = keep;
+  }
+
+  /**
+   * Creates and deletes a small file in the directory, so that a read-only or full one fails now,
+   * before training, rather than at the first checkpoint.
+   */
+  private void probe(String where) {
+    Path probe = new Path(this.dir, "_probe-" + UUID.randomUUID().toString().substring(0, 8));
+    try {
+      write(probe, new byte[] {1});
+      fs.delete(probe, false);
+    } catch (IOException | org.apache.hadoop.fs.FSError e) {
+      try {
+        fs.delete(probe, false);
+      } catch (IOException ignored) {
+        // the write failed: there is nothing to remove, or it cannot be removed either
+      }
+      if (StorageFullException.isStorageFull(e)) {
+        throw new StorageFullException("--checkpoint-dir " + where + ": out of space: cannot write a file there ("
+            + oneLine(e) + "); free space or choose another directory", e);
+      }
+      throw BadInputException.of("--checkpoint-dir " + where, "the checkpoint directory is not writable",
+          "a directory this run can create files in", oneLine(e));
+    }
+  }
+
+  private static String oneLine(Throwable e) {
+    String s = (e instanceof org.apache.hadoop.fs.FSError && e.getCause() != null ? e.getCause() : e).toString();
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
   }
 
   /** A store on the local file system (tests, local runs). */
@@ -103,6 +140,7 @@ public final class CheckpointStore {
    * skipped checkpoint and where the run starts.
    */
   public Loaded begin(boolean resume, String where, String resumeHint, java.util.function.Consumer<String> report) {
+    removeUnfinished(report);
     if (!resume) {
       if (!isEmpty()) {
         throw BadInputException.of(where, "the directory holds checkpoints of an earlier run",
@@ -118,10 +156,32 @@ public final class CheckpointStore {
     return l;
   }
 
-  /** Saves {@code state} and the attachments as checkpoint {@code global}, atomically; prunes old ones. */
+  /**
+   * Removes the {@code _tmp-checkpoint-*} folders of writes that never finished (a killed driver, a
+   * full disk): one run at a time uses a checkpoint directory, so none of them is in progress.
+   */
+  private void removeUnfinished(java.util.function.Consumer<String> report) {
+    try {
+      for (FileStatus s : fs.listStatus(dir)) {
+        if (s.getPath().getName().startsWith(TMP)) {
+          fs.delete(s.getPath(), true);
+          report.accept("removed " + s.getPath().getName() + " (an unfinished checkpoint write)");
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
+  /**
+   * Saves {@code state} and the attachments as checkpoint {@code global}, atomically; prunes old
+   * ones. A failed write removes its {@code _tmp-} folder; a full file system is a
+   * {@link StorageFullException} (exit 4).
+   */
   public void save(TrainerState state, List<java.nio.file.Path> attachments) {
     String name = "checkpoint-" + String.format("%012d", state.global());
-    Path tmp = new Path(dir, "_tmp-" + name + "-" + UUID.randomUUID().toString().substring(0, 8));
+    Path tmp = new Path(dir, TMP + name.substring("checkpoint-".length()) + "-"
+        + UUID.randomUUID().toString().substring(0, 8));
     Path target = new Path(dir, name);
     try {
       fs.mkdirs(tmp);
@@ -142,8 +202,21 @@ public final class CheckpointStore {
       if (!fs.rename(tmp, target)) {
         throw new IOException("rename " + tmp + " -> " + target + " failed");
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write checkpoint " + target, e);
+    } catch (IOException | org.apache.hadoop.fs.FSError e) { // the local FS throws ENOSPC as an FSError
+      try {
+        fs.delete(tmp, true);
+      } catch (IOException again) {
+        e.addSuppressed(again);
+        LOG.warn("cannot remove the unfinished checkpoint {}: {}", tmp, again.toString());
+      }
+      if (StorageFullException.isStorageFull(e)) {
+        throw new StorageFullException("--checkpoint-dir " + dir + ": out of space writing " + name + " ("
+            + oneLine(e) + "); free space or raise the quota, then rerun with --resume", e);
+      }
+      if (e instanceof org.apache.hadoop.fs.FSError error) {
+        throw error;
+      }
+      throw new UncheckedIOException("cannot write checkpoint " + target, (IOException) e);
     }
     prune(state.global());
   }
@@ -157,10 +230,12 @@ public final class CheckpointStore {
         Loaded loaded = read(s.getPath(), skipped);
         return Optional.of(loaded);
       } catch (Corrupt | com.fasterxml.jackson.core.JacksonException | java.io.FileNotFoundException
-          | java.io.EOFException | RuntimeException e) {
-        // a defect of this checkpoint (torn, partial, garbled): try the one before. Other I/O errors
-        // (the file system failing) propagate: restarting a long run from step 0 is not their remedy.
-        String reason = name + ": " + e.getMessage();
+          | java.io.EOFException | org.apache.hadoop.fs.ChecksumException | RuntimeException e) {
+        // a defect of this checkpoint (torn, partial, garbled; a file whose bytes no longer match
+        // Hadoop's own .crc checksum): try the one before. Other I/O errors (the file system failing)
+        // propagate: restarting a long run from step 0 is not their remedy.
+        String reason = name + ": " + (e instanceof org.apache.hadoop.fs.ChecksumException
+            ? "corrupt (Hadoop checksum error: " + e.getMessage() + ")" : e.getMessage());
         LOG.warn("skipping checkpoint {}", reason);
         skipped.add(reason);
       } catch (IOException e) {
@@ -174,7 +249,7 @@ public final class CheckpointStore {
   public void clear() {
     try {
       for (FileStatus s : fs.listStatus(dir)) {
-        if (NAME.matcher(s.getPath().getName()).matches() || s.getPath().getName().startsWith("_tmp-checkpoint-")) {
+        if (NAME.matcher(s.getPath().getName()).matches() || s.getPath().getName().startsWith(TMP)) {
           fs.delete(s.getPath(), true);
         }
       }

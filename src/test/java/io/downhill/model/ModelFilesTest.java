@@ -107,4 +107,33 @@ class ModelFilesTest {
     BadInputException missing = assertThrows(BadInputException.class, () -> ModelFiles.load(dir.resolve("none")));
     assertTrue(missing.getMessage().contains("not a saved model"), missing.getMessage());
   }
+
+  @Test
+  void theRowChecksumCatchesConsistentEditsAndRowsWithoutItStillLoad() throws IOException {
+    // another loss with the same outputs: every shape check passes; only the checksum tells
+    Path loss = tampered("loss", r -> {
+      r.put("loss", "softmax");
+      r.put(ModelFiles.CHECKSUM, "0");
+    });
+    BadInputException e = assertThrows(BadInputException.class, () -> ModelFiles.load(loss));
+    assertTrue(e.getMessage().contains("model data changed since it was saved"), e.getMessage());
+
+    // the format before the checksum and the manifest: no such fields, read as before
+    Path old = tampered("old", r -> {
+      r.put(ModelFiles.CHECKSUM, null);
+      r.put(ModelFiles.FILES, null);
+    });
+    assertArrayEquals(theta(), ModelFiles.load(old).theta(), 0.0);
+
+    // a file the manifest lists, changed: named with what was expected
+    Path d = dir.resolve("listed");
+    Files.createDirectories(d.resolve("metadata"));
+    Files.writeString(d.resolve("metadata/part-00000"), "{\"class\":\"x\"}");
+    ModelFiles.save(d, model(theta()));
+    assertEquals(3, ModelFiles.load(d).classes());
+    Files.writeString(d.resolve("metadata/part-00000"), "{\"class\":\"y\"}");
+    BadInputException changed = assertThrows(BadInputException.class, () -> ModelFiles.load(d));
+    assertTrue(changed.getMessage().contains("metadata/part-00000") && changed.getMessage().contains("CRC32"),
+        changed.getMessage());
+  }
 }
