@@ -129,7 +129,7 @@ final class PredictCommand implements Callable<Integer> {
       throw BadInputException.of("--partitions", "invalid partition count", "an integer >= 1", Integer.toString(partitions));
     }
     Path dir = Files.isDirectory(modelDir.resolve("model")) ? modelDir.resolve("model") : modelDir;
-    ModelFiles.Saved saved = ModelFiles.load(dir); // checks θ, the architecture and the class names before Spark starts
+    ModelFiles.load(dir); // checks θ, the architecture and the class names before Spark starts
 
     try (RunOutput output = RunOutput.create(out); Session session = new Session(sparkOptions, "downhill predict")) {
       long scoringStart = System.nanoTime();
