@@ -129,6 +129,7 @@ final class PredictCommand implements Callable<Integer> {
       throw BadInputException.of("--partitions", "invalid partition count", "an integer >= 1", Integer.toString(partitions));
     }
     Path dir = Files.isDirectory(modelDir.resolve("model")) ? modelDir.resolve("model") : modelDir;
+    refuseOverlap(dir, "the model", dataSpec);
     ModelFiles.load(dir); // checks θ, the architecture and the class names before Spark starts
 
     try (RunOutput output = RunOutput.create(out); Session session = new Session(sparkOptions, "downhill predict")) {
@@ -185,6 +186,24 @@ final class PredictCommand implements Callable<Integer> {
       }
       console.println(line);
       return ExitCodes.OK;
+    }
+  }
+
+  /**
+   * A successful run replaces {@code --out}: refuse one that holds (or is inside) the model or
+   * local input data, which the replacement would delete.
+   */
+  private void refuseOverlap(Path model, String what, DataSpec dataSpec) {
+    Path target = out.toAbsolutePath().normalize();
+    List<Path> inputs = new ArrayList<>(List.of(model.toAbsolutePath().normalize()));
+    if (!dataSpec.path().isEmpty() && !dataSpec.path().matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")) {
+      inputs.add(Path.of(dataSpec.path()).toAbsolutePath().normalize());
+    }
+    for (Path in : inputs) {
+      if (in.startsWith(target) || target.startsWith(in)) {
+        throw BadInputException.of("--out " + out, "output overlaps an input", "a folder apart from the model and "
+            + "the data (a successful run replaces it)", in.equals(inputs.get(0)) ? what + " at " + in : "the data at " + in);
+      }
     }
   }
 

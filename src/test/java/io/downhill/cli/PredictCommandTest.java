@@ -294,6 +294,14 @@ class PredictCommandTest {
         "--format");
     assertBadInput(predict(dir.resolve("b5"), "--data", "parquet:" + ragged, "--id-col", "nope"), dir.resolve("b5"),
         "id column missing");
+    assertBadInput(predict(run.resolve("model").resolve("scores"), "--data", "idx:" + idx),
+        run.resolve("model").resolve("scores"), "output overlaps an input");
+    Cli onModel = predict(run, "--data", "idx:" + idx); // a success would replace the run folder, model and all
+    assertEquals(2, onModel.code(), onModel.toString());
+    assertTrue(onModel.err().contains("output overlaps an input"), onModel.err());
+    assertTrue(Files.isDirectory(run.resolve("model/stages")));
+    assertBadInput(predict(dir.resolve("b7"), "--data", "parquet:" + dir.resolve("b7").resolve("in.parquet")),
+        dir.resolve("b7"), "output overlaps an input", "the data");
     assertBadInput(Cli.run("predict", "--model", dir.resolve("nomodel").toString(), "--data", "idx:" + idx, "--out",
         dir.resolve("b6").toString()), dir.resolve("b6"), "not a saved model");
   }
