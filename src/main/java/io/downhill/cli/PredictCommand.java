@@ -248,7 +248,7 @@ final class PredictCommand implements Callable<Integer> {
       throw e;
     } catch (RuntimeException e) {
       throw BadInputException.of(dir.toString(), "unreadable model", "a PipelineModel saved by downhill train",
-          e.getClass().getSimpleName() + ": " + e.getMessage());
+          e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
     }
   }
 
