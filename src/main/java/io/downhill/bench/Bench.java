@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
  * reference as a child process on the same files. Prints Markdown tables and ratios, and writes
  * the numbers as JSON.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = SparseBench.class,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {SparseBench.class, PredictBench.class},
     description = "Downhill against Spark ML, mllib and numpy on Fashion-MNIST, with the machine's limits.")
 public final class Bench implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

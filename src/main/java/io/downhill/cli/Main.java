@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** {@code downhill}: the entry point of scripts/downhill and of spark-submit. */
 @Command(name = "downhill", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     subcommands = {TrainCommand.class, EvaluateCommand.class, GradcheckCommand.class, SearchCommand.class,
-        SanityCommand.class},
+        SanityCommand.class, PredictCommand.class},
     description = "Data-parallel minibatch SGD for classifiers on Apache Spark.",
     footer = {"", "Exit codes: 0 success, 1 check failed or internal error, 2 bad input, 3 training diverged,",
         "4 cluster or resource failure (cluster gone for --cluster-timeout, executors lost, out of memory).",
@@ -50,7 +50,7 @@ public final class Main implements Runnable {
       try {
         String sub = firstSubcommand(cl, args);
         if (sub == null) {
-          err.println("downhill: error: --conf belongs to a command: train, evaluate, gradcheck, search or sanity");
+          err.println("downhill: error: --conf belongs to a command: train, evaluate, predict, gradcheck, search or sanity");
           return ExitCodes.BAD_INPUT;
         }
         confValues = ConfFile.install(cl.getSubcommands().get(sub), conf);

@@ -355,13 +355,95 @@ class ClusterIT {
   }
 
   /**
+   * docs/BATCH-JOBS.md's nightly job, conf/nightly-job.sh as it ships, run three nights against this
+   * cluster with spark-submit (Spark's SparkSubmit from the Maven jars, scripts/spark-submit): the
+   * first trains cold, passes the floor, is promoted and scores the new rows; the second is warm-started
+   * from the served model; the third misses a floor of 1.01, exits 10 and changes neither the served
+   * model nor the predictions.
+   */
+  @Test
+  @Order(4)
+  void theNightlyJobTrainsWarmStartsGatesPromotesAndPredicts() throws Exception {
+    Path night = WORK.resolve("nightly");
+    deleteTree(night);
+    Path data = io.downhill.testing.DataFiles.idxDirectory(night.resolve("data"), 1200, 300, 6, 6, 4, true);
+    Path conf = Files.writeString(night.resolve("nightly.properties"), String.join("\n",
+        "data=idx:" + data, "model=softmax", "optimizer=sgd", "lr=0.5", "epochs=2", "batch-size=64",
+        "partitions=2", "seed=7", ""));
+    Path serve = night.resolve("serving/nightly");
+    Path predictions = night.resolve("predictions/nightly");
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
+        "SPARK_SUBMIT", ROOT.resolve("scripts/spark-submit").toString(), "MASTER", MASTER,
+        "JAR", System.getProperty("downhill.jar"), "CONF", conf.toString(),
+        "OUT", night.resolve("runs/nightly").toString(), "SERVE", serve.toString(),
+        "CHECKPOINT_DIR", night.resolve("checkpoints").toString(), "LOG_DIR", night.resolve("logs").toString(),
+        "PREDICT_DATA", "idx:" + data, "PREDICTIONS", predictions.toString()));
+    env.put("EXECUTOR_MEMORY", "768m");
+    env.put("SUBMIT_EXTRA", "--conf spark.driver.host=127.0.0.1 --conf spark.cores.max=2 "
+        + "--conf spark.scheduler.minRegisteredResourcesRatio=1.0 --conf spark.scheduler.maxRegisteredResourcesWaitingTime=120s "
+        + "--conf spark.locality.wait=0s --conf spark.ui.enabled=false");
+    env.put("DOWNHILL_JAVA_OPTS", "-Xmx1g");
+
+    env.put("FLOOR", "0.8");
+    String first = nightly(env, night.resolve("night-1.log"), 0);
+    assertTrue(first.contains("downhill nightly: ok: accuracy") && !first.contains("warm-started"), first);
+    JsonNode served = JSON.readTree(serve.resolve("summary.json").toFile());
+    assertFalse(served.has("init_model"), "the first night trains from scratch");
+    JsonNode scored = JSON.readTree(predictions.resolve("summary.json").toFile());
+    assertEquals(300, scored.get("rows").asLong(), "predict scored the 300 new (test) rows: " + scored);
+
+    String second = nightly(env, night.resolve("night-2.log"), 0);
+    assertTrue(second.contains("warm-started from " + serve), second);
+    JsonNode warm = JSON.readTree(serve.resolve("summary.json").toFile());
+    assertTrue(warm.path("init_model").toString().contains(serve.toString()),
+        "the served model records its parent: " + warm.path("init_model"));
+    assertTrue(warm.get("final_loss").asDouble() < served.get("final_loss").asDouble(),
+        "two more epochs from yesterday's weights end lower than yesterday");
+
+    String servedBefore = Files.readString(serve.resolve("summary.json"));
+    String predictedBefore = Files.readString(predictions.resolve("summary.json"));
+    env.put("FLOOR", "1.01");
+    String third = nightly(env, night.resolve("night-3.log"), 10);
+    assertTrue(third.contains("below the floor 1.01"), third);
+    assertEquals(servedBefore, Files.readString(serve.resolve("summary.json")), "a run below the floor is not promoted");
+    assertEquals(predictedBefore, Files.readString(predictions.resolve("summary.json")), "and scores nothing");
+  }
+
+  /** Runs conf/nightly-job.sh with {@code env}; asserts its exit code; returns what it printed. */
+  private static String nightly(Map<String, String> env, Path log, int expected) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("conf/nightly-job.sh").toString()).directory(ROOT.toFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    if (!p.waitFor(600, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor();
+      fail("the nightly job did not finish within 600 s:\n" + Files.readString(log));
+    }
+    String output = Files.readString(log);
+    assertEquals(expected, p.exitValue(), "nightly job exit code:\n" + output + logs(Path.of(env.get("LOG_DIR"))));
+    return output;
+  }
+
+  private static String logs(Path dir) throws IOException {
+    StringBuilder b = new StringBuilder();
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path f : files.sorted().toList()) {
+          b.append("\n--- ").append(f).append("\n").append(Files.readString(f));
+        }
+      }
+    }
+    return b.toString();
+  }
+
+  /**
    * Last: the Master and both Workers SIGKILLed under a training driver (the executors exit with
    * their Workers). Spark alone would wait forever for the master; the watchdog stops it once the
    * master has been unreachable and no task has finished for {@code --cluster-timeout} seconds, and
    * the command exits with code 4 and one line naming the master.
    */
   @Test
-  @Order(4)
+  @Order(5)
   void aDriverWhoseClusterIsGoneFailsWithExitCode4InBoundedTime() throws Exception {
     int timeout = 15;
     Path out = WORK.resolve("cluster-lost-run");
