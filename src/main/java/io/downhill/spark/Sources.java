@@ -359,8 +359,9 @@ public final class Sources {
     if (columns.contains(o.featuresCol())) {
       StructField field = raw.schema().apply(o.featuresCol());
       if (field.dataType() instanceof ArrayType array && array.elementType() instanceof NumericType) {
-        withFeatures = raw.withColumn(FEATURES + "_v",
-            org.apache.spark.ml.functions.array_to_vector(col(o.featuresCol())));
+        // array_to_vector fails on a null array: null stays null, for FeatureCheck to report
+        withFeatures = raw.withColumn(FEATURES + "_v", org.apache.spark.sql.functions.when(
+            col(o.featuresCol()).isNotNull(), org.apache.spark.ml.functions.array_to_vector(col(o.featuresCol()))));
       } else if (field.dataType().equals(SQLDataTypes.VectorType())) {
         withFeatures = raw.withColumn(FEATURES + "_v", col(o.featuresCol()));
       } else {
