@@ -63,7 +63,7 @@ public final class HadoopOpener implements Opener {
     if ("file".equals(fs.getScheme())) {
       Path local = Path.of(p.toUri().getPath());
       if (Files.exists(local) && !Files.isRegularFile(local)) {
-        kind = Files.isDirectory(local) ? "a directory" : "not a regular file (a FIFO, socket or device)";
+        kind = Files.isDirectory(local) ? "a directory" : "a FIFO, socket or device";
       }
     } else if (fs.exists(p) && !fs.getFileStatus(p).isFile()) {
       kind = "a directory";

@@ -37,7 +37,8 @@ final class LibsvmDiagnosis {
     String problem = LibsvmLine.problem(first._1(), labels, numFeatures);
     // a binary file read as text: show its bytes escaped (\x00), never raw control characters
     String shown = Printable.abbreviate(first._1(), 40);
+    boolean binary = first._1().chars().anyMatch(c -> c == 0 || c == 0xFFFD);
     return Optional.of(new BadInputException(path + ":" + (first._2() + 1) + ": " + Printable.abbreviate(problem, 160)
-        + " (line: \"" + shown + "\")"));
+        + " (line: \"" + shown + "\")" + (binary ? "; binary data, not LIBSVM text?" : "")));
   }
 }

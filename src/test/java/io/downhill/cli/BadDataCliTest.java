@@ -168,7 +168,8 @@ class BadDataCliTest {
     Path file = dir.resolve("binary.svm");
     Files.write(file, bytes);
     Path out = dir.resolve("out-bin");
-    String line = refused(train("libsvm:" + file, out), out, "binary.svm:1", "\\x00");
+    String line = refused(train("libsvm:" + file, out), out, "binary.svm:1", "\\x00",
+        "binary data, not LIBSVM text?");
     assertTrue(line.length() < 400, line);
   }
 
@@ -261,7 +262,8 @@ class BadDataCliTest {
     assertEquals(0, mkfifo.waitFor());
     Path out = dir.resolve("out-fifo");
     Cli c = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> train("idx:" + idx, out));
-    refused(c, out, "train-images-idx3-ubyte", "not a data file", "a regular file", "FIFO");
+    refused(c, out, "train-images-idx3-ubyte", "not a data file",
+        "expected a regular file, found a FIFO, socket or device");
   }
 
   // --- valid paths that were refused ---

@@ -94,7 +94,7 @@ class BadDataTest {
     BadInputException big = assertThrows(BadInputException.class,
         () -> ModelSpec.mlp(100_000, List.of(100_000), 10, io.downhill.model.Activation.Kind.RELU, 0)
             .checkFits("--model mlp", 1L << 30));
-    assertTrue(big.getMessage().contains("found 10000200010 parameters"), big.getMessage());
+    assertTrue(big.getMessage().contains("found 10001100010 parameters"), big.getMessage());
   }
 
   @Test
