@@ -104,6 +104,8 @@ class BadDataTest {
     assertEquals("file:" + colon, HadoopOpener.qualify(colon.toString()));
     assertEquals("hdfs://nn:8020/data/x", HadoopOpener.qualify("hdfs://nn:8020/data/x"));
     assertEquals("file:/tmp/x", HadoopOpener.qualify("file:/tmp/x"));
+    assertEquals("file:" + Path.of("").toAbsolutePath().resolve("c:d/t.csv"), HadoopOpener.qualify("c:d/t.csv"),
+        "a relative path with a colon is local, not a URI of scheme 'c'");
     Path file = Files.writeString(colon.resolve("a b%20.txt"), "hello");
     HadoopOpener opener = new HadoopOpener();
     String q = HadoopOpener.qualify(file.toString());
