@@ -33,7 +33,7 @@ final class CsvRowCheck implements UDF2<Row, String, Double> {
     String where = where(file);
     String line = row.isNullAt(header.length) ? null : row.getString(header.length);
     if (line != null) {
-      throw malformed(where, row, line);
+      throw malformed(where, row, line, file);
     }
     for (int i = 0; i < header.length; i++) {
       if (row.isNullAt(i)) {
@@ -49,23 +49,63 @@ final class CsvRowCheck implements UDF2<Row, String, Double> {
     return row.getDouble(labelIndex);
   }
 
-  private BadInputException malformed(String where, Row row, String line) {
+  private BadInputException malformed(String where, Row row, String line, String file) {
     String shown = "line \"" + Printable.abbreviate(line, 80) + "\"";
     if (line.indexOf('"') < 0) { // unquoted: the fields are the comma-separated pieces, as Spark split them
       String[] fields = line.split(",", -1);
       if (fields.length != header.length) {
-        return BadInputException.of(where, "wrong number of fields", header.length + " (as the header "
-            + String.join(",", header) + ")", fields.length + " in " + shown);
+        return new LineProblem(where, "", "wrong number of fields: expected " + header.length + " (as the header "
+            + String.join(",", header) + "), found " + fields.length + " in " + shown, file, line);
       }
       for (int i = 0; i < header.length; i++) {
         if (row.isNullAt(i) && !fields[i].isBlank()) {
-          return BadInputException.of(where + ", column '" + header[i] + "'", "value is not a number",
-              "a number", "'" + Printable.abbreviate(fields[i].trim(), 40) + "' in " + shown);
+          return new LineProblem(where, ", column '" + header[i] + "'", "value is not a number: expected a number, "
+              + "found '" + Printable.abbreviate(fields[i].trim(), 40) + "' in " + shown, file, line);
         }
       }
     }
-    return BadInputException.of(where, "malformed line", header.length + " numbers (columns "
-        + String.join(",", header) + ")", shown);
+    return new LineProblem(where, "", "malformed line: expected " + header.length + " numbers (columns "
+        + String.join(",", header) + "), found " + shown, file, line);
+  }
+
+  /**
+   * A line Spark's CSV parser rejected; {@link #locate} adds its line number (a pass over the
+   * file's text, made only on this failure: Spark's distributed CSV reader knows no line numbers).
+   */
+  static final class LineProblem extends BadInputException {
+    private static final long serialVersionUID = 1L;
+    private final String where;
+    private final String column;
+    private final String problem;
+    private final String file;
+    private final String line;
+
+    LineProblem(String where, String column, String problem, String file, String line) {
+      super(where + column + ": " + problem);
+      this.where = where;
+      this.column = column;
+      this.problem = problem;
+      this.file = file;
+      this.line = line;
+    }
+
+    /** The same error with ", line N" after the file, when the line is found; else this one. */
+    BadInputException locate(org.apache.spark.sql.SparkSession spark) {
+      try {
+        String path = new org.apache.hadoop.fs.Path(URI.create(file)).toString(); // decoded, as Hadoop parses it
+        String wanted = line;
+        java.util.List<Long> found = spark.read().textFile(path).javaRDD().zipWithIndex()
+            .filter(t -> t._1().equals(wanted)).map(t -> t._2()).take(1);
+        if (!found.isEmpty()) {
+          BadInputException located = new BadInputException(where + ", line " + (found.get(0) + 1) + column + ": "
+              + problem, this);
+          return located;
+        }
+      } catch (RuntimeException e) { // the diagnosis is a courtesy: the error stands without it
+        addSuppressed(e);
+      }
+      return this;
+    }
   }
 
   /** The spec, and the file's name when it is another than the spec's own (a directory of files). */

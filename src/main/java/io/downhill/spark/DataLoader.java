@@ -223,6 +223,9 @@ public final class DataLoader {
         throw located.get();
       }
       for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof CsvRowCheck.LineProblem line) {
+          throw line.locate(spark); // a malformed CSV line: its line number, found on failure only
+        }
         if (t instanceof BadInputException bad) {
           throw bad; // raised in a task: Spark wrapped it in a job failure
         }

@@ -74,21 +74,21 @@ class BadDataCliTest {
   @Test
   void csvNonNumericCellNamesTheColumnAndValue() throws IOException {
     Path out = dir.resolve("out-cell");
-    refused(train("csv:" + csv("cell.csv", "1,2.5,x7"), out), out, "csv:", "cell.csv", "column 'b'",
+    refused(train("csv:" + csv("cell.csv", "1,2.5,x7"), out), out, "csv:", "cell.csv, line 22, column 'b'",
         "value is not a number", "'x7'", "line \"1,2.5,x7\"");
   }
 
   @Test
   void csvExtraFieldIsRefused() throws IOException {
     Path out = dir.resolve("out-extra");
-    refused(train("csv:" + csv("extra.csv", "1,2.5,3,4"), out), out, "extra.csv", "wrong number of fields",
+    refused(train("csv:" + csv("extra.csv", "1,2.5,3,4"), out), out, "extra.csv, line 22: wrong number of fields",
         "3 (as the header label,a,b)", "4 in line \"1,2.5,3,4\"");
   }
 
   @Test
   void csvShortRowIsRefused() throws IOException {
     Path out = dir.resolve("out-short");
-    refused(train("csv:" + csv("short.csv", "1,2.5"), out), out, "short.csv", "wrong number of fields",
+    refused(train("csv:" + csv("short.csv", "1,2.5"), out), out, "short.csv, line 22: wrong number of fields",
         "2 in line \"1,2.5\"");
   }
 
@@ -108,7 +108,7 @@ class BadDataCliTest {
   @Test
   void csvNonNumericLabelNamesTheLabelColumn() throws IOException {
     Path out = dir.resolve("out-label");
-    refused(train("csv:" + csv("label.csv", "cat,1,3"), out), out, "label.csv", "column 'label'", "'cat'");
+    refused(train("csv:" + csv("label.csv", "cat,1,3"), out), out, "label.csv, line 22, column 'label'", "'cat'");
   }
 
   @Test
@@ -292,6 +292,10 @@ class BadDataCliTest {
             base.resolve("eval.json").toString());
         assertEquals(0, e.code(), folder + " evaluate " + spec + ": " + e);
       }
+      Path bad = base.resolve("bad.csv");
+      Files.copy(csv("cell.csv", "1,2.5,x7"), bad, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      refused(train("csv:" + bad, base.resolve("bad-out"), "--val-fraction", "0"), base.resolve("bad-out"),
+          "csv:" + bad + ", line 22, column 'b'");
     }
   }
 }
