@@ -94,11 +94,11 @@ final class PredictBench implements Callable<Integer> {
       }
     };
     Runnable hand = () -> {
-      PipelineModel pipeline = PipelineModel.load(modelDir.toAbsolutePath().toUri().toString());
+      PipelineModel pipeline = PipelineModel.load(io.downhill.spark.HadoopOpener.local(modelDir));
       var rows = Sources.read(spark, spec, test, new Sources.Options(partitions, 0, "label", "features", null, 42L))
           .frame();
       pipeline.transform(rows).select(Sources.ROW_ID, "prediction", "probability", "rawPrediction")
-          .write().mode("overwrite").parquet(byHand.toAbsolutePath().toUri().toString());
+          .write().mode("overwrite").parquet(io.downhill.spark.HadoopOpener.local(byHand));
     };
 
     predict.run(); // untimed: the JIT compiles Spark's and the model's code once per JVM

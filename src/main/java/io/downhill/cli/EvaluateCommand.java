@@ -141,7 +141,7 @@ final class EvaluateCommand implements Callable<Integer> {
     if (!Files.isDirectory(dir.resolve("stages"))) {
       return null;
     }
-    Transformer[] stages = SavedModels.loadPipeline(dir.toAbsolutePath().toUri().toString()).stages();
+    Transformer[] stages = SavedModels.loadPipeline(io.downhill.spark.HadoopOpener.local(dir)).stages();
     int downhill = 0;
     while (downhill < stages.length && !(stages[downhill] instanceof DownhillClassificationModel)) {
       Transformer t = stages[downhill];
@@ -196,8 +196,8 @@ final class EvaluateCommand implements Callable<Integer> {
     node.put("model", modelDir.toAbsolutePath().toString());
     node.put("data", split);
     node.put("rows", eval.rows());
-    node.put("accuracy", eval.accuracy());
-    node.put("loss", eval.loss());
+    io.downhill.ml.DownhillSummary.metric(node, "accuracy", eval.accuracy());
+    io.downhill.ml.DownhillSummary.metric(node, "loss", eval.loss());
     ArrayNode matrix = node.putArray("confusion_matrix");
     for (long[] row : eval.confusionMatrix()) {
       ArrayNode r = matrix.addArray();

@@ -154,7 +154,7 @@ final class PredictCommand implements Callable<Integer> {
       }
       Dataset<Row> frame = input.frame().withColumnRenamed(id, ID).withColumnRenamed(ScoringInput.FEATURES, inputCol);
       Dataset<Row> scored = output(pipeline.transform(frame), classifier, names, fmt).withColumnRenamed(ID, id);
-      String where = output.dir().resolve(PREDICTIONS_DIR).toAbsolutePath().toUri().toString(); // file:, not fs.defaultFS
+      String where = io.downhill.spark.HadoopOpener.local(output.dir().resolve(PREDICTIONS_DIR)); // file:, not fs.defaultFS
       if (fmt.equals("csv")) {
         scored.write().option("header", "true").csv(where);
       } else {
@@ -237,10 +237,10 @@ final class PredictCommand implements Callable<Integer> {
 
   /** The saved PipelineModel, or a bare saved Downhill model as a one-stage pipeline. */
   private static PipelineModel load(Path dir) {
-    String uri = dir.toAbsolutePath().toUri().toString();
+    String uri = io.downhill.spark.HadoopOpener.local(dir);
     try {
       if (Files.isDirectory(dir.resolve("stages"))) {
-        return PipelineModel.load(uri);
+        return io.downhill.ml.SavedModels.loadPipeline(uri); // files checked against their CRCs first
       }
       return new PipelineModel(Identifiable$.MODULE$.randomUID("pipeline"),
           new Transformer[] {DownhillClassificationModel.load(uri)});

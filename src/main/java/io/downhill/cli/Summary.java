@@ -71,12 +71,13 @@ final class Summary {
     EpochRecord last = result.best(); // the weights kept: the last epoch's, or the best one's with early stopping
     for (Split split : Split.values()) {
       Evaluation e = last.get(split);
-      s.put(split.key() + "_accuracy", e == null ? null : e.accuracy());
-      s.put(split.key() + "_loss", e == null ? null : e.loss());
+      DownhillSummary.metric(s, split.key() + "_accuracy", e == null ? Double.NaN : e.accuracy());
+      DownhillSummary.metric(s, split.key() + "_loss", e == null ? Double.NaN : e.loss());
     }
     DownhillSummary.fill(s, td, result); // versions, data identity, per-epoch metrics, how training ended
     // The objective being minimised, over the whole training split at the final weights.
-    s.put("final_loss", last.train().loss() + config.regularizer().penalty(result.theta(), model.layout()));
+    DownhillSummary.metric(s, "final_loss",
+        last.train().loss() + config.regularizer().penalty(result.theta(), model.layout()));
     s.put("seconds_per_epoch", result.secondsPerEpoch());
     s.put("seconds_per_step", result.medianStepSeconds());
     s.put("blas", Blas.describe());

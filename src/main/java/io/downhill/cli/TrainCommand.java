@@ -243,12 +243,15 @@ final class TrainCommand implements Callable<Integer> {
 
   /** The model {@code config} describes for this data; a binary head on multiclass data is bad input. */
   static Model model(TrainingConfig config, String modelName, int features, int classes, String data) {
+    ModelSpec spec;
     try {
-      return Model.of(config.model().spec(features, classes));
+      spec = config.model().spec(features, classes);
     } catch (IllegalArgumentException e) {
       throw BadInputException.of("--model " + modelName + " (loss " + config.loss() + ")",
           "binary model on multiclass data", "2 classes", classes + " classes in " + data);
     }
+    spec.checkFits("--model " + modelName + " on " + data, Runtime.getRuntime().maxMemory());
+    return Model.of(spec);
   }
 
   private static String describe(DataSpec spec) {
@@ -289,7 +292,7 @@ final class TrainCommand implements Callable<Integer> {
     try {
       // a file: URI, not a bare path: a bare path would resolve against fs.defaultFS (HDFS on most clusters)
       new PipelineModel(Identifiable$.MODULE$.randomUID("pipeline"), stages).write()
-          .save(dir.toAbsolutePath().toUri().toString());
+          .save(io.downhill.spark.HadoopOpener.local(dir));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot save the model to " + dir, e);
     }

@@ -27,6 +27,8 @@ public final class IdxReader {
   public static final String[] TEST_LABELS = names("t10k-labels", "idx1-ubyte");
 
   private static final int UNSIGNED_BYTE = 0x08;
+  /** The most values one item (an image) may have: a Java array's limit. */
+  static final long MAX_ITEM = Integer.MAX_VALUE - 8;
 
   private IdxReader() {}
 
@@ -104,6 +106,16 @@ public final class IdxReader {
         dims[i] = in.readInt();
         if (dims[i] < 0 || (i > 0 && dims[i] == 0)) {
           throw BadInputException.of(path, "invalid IDX dimension " + i, "a positive size", Integer.toString(dims[i]));
+        }
+      }
+      long item = 1;
+      StringBuilder shape = new StringBuilder();
+      for (int i = 1; i < ndims; i++) {
+        item *= dims[i]; // each dimension is below 2^31: the product of two fits a long
+        shape.append(i > 1 ? " x " : "").append(dims[i]);
+        if (item > MAX_ITEM) {
+          throw BadInputException.of(path, "IDX header declares items too large to read",
+              "at most " + MAX_ITEM + " values per item (rows x columns)", shape + " = " + item);
         }
       }
       return new Header(path, dims);

@@ -47,6 +47,11 @@ public final class Labels implements Serializable {
       throw BadInputException.of(where, "no rows", "at least one labelled row", "empty data");
     }
     SortedMap<Double, Long> sorted = new TreeMap<>(counts);
+    if (sorted.size() == 1) { // all 1 would make a "binary" model that never saw a 0: refused like all 0
+      double only = sorted.firstKey();
+      throw BadInputException.of(where, "only one class in the training labels", "at least 2 distinct labels",
+          "only label " + format(only) + " (" + sorted.get(only) + " row" + (sorted.get(only) == 1 ? "" : "s") + ")");
+    }
     boolean onlyPlusMinusOne = sorted.keySet().stream().allMatch(v -> v == -1.0 || v == 1.0);
     if (onlyPlusMinusOne && numClasses <= 2) {
       return plusMinusOne();
@@ -101,7 +106,8 @@ public final class Labels implements Serializable {
     return plusMinusOne ? "labels -1/+1" : "integer labels 0.." + (numClasses - 1);
   }
 
-  private static String format(double v) {
+  /** A label as written: "3", "-1", "0.5". */
+  public static String format(double v) {
     return v == Math.rint(v) && !Double.isInfinite(v) ? Long.toString((long) v) : Double.toString(v);
   }
 

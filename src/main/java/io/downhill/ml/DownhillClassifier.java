@@ -401,7 +401,9 @@ public final class DownhillClassifier
       int k = td.labels().numClasses();
       Model model;
       try {
-        model = Model.of(config.model().spec(td.features(), k));
+        io.downhill.model.ModelSpec spec = config.model().spec(td.features(), k);
+        spec.checkFits("DownhillClassifier modelType " + str(modelType), Runtime.getRuntime().maxMemory());
+        model = Model.of(spec);
       } catch (IllegalArgumentException e) {
         throw BadInputException.of("DownhillClassifier modelType " + str(modelType), "binary model on multiclass data",
             "2 classes", k + " classes");

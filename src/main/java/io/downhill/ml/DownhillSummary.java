@@ -125,9 +125,21 @@ public final class DownhillSummary implements Serializable {
     for (Split split : Split.values()) {
       Evaluation ev = e.get(split);
       if (ev != null) {
-        o.put(split.key() + "_loss", ev.loss());
-        o.put(split.key() + "_accuracy", ev.accuracy());
+        metric(o, split.key() + "_loss", ev.loss());
+        metric(o, split.key() + "_accuracy", ev.accuracy());
       }
+    }
+  }
+
+  /**
+   * A metric, or JSON null where it is undefined (NaN: an accuracy of no rows) or infinite: JSON
+   * has no NaN, and Jackson would write the string "NaN".
+   */
+  public static void metric(ObjectNode o, String field, double value) {
+    if (Double.isFinite(value)) {
+      o.put(field, value);
+    } else {
+      o.putNull(field);
     }
   }
 }

@@ -123,7 +123,7 @@ public final class ModelFiles {
   }
 
   public static void save(java.nio.file.Path dir, Saved model) throws IOException {
-    save(dir.toAbsolutePath().toUri().toString(), model, new Configuration());
+    save(hadoopPath(dir), model, new Configuration());
   }
 
   /**
@@ -242,7 +242,16 @@ public final class ModelFiles {
   }
 
   public static Saved load(java.nio.file.Path dir) {
-    return load(dir.toAbsolutePath().toUri().toString(), new Configuration());
+    return load(hadoopPath(dir), new Configuration());
+  }
+
+  /**
+   * {@code file:/abs/path}, not percent-encoded: Hadoop's {@code Path(String)} encodes it, so a
+   * space, a literal {@code %20} or a {@code :} in a folder name stays what it is (as
+   * {@code spark.HadoopOpener.local}).
+   */
+  private static String hadoopPath(java.nio.file.Path dir) {
+    return "file:" + dir.toAbsolutePath().normalize();
   }
 
   /**

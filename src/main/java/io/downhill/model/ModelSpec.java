@@ -37,6 +37,36 @@ public record ModelSpec(int inputs, List<Integer> hidden, int outputs, Activatio
     return new ModelSpec(inputs, hidden, outputs, activation, dropout);
   }
 
+  /** Weights and biases of every layer, counted in a long (a layout holds at most 2^31 - 9). */
+  public long parameterCount() {
+    long count = 0;
+    int in = inputs;
+    for (int h : hidden) {
+      count += (long) in * h + h;
+      in = h;
+    }
+    return count + (long) in * outputs + outputs;
+  }
+
+  /**
+   * Refuses, before anything is allocated, a model whose θ cannot be an array or whose training
+   * state (θ, the gradient, up to two optimizer moments, the broadcast copy and the best weights
+   * kept: {@link #TRAINING_COPIES} arrays of doubles) would not fit in {@code maxBytes} of heap.
+   */
+  public void checkFits(String where, long maxBytes) {
+    long count = parameterCount();
+    long need = count * 8 * TRAINING_COPIES;
+    if (count > Integer.MAX_VALUE - 8 || need > maxBytes) {
+      long most = Math.min(Integer.MAX_VALUE - 8, maxBytes / 8 / TRAINING_COPIES);
+      throw io.downhill.data.BadInputException.of(where, "model too large for the driver",
+          "at most " + most + " parameters (" + (maxBytes >> 20) + " MB of driver heap; raise spark.driver.memory "
+              + "or DOWNHILL_JAVA_OPTS=-Xmx...)", count + " parameters (" + describe() + ")");
+    }
+  }
+
+  /** Arrays of θ's size training keeps at once (see {@link #checkFits}). */
+  public static final int TRAINING_COPIES = 6;
+
   public boolean isLinear() {
     return hidden.isEmpty();
   }

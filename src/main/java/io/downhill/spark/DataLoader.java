@@ -76,6 +76,10 @@ public final class DataLoader {
         throw BadInputException.of(numFeatures < 0 ? "--num-features" : "--num-classes", "invalid count",
             "a positive integer (classes: at least 2)", Integer.toString(numFeatures < 0 ? numFeatures : numClasses));
       }
+      if (numFeatures > 0 && train.kind() != DataSpec.Kind.LIBSVM) {
+        throw BadInputException.of("--num-features " + numFeatures, "option does not apply to this data",
+            "LIBSVM data (libsvm:FILE; other formats fix their width)", train.text());
+      }
     }
 
     /** Settings for {@code train} with the defaults of the command line (see {@link Builder}). */
@@ -234,6 +238,9 @@ public final class DataLoader {
         throw located.get();
       }
       for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof CsvRowCheck.LineProblem line) {
+          throw line.locate(spark); // a malformed CSV line: its line number, found on failure only
+        }
         if (t instanceof BadInputException bad) {
           throw bad; // raised in a task: Spark wrapped it in a job failure
         }
@@ -274,7 +281,7 @@ public final class DataLoader {
     boolean balanced = s.classWeights() != null && s.classWeights().trim().equalsIgnoreCase("balanced");
     Map<Double, Long> counts = source.labelCounts();
     if (counts == null && (source.labels() == null || balanced)) {
-      counts = labelCounts(train);
+      counts = labelCounts(train, s.train().text());
     }
     if (source.labels() == null) {
       labels = Labels.infer(counts, s.numClasses(), s.train().text());
@@ -286,6 +293,7 @@ public final class DataLoader {
       }
     }
     known.labels = labels;
+    checkWidth(d, labels.numClasses(), s.train().text());
     double[] classWeights = ClassWeights.parse(s.classWeights(), labels, counts);
 
     Dataset<Row> test = null;
@@ -344,11 +352,25 @@ public final class DataLoader {
         storage);
   }
 
-  private static Map<Double, Long> labelCounts(Dataset<Row> frame) {
+  /**
+   * Refuses, before a row is blocked or a statistic computed, a width the driver cannot hold: a
+   * dense row of d values must be an array, and the preprocessing statistics and the smallest
+   * model (d x k weights) need about (k + 8) doubles per feature.
+   */
+  static void checkWidth(int d, int k, String where) {
+    long max = Runtime.getRuntime().maxMemory();
+    long most = Math.min(Integer.MAX_VALUE - 8L, max / 2 / 8 / (k + 8L));
+    if (d > most) {
+      throw BadInputException.of(where, "too many features", "at most " + most + " features for " + k + " classes ("
+          + (max >> 20) + " MB of driver heap; raise spark.driver.memory or DOWNHILL_JAVA_OPTS=-Xmx...)", d + " features");
+    }
+  }
+
+  private static Map<Double, Long> labelCounts(Dataset<Row> frame, String where) {
     Map<Double, Long> counts = new HashMap<>();
     for (Row r : frame.groupBy(Sources.LABEL).count().collectAsList()) {
       if (r.isNullAt(0)) {
-        throw BadInputException.of("labels", "missing label", "a number in every row", r.getLong(1) + " rows without one");
+        throw BadInputException.of(where + ", label column", "missing label", "a number in every row", r.getLong(1) + " rows without one");
       }
       counts.put(r.getDouble(0), r.getLong(1));
     }

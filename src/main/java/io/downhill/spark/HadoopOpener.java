@@ -4,7 +4,7 @@ import io.downhill.data.Opener;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -19,16 +19,58 @@ import org.apache.hadoop.fs.FileSystem;
 public final class HadoopOpener implements Opener {
   private static final long serialVersionUID = 1L;
 
-  /** Makes a path absolute: local paths without a scheme become {@code file:/abs/path}. */
+  /**
+   * Makes a path absolute: a URI with a scheme ({@code hdfs://nn/x}, {@code s3a://b/x},
+   * {@code file:/x}) is kept; anything else is a local path and becomes {@code file:/abs/path},
+   * <i>not</i> percent-encoded: Hadoop's {@code Path(String)} (which Spark's readers and writers
+   * call) encodes it itself, so a space, a literal {@code %20} or a {@code :} in a folder name
+   * reaches the file system unchanged. A local path that exists wins over a scheme-like reading
+   * ({@code c:/x} with a folder {@code c:} here).
+   */
   public static String qualify(String path) {
-    if (path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !path.matches("^[a-zA-Z]:\\\\.*")) {
+    if (path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*") && !existsLocally(path)) {
       return path;
     }
-    return Path.of(path).toAbsolutePath().normalize().toUri().toString();
+    return local(Path.of(path));
+  }
+
+  /** {@code file:/abs/path} for a local path, unencoded (see {@link #qualify}). */
+  public static String local(Path path) {
+    return "file:" + path.toAbsolutePath().normalize();
+  }
+
+  private static boolean existsLocally(String path) {
+    try {
+      return Files.exists(Path.of(path));
+    } catch (java.nio.file.InvalidPathException e) {
+      return false;
+    }
   }
 
   private static FileSystem fs(String path) throws IOException {
-    return FileSystem.get(URI.create(path), new Configuration());
+    return new org.apache.hadoop.fs.Path(path).getFileSystem(new Configuration());
+  }
+
+  /**
+   * Refuses what is not a regular file before it is opened: a FIFO or a device would block a
+   * reader forever (local paths are checked with java.nio, which sees them; Hadoop's local
+   * file system reports them as files), a directory is no data file.
+   */
+  public static void requireRegularFile(String path) throws IOException {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+    FileSystem fs = fs(path);
+    String kind = null;
+    if ("file".equals(fs.getScheme())) {
+      Path local = Path.of(p.toUri().getPath());
+      if (Files.exists(local) && !Files.isRegularFile(local)) {
+        kind = Files.isDirectory(local) ? "a directory" : "a FIFO, socket or device";
+      }
+    } else if (fs.exists(p) && !fs.getFileStatus(p).isFile()) {
+      kind = "a directory";
+    }
+    if (kind != null) {
+      throw io.downhill.data.BadInputException.of(path, "not a data file", "a regular file", kind);
+    }
   }
 
   /** The file's status; {@link FileNotFoundException} when nothing is there. */
@@ -43,7 +85,9 @@ public final class HadoopOpener implements Opener {
 
   @Override
   public InputStream open(String path) throws IOException {
-    return fs(path).open(status(path).getPath());
+    FileStatus status = status(path);
+    requireRegularFile(path);
+    return fs(path).open(status.getPath());
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.downhill.spark;
 import io.downhill.data.BadInputException;
 import io.downhill.data.Labels;
 import io.downhill.data.LibsvmLine;
+import io.downhill.data.Printable;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
@@ -34,7 +35,10 @@ final class LibsvmDiagnosis {
     }
     Tuple2<String, Long> first = bad.get(0);
     String problem = LibsvmLine.problem(first._1(), labels, numFeatures);
-    String shown = first._1().length() > 80 ? first._1().substring(0, 77) + "..." : first._1();
-    return Optional.of(new BadInputException(path + ":" + (first._2() + 1) + ": " + problem + " (line: \"" + shown + "\")"));
+    // a binary file read as text: show its bytes escaped (\x00), never raw control characters
+    String shown = Printable.abbreviate(first._1(), 40);
+    boolean binary = first._1().chars().anyMatch(c -> c == 0 || c == 0xFFFD);
+    return Optional.of(new BadInputException(path + ":" + (first._2() + 1) + ": " + Printable.abbreviate(problem, 160)
+        + " (line: \"" + shown + "\")" + (binary ? "; binary data, not LIBSVM text?" : "")));
   }
 }

@@ -9,6 +9,7 @@ import io.downhill.data.RowCursor;
 import io.downhill.data.Synthetic;
 import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -95,9 +96,8 @@ public final class Sources {
       case CIFAR10 -> cifar(spark, spec, test, options);
       case SYNTHETIC -> synthetic(spark, test, options);
       case LIBSVM -> libsvm(spark, spec, options);
-      case PARQUET -> table(spark, spec, spark.read().parquet(existing(spec)), options);
-      case CSV -> table(spark, spec,
-          spark.read().option("header", "true").option("inferSchema", "true").csv(existing(spec)), options);
+      case PARQUET -> table(spark, spec, parquet(spark, spec), options);
+      case CSV -> csv(spark, spec, options);
       case DATAFRAME -> throw new IllegalArgumentException("a DataFrame is passed to DataLoader.load, not read: " + spec);
     };
   }
@@ -113,9 +113,13 @@ public final class Sources {
   private static String existing(DataSpec spec) {
     String path = HadoopOpener.qualify(spec.path());
     try {
-      if (!new HadoopOpener().exists(path)) {
+      HadoopOpener opener = new HadoopOpener();
+      if (!opener.exists(path)) {
         throw BadInputException.of(spec.text(), "path not found", "an existing " + spec.kind().name().toLowerCase()
             + " file or directory", "nothing at " + path);
+      }
+      if (!opener.isDirectory(path)) {
+        HadoopOpener.requireRegularFile(path); // a FIFO would block the reader forever
       }
     } catch (IOException e) {
       throw new BadInputException(spec.text() + ": cannot access " + path + ": " + e, e);
@@ -278,7 +282,64 @@ public final class Sources {
     return new Loaded(repartition(frame, o.partitions()), features, null, null, null);
   }
 
-  /** Parquet or CSV: picks the label, features (or assembles numeric columns) and weight columns. */
+  private static Dataset<Row> parquet(SparkSession spark, DataSpec spec) {
+    String path = existing(spec);
+    try {
+      return spark.read().parquet(path);
+    } catch (Exception e) { // AnalysisException is checked, undeclared
+      if (e instanceof org.apache.spark.SparkThrowable t && "UNABLE_TO_INFER_SCHEMA".equals(t.getCondition())) {
+        throw BadInputException.of(spec.text(), "no Parquet data", "a Parquet file or a directory of Parquet files",
+            "no Parquet files at " + path);
+      }
+      throw e;
+    }
+  }
+
+  /** Spark's name for the raw text of a CSV line its parser rejected. */
+  static final String CORRUPT = "_corrupt_record";
+
+  /**
+   * CSV with a header: every column is read as a number with Spark's CSV reader, given that
+   * schema (no inference pass) plus the corrupt-record column. Spark then flags a line with a
+   * field that is not a number or with more or fewer fields than the header; {@link CsvRowCheck}
+   * turns the first such line, an empty cell or a NaN into a one-line error naming the column.
+   * The check is part of the label column, which every pass over the data reads, and it takes
+   * the whole row, so Spark parses whole lines (no column pruning) in the same pass; no extra one.
+   */
+  private static Loaded csv(SparkSession spark, DataSpec spec, Options o) {
+    String path = existing(spec);
+    String[] header = spark.read().option("header", "true").csv(path).columns(); // reads the first line only
+    if (header.length == 0) {
+      throw BadInputException.of(spec.text(), "no CSV header", "a first line naming the columns", "an empty file");
+    }
+    StructType schema = new StructType();
+    for (String name : header) {
+      schema = schema.add(name, DataTypes.DoubleType, true);
+    }
+    schema = schema.add(CORRUPT, DataTypes.StringType, true);
+    Dataset<Row> raw = spark.read().schema(schema).option("header", "true").option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT).csv(path);
+    List<String> names = Arrays.asList(header);
+    if (!names.contains(o.labelCol())) {
+      throw BadInputException.of(spec.text(), "label column missing", "a column named '" + o.labelCol()
+          + "' (--label-col)", "columns " + names);
+    }
+    org.apache.spark.sql.Column[] all = new org.apache.spark.sql.Column[header.length + 1];
+    for (int i = 0; i < header.length; i++) {
+      all[i] = col("`" + header[i].replace("`", "``") + "`");
+    }
+    all[header.length] = col(CORRUPT);
+    org.apache.spark.sql.expressions.UserDefinedFunction check = org.apache.spark.sql.functions.udf(
+        new CsvRowCheck(spec.text(), Path.of(spec.path()).getFileName() + "", header, names.indexOf(o.labelCol())),
+        DataTypes.DoubleType);
+    @SuppressWarnings("deprecation") // input_file_name: the file of each row, for messages
+    org.apache.spark.sql.Column file = org.apache.spark.sql.functions.input_file_name();
+    Dataset<Row> checked = raw.withColumn(o.labelCol(), check.apply(org.apache.spark.sql.functions.struct(all), file))
+        .drop(CORRUPT);
+    return table(spark, spec, checked, o);
+  }
+
+  /** Parquet, CSV or a DataFrame: picks the label, features (or assembles numeric columns) and weight columns. */
   private static Loaded table(SparkSession spark, DataSpec spec, Dataset<Row> raw, Options o) {
     List<String> columns = Arrays.asList(raw.columns());
     if (!columns.contains(o.labelCol())) {
@@ -289,12 +350,18 @@ public final class Sources {
       throw BadInputException.of(spec.text(), "weight column missing", "a column named '" + o.weightCol()
           + "' (--weight-col)", "columns " + columns);
     }
+    requireNumbers(spec, raw.schema().apply(o.labelCol()), "label");
+    if (o.weightCol() != null) {
+      requireNumbers(spec, raw.schema().apply(o.weightCol()), "weight");
+    }
     Dataset<Row> withFeatures;
+    String[] assembled = null;
     if (columns.contains(o.featuresCol())) {
       StructField field = raw.schema().apply(o.featuresCol());
-      if (field.dataType() instanceof ArrayType) {
-        withFeatures = raw.withColumn(FEATURES + "_v",
-            org.apache.spark.ml.functions.array_to_vector(col(o.featuresCol())));
+      if (field.dataType() instanceof ArrayType array && array.elementType() instanceof NumericType) {
+        // array_to_vector fails on a null array: null stays null, for FeatureCheck to report
+        withFeatures = raw.withColumn(FEATURES + "_v", org.apache.spark.sql.functions.when(
+            col(o.featuresCol()).isNotNull(), org.apache.spark.ml.functions.array_to_vector(col(o.featuresCol()))));
       } else if (field.dataType().equals(SQLDataTypes.VectorType())) {
         withFeatures = raw.withColumn(FEATURES + "_v", col(o.featuresCol()));
       } else {
@@ -312,26 +379,88 @@ public final class Sources {
         throw BadInputException.of(spec.text(), "no feature columns", "a vector column '" + o.featuresCol()
             + "' or numeric columns besides the label", "columns " + columns);
       }
-      withFeatures = new VectorAssembler().setInputCols(numeric.toArray(new String[0]))
-          .setOutputCol(FEATURES + "_v").setHandleInvalid("error").transform(raw);
+      assembled = numeric.toArray(new String[0]);
+      // "keep": an empty cell becomes NaN, which FeatureCheck reports with the column's name
+      withFeatures = new VectorAssembler().setInputCols(assembled)
+          .setOutputCol(FEATURES + "_v").setHandleInvalid("keep").transform(raw);
     }
+    StructField vectorField = withFeatures.schema().apply(FEATURES + "_v");
+    int features = AttributeGroup.fromStructField(vectorField).size();
+    if (features <= 0) {
+      List<Row> first = withFeatures.select(FEATURES + "_v").limit(1).collectAsList();
+      if (first.isEmpty()) {
+        throw BadInputException.of(spec.text(), "no rows", "at least one row", "empty data");
+      }
+      if (first.get(0).isNullAt(0)) {
+        throw BadInputException.of(spec.text() + ", first row", "missing features",
+            "numbers in '" + o.featuresCol() + "'", "null");
+      }
+      features = ((Vector) first.get(0).get(0)).size();
+    }
+    org.apache.spark.sql.Column label = col(o.labelCol()).cast(DataTypes.DoubleType);
+    org.apache.spark.sql.expressions.UserDefinedFunction featureCheck = org.apache.spark.sql.functions.udf(
+        new FeatureCheck(spec.text(), assembled == null ? o.featuresCol() : null, assembled, features),
+        SQLDataTypes.VectorType());
     List<org.apache.spark.sql.Column> select = new ArrayList<>();
-    select.add(col(o.labelCol()).cast(DataTypes.DoubleType).as(LABEL));
-    select.add(col(FEATURES + "_v").as(FEATURES));
+    select.add(label.as(LABEL));
+    // the label is an argument of the check: for CSV, the row check (inside the label) reports a bad line first
+    select.add(featureCheck.apply(col(FEATURES + "_v"), label).as(FEATURES, vectorField.metadata()));
     if (o.weightCol() != null) {
       select.add(col(o.weightCol()).cast(DataTypes.DoubleType).as(WEIGHT));
     }
     Dataset<Row> frame = repartition(withFeatures.select(select.toArray(new org.apache.spark.sql.Column[0])),
         o.partitions());
-    int features = AttributeGroup.fromStructField(frame.schema().apply(FEATURES)).size();
-    if (features <= 0) {
-      List<Row> first = frame.select(FEATURES).limit(1).collectAsList();
-      if (first.isEmpty()) {
-        throw BadInputException.of(spec.text(), "no rows", "at least one row", "empty data");
-      }
-      features = ((Vector) first.get(0).get(0)).size();
-    }
     return new Loaded(frame, features, null, null, null);
+  }
+
+  private static void requireNumbers(DataSpec spec, StructField field, String what) {
+    if (!(field.dataType() instanceof NumericType)) {
+      throw BadInputException.of(spec.text(), what + " column has the wrong type", "numbers in '" + field.name() + "'",
+          field.dataType().simpleString());
+    }
+  }
+
+  /**
+   * Checks each row's features inside the tasks, as part of the features column: present, of
+   * the first row's length d, finite. Returns the vector unchanged.
+   */
+  static final class FeatureCheck implements org.apache.spark.sql.api.java.UDF2<Vector, Double, Vector> {
+    private static final long serialVersionUID = 1L;
+    private final String where;
+    private final String column;
+    private final String[] columns;
+    private final int d;
+
+    /** {@code column}: the vector column's name, or null when {@code columns} were assembled into it. */
+    FeatureCheck(String where, String column, String[] columns, int d) {
+      this.where = where;
+      this.column = column;
+      this.columns = columns;
+      this.d = d;
+    }
+
+    @Override
+    public Vector call(Vector v, Double label) {
+      String row = "row with label " + (label == null ? "null" : Labels.format(label));
+      if (v == null) {
+        throw BadInputException.of(where + ", " + row, "missing features", d + " numbers in '" + column + "'", "null");
+      }
+      if (v.size() != d) {
+        throw BadInputException.of(where + ", " + row, "rows of different lengths in '" + column + "'",
+            d + " features in every row (as in the first)", v.size() + " features");
+      }
+      double[] values = v instanceof org.apache.spark.ml.linalg.SparseVector sv ? sv.values() : v.toArray();
+      for (int i = 0; i < values.length; i++) {
+        if (!Double.isFinite(values[i])) {
+          int index = v instanceof org.apache.spark.ml.linalg.SparseVector sv ? sv.indices()[i] : i;
+          boolean empty = Double.isNaN(values[i]) && columns != null;
+          String at = columns != null ? "column '" + columns[index] + "'" : "'" + column + "' index " + index;
+          throw BadInputException.of(where + ", " + row + ", " + at, empty ? "missing or non-finite value"
+              : "non-finite feature value", "a finite number", empty ? "an empty cell or NaN" : Double.toString(values[i]));
+        }
+      }
+      return v;
+    }
   }
 
   private static Dataset<Row> repartition(Dataset<Row> frame, int partitions) {

@@ -116,7 +116,7 @@ public final class CheckpointStore {
 
   /** A store on the local file system (tests, local runs). */
   public static CheckpointStore local(java.nio.file.Path dir, int keep) {
-    return new CheckpointStore(dir.toAbsolutePath().toUri().toString(), keep, new Configuration());
+    return new CheckpointStore("file:" + dir.toAbsolutePath().normalize(), keep, new Configuration());
   }
 
   public String location() {
