@@ -132,7 +132,8 @@ final class PredictCommand implements Callable<Integer> {
     refuseOverlap(dir, "the model", dataSpec);
     ModelFiles.load(dir); // checks θ, the architecture and the class names before Spark starts
 
-    try (RunOutput output = RunOutput.create(out); Session session = new Session(sparkOptions, "downhill predict")) {
+    try (RunOutput output = RunOutput.create(out, "predict");
+        Session session = new Session(sparkOptions, "downhill predict", output.target())) {
       long scoringStart = System.nanoTime();
       PipelineModel pipeline = load(dir);
       DownhillClassificationModel classifier = classifier(pipeline, dir);

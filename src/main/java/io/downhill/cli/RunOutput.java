@@ -63,13 +63,14 @@ final class RunOutput implements AutoCloseable {
   }
 
   /**
-   * Checks that {@code target} may be written (and replaced), locks it against other runs and
-   * creates the running folder beside it, with the marker inside.
+   * Checks that {@code target} may be written (and replaced) by {@code command} ({@code train},
+   * {@code search}, {@code predict}: a folder is only ever replaced by the command that wrote it),
+   * locks it against other runs and creates the running folder beside it, with the marker inside.
    */
-  static RunOutput create(Path target) {
+  static RunOutput create(Path target, String command) {
     Path abs = target.toAbsolutePath().normalize();
     String flag = "--out " + target;
-    checkReplaceable(abs, flag);
+    checkReplaceable(abs, flag, command);
     Path parent = abs.getParent();
     try {
       Files.createDirectories(parent);
@@ -112,7 +113,7 @@ final class RunOutput implements AutoCloseable {
         }
       }
       Files.createDirectory(partial);
-      Files.writeString(partial.resolve(MARKER), JSON.createObjectNode()
+      Files.writeString(partial.resolve(MARKER), JSON.createObjectNode().put("command", command)
           .put("downhill_version", Version.DOWNHILL).put("started", Instant.now().toString()).toString() + "\n");
       return new RunOutput(abs, partial, channel, lock);
     } catch (IOException | RuntimeException e) {
@@ -130,7 +131,7 @@ final class RunOutput implements AutoCloseable {
    * of its ancestors, a mount point (a rename cannot replace it) or a non-empty folder that no
    * Downhill run wrote.
    */
-  static void checkReplaceable(Path abs, String flag) {
+  static void checkReplaceable(Path abs, String flag, String command) {
     if (!Files.exists(abs)) {
       return;
     }
@@ -148,7 +149,13 @@ final class RunOutput implements AutoCloseable {
         throw BadInputException.of(flag, "output folder is a mount point, which cannot be replaced by a rename",
             "a folder inside it, e.g. " + abs.resolve("run"), "the mount point " + abs);
       }
-      if (isDownhillOutput(abs)) {
+      String writer = writer(abs);
+      if (writer != null) {
+        if (!writer.equals(command)) {
+          throw BadInputException.of(flag, "holds the output of another command, refusing to replace it",
+              "a new path, an empty folder or an earlier " + command + " output", "the output of " + writer
+                  + " (its " + MARKER + " file)");
+        }
         return;
       }
       List<String> names;
@@ -166,21 +173,28 @@ final class RunOutput implements AutoCloseable {
     }
   }
 
-  /** True for a folder with the marker, or a summary.json naming a Downhill version (runs before the marker). */
-  static boolean isDownhillOutput(Path dir) {
-    if (Files.isRegularFile(dir.resolve(MARKER))) {
-      return true;
-    }
-    Path summary = dir.resolve("summary.json");
-    if (!Files.isRegularFile(summary)) {
-      return false;
-    }
+  /**
+   * The command that wrote {@code dir}: its marker's {@code command}, or {@code train} for a folder
+   * from before the marker whose summary.json names a Downhill version (train and search wrote
+   * those; search outputs have a leaderboard); null when no Downhill command wrote it.
+   */
+  static String writer(Path dir) {
     try {
-      JsonNode s = JSON.readTree(summary.toFile());
-      return s != null && s.hasNonNull("downhill_version");
+      if (Files.isRegularFile(dir.resolve(MARKER))) {
+        JsonNode m = JSON.readTree(dir.resolve(MARKER).toFile());
+        return m != null && m.hasNonNull("command") ? m.get("command").asText() : "an unknown command";
+      }
+      Path summary = dir.resolve("summary.json");
+      if (Files.isRegularFile(summary)) {
+        JsonNode s = JSON.readTree(summary.toFile());
+        if (s != null && s.hasNonNull("downhill_version")) {
+          return Files.exists(dir.resolve("leaderboard.csv")) ? "search" : "train";
+        }
+      }
     } catch (IOException e) {
-      return false;
+      return null; // an unreadable marker or summary proves nothing: treated as a foreign folder
     }
+    return null;
   }
 
   /** A lock, or null when another process (or another run in this JVM) holds it. */

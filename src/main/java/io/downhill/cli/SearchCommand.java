@@ -102,7 +102,7 @@ final class SearchCommand implements Callable<Integer> {
         : space.fixed().getOrDefault("model", train.modelName());
     Path target = out != null ? out : Path.of("runs", "search-" + TrainCommand.Names.of(trainSpec) + "-" + modelName);
     long start = System.nanoTime();
-    try (RunOutput output = RunOutput.create(target); Session session = new Session(sparkOptions, "downhill search", output.target())) {
+    try (RunOutput output = RunOutput.create(target, "search"); Session session = new Session(sparkOptions, "downhill search", output.target())) {
       TrainingData td = DataLoader.load(session.spark, data.settings(trainSpec, testSpec, base.seed(), base.precision()));
       try {
         if (td.validation() == null) {

@@ -89,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
     init.validate(config.optimizer().name());
     Path target = out != null ? out : Path.of("runs", Names.of(trainSpec) + "-" + train.modelName());
 
-    try (RunOutput output = RunOutput.create(target); Session session = new Session(sparkOptions, "downhill train", output.target())) {
+    try (RunOutput output = RunOutput.create(target, "train"); Session session = new Session(sparkOptions, "downhill train", output.target())) {
       GradientTaskCounter counter = new GradientTaskCounter();
       session.jsc.sc().addSparkListener(counter);
       WarmStart parent = init.load(session.spark);

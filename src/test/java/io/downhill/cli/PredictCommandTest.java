@@ -126,10 +126,7 @@ class PredictCommandTest {
 
   private static void assertNothingAt(Path out) throws IOException {
     assertFalse(Files.exists(out), out + " was written");
-    try (Stream<Path> files = Files.list(out.getParent())) {
-      assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith("." + out.getFileName())),
-          "a hidden sibling of " + out + " was left");
-    }
+    Outputs.assertNoPartialSiblings(out);
   }
 
   @Test
@@ -246,9 +243,7 @@ class PredictCommandTest {
     assertMatchesReference(spark.read().option("header", "true").option("inferSchema", "true")
         .csv(out.resolve("predictions").toString()).withColumn("class_name", col("class_name").cast("string"))
         .collectAsList(), "row_id", true);
-    try (Stream<Path> files = Files.list(dir)) {
-      assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith(".again")), "a hidden sibling was left");
-    }
+    Outputs.assertNoPartialSiblings(out);
   }
 
   private static void assertBadInput(Cli c, Path out, String... expected) throws IOException {

@@ -22,7 +22,7 @@ class RunOutputTest {
   void aFolderThatDownhillDidNotWriteIsRefusedAndKept() throws IOException {
     Path data = Files.createDirectories(dir.resolve("data"));
     Files.writeString(data.resolve("train-images-idx3-ubyte.gz"), "precious");
-    BadInputException e = assertThrows(BadInputException.class, () -> RunOutput.create(data));
+    BadInputException e = assertThrows(BadInputException.class, () -> RunOutput.create(data, "train"));
     assertTrue(e.getMessage().contains("not a folder that Downhill wrote") && e.getMessage().contains(
         "train-images-idx3-ubyte.gz"), e.getMessage());
     assertEquals("precious", Files.readString(data.resolve("train-images-idx3-ubyte.gz")));
@@ -34,7 +34,7 @@ class RunOutputTest {
     Path cwd = Path.of("").toAbsolutePath();
     for (Path p : new Path[] {Path.of("."), cwd, cwd.getParent()}) {
       BadInputException e = assertThrows(BadInputException.class, () -> RunOutput.checkReplaceable(
-          p.toAbsolutePath().normalize(), "--out " + p));
+          p.toAbsolutePath().normalize(), "--out " + p, "train"));
       assertTrue(e.getMessage().contains("working directory"), e.getMessage());
     }
   }
@@ -42,7 +42,7 @@ class RunOutputTest {
   @Test
   void aFileIsRefused() throws IOException {
     Path file = Files.writeString(dir.resolve("notes.txt"), "x");
-    assertTrue(assertThrows(BadInputException.class, () -> RunOutput.create(file)).getMessage()
+    assertTrue(assertThrows(BadInputException.class, () -> RunOutput.create(file, "train")).getMessage()
         .contains("output path is a file"));
     assertEquals("x", Files.readString(file));
   }
@@ -51,7 +51,8 @@ class RunOutputTest {
   void aMountPointIsRefusedBeforeAnyWork() {
     Path shm = Path.of("/dev/shm");
     assumeTrue(Files.isDirectory(shm) && isMountPoint(shm), "no /dev/shm mount point here");
-    BadInputException e = assertThrows(BadInputException.class, () -> RunOutput.checkReplaceable(shm, "--out " + shm));
+    BadInputException e = assertThrows(BadInputException.class,
+        () -> RunOutput.checkReplaceable(shm, "--out " + shm, "train"));
     assertTrue(e.getMessage().contains("mount point"), e.getMessage());
   }
 
@@ -59,7 +60,8 @@ class RunOutputTest {
   void anUnwritableLocationIsRefusedBeforeAnyWork() {
     // /proc refuses new files even to root (chmod does not stop root, so a read-only folder cannot stand in)
     assumeTrue(Files.isDirectory(Path.of("/proc/self")));
-    BadInputException e = assertThrows(BadInputException.class, () -> RunOutput.create(Path.of("/proc/downhill-out")));
+    BadInputException e = assertThrows(BadInputException.class,
+        () -> RunOutput.create(Path.of("/proc/downhill-out"), "train"));
     assertTrue(e.getMessage().startsWith("--out /proc/downhill-out: cannot create the output folder"), e.getMessage());
   }
 
@@ -77,17 +79,22 @@ class RunOutputTest {
     commitOnce(legacy, "c");
     assertEquals("c", Files.readString(legacy.resolve("result")));
 
+    BadInputException predict = assertThrows(BadInputException.class, () -> RunOutput.create(legacy, "predict"));
+    assertTrue(predict.getMessage().contains("holds the output of another command") && predict.getMessage()
+        .contains("the output of train"), "a predict --out never replaces a training run: " + predict.getMessage());
+    assertEquals("c", Files.readString(legacy.resolve("result")));
+
     Path other = Files.createDirectories(dir.resolve("other"));
     Files.writeString(other.resolve("summary.json"), "{\"something\":1}");
-    assertThrows(BadInputException.class, () -> RunOutput.create(other));
+    assertThrows(BadInputException.class, () -> RunOutput.create(other, "train"));
   }
 
   @Test
   void aSecondRunOnTheSameFolderIsRefusedNamingTheHolderUntilTheFirstEnds() throws IOException {
     Path out = dir.resolve("locked");
-    try (RunOutput first = RunOutput.create(out)) {
+    try (RunOutput first = RunOutput.create(out, "train")) {
       Files.writeString(first.dir().resolve("metrics.jsonl"), "first");
-      BadInputException e = assertThrows(BadInputException.class, () -> RunOutput.create(out));
+      BadInputException e = assertThrows(BadInputException.class, () -> RunOutput.create(out, "train"));
       assertTrue(e.getMessage().contains("another run is writing this folder")
           && e.getMessage().contains("pid " + ProcessHandle.current().pid()), e.getMessage());
       assertEquals("first", Files.readString(first.dir().resolve("metrics.jsonl")), "the holder's files untouched");
@@ -106,7 +113,7 @@ class RunOutputTest {
     // killed between commit's two renames: the last good run set aside, nothing at NAME
     Path aside = out.resolveSibling(".killed.old-1234abcd");
     Files.move(out, aside);
-    try (RunOutput next = RunOutput.create(out)) {
+    try (RunOutput next = RunOutput.create(out, "train")) {
       assertEquals("good", Files.readString(out.resolve("result")), "the last good run put back");
       assertFalse(Files.exists(aside));
       assertFalse(Files.exists(next.dir().resolve("metrics.jsonl")), "the stale running folder was emptied");
@@ -116,7 +123,7 @@ class RunOutputTest {
   }
 
   private static void commitOnce(Path out, String content) throws IOException {
-    try (RunOutput o = RunOutput.create(out)) {
+    try (RunOutput o = RunOutput.create(out, "train")) {
       Files.writeString(o.dir().resolve("result"), content);
       o.commit();
     }

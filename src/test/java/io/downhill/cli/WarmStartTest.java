@@ -180,11 +180,7 @@ class WarmStartTest {
 
   private static void assertNothingAt(Path out) throws IOException {
     assertFalse(Files.exists(out), out + " was written");
-    try (Stream<Path> files = Files.list(out.getParent())) {
-      assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith("." + out.getFileName())
-              && !p.getFileName().toString().endsWith(".lock")), // the lock file stays, by design (RunOutput)
-          "a partial folder was left beside " + out);
-    }
+    Outputs.assertNoPartialSiblings(out);
   }
 
   @Test
