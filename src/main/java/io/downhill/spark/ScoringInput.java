@@ -121,33 +121,9 @@ public final class ScoringInput {
       throw BadInputException.of(spec.text(), "id column missing", "a column named '" + o.idCol() + "' (--id-col)",
           "columns " + columns);
     }
-    Column features;
-    if (columns.contains(o.featuresCol())) {
-      StructField field = raw.schema().apply(o.featuresCol());
-      if (field.dataType() instanceof ArrayType a && a.elementType() instanceof NumericType) {
-        features = org.apache.spark.ml.functions.array_to_vector(col(o.featuresCol()));
-      } else if (field.dataType().equals(SQLDataTypes.VectorType())) {
-        features = col(o.featuresCol());
-      } else {
-        throw BadInputException.of(spec.text(), "features column has the wrong type",
-            "an ML vector or an array of numbers in '" + o.featuresCol() + "'", field.dataType().simpleString());
-      }
-    } else {
-      List<String> numeric = new ArrayList<>();
-      for (StructField f : raw.schema().fields()) {
-        if (f.dataType() instanceof NumericType && !f.name().equals(o.labelCol()) && !f.name().equals(o.idCol())) {
-          numeric.add(f.name());
-        }
-      }
-      if (numeric.isEmpty()) {
-        throw BadInputException.of(spec.text(), "no feature columns", "a vector column '" + o.featuresCol()
-            + "' (--features-col) or numeric columns besides the id and label", "columns " + columns);
-      }
-      // "keep": a null cell becomes NaN, which the row check below reports with the row's id
-      raw = new VectorAssembler().setInputCols(numeric.toArray(new String[0])).setOutputCol(FEATURES + "_v")
-          .setHandleInvalid("keep").transform(raw);
-      features = col(FEATURES + "_v");
-    }
+    Sources.FeatureColumn fc = Sources.featureColumn(spec, raw, o.featuresCol(), Arrays.asList(o.labelCol(), o.idCol()));
+    raw = fc.frame();
+    Column features = col(FEATURES + "_v");
     Dataset<Row> rows;
     String id;
     if (o.idCol() != null) {

@@ -339,6 +339,52 @@ public final class Sources {
     return table(spark, spec, checked, o);
   }
 
+  /**
+   * {@code raw} with its features as one ML vector column {@code features_v}, and the columns that
+   * were assembled into it (null when there was a features column).
+   */
+  record FeatureColumn(Dataset<Row> frame, String[] assembled) {}
+
+  /**
+   * The features of a table: the column {@code featuresCol} when there is one (an ML vector, or an
+   * array of numbers; a null array stays null for the row checks to report), else every numeric
+   * column except {@code excluded} (nulls in it are ignored), assembled by MLlib's VectorAssembler
+   * ("keep": an empty cell becomes NaN, which the row checks report). Shared by training's and
+   * scoring's readers, so both take the same columns as features.
+   */
+  static FeatureColumn featureColumn(DataSpec spec, Dataset<Row> raw, String featuresCol, List<String> excluded) {
+    List<String> columns = Arrays.asList(raw.columns());
+    if (columns.contains(featuresCol)) {
+      StructField field = raw.schema().apply(featuresCol);
+      org.apache.spark.sql.Column vector;
+      if (field.dataType() instanceof ArrayType array && array.elementType() instanceof NumericType) {
+        // array_to_vector fails on a null array: null stays null, for the row checks to report
+        vector = org.apache.spark.sql.functions.when(col(featuresCol).isNotNull(),
+            org.apache.spark.ml.functions.array_to_vector(col(featuresCol)));
+      } else if (field.dataType().equals(SQLDataTypes.VectorType())) {
+        vector = col(featuresCol);
+      } else {
+        throw BadInputException.of(spec.text(), "features column has the wrong type",
+            "an ML vector or an array of numbers in '" + featuresCol + "'", field.dataType().simpleString());
+      }
+      return new FeatureColumn(raw.withColumn(FEATURES + "_v", vector), null);
+    }
+    List<String> numeric = new ArrayList<>();
+    for (StructField f : raw.schema().fields()) {
+      if (f.dataType() instanceof NumericType && !excluded.contains(f.name())) {
+        numeric.add(f.name());
+      }
+    }
+    if (numeric.isEmpty()) {
+      throw BadInputException.of(spec.text(), "no feature columns", "a vector column '" + featuresCol
+          + "' (--features-col) or numeric columns besides " + String.join(", ", excluded.stream()
+              .filter(java.util.Objects::nonNull).toList()), "columns " + columns);
+    }
+    String[] assembled = numeric.toArray(new String[0]);
+    return new FeatureColumn(new VectorAssembler().setInputCols(assembled).setOutputCol(FEATURES + "_v")
+        .setHandleInvalid("keep").transform(raw), assembled);
+  }
+
   /** Parquet, CSV or a DataFrame: picks the label, features (or assembles numeric columns) and weight columns. */
   private static Loaded table(SparkSession spark, DataSpec spec, Dataset<Row> raw, Options o) {
     List<String> columns = Arrays.asList(raw.columns());
@@ -354,36 +400,9 @@ public final class Sources {
     if (o.weightCol() != null) {
       requireNumbers(spec, raw.schema().apply(o.weightCol()), "weight");
     }
-    Dataset<Row> withFeatures;
-    String[] assembled = null;
-    if (columns.contains(o.featuresCol())) {
-      StructField field = raw.schema().apply(o.featuresCol());
-      if (field.dataType() instanceof ArrayType array && array.elementType() instanceof NumericType) {
-        // array_to_vector fails on a null array: null stays null, for FeatureCheck to report
-        withFeatures = raw.withColumn(FEATURES + "_v", org.apache.spark.sql.functions.when(
-            col(o.featuresCol()).isNotNull(), org.apache.spark.ml.functions.array_to_vector(col(o.featuresCol()))));
-      } else if (field.dataType().equals(SQLDataTypes.VectorType())) {
-        withFeatures = raw.withColumn(FEATURES + "_v", col(o.featuresCol()));
-      } else {
-        throw BadInputException.of(spec.text(), "features column has the wrong type",
-            "an ML vector or an array of numbers in '" + o.featuresCol() + "'", field.dataType().simpleString());
-      }
-    } else {
-      List<String> numeric = new ArrayList<>();
-      for (StructField f : raw.schema().fields()) {
-        if (f.dataType() instanceof NumericType && !f.name().equals(o.labelCol()) && !f.name().equals(o.weightCol())) {
-          numeric.add(f.name());
-        }
-      }
-      if (numeric.isEmpty()) {
-        throw BadInputException.of(spec.text(), "no feature columns", "a vector column '" + o.featuresCol()
-            + "' or numeric columns besides the label", "columns " + columns);
-      }
-      assembled = numeric.toArray(new String[0]);
-      // "keep": an empty cell becomes NaN, which FeatureCheck reports with the column's name
-      withFeatures = new VectorAssembler().setInputCols(assembled)
-          .setOutputCol(FEATURES + "_v").setHandleInvalid("keep").transform(raw);
-    }
+    FeatureColumn fc = featureColumn(spec, raw, o.featuresCol(), Arrays.asList(o.labelCol(), o.weightCol()));
+    Dataset<Row> withFeatures = fc.frame();
+    String[] assembled = fc.assembled();
     StructField vectorField = withFeatures.schema().apply(FEATURES + "_v");
     int features = AttributeGroup.fromStructField(vectorField).size();
     if (features <= 0) {

@@ -183,11 +183,8 @@ class PredictCommandTest {
     String before = spark.conf().get("spark.sql.files.maxPartitionBytes");
     spark.conf().set("spark.sql.files.maxPartitionBytes", "4096");
     Cli c;
-    List<Long> splitOrder;
-    try {
+    try { // small splits: Spark packs them by size, so a numbering in Spark's read order would differ from the file's
       c = predict(out, "--data", "csv:" + data, "--format", "csv");
-      splitOrder = spark.read().option("header", "true").csv(data.toString()).select("tag").collectAsList()
-          .stream().map(r -> Long.parseLong(r.getString(0).substring(1))).toList();
     } finally {
       spark.conf().set("spark.sql.files.maxPartitionBytes", before);
     }
@@ -205,8 +202,7 @@ class PredictCommandTest {
     List<Row> rows = written.withColumn("class_name", col("class_name").cast("string")).collectAsList();
     assertMatchesReference(rows, "row_id", true);
     // the written rows are in IDX order (tag rN is IDX row N), so matching the reference by row_id above
-    // means row_id is the CSV position; and a naive numbering in Spark's split order would not be:
-    assertFalse(splitOrder.equals(splitOrder.stream().sorted().toList()), "the 4 KB splits were read in file order");
+    // means row_id is the CSV position (whether or not this run's Spark read the 4 KB splits in order)
     assertSummary(out, "csv", "row_id");
   }
 

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -178,5 +179,61 @@ class QuietFailuresIT {
     } finally {
       new ProcessBuilder("umount", mount.toString()).start().waitFor(20, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void badDataInTheTasksIsOneLine() throws Exception {
+    // a trailing byte after the last IDX image, found while a task reads the file
+    Path trailing = dir.resolve("trailing");
+    DataFiles.idxDirectory(trailing, 1200, 300, 6, 6, 4, false);
+    Files.write(trailing.resolve("train-images-idx3-ubyte"), new byte[] {7}, java.nio.file.StandardOpenOption.APPEND);
+    assertOneLine(run("trailing", "train", "--data", "idx:" + trailing, "--out", dir.resolve("o5").toString()), 2,
+        "train-images-idx3-ubyte");
+    // a CIFAR-10 label of 11
+    Path cifar = DataFiles.cifarDirectory(dir.resolve("cifar"), 20, 10);
+    byte[] batch = Files.readAllBytes(cifar.resolve("data_batch_3.bin"));
+    batch[5 * 3073] = 11;
+    Files.write(cifar.resolve("data_batch_3.bin"), batch);
+    assertOneLine(run("cifar", "train", "--data", "cifar10:" + cifar, "--out", dir.resolve("o6").toString()), 2,
+        "data_batch_3.bin");
+    // one non-numeric cell in a CSV column (it used to turn the column into text, silently dropped)
+    List<String> rows = new ArrayList<>(List.of("label,a,b"));
+    for (int i = 0; i < 40; i++) {
+      rows.add((i % 2) + "," + i + "," + (i == 21 ? "x7" : Integer.toString(2 * i)));
+    }
+    Path csv = DataFiles.lines(dir.resolve("cell.csv"), rows);
+    assertOneLine(run("csv", "train", "--data", "csv:" + csv, "--out", dir.resolve("o7").toString()), 2, "'x7'");
+  }
+
+  @Test
+  void aDamagedModelAndDataOfAnotherWidthAreOneLineForEvaluateAndPredict() throws Exception {
+    Path run = dir.resolve("scored");
+    Run trained = run("scored-train", train(run, "--epochs", "1"));
+    assertEquals(0, trained.code(), trained.toString());
+
+    Path narrow = DataFiles.idxDirectory(dir.resolve("narrow"), 100, 50, 5, 6, 4, true);
+    assertOneLine(run("evaluate-width", "evaluate", "--model", run.toString(), "--data", "idx:" + narrow), 2,
+        "36 features");
+    Path scores = dir.resolve("scores");
+    assertOneLine(run("predict-width", "predict", "--model", run.toString(), "--data", "idx:" + narrow, "--out",
+        scores.toString()), 2, "36 features");
+    assertFalse(Files.exists(scores));
+    Path trainRun = Files.createDirectories(dir.resolve("a-train-run"));
+    Files.writeString(trainRun.resolve(RunOutput.MARKER), "{\"command\":\"train\"}");
+    assertOneLine(run("predict-over-train", "predict", "--model", run.toString(), "--data", "idx:" + idx, "--out",
+        trainRun.toString()), 2, "holds the output of another command");
+    assertTrue(Files.exists(trainRun.resolve(RunOutput.MARKER)), "the training run is kept");
+
+    Path parquet;
+    try (Stream<Path> files = Files.walk(run.resolve("model/stages"))) {
+      parquet = files.filter(f -> f.toString().contains("downhill") && f.toString().endsWith(".parquet")
+          && !f.getFileName().toString().startsWith(".")).findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(parquet);
+    bytes[bytes.length / 2] ^= 0x5A;
+    Files.write(parquet, bytes);
+    assertOneLine(run("evaluate-damaged", "evaluate", "--model", run.toString()), 2, parquet.getFileName().toString());
+    assertOneLine(run("predict-damaged", "predict", "--model", run.toString(), "--data", "idx:" + idx, "--out",
+        scores.toString()), 2, parquet.getFileName().toString());
   }
 }
