@@ -10,15 +10,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.downhill.model.ModelFiles;
 import io.downhill.testing.DataFiles;
 import io.downhill.testing.TestSpark;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.feature.StandardScalerModel;
@@ -56,28 +53,8 @@ class WarmStartTest {
   }
 
   private static void write(Path to, String prefix, int count, long seed, int shift) throws IOException {
-    int side = 8;
-    int classes = 4;
-    SplittableRandom rng = new SplittableRandom(seed);
-    ByteArrayOutputStream im = new ByteArrayOutputStream();
-    DataOutputStream di = new DataOutputStream(im);
-    di.writeInt(0x00000803);
-    di.writeInt(count);
-    di.writeInt(side);
-    di.writeInt(side);
-    ByteArrayOutputStream lb = new ByteArrayOutputStream();
-    DataOutputStream dl = new DataOutputStream(lb);
-    dl.writeInt(0x00000801);
-    dl.writeInt(count);
-    for (int i = 0; i < count; i++) {
-      int label = rng.nextInt(classes);
-      dl.writeByte(label);
-      for (int p = 0; p < side * side; p++) {
-        di.writeByte((p % classes == label ? 30 : 0) + rng.nextInt(120) + shift);
-      }
-    }
-    DataFiles.write(to.resolve(prefix + "-images-idx3-ubyte"), im.toByteArray(), false);
-    DataFiles.write(to.resolve(prefix + "-labels-idx1-ubyte"), lb.toByteArray(), false);
+    DataFiles.writeIdxPair(to.resolve(prefix + "-images-idx3-ubyte"), to.resolve(prefix + "-labels-idx1-ubyte"), count,
+        8, 8, 4, seed, false, new DataFiles.Pixels(30, shift, 120));
   }
 
   private static Cli train(Path out, Path on, String... extra) {

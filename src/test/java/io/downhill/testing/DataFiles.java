@@ -14,9 +14,24 @@ import java.util.zip.GZIPOutputStream;
 public final class DataFiles {
   private DataFiles() {}
 
+  /**
+   * How generated pixels look: {@code base + (the pixel is in the label's pattern ? signal : 0) +
+   * U[0, noise)}, a class-dependent pattern plus noise, learnable so that tests can train on it.
+   */
+  public record Pixels(int signal, int base, int noise) {
+    /** The default: a strong pattern (values 20..79 off it, 180..239 on it). */
+    public static final Pixels CLEAR = new Pixels(160, 20, 60);
+  }
+
   /** IDX images (magic 0x00000803) and labels (0x00000801) of {@code count} random rows x cols images. */
   public static void writeIdxPair(Path images, Path labels, int count, int rows, int cols, int classes, long seed,
       boolean gzip) throws IOException {
+    writeIdxPair(images, labels, count, rows, cols, classes, seed, gzip, Pixels.CLEAR);
+  }
+
+  /** {@link #writeIdxPair(Path, Path, int, int, int, int, long, boolean)} with pixels drawn as {@code pixels} says. */
+  public static void writeIdxPair(Path images, Path labels, int count, int rows, int cols, int classes, long seed,
+      boolean gzip, Pixels pixels) throws IOException {
     SplittableRandom rng = new SplittableRandom(seed);
     ByteArrayOutputStream im = new ByteArrayOutputStream();
     DataOutputStream di = new DataOutputStream(im);
@@ -32,9 +47,7 @@ public final class DataFiles {
       int label = rng.nextInt(classes);
       dl.writeByte(label);
       for (int p = 0; p < rows * cols; p++) {
-        // A class-dependent pattern plus noise: learnable, so tests can train on it.
-        int v = (p % classes == label ? 180 : 20) + rng.nextInt(60);
-        di.writeByte(v);
+        di.writeByte(pixels.base() + (p % classes == label ? pixels.signal() : 0) + rng.nextInt(pixels.noise()));
       }
     }
     write(images, im.toByteArray(), gzip);
