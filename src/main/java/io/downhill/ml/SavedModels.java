@@ -45,7 +45,7 @@ public final class SavedModels {
       }
       root = t;
     }
-    ChecksumException sum = ModelFiles.checksumError(e);
+    ChecksumException sum = io.downhill.model.ModelManifest.checksumError(e);
     Throwable shown = sum != null ? sum : root;
     return BadInputException.of(where, what, expected,
         ModelFiles.oneLine(shown.getClass().getSimpleName() + ": " + shown.getMessage()));

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.data.BadInputException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -19,8 +18,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -141,7 +138,7 @@ public final class ModelFiles {
       throw new IllegalArgumentException(model.classNames().size() + " class names for " + model.classes() + " classes");
     }
     Map<String, Object> r = record(model, layout);
-    r.put(FILES, manifest(new org.apache.hadoop.fs.Path(dir), conf));
+    r.put(FILES, ModelManifest.of(new org.apache.hadoop.fs.Path(dir), conf));
     writeRecord(dir, r, conf);
   }
 
@@ -299,9 +296,9 @@ public final class ModelFiles {
       if (e instanceof BadInputException bad) {
         throw bad;
       }
-      ChecksumException sum = checksumError(e);
+      ChecksumException sum = ModelManifest.checksumError(e);
       if (sum != null) {
-        throw corrupt(where, sum);
+        throw ModelManifest.corrupt(where, sum);
       }
       throw BadInputException.of(where, "unreadable model data", "a Parquet file written by Downhill", oneLine(e));
     }
@@ -309,7 +306,9 @@ public final class ModelFiles {
       throw BadInputException.of(where, "model data is empty", "one row", "no rows");
     }
     Saved saved = parse(g, where);
-    verifyFiles(g, data.getParent(), fs, where);
+    if (g.getType().containsField(FILES) && g.getFieldRepetitionCount(FILES) > 0) { // none before manifests existed
+      ModelManifest.verify(g.getString(FILES, 0), data.getParent(), fs, where);
+    }
     return saved;
   }
 
@@ -369,134 +368,11 @@ public final class ModelFiles {
       }
       return json;
     } catch (ChecksumException e) {
-      throw corrupt(file.toString(), e);
+      throw ModelManifest.corrupt(file.toString(), e);
     } catch (com.fasterxml.jackson.core.JacksonException e) {
       throw BadInputException.of(file.toString(), "invalid " + what, "one JSON object",
           oneLine(e.getOriginalMessage()));
     }
-  }
-
-  /**
-   * The manifest of the model's other files for the row written into {@code stageDir}: every file
-   * under the model's root (the enclosing PipelineModel's folder when {@code stageDir} is one of
-   * its stages, else {@code stageDir}) but {@code stageDir/data/}, Hadoop's side files ({@code .crc})
-   * and markers ({@code _SUCCESS}); each with its path relative to the root, size and CRC32.
-   */
-  static String manifest(org.apache.hadoop.fs.Path stageDir, Configuration conf) throws IOException {
-    FileSystem fs = stageDir.getFileSystem(conf);
-    ArrayNode files = JSON.createArrayNode();
-    org.apache.hadoop.fs.Path root = root(stageDir, fs);
-    if (!fs.exists(root)) {
-      return files.toString();
-    }
-    String prefix = fs.makeQualified(root).toString() + "/";
-    String own = fs.makeQualified(new org.apache.hadoop.fs.Path(stageDir, DATA)).toString() + "/";
-    List<org.apache.hadoop.fs.Path> paths = new ArrayList<>();
-    RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
-    while (it.hasNext()) {
-      org.apache.hadoop.fs.Path p = fs.makeQualified(it.next().getPath());
-      String name = p.toString();
-      if (!name.startsWith(prefix) || name.startsWith(own)) {
-        continue;
-      }
-      String rel = name.substring(prefix.length());
-      if (java.util.Arrays.stream(rel.split("/")).anyMatch(c -> c.startsWith(".") || c.startsWith("_"))) {
-        continue;
-      }
-      paths.add(p);
-    }
-    paths.sort(java.util.Comparator.comparing(org.apache.hadoop.fs.Path::toString));
-    for (org.apache.hadoop.fs.Path p : paths) {
-      long[] sizeAndCrc = sizeAndCrc(fs, p);
-      files.addObject().put("path", p.toString().substring(prefix.length())).put("bytes", sizeAndCrc[0])
-          .put("crc32", Long.toHexString(sizeAndCrc[1]));
-    }
-    return files.toString();
-  }
-
-  /** The folder a manifest's paths are relative to: the PipelineModel's when {@code stageDir} is in its stages/. */
-  private static org.apache.hadoop.fs.Path root(org.apache.hadoop.fs.Path stageDir, FileSystem fs) throws IOException {
-    org.apache.hadoop.fs.Path stages = stageDir.getParent();
-    if (stages != null && stages.getName().equals("stages") && stages.getParent() != null
-        && fs.isDirectory(new org.apache.hadoop.fs.Path(stages.getParent(), "metadata"))) {
-      return stages.getParent();
-    }
-    return stageDir;
-  }
-
-  /** Checks every file the row's manifest lists (none in rows written before it existed). */
-  private static void verifyFiles(Group g, org.apache.hadoop.fs.Path stageDir, FileSystem fs, String where) {
-    if (!g.getType().containsField(FILES) || g.getFieldRepetitionCount(FILES) == 0) {
-      return;
-    }
-    JsonNode files;
-    try {
-      files = JSON.readTree(g.getString(FILES, 0));
-    } catch (IOException e) {
-      throw BadInputException.of(where, "invalid model data", "a JSON manifest in the files field", oneLine(e));
-    }
-    String rel = "";
-    try {
-      org.apache.hadoop.fs.Path root = root(stageDir, fs);
-      for (JsonNode f : files) {
-        rel = f.path("path").asText();
-        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(root, rel);
-        long bytes = f.path("bytes").asLong(-1);
-        FileStatus st;
-        try {
-          st = fs.getFileStatus(p);
-        } catch (java.io.FileNotFoundException e) {
-          throw BadInputException.of(p.toString(), "model file missing", "the file saved with the model ("
-              + bytes + " bytes)", "nothing there");
-        }
-        if (st.getLen() != bytes) {
-          throw BadInputException.of(p.toString(), "model file changed since it was saved (truncated or edited)",
-              bytes + " bytes", st.getLen() + " bytes");
-        }
-        long[] sizeAndCrc;
-        try {
-          sizeAndCrc = sizeAndCrc(fs, p);
-        } catch (ChecksumException e) {
-          throw corrupt(p.toString(), e);
-        }
-        String crc = Long.toHexString(sizeAndCrc[1]);
-        if (!crc.equals(f.path("crc32").asText())) {
-          throw BadInputException.of(p.toString(), "model file changed since it was saved (corrupt or edited)",
-              "CRC32 " + f.path("crc32").asText(), "CRC32 " + crc);
-        }
-      }
-    } catch (IOException e) {
-      throw BadInputException.of(stageDir + "/" + rel, "cannot read a model file", "a readable file", oneLine(e));
-    }
-  }
-
-  private static long[] sizeAndCrc(FileSystem fs, org.apache.hadoop.fs.Path p) throws IOException {
-    CRC32 c = new CRC32();
-    long n = 0;
-    byte[] buf = new byte[1 << 16];
-    try (InputStream in = fs.open(p)) {
-      for (int r; (r = in.read(buf)) > 0; ) {
-        c.update(buf, 0, r);
-        n += r;
-      }
-    }
-    return new long[] {n, c.getValue()};
-  }
-
-  /** A file whose bytes no longer match Hadoop's {@code .crc} side file. */
-  private static BadInputException corrupt(String file, ChecksumException e) {
-    return BadInputException.of(file, "corrupt file", "bytes matching its Hadoop checksum (the ." + new org.apache
-        .hadoop.fs.Path(file).getName() + ".crc side file)", "a checksum error at byte " + e.getPos());
-  }
-
-  /** Hadoop's checksum error among the causes of {@code e}, or null. */
-  public static ChecksumException checksumError(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ChecksumException c) {
-        return c;
-      }
-    }
-    return null;
   }
 
   /** The first line of a throwable's description: messages here are one line. */
