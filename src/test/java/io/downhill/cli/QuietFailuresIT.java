@@ -140,6 +140,12 @@ class QuietFailuresIT {
   @Test
   void sigtermAndSigintStopWithOneLineAndCleanUpAndASecondRunIsRefusedMeanwhile() throws Exception {
     for (String signal : new String[] {"TERM", "INT"}) {
+      if (signal.equals("INT") && sigintIgnored()) {
+        // started with SIGINT ignored (a background job of a shell), the JVM leaves it ignored: there is no
+        // ctrl-C to handle, and the child would inherit that too
+        System.out.println("QuietFailuresIT: SIGINT is ignored in this process tree; its case is skipped");
+        continue;
+      }
       Path out = dir.resolve("long-" + signal);
       Path stdout = dir.resolve(signal + ".stdout");
       Path stderr = dir.resolve(signal + ".stderr");
@@ -162,6 +168,20 @@ class QuietFailuresIT {
       assertFalse(Files.exists(out), "nothing at --out");
       assertFalse(Files.exists(RunOutput.running(out)), "the running folder was removed");
     }
+  }
+
+  /** Whether this process ignores SIGINT (bit 2 of /proc/self/status's SigIgn mask), as its children then do. */
+  private static boolean sigintIgnored() throws IOException {
+    Path status = Path.of("/proc/self/status");
+    if (!Files.isReadable(status)) {
+      return false;
+    }
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith("SigIgn:")) {
+        return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << 1)) != 0;
+      }
+    }
+    return false;
   }
 
   @Test
