@@ -13,14 +13,15 @@ import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilderFact
 import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Where a command's logs go when it runs as its own process (scripts/downhill, spark-submit):
- * everything Spark, Hadoop and Downhill log goes to one log file, appended to, with full stack
- * traces; the terminal (stderr) gets only Downhill's own warnings and the command's one-line
- * report. A failure the command has explained (bad input, a cancelled task, MLlib's
- * {@code Instrumentation} re-logging the driver's stack) is then one line for the user, and its
- * whole story is in the file the line names.
+ * everything Spark, Hadoop and Downhill log (through log4j, SLF4J or java.util.logging) goes to one
+ * log file, appended to, with full stack traces; the terminal (stderr) gets only Downhill's own
+ * warnings and the command's one-line report. A failure the command has explained (bad input, a
+ * cancelled task, MLlib's {@code Instrumentation} re-logging the driver's stack) is then one line
+ * for the user, and its whole story is in the file the line names.
  *
  * <p>The file is {@code --log-file}, else {@code NAME.log} beside an {@code --out} folder (never
  * inside it: a failed run leaves {@code --out} untouched), else {@code downhill-COMMAND.log} in a
@@ -76,6 +77,12 @@ final class Logs {
           RunOutput.describe(e));
     }
     Configurator.reconfigure(configuration(abs));
+    // java.util.logging too (Guava's Closeables, which Spark shades, warns through it straight to stderr
+    // when a cancelled task's shuffle file is closed): into SLF4J, so into the same file
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
+    }
     file = abs;
     Logger log = LoggerFactory.getLogger(Logs.class);
     log.info("==== {} (pid {}, started {}) ====", what, ProcessHandle.current().pid(), Instant.now());
