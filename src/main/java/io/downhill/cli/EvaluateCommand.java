@@ -2,6 +2,7 @@ package io.downhill.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.downhill.monitor.RunFiles;
 import io.downhill.data.BadInputException;
 import io.downhill.data.DataSpec;
 import io.downhill.data.Labels;
@@ -196,8 +197,8 @@ final class EvaluateCommand implements Callable<Integer> {
     node.put("model", modelDir.toAbsolutePath().toString());
     node.put("data", split);
     node.put("rows", eval.rows());
-    io.downhill.ml.DownhillSummary.metric(node, "accuracy", eval.accuracy());
-    io.downhill.ml.DownhillSummary.metric(node, "loss", eval.loss());
+    RunFiles.putMetric(node, "accuracy", eval.accuracy());
+    RunFiles.putMetric(node, "loss", eval.loss());
     ArrayNode matrix = node.putArray("confusion_matrix");
     for (long[] row : eval.confusionMatrix()) {
       ArrayNode r = matrix.addArray();
@@ -207,6 +208,6 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     Path abs = file.toAbsolutePath();
     Files.createDirectories(abs.getParent());
-    io.downhill.monitor.RunFiles.writeAtomically(abs, Summary.JSON.writeValueAsString(node));
+    RunFiles.writeAtomically(abs, Summary.JSON.writeValueAsString(node));
   }
 }

@@ -197,8 +197,9 @@ final class PredictCommand implements Callable<Integer> {
   private void refuseOverlap(Path model, String what, DataSpec dataSpec) {
     Path target = out.toAbsolutePath().normalize();
     List<Path> inputs = new ArrayList<>(List.of(model.toAbsolutePath().normalize()));
-    if (!dataSpec.path().isEmpty() && !dataSpec.path().matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")) {
-      inputs.add(Path.of(dataSpec.path()).toAbsolutePath().normalize());
+    Path data = dataSpec.path().isEmpty() ? null : io.downhill.spark.HadoopOpener.localFile(dataSpec.path());
+    if (data != null) { // data on HDFS or S3 cannot be where a local --out is
+      inputs.add(data.toAbsolutePath().normalize());
     }
     for (Path in : inputs) {
       if (in.startsWith(target) || target.startsWith(in)) {

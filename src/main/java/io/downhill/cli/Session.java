@@ -30,14 +30,11 @@ final class Session implements AutoCloseable {
     Logs.start(options.logFile != null ? options.logFile : out != null ? Logs.besideOutput(out)
         : Logs.defaultFile(command), appName);
     this.owned = SparkSession.getDefaultSession().isEmpty() && SparkSession.getActiveSession().isEmpty();
-    String master = options.master != null ? options.master : System.getProperty("spark.master", "local[*]");
+    String master = SparkSessions.master(options.master);
     ClusterWatchdog.awaitMaster(master, options.clusterTimeout);
     try {
       this.spark = SparkSessions.start(options.master, appName, options.sparkConf);
     } catch (Exception e) { // SparkException is checked, though Scala throws it undeclared
-      if (e instanceof ClusterLostException c) {
-        throw c;
-      }
       // Spark checks the master URL and its settings as it starts: a failure here is the user's settings
       throw BadInputException.of("--master " + master + (options.sparkConf.isEmpty() ? ""
           : " --spark-conf " + options.sparkConf), "Spark cannot start with these settings",

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.downhill.monitor.RunFiles;
 import io.downhill.data.DataSpec;
 import io.downhill.linalg.Blas;
 import io.downhill.loss.Loss;
@@ -71,12 +72,12 @@ final class Summary {
     EpochRecord last = result.best(); // the weights kept: the last epoch's, or the best one's with early stopping
     for (Split split : Split.values()) {
       Evaluation e = last.get(split);
-      DownhillSummary.metric(s, split.key() + "_accuracy", e == null ? Double.NaN : e.accuracy());
-      DownhillSummary.metric(s, split.key() + "_loss", e == null ? Double.NaN : e.loss());
+      RunFiles.putMetric(s, split.key() + "_accuracy", e == null ? Double.NaN : e.accuracy());
+      RunFiles.putMetric(s, split.key() + "_loss", e == null ? Double.NaN : e.loss());
     }
     DownhillSummary.fill(s, td, result); // versions, data identity, per-epoch metrics, how training ended
     // The objective being minimised, over the whole training split at the final weights.
-    DownhillSummary.metric(s, "final_loss",
+    RunFiles.putMetric(s, "final_loss",
         last.train().loss() + config.regularizer().penalty(result.theta(), model.layout()));
     s.put("seconds_per_epoch", result.secondsPerEpoch());
     s.put("seconds_per_step", result.medianStepSeconds());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.downhill.monitor.RunFiles;
 import io.downhill.spark.TrainingData;
 import io.downhill.spark.Version;
 import io.downhill.train.EpochRecord;
@@ -125,21 +126,9 @@ public final class DownhillSummary implements Serializable {
     for (Split split : Split.values()) {
       Evaluation ev = e.get(split);
       if (ev != null) {
-        metric(o, split.key() + "_loss", ev.loss());
-        metric(o, split.key() + "_accuracy", ev.accuracy());
+        RunFiles.putMetric(o, split.key() + "_loss", ev.loss());
+        RunFiles.putMetric(o, split.key() + "_accuracy", ev.accuracy());
       }
-    }
-  }
-
-  /**
-   * A metric, or JSON null where it is undefined (NaN: an accuracy of no rows) or infinite: JSON
-   * has no NaN, and Jackson would write the string "NaN".
-   */
-  public static void metric(ObjectNode o, String field, double value) {
-    if (Double.isFinite(value)) {
-      o.put(field, value);
-    } else {
-      o.putNull(field);
     }
   }
 }

@@ -57,10 +57,10 @@ public final class MetricsWriter implements TrainingListener, Closeable {
     line.put("type", "step");
     line.put("step", s.step() + 1);
     line.put("epoch", s.epoch() + 1);
-    finite(line, "loss", s.loss());
-    finite(line, "data_loss", s.dataLoss());
+    RunFiles.putMetric(line, "loss", s.loss());
+    RunFiles.putMetric(line, "data_loss", s.dataLoss());
     line.put("lr", s.lr());
-    finite(line, "grad_norm", s.gradNorm());
+    RunFiles.putMetric(line, "grad_norm", s.gradNorm());
     line.put("rows", s.rows());
     line.put("seconds", s.seconds());
     line.put("compute_seconds", s.computeSeconds());
@@ -90,20 +90,11 @@ public final class MetricsWriter implements TrainingListener, Closeable {
     for (Split split : Split.values()) {
       Evaluation ev = e.get(split);
       if (ev != null) {
-        finite(line, split.key() + "_loss", ev.loss());
-        finite(line, split.key() + "_accuracy", ev.accuracy());
+        RunFiles.putMetric(line, split.key() + "_loss", ev.loss());
+        RunFiles.putMetric(line, split.key() + "_accuracy", ev.accuracy());
       }
     }
     write(line, true);
-  }
-
-  /** The value, or null where it is NaN or infinite (JSON has no such numbers; Jackson would write "NaN"). */
-  private static void finite(ObjectNode line, String field, double value) {
-    if (Double.isFinite(value)) {
-      line.put(field, value);
-    } else {
-      line.putNull(field);
-    }
   }
 
   private void write(ObjectNode line, boolean flush) {

@@ -280,6 +280,18 @@ public final class RunFiles {
     }
   }
 
+  /**
+   * Puts a metric, or JSON null where it is undefined (NaN: an accuracy of no rows) or infinite:
+   * JSON has no such numbers, and Jackson would write the string "NaN". ({@link #num} reads both back.)
+   */
+  public static void putMetric(ObjectNode o, String field, double value) {
+    if (Double.isFinite(value)) {
+      o.put(field, value);
+    } else {
+      o.putNull(field);
+    }
+  }
+
   /** A fresh JSON object (for building a summary in memory). */
   public static ObjectNode object() {
     return JSON.createObjectNode();

@@ -39,6 +39,12 @@ public final class HadoopOpener implements Opener {
     return "file:" + path.toAbsolutePath().normalize();
   }
 
+  /** The local file {@code path} names (a plain path, or a {@code file:} URI), or null on another file system. */
+  public static Path localFile(String path) {
+    java.net.URI uri = new org.apache.hadoop.fs.Path(qualify(path)).toUri();
+    return "file".equals(uri.getScheme()) ? Path.of(uri.getPath()) : null;
+  }
+
   private static boolean existsLocally(String path) {
     try {
       return Files.exists(Path.of(path));

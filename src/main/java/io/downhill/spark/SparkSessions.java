@@ -22,7 +22,7 @@ public final class SparkSessions {
   public static SparkSession start(String master, String appName, Map<String, String> conf) {
     SparkSession.Builder builder = SparkSession.builder().appName(appName)
         .config("spark.ui.showConsoleProgress", "false");
-    String resolved = master != null ? master : System.getProperty("spark.master", "local[*]");
+    String resolved = master(master);
     builder.master(resolved);
     String jar = ownJar();
     if (!resolved.startsWith("local") && !conf.containsKey("spark.jars") && System.getProperty("spark.jars") == null
@@ -45,6 +45,11 @@ public final class SparkSessions {
     }
     conf.forEach(builder::config);
     return builder.getOrCreate();
+  }
+
+  /** The master a session for {@code master} uses: it, else what spark-submit set, else local[*]. */
+  public static String master(String master) {
+    return master != null ? master : System.getProperty("spark.master", "local[*]");
   }
 
   /** The jar this class was loaded from, or null when running from classes (tests). */
