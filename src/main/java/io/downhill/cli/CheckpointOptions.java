@@ -1,8 +1,8 @@
 package io.downhill.cli;
 
-import io.downhill.data.BadInputException;
-import io.downhill.train.CheckpointStore;
-import io.downhill.train.Checkpointing;
+import io.downhill.BadInputException;
+import io.downhill.checkpoint.CheckpointStore;
+import io.downhill.checkpoint.Checkpointing;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
@@ -37,7 +37,7 @@ final class CheckpointOptions {
   /** Checks the flags before Spark starts. */
   void validate(io.downhill.train.TrainingConfig config) {
     if (dir != null) {
-      Checkpointing.requireMinibatch(config.optimizer().name()); // before Spark starts, not after loading
+      io.downhill.train.Checkpoints.requireMinibatch(config.optimizer().name()); // before Spark starts, not after loading
     }
     if (resume && dir == null) {
       throw BadInputException.of("--resume", "resume without a checkpoint directory", "--checkpoint-dir DIR", "none");

@@ -1,6 +1,6 @@
 package io.downhill.cli;
 
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.data.DataSpec;
 import io.downhill.linalg.Precision;
 import io.downhill.spark.DataLoader;

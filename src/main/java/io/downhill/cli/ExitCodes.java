@@ -1,8 +1,8 @@
 package io.downhill.cli;
 
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.train.DivergedException;
-import io.downhill.train.StorageFullException;
+import io.downhill.checkpoint.StorageFullException;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.Collections;

@@ -14,7 +14,7 @@ import io.downhill.model.Pass;
 import io.downhill.train.ModelConfig;
 import io.downhill.spark.DataLoader;
 import io.downhill.spark.Preprocess;
-import io.downhill.train.MinibatchObjective;
+import io.downhill.shard.MinibatchObjective;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -106,7 +106,7 @@ final class GradcheckCommand implements Callable<Integer> {
     Loss loss = Loss.parse(modelConfig.loss());
     Regularizer regularizer = new Regularizer(reg, l1Ratio);
     if (!(h > 0) || !(threshold > 0) || maxCoords < 1 || batch < 1) {
-      throw io.downhill.data.BadInputException.of("gradcheck", "invalid setting",
+      throw io.downhill.BadInputException.of("gradcheck", "invalid setting",
           "--h > 0, --threshold > 0, --max-coords >= 1, --batch >= 1",
           "h " + h + ", threshold " + threshold + ", max-coords " + maxCoords + ", batch " + batch);
     }

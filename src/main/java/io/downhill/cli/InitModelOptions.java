@@ -1,6 +1,6 @@
 package io.downhill.cli;
 
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.ml.WarmStart;
 import io.downhill.spark.DataLoader;
 import io.downhill.spark.Preprocess;

@@ -3,7 +3,7 @@ package io.downhill.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.data.DataSpec;
 import io.downhill.ml.DownhillClassificationModel;
 import io.downhill.model.ModelFiles;

@@ -2,7 +2,7 @@ package io.downhill.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.spark.Version;
 import java.io.IOException;
 import java.io.UncheckedIOException;

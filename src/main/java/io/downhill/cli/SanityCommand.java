@@ -1,6 +1,6 @@
 package io.downhill.cli;
 
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.data.DataSpec;
 import io.downhill.data.Shard;
 import io.downhill.loss.Loss;
@@ -8,10 +8,10 @@ import io.downhill.model.Model;
 import io.downhill.spark.DataLoader;
 import io.downhill.spark.SparkGradientSource;
 import io.downhill.spark.TrainingData;
-import io.downhill.train.Evaluation;
-import io.downhill.train.SanityChecks;
-import io.downhill.train.ShardComputer;
-import io.downhill.train.Split;
+import io.downhill.shard.Evaluation;
+import io.downhill.sanity.SanityChecks;
+import io.downhill.shard.ShardComputer;
+import io.downhill.shard.Split;
 import io.downhill.train.TrainingConfig;
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.downhill.cli;
 
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.spark.SparkSessions;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;

@@ -1,6 +1,6 @@
 package io.downhill.cli;
 
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;

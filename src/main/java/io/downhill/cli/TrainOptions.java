@@ -1,6 +1,6 @@
 package io.downhill.cli;
 
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.linalg.Precision;
 import io.downhill.loss.Regularizer;
 import io.downhill.model.Activation;

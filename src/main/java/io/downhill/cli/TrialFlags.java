@@ -1,6 +1,6 @@
 package io.downhill.cli;
 
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.train.TrainingConfig;
 import io.downhill.tuning.Search;
 import io.downhill.tuning.SearchSpace;

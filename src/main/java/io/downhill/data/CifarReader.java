@@ -1,5 +1,6 @@
 package io.downhill.data;
 
+import io.downhill.BadInputException;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.FileNotFoundException;

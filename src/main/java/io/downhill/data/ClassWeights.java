@@ -1,5 +1,6 @@
 package io.downhill.data;
 
+import io.downhill.BadInputException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.downhill.data;
 
+import io.downhill.BadInputException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.downhill.data;
 
+import io.downhill.BadInputException;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.SortedMap;

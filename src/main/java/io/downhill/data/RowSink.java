@@ -1,5 +1,7 @@
 package io.downhill.data;
 
+import io.downhill.BadInputException;
+
 /**
  * Where a partition's rows go to become one {@link Shard}: dense row blocks ({@link BlockBuilder})
  * or CSR blocks ({@link SparseBlockBuilder}). Both reject the same bad rows with the same messages.

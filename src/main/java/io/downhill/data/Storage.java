@@ -1,5 +1,6 @@
 package io.downhill.data;
 
+import io.downhill.BadInputException;
 import java.util.Locale;
 
 /**

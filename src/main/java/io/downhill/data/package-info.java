@@ -9,6 +9,6 @@
  * {@link io.downhill.data.Shard} is the list of blocks of one Spark partition.
  *
  * <p>Every reader validates what it reads and reports problems as
- * {@link io.downhill.data.BadInputException}: where, what, expected, found.
+ * {@link io.downhill.BadInputException}: where, what, expected, found.
  */
 package io.downhill.data;

@@ -1,7 +1,7 @@
 package io.downhill.ml;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.data.DataSpec;
 import io.downhill.linalg.Precision;
 import io.downhill.loss.Loss;
@@ -13,9 +13,9 @@ import io.downhill.spark.DataLoader;
 import io.downhill.spark.Preprocess;
 import io.downhill.spark.SparkGradientSource;
 import io.downhill.spark.TrainingData;
-import io.downhill.train.CheckpointStore;
-import io.downhill.train.Checkpointing;
-import io.downhill.train.ShardComputer;
+import io.downhill.checkpoint.CheckpointStore;
+import io.downhill.checkpoint.Checkpointing;
+import io.downhill.shard.ShardComputer;
 import io.downhill.train.Trainer;
 import io.downhill.train.TrainerState;
 import io.downhill.train.TrainingConfig;

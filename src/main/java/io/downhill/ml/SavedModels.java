@@ -1,6 +1,6 @@
 package io.downhill.ml;
 
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.model.ModelFiles;
 import org.apache.hadoop.fs.ChecksumException;
 import org.apache.spark.ml.PipelineModel;

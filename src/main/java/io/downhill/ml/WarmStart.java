@@ -3,7 +3,7 @@ package io.downhill.ml;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.data.Labels;
 import io.downhill.model.ModelFiles;
 import io.downhill.model.ModelSpec;

@@ -3,7 +3,7 @@ package io.downhill.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

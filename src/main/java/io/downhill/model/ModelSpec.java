@@ -58,7 +58,7 @@ public record ModelSpec(int inputs, List<Integer> hidden, int outputs, Activatio
     long need = count * 8 * TRAINING_COPIES;
     if (count > Integer.MAX_VALUE - 8 || need > maxBytes) {
       long most = Math.min(Integer.MAX_VALUE - 8, maxBytes / 8 / TRAINING_COPIES);
-      throw io.downhill.data.BadInputException.of(where, "model too large for the driver",
+      throw io.downhill.BadInputException.of(where, "model too large for the driver",
           "at most " + most + " parameters (" + (maxBytes >> 20) + " MB of driver heap; raise spark.driver.memory "
               + "or DOWNHILL_JAVA_OPTS=-Xmx...)", count + " parameters (" + describe() + ")");
     }

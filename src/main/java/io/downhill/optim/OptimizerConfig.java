@@ -1,7 +1,7 @@
 package io.downhill.optim;
 
 import io.downhill.linalg.Numbers;
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.model.ParameterLayout;
 import java.io.Serializable;
 import java.util.List;

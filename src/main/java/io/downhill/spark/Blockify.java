@@ -1,6 +1,6 @@
 package io.downhill.spark;
 
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.data.BlockBuilder;
 import io.downhill.data.RowSink;
 import io.downhill.data.SparseBlockBuilder;

@@ -75,7 +75,7 @@ public final class HadoopOpener implements Opener {
       kind = "a directory";
     }
     if (kind != null) {
-      throw io.downhill.data.BadInputException.of(path, "not a data file", "a regular file", kind);
+      throw io.downhill.BadInputException.of(path, "not a data file", "a regular file", kind);
     }
   }
 

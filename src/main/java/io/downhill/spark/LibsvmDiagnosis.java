@@ -1,6 +1,6 @@
 package io.downhill.spark;
 
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.data.Labels;
 import io.downhill.data.LibsvmLine;
 import io.downhill.data.Printable;

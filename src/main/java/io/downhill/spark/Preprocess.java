@@ -1,6 +1,6 @@
 package io.downhill.spark;
 
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.downhill.spark;
 
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.data.CifarReader;
 import io.downhill.data.DataSpec;
 import io.downhill.data.IdxReader;

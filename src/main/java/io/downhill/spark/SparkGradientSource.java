@@ -3,15 +3,15 @@ package io.downhill.spark;
 import io.downhill.data.Shard;
 import io.downhill.linalg.Buf;
 import io.downhill.linalg.Precision;
-import io.downhill.train.Evaluation;
-import io.downhill.train.GradientAccumulator;
+import io.downhill.shard.Evaluation;
+import io.downhill.shard.GradientAccumulator;
 import io.downhill.loss.Regularizer;
 import io.downhill.train.GradientSource;
-import io.downhill.train.LocalPlan;
-import io.downhill.train.LocalUpdate;
-import io.downhill.train.ShardComputer;
-import io.downhill.train.Split;
-import io.downhill.train.StepPlan;
+import io.downhill.shard.LocalPlan;
+import io.downhill.shard.LocalUpdate;
+import io.downhill.shard.ShardComputer;
+import io.downhill.shard.Split;
+import io.downhill.shard.StepPlan;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
@@ -72,7 +72,7 @@ public final class SparkGradientSource implements GradientSource, AutoCloseable 
 
   /**
    * With the transport and tree depth chosen from the model's size and the partition count, and
-   * row-sparse gradients ({@link io.downhill.train.RowSparseGradient}, for CSR shards, where their
+   * row-sparse gradients ({@link io.downhill.shard.RowSparseGradient}, for CSR shards, where their
    * bytes pay) from {@link #ROW_SPARSE_BYTES} of dense gradient.
    */
   public SparkGradientSource(JavaSparkContext jsc, TrainingData data, ShardComputer computer) {

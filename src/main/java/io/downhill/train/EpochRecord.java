@@ -1,5 +1,8 @@
 package io.downhill.train;
 
+import io.downhill.shard.Evaluation;
+import io.downhill.shard.Split;
+
 /**
  * The end of an epoch: evaluations over whole splits (null when absent).
  *

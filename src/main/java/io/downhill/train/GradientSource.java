@@ -1,5 +1,13 @@
 package io.downhill.train;
 
+import io.downhill.shard.Evaluation;
+import io.downhill.shard.GradientAccumulator;
+import io.downhill.shard.LocalPlan;
+import io.downhill.shard.LocalUpdate;
+import io.downhill.shard.ShardComputer;
+import io.downhill.shard.Split;
+import io.downhill.shard.StepPlan;
+
 /**
  * Where the partitions live and how a step reaches them. One accumulator type, two drivers:
  * {@link LocalGradientSource} in this JVM and the Spark source on a cluster must agree.

@@ -1,6 +1,6 @@
 package io.downhill.train;
 
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import java.io.Serializable;
 import java.util.Locale;
 

@@ -1,6 +1,6 @@
 package io.downhill.train;
 
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.loss.Loss;
 import io.downhill.model.Activation;
 import io.downhill.model.Initializer;

@@ -1,6 +1,14 @@
 package io.downhill.train;
 
-import io.downhill.data.BadInputException;
+import io.downhill.shard.BatchPlan;
+import io.downhill.shard.Evaluation;
+import io.downhill.shard.GradientAccumulator;
+import io.downhill.shard.LocalPlan;
+import io.downhill.shard.LocalUpdate;
+import io.downhill.shard.ShardComputer;
+import io.downhill.shard.Split;
+import io.downhill.shard.StepPlan;
+import io.downhill.BadInputException;
 import io.downhill.linalg.Blas;
 import io.downhill.loss.Regularizer;
 import io.downhill.model.Model;
@@ -39,7 +47,7 @@ public final class Trainer {
   private final List<TrainingListener> listeners;
   private final ParameterLayout layout;
   private final Regularizer reg;
-  private final Checkpointing checkpoints;
+  private final Checkpoints checkpoints;
   private final TrainerState resume;
 
   public Trainer(TrainingConfig config, Model model, GradientSource source, List<TrainingListener> listeners) {
@@ -47,7 +55,7 @@ public final class Trainer {
   }
 
   private Trainer(TrainingConfig config, Model model, GradientSource source, List<TrainingListener> listeners,
-      Checkpointing checkpoints, TrainerState resume) {
+      Checkpoints checkpoints, TrainerState resume) {
     this.config = config;
     this.model = model;
     this.source = source;
@@ -63,7 +71,7 @@ public final class Trainer {
    * {@code resume} (null: from the start). A resumed run takes exactly the steps the interrupted
    * one had left, so it ends with the weights an uninterrupted run would have.
    */
-  public Trainer withCheckpoints(Checkpointing checkpoints, TrainerState resume) {
+  public Trainer withCheckpoints(Checkpoints checkpoints, TrainerState resume) {
     return new Trainer(config, model, source, listeners, checkpoints, resume);
   }
 
@@ -76,7 +84,7 @@ public final class Trainer {
       throw new IllegalStateException("no training rows");
     }
     if (checkpoints != null || resume != null) {
-      Checkpointing.requireMinibatch(config.optimizer().name());
+      Checkpoints.requireMinibatch(config.optimizer().name());
     }
     if (resume != null) {
       String expected = checkpoints != null ? checkpoints.settings() : resume.settings();
@@ -385,7 +393,7 @@ public final class Trainer {
       TrainerState state = new TrainerState(checkpoints.settings(), epoch, step, global, theta, optimizer.name(),
           optimizer.state(), optimizer.stepCount(), bestScore, bestTheta, bestEpoch, sinceBest, firstLoss, stepSeconds,
           List.copyOf(epochs));
-      checkpoints.store().save(state, checkpoints.attachments().get());
+      checkpoints.save(state);
     }
 
     /** Keeps θ before an update, for {@link #layers}. */

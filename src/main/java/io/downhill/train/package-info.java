@@ -1,5 +1,6 @@
 /**
- * The training loop and the per-partition arithmetic it distributes.
+ * The training loop, on the driver, and the per-partition arithmetic it distributes
+ * ({@code io.downhill.shard}, run inside executor tasks).
  *
  * <pre>
  *  Trainer (driver)                         ShardComputer (one per partition, any executor)
@@ -16,8 +17,9 @@
  * A {@link io.downhill.train.GradientSource} hides where the partitions are:
  * {@link io.downhill.train.LocalGradientSource} loops over them in this JVM, the Spark source
  * ({@code io.downhill.spark}) runs one job per step. Both call the same
- * {@link io.downhill.train.ShardComputer} and merge the same named accumulators, so a test can
- * demand that they agree.
+ * {@link io.downhill.shard.ShardComputer} and merge the same named accumulators, so a test can
+ * demand that they agree. Checkpoints ({@code io.downhill.checkpoint}) plug in through
+ * {@link io.downhill.train.Checkpoints}.
  *
  * <p>Dimensions: {@code N} training rows, {@code P} partitions with {@code n_p} rows each,
  * {@code B} the global batch, {@code S = ceil(N / B)} steps per epoch (each partition
@@ -25,3 +27,7 @@
  * {@code p} parameters, {@code k} classes.
  */
 package io.downhill.train;
+
+import io.downhill.shard.Evaluation;
+import io.downhill.shard.GradientAccumulator;
+import io.downhill.shard.ShardComputer;

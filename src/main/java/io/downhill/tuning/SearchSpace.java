@@ -1,6 +1,6 @@
 package io.downhill.tuning;
 
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.train.DivergedException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

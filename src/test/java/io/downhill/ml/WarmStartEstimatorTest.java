@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.testing.TestSpark;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.model.ParameterLayout;
 import io.downhill.optim.schedule.Schedule;
 import io.downhill.optim.schedule.Schedules;

@@ -13,8 +13,8 @@ import io.downhill.loss.Loss;
 import io.downhill.model.Model;
 import io.downhill.testing.DataFiles;
 import io.downhill.testing.TestSpark;
-import io.downhill.train.ShardComputer;
-import io.downhill.train.Split;
+import io.downhill.shard.ShardComputer;
+import io.downhill.shard.Split;
 import io.downhill.train.Trainer;
 import io.downhill.train.TrainingConfig;
 import io.downhill.train.TrainingResult;
@@ -138,7 +138,7 @@ class SparseStorageTest {
           config.model().initializer().initialize(model.layout(), theta, 5);
           io.downhill.linalg.Buf params = computer.params(theta);
           boolean rowSparse = sparse.train().map(shard -> computer.gradient(shard, 0,
-              new io.downhill.train.StepPlan(0, 1, 15, 1), params).isRowSparse()).reduce((a, b) -> a && b);
+              new io.downhill.shard.StepPlan(0, 1, 15, 1), params).isRowSparse()).reduce((a, b) -> a && b);
           assertTrue(rowSparse, "every partition sends touched rows only: " + config);
           TrainingResult a = train(sparse, config, true);
           TrainingResult b = train(sparse, config, false);

@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /** Small in-memory datasets for training tests. */
-final class Fixtures {
+public final class Fixtures {
   private Fixtures() {}
 
   /**
    * {@code rows} rows of {@code d} features in {@code k} Gaussian clusters (centres seeded),
    * split over {@code partitions} shards of blocks of {@code blockRows} rows.
    */
-  static List<Shard> clusters(int rows, int d, int k, int partitions, int blockRows, Precision precision, long seed) {
+  public static List<Shard> clusters(int rows, int d, int k, int partitions, int blockRows, Precision precision, long seed) {
     SplittableRandom centres = new SplittableRandom(seed);
     double[][] mu = new double[k][d];
     for (int c = 0; c < k; c++) {

@@ -1,11 +1,13 @@
 package io.downhill.train;
 
+import io.downhill.shard.ShardComputer;
+import io.downhill.shard.Split;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import io.downhill.data.Shard;
 import io.downhill.linalg.Precision;
 import io.downhill.loss.Loss;

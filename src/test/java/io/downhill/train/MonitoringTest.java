@@ -1,5 +1,7 @@
 package io.downhill.train;
 
+import io.downhill.monitor.DeadUnits;
+import io.downhill.shard.ShardComputer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,7 +111,7 @@ class MonitoringTest {
     List<StepRecord> steps = train(noRule, data, 3);
     assertEquals(10, steps.size());
     assertTrue(steps.stream().mapToDouble(StepRecord::loss).max().getAsDouble() > 3 * steps.get(0).loss());
-    assertThrows(io.downhill.data.BadInputException.class,
+    assertThrows(io.downhill.BadInputException.class,
         () -> TrainingConfig.builder().abortFactor(0.5).build());
   }
 

@@ -1,5 +1,6 @@
 package io.downhill.train;
 
+import io.downhill.shard.MinibatchObjective;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

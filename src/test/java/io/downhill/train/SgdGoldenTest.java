@@ -1,5 +1,6 @@
 package io.downhill.train;
 
+import io.downhill.shard.ShardComputer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

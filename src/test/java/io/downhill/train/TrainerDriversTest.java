@@ -1,5 +1,12 @@
 package io.downhill.train;
 
+import io.downhill.shard.Evaluation;
+import io.downhill.shard.GradientAccumulator;
+import io.downhill.shard.LocalPlan;
+import io.downhill.shard.LocalUpdate;
+import io.downhill.shard.ShardComputer;
+import io.downhill.shard.Split;
+import io.downhill.shard.StepPlan;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

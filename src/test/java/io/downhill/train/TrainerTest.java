@@ -1,5 +1,7 @@
 package io.downhill.train;
 
+import io.downhill.shard.ShardComputer;
+import io.downhill.shard.Split;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

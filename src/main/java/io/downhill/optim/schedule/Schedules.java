@@ -1,7 +1,7 @@
 package io.downhill.optim.schedule;
 
 import io.downhill.linalg.Numbers;
-import io.downhill.data.BadInputException;
+import io.downhill.BadInputException;
 import java.io.Serializable;
 import java.util.Locale;
 

@@ -1,0 +1,509 @@
+package io.downhill.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.downhill.data.Block;
+import io.downhill.data.BlockBuilder;
+import io.downhill.data.DataSpec;
+import io.downhill.data.Shard;
+import io.downhill.linalg.Blas;
+import io.downhill.spark.DataLoader;
+import io.downhill.spark.PartitionJob;
+import io.downhill.spark.SparkSessions;
+import io.downhill.spark.TrainingData;
+import io.downhill.shard.BatchPlan;
+import io.downhill.train.TrainingConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code scripts/bench}: everything in one JVM on one SparkSession and one cached copy of
+ * Fashion-MNIST (all 60,000 training rows standardized, the 10,000 test rows), then the numpy
+ * reference as a child process on the same files. Prints Markdown tables and ratios, and writes
+ * the numbers as JSON.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {SparseBench.class, PredictBench.class},
+    description = "Downhill against Spark ML, mllib and numpy on Fashion-MNIST, with the machine's limits.")
+public final class Bench implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Option(names = "--quick", description = "Fewer epochs and iterations, no scale runs: under 5 minutes")
+  boolean quick;
+
+  @Option(names = "--master", defaultValue = "local[2]", description = "Spark master (default: ${DEFAULT-VALUE})")
+  String master;
+
+  @Option(names = "--data-dir", description = "First place to look for fashion-mnist")
+  String dataDir;
+
+  @Option(names = "--python", description = "A python3 with numpy for the reference (default: found on the PATH)")
+  String python;
+
+  @Option(names = "--skip", split = ",", description = "Parts to leave out: numpy, spark-ml, scale")
+  List<String> skip = new ArrayList<>();
+
+  @Option(names = "--out", description = "Where to write the numbers as JSON (default: runs/bench/bench-MODE.json)")
+  Path out;
+
+  private final PrintStream console = System.out;
+  private final ObjectNode results = JSON.createObjectNode();
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Bench()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    String mode = quick ? "quick" : "full";
+    int softmaxEpochs = quick ? 6 : 10;
+    int mlpEpochs = quick ? 8 : 15;
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("spark.ui.enabled", "false");
+    SparkSession spark = SparkSessions.start(master, "downhill bench", conf);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    DataSpec fashion = DataSpec.parse("fashion-mnist", DataSpec.searchDirs(dataDir));
+    long loadStart = System.nanoTime();
+    TrainingData data = DataLoader.load(spark, DataLoader.Settings.builder(fashion).valFraction(0).build());
+    partitions = data.train().getNumPartitions();
+    int cores = jsc.defaultParallelism();
+    results.put("mode", mode);
+    results.put("master", jsc.master());
+    results.put("partitions", partitions);
+    results.put("blas", Blas.describe());
+    results.put("openblas_threads", String.valueOf(System.getenv("OPENBLAS_NUM_THREADS")));
+    results.put("load_seconds", (System.nanoTime() - loadStart) / 1e9);
+    console.printf(Locale.ROOT, "# Downhill benchmark (%s)%n%n%s, %d partitions, %d training and %d test rows, "
+            + "BLAS %s, OPENBLAS_NUM_THREADS=%s, Java %s%n", mode, jsc.master(), partitions, data.trainRows(),
+        data.testRows(), Blas.describe(), System.getenv("OPENBLAS_NUM_THREADS"), System.getProperty("java.version"));
+
+    // Untimed warm-up: the JIT compiles Spark's scheduler and Downhill's kernels once per JVM. Without
+    // it the first measured run pays for every later one (its first epoch ran 4x slower).
+    int warmupSteps = BatchPlan.stepsPerEpoch(data.trainRows(), 256);
+    for (TrainingConfig warm : List.of(TrainingConfig.builder().epochs(2).build(),
+        TrainingConfig.builder().hidden(List.of(100)).optimizer("adam").learningRate(0.002).epochs(1).build(),
+        TrainingConfig.builder().epochs(1).localSteps(8).build())) {
+      DownhillRun.run("warm-up", "warm-up", warm.localSteps(), "", jsc, data, warm, 1.0);
+    }
+    System.err.printf(Locale.ROOT, "bench: warm-up done (%d steps per epoch)%n", warmupSteps);
+    machineLimits(data, cores);
+
+    List<DownhillRun> runs = new ArrayList<>();
+    int steps = BatchPlan.stepsPerEpoch(data.trainRows(), 256);
+    TrainingConfig.Builder softmax = TrainingConfig.builder().learningRate(0.1).lrDecay(0.8).epochs(softmaxEpochs);
+    for (int k : new int[] {1, 8, steps}) {
+      runs.add(run("softmax", k, steps, "sgd lr 0.1 ×0.8/epoch, batch 256", jsc, data, softmax.localSteps(k).build(),
+          0.84));
+    }
+    for (int h : quick ? new int[] {100} : new int[] {100, 256}) {
+      TrainingConfig.Builder adam = TrainingConfig.builder().hidden(List.of(h)).optimizer("adam").learningRate(0.002)
+          .schedule("cosine").epochs(mlpEpochs);
+      for (int k : quick ? new int[] {1} : new int[] {1, 8}) {
+        runs.add(run("mlp-" + h + " adam", k, steps, "adam lr 0.002 cosine, batch 256", jsc, data,
+            adam.localSteps(k).build(), 0.88));
+      }
+      TrainingConfig.Builder sgd = TrainingConfig.builder().hidden(List.of(h)).optimizer("sgd").learningRate(0.3)
+          .schedule("cosine").epochs(mlpEpochs);
+      for (int k : quick ? new int[] {steps / 5, steps} : new int[] {1, steps / 5, steps}) {
+        runs.add(run("mlp-" + h + " sgd", k, steps, "sgd lr 0.3 cosine, batch 256", jsc, data,
+            sgd.localSteps(k).build(), 0.88));
+      }
+    }
+    List<DownhillRun> computeBound = new ArrayList<>();
+    TrainingConfig.Builder wide = TrainingConfig.builder().hidden(List.of(1024)).optimizer("adam")
+        .learningRate(0.001).batchSize(1024).epochs(quick ? 1 : 2);
+    for (int k : quick ? new int[] {1} : new int[] {1, 4}) {
+      computeBound.add(run("mlp-1024 adam, batch 1024", k, BatchPlan.stepsPerEpoch(data.trainRows(), 1024),
+          "adam lr 0.001, batch 1024", jsc, data, wide.localSteps(k).build(), 0.88));
+    }
+    kernel = DownhillRun.kernel(data, wide.localSteps(1).build());
+    results.put("compute_bound_kernel_ms", kernel[0]).put("compute_bound_kernel_gflops", kernel[1]);
+    // Spark's floor, measured now that the JVM and Spark's scheduler are as warm as during the runs.
+    double jobFloor = jobFloorMs(jsc, data);
+
+    JsonNode numpy = skip.contains("numpy") ? null : numpyReference(fashion, softmaxEpochs, mlpEpochs);
+    List<SparkBaselines.Fit> fits = skip.contains("spark-ml") ? List.of() : sparkBaselines(spark, data);
+
+    report(runs, computeBound, numpy, fits, jobFloor, steps);
+    if (!quick && !skip.contains("scale")) {
+      scale(spark, jsc, fashion, data);
+    }
+    Path file = out != null ? out : Path.of("runs", "bench", "bench-" + mode + ".json");
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    JSON.writeValue(file.toFile(), results);
+    console.println("\nnumbers: " + file);
+    spark.stop();
+    return 0;
+  }
+
+  private DownhillRun run(String model, int k, int stepsPerEpoch, String settings, JavaSparkContext jsc,
+      TrainingData data, TrainingConfig config, double target) {
+    String name = model + ", K=" + (k == stepsPerEpoch ? k + " (one job per epoch)" : k);
+    DownhillRun r = DownhillRun.run(name, model, k, settings + ", K=" + k, jsc, data, config, target);
+    results.withArray("downhill").addPOJO(r);
+    System.err.printf(Locale.ROOT, "bench: %-40s best %.4f, %.2f s per epoch%n", name, r.bestAccuracy(),
+        r.secondsPerEpoch());
+    return r;
+  }
+
+  // ---------------------------------------------------------------- machine limits
+
+  private Map<String, double[]> gemm;
+  private double[] kernel;
+  private double dataPassSeconds;
+  private int partitions;
+
+  private void machineLimits(TrainingData data, int cores) throws Exception {
+    List<MachineLimits.Shape> shapes = List.of(
+        new MachineLimits.Shape(128, 784, 10, false), new MachineLimits.Shape(784, 128, 10, true),
+        new MachineLimits.Shape(128, 784, 100, false), new MachineLimits.Shape(784, 128, 100, true),
+        new MachineLimits.Shape(128, 784, 256, false), new MachineLimits.Shape(784, 128, 256, true),
+        new MachineLimits.Shape(512, 784, 1024, false), new MachineLimits.Shape(784, 512, 1024, true));
+    gemm = MachineLimits.gemmRates(shapes, cores);
+    // One pass over the cached training blocks, measured inside the tasks (the partitions in parallel).
+    List<Double> passes = data.train().map(shard -> MachineLimits.dataPass(List.of(shard))).collect();
+    dataPassSeconds = Collections.max(passes);
+    ObjectNode limits = results.putObject("machine");
+    gemm.forEach((shape, r) -> limits.putArray(shape).add(r[0]).add(r[1]));
+    limits.put("data_pass_seconds", dataPassSeconds);
+    console.printf(Locale.ROOT, "%n## The machine's limits%n%n| GEMM, float32 | GFLOP/s, 1 thread | GFLOP/s per thread, %d at once |"
+        + "%n| --- | --- | --- |%n", cores);
+    gemm.forEach((shape, r) -> console.printf(Locale.ROOT, "| %s | %.1f | %.1f |%n", shape, r[0], r[1]));
+    console.printf(Locale.ROOT, "%nOne pass over the cached float32 training blocks (%d partitions in parallel): %.1f ms%n",
+        data.train().getNumPartitions(), 1000 * dataPassSeconds);
+  }
+
+  /**
+   * The median time of a job over the cached training blocks that computes nothing, through the
+   * same path as a step's job ({@link PartitionJob}): Spark's floor.
+   */
+  private double jobFloorMs(JavaSparkContext jsc, TrainingData data) {
+    List<Double> times = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      long t0 = System.nanoTime();
+      jsc.setCallSite("downhill bench: empty job");
+      PartitionJob.run(data.train().rdd(), (shard, p) -> 1L, Long::sum, Long.class);
+      if (i >= 50) {
+        times.add((System.nanoTime() - t0) / 1e6);
+      }
+    }
+    Collections.sort(times);
+    double floor = times.get(times.size() / 2);
+    results.put("job_floor_ms", floor);
+    return floor;
+  }
+
+  // ---------------------------------------------------------------- the alternatives
+
+  /**
+   * The numpy reference, run twice: with one OpenBLAS thread and with OpenBLAS's default (every
+   * core). Each model keeps the faster of the two, and says which it was.
+   */
+  private JsonNode numpyReference(DataSpec fashion, int softmaxEpochs, int mlpEpochs) throws Exception {
+    String py = python != null ? python : findPython();
+    if (py == null) {
+      console.println("\n(numpy reference skipped: no python3 with numpy found; apt-get install python3-numpy)");
+      return null;
+    }
+    Path script = Path.of(System.getProperty("downhill.home", "."), "scripts", "bench-reference.py");
+    ObjectNode best = null;
+    for (String threads : new String[] {"1", null}) {
+      ProcessBuilder pb = new ProcessBuilder(py, script.toString(), "--data", fashion.path(), "--softmax-epochs",
+          String.valueOf(softmaxEpochs), "--mlp-epochs", String.valueOf(mlpEpochs), "--hidden",
+          quick ? "100" : "100,256", "--mlp-optimizers", "adam,sgd");
+      if (threads == null) {
+        pb.environment().remove("OPENBLAS_NUM_THREADS");
+      } else {
+        pb.environment().put("OPENBLAS_NUM_THREADS", threads);
+      }
+      pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+      Process p = pb.start();
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(20, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        throw new IllegalStateException("numpy reference failed: " + output);
+      }
+      ObjectNode numpy = (ObjectNode) JSON.readTree(output);
+      results.set("numpy_threads_" + (threads == null ? "default" : threads), numpy);
+      for (JsonNode r : numpy.get("runs")) {
+        ((ObjectNode) r).put("threads", threads == null ? "default (" + Runtime.getRuntime().availableProcessors()
+            + " cores)" : threads);
+      }
+      best = best == null ? numpy : faster(best, numpy);
+    }
+    results.set("numpy", best);
+    return best;
+  }
+
+  /** Per run, the one of two numpy results that reaches its target sooner (or trains faster when neither does). */
+  private static ObjectNode faster(ObjectNode a, ObjectNode b) {
+    ObjectNode merged = a.deepCopy();
+    com.fasterxml.jackson.databind.node.ArrayNode runs = merged.putArray("runs");
+    for (int i = 0; i < a.get("runs").size(); i++) {
+      JsonNode x = a.get("runs").get(i);
+      JsonNode y = b.get("runs").get(i);
+      runs.add(cost(y) < cost(x) ? y : x);
+    }
+    if (b.get("data_pass_seconds").asDouble() < a.get("data_pass_seconds").asDouble()) {
+      merged.set("data_pass_seconds", b.get("data_pass_seconds"));
+    }
+    merged.set("gemm_gflops_threads_default", b.get("gemm_gflops"));
+    return merged;
+  }
+
+  private static double cost(JsonNode run) {
+    return run.get("reached").isNull() ? 1e9 + run.get("train_seconds").asDouble()
+        : run.get("reached").get("seconds").asDouble();
+  }
+
+  private static String findPython() throws IOException, InterruptedException {
+    for (String candidate : new String[] {"python3", "/usr/bin/python3"}) {
+      try {
+        Process p = new ProcessBuilder(candidate, "-c", "import numpy").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
+          return candidate;
+        }
+      } catch (IOException e) {
+        // not there: try the next
+      }
+    }
+    return null;
+  }
+
+  private List<SparkBaselines.Fit> sparkBaselines(SparkSession spark, TrainingData data) {
+    Dataset<Row> train = SparkBaselines.frame(spark, data.train());
+    Dataset<Row> test = SparkBaselines.frame(spark, data.test());
+    List<SparkBaselines.Fit> fits = new ArrayList<>();
+    for (int it : quick ? new int[] {20} : new int[] {20, 50, 100}) {
+      fits.add(note(SparkBaselines.logisticRegression(train, test, it)));
+    }
+    for (int it : quick ? new int[] {20} : new int[] {20, 50, 100}) {
+      fits.add(note(SparkBaselines.perceptron(train, test, 100, it)));
+    }
+    for (int it : quick ? new int[] {100} : new int[] {100, 300, 1000}) {
+      fits.add(note(SparkBaselines.mllibSgd(data, 1.0, it)));
+    }
+    train.unpersist();
+    test.unpersist();
+    return fits;
+  }
+
+  private SparkBaselines.Fit note(SparkBaselines.Fit f) {
+    results.withArray("spark").addPOJO(f);
+    System.err.printf(Locale.ROOT, "bench: %s (%s): %.4f in %.1f s%n", f.system(), f.settings(), f.accuracy(),
+        f.seconds());
+    return f;
+  }
+
+  // ---------------------------------------------------------------- report
+
+  private void report(List<DownhillRun> runs, List<DownhillRun> computeBound, JsonNode numpy,
+      List<SparkBaselines.Fit> fits, double jobFloor, int steps) {
+    console.printf(Locale.ROOT, "%n## Time to a test accuracy%n%nTraining time only (every system's per-epoch test "
+        + "evaluation excluded). The JVM was warmed up by three untimed short runs; each run's own first epoch is "
+        + "included.%n%n");
+    console.printf("| system | run | reaches target at | seconds to target | best accuracy | seconds per epoch |%n"
+        + "| --- | --- | --- | --- | --- | --- |%n");
+    Map<String, JsonNode> reference = new LinkedHashMap<>();
+    if (numpy != null) {
+      for (JsonNode r : numpy.get("runs")) {
+        reference.put(r.get("name").asText(), r);
+        JsonNode reached = r.get("reached");
+        console.printf(Locale.ROOT, "| numpy %s, OpenBLAS threads %s | %s | %s | %s | %.4f | %.3f |%n",
+            numpy.get("numpy").asText(), r.get("threads").asText(), r.get("name").asText(),
+            reached.isNull() ? "never (" + r.get("epochs") + " epochs)" : "epoch " + reached.get("epoch"),
+            reached.isNull() ? "-" : String.format(Locale.ROOT, "%.2f", reached.get("seconds").asDouble()),
+            r.get("best_accuracy").asDouble(), r.get("seconds_per_epoch").asDouble());
+      }
+    }
+    for (DownhillRun r : runs) {
+      console.printf(Locale.ROOT, "| Downhill | %s | %s | %s | %.4f | %.3f |%n", r.name(),
+          r.epochReached() == null ? "never (" + r.epochs() + " epochs)" : "epoch " + r.epochReached(),
+          r.epochReached() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.secondsToTarget()), r.bestAccuracy(),
+          r.secondsPerEpoch());
+    }
+    for (SparkBaselines.Fit f : fits) {
+      console.printf(Locale.ROOT, "| %s | %s | %s | %.1f (the whole fit) | %.4f | - |%n", f.system(), f.settings(),
+          f.accuracy() >= target(f) ? "yes" : "never", f.seconds(), f.accuracy());
+    }
+
+    console.printf(Locale.ROOT, "%n## Ratios%n%nAgainst numpy (target: time to the accuracy at most 1.5x numpy's):%n%n");
+    for (DownhillRun r : runs) {
+      JsonNode ref = reference.get(r.model());
+      if (ref == null) {
+        continue;
+      }
+      JsonNode reached = ref.get("reached");
+      if (r.epochReached() != null && !reached.isNull()) {
+        double ratio = r.secondsToTarget() / reached.get("seconds").asDouble();
+        console.printf(Locale.ROOT, "- %s: time to %.2f %s numpy's (%.2f s against %.2f s) [%s]; an epoch %s%n",
+            r.name(), r.target(), times(ratio), r.secondsToTarget(), reached.get("seconds").asDouble(),
+            ratio <= 1.5 ? "met" : String.format(Locale.ROOT, "missed by %.1fx", ratio / 1.5),
+            times(r.secondsPerEpoch() / ref.get("seconds_per_epoch").asDouble()));
+      } else {
+        console.printf(Locale.ROOT, "- %s: %s reaches %.2f (Downhill best %.4f in %d epochs, numpy best %.4f); "
+                + "an epoch %s numpy's%n", r.name(), r.epochReached() == null ? (reached.isNull() ? "neither" : "only numpy")
+                : "only Downhill", r.target(), r.bestAccuracy(), r.epochs(), ref.get("best_accuracy").asDouble(),
+            times(r.secondsPerEpoch() / ref.get("seconds_per_epoch").asDouble()));
+      }
+    }
+    console.printf(Locale.ROOT, "%nAgainst Spark's optimizers (targets: at least 20x sooner than LogisticRegression "
+        + "reaches its best, 10x sooner than MultilayerPerceptronClassifier):%n%n");
+    bestAgainst(runs, fits, "softmax", "Spark ML LogisticRegression", 20);
+    bestAgainst(runs, fits, "softmax", "mllib GradientDescent.runMiniBatchSGD", 0);
+    bestAgainst(runs, fits, "mlp-100", "Spark ML MultilayerPerceptronClassifier", 10);
+
+    console.printf(Locale.ROOT, "%n## Where a step's time goes (medians after the first epoch)%n%n"
+        + "Spark's floor, a job over the cached blocks that computes nothing (measured after the runs): %.1f ms.%n%n",
+        jobFloor);
+    console.printf("| run | step, ms | compute, ms (slowest partition) | Spark overhead, ms | of which the empty-job floor |"
+        + " the rest: θ in, gradient out, driver update | GFLOP/s per core (compute) | GFLOP/s, machine (wall) |%n"
+        + "| --- | --- | --- | --- | --- | --- | --- | --- |%n");
+    List<DownhillRun> all = new ArrayList<>(runs);
+    all.addAll(computeBound);
+    for (DownhillRun r : all) {
+      double floor = jobFloor / r.localSteps(); // K local steps share one job
+      console.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f |%n", r.name(), r.medianStepMs(),
+          r.medianComputeMs(), r.overheadMs(), floor, r.overheadMs() - floor, r.gflopsPerCore(), r.gflopsWall());
+    }
+    console.println();
+    double[] big = gemm.get(new MachineLimits.Shape(512, 784, 1024, false).label());
+    double[] bigT = gemm.get(new MachineLimits.Shape(784, 512, 1024, true).label());
+    double perThread = (big[1] + bigT[1]) / 2;
+    if (!computeBound.isEmpty()) {
+      DownhillRun r = computeBound.get(0);
+      double kernelMs = kernel[0];
+      double gflops = kernel[1];
+      console.printf(Locale.ROOT, "- %s, the same gradient timed inside one long task per partition (no job per "
+              + "step): %.2f ms, %.1f GFLOP/s per core, %.0f%% of the GEMM rate [%s]; inside a job per step %.2f ms%n",
+          r.name(), kernelMs, gflops, 100 * gflops / perThread, gflops / perThread >= 0.7 ? "met" : "missed",
+          r.medianComputeMs());
+    }
+    for (DownhillRun r : computeBound) {
+      double share = r.gflopsPerCore() / perThread;
+      console.printf(Locale.ROOT, "- %s (target: at least 70%% of the GEMM rate): compute at %.0f%% of the rate per core "
+              + "[%s] (%.1f of %.1f GFLOP/s); the whole step at %.0f%% of the machine's (%.1f of %.1f)%n", r.name(),
+          100 * share, share >= 0.7 ? "met" : "missed", r.gflopsPerCore(), perThread,
+          100 * r.gflopsWall() / (perThread * 2), r.gflopsWall(), 2 * perThread);
+    }
+    for (DownhillRun r : runs) {
+      if (r.model().equals("softmax")) {
+        console.printf(Locale.ROOT, "- Spark overhead per step, softmax (7,850 parameters), %s (target: at most 3 ms): "
+            + "%.2f ms [%s]%n", r.name(), r.overheadMs(), r.overheadMs() <= 3 ? "met" : String.format(Locale.ROOT,
+            "missed by %.2f ms", r.overheadMs() - 3));
+      }
+    }
+    console.printf(Locale.ROOT, "- One pass over the float32 training data: %.1f ms in Downhill's tasks (%d partitions "
+        + "in parallel)%s%n", 1000 * dataPassSeconds, partitions, numpy == null ? "" : String.format(Locale.ROOT,
+        ", %.1f ms in numpy (one process)", 1000 * numpy.get("data_pass_seconds").asDouble()));
+    if (numpy != null) {
+      console.printf("- GEMM float32 in numpy %s (OpenBLAS threads 1 | default), GFLOP/s: ", numpy.get("blas").asText());
+      numpy.get("gemm_gflops").fields().forEachRemaining(e -> console.printf(Locale.ROOT, "%s %.0f | %.0f; ",
+          e.getKey(), e.getValue().asDouble(), numpy.get("gemm_gflops_threads_default").get(e.getKey()).asDouble()));
+      console.println();
+    }
+  }
+
+  private static double target(SparkBaselines.Fit f) {
+    return f.system().contains("Perceptron") ? 0.88 : 0.84;
+  }
+
+  /** A ratio of our time to theirs, in words: "2.4x slower than" / "3.1x faster than". */
+  static String times(double ratio) {
+    return ratio >= 1 ? String.format(Locale.ROOT, "%.1fx slower than", ratio)
+        : String.format(Locale.ROOT, "%.1fx faster than", 1 / ratio);
+  }
+
+  /** How much sooner Downhill reaches the target than a Spark optimizer reaches its best accuracy. */
+  private void bestAgainst(List<DownhillRun> runs, List<SparkBaselines.Fit> fits, String model, String system,
+      double wanted) {
+    SparkBaselines.Fit best = null;
+    for (SparkBaselines.Fit f : fits) {
+      if (f.system().equals(system) && (best == null || f.accuracy() > best.accuracy())) {
+        best = f;
+      }
+    }
+    if (best == null) {
+      return;
+    }
+    for (DownhillRun r : runs) {
+      if (r.model().startsWith(model) && r.epochReached() != null) {
+        double ratio = best.seconds() / r.secondsToTarget();
+        console.printf(Locale.ROOT, "- %s reaches %.2f in %.2f s: %.0fx sooner than %s reaches its best (%.4f after "
+                + "%.1f s, %s)%s%n", r.name(), r.target(), r.secondsToTarget(), ratio, system, best.accuracy(),
+            best.seconds(), best.settings(), wanted <= 0 ? "" : ratio >= wanted ? " [met]"
+                : String.format(Locale.ROOT, " [missed: %.0fx wanted]", wanted));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- scale
+
+  private void scale(SparkSession spark, JavaSparkContext jsc, DataSpec fashion, TrainingData data) {
+    console.printf(Locale.ROOT, "%n## Scale (softmax, K=1, batch 256, one epoch)%n%n| training rows | partitions | "
+        + "seconds per epoch | rows per second | cached bytes per row |%n| --- | --- | --- | --- | --- |%n");
+    TrainingConfig oneEpoch = TrainingConfig.builder().epochs(1).build();
+    for (int copies : new int[] {1, 4, 16}) {
+      JavaRDD<Shard> replicated = copies == 1 ? data.train()
+          : data.train().map(shard -> replicate(shard, copies)).persist(StorageLevel.MEMORY_ONLY());
+      long rows = replicated.map(Shard::rows).reduce(Integer::sum);
+      long bytes = replicated.map(Shard::bytes).reduce(Long::sum);
+      TrainingData bigger = new TrainingData(replicated, null, data.test(), data.features(), data.labels(), null, rows, 0,
+          data.testRows(), data.preprocess(), null, null, bytes, 0L, data.storage());
+      DownhillRun r = DownhillRun.run("scale x" + copies, "softmax", 1, "", jsc, bigger, oneEpoch, 0.84);
+      console.printf(Locale.ROOT, "| %d (%dx) | %d | %.2f | %.0f | %.0f |%n", rows, copies,
+          replicated.getNumPartitions(), r.trainSeconds(), rows / r.trainSeconds(), (double) bytes / rows);
+      results.withArray("scale").addObject().put("copies", copies).put("rows", rows)
+          .put("partitions", replicated.getNumPartitions()).put("seconds_per_epoch", r.trainSeconds())
+          .put("bytes_per_row", (double) bytes / rows);
+      if (copies > 1) {
+        replicated.unpersist();
+      }
+    }
+    for (int p : new int[] {1, 4}) {
+      TrainingData other = DataLoader.load(spark, DataLoader.Settings.builder(fashion).valFraction(0).partitions(p)
+          .build());
+      DownhillRun r = DownhillRun.run("partitions " + p, "softmax", 1, "", jsc, other, oneEpoch, 0.84);
+      console.printf(Locale.ROOT, "| %d | %d | %.2f | %.0f | %.0f |%n", other.trainRows(), p, r.trainSeconds(),
+          other.trainRows() / r.trainSeconds(), (double) other.cachedBytes() / (other.trainRows() + other.testRows()));
+      results.withArray("scale").addObject().put("copies", 1).put("rows", other.trainRows()).put("partitions", p)
+          .put("seconds_per_epoch", r.trainSeconds());
+      other.unpersist();
+    }
+  }
+
+  /** A shard holding every row of {@code shard} {@code copies} times, in new arrays (real memory, real passes). */
+  static Shard replicate(Shard shard, int copies) {
+    BlockBuilder builder = new BlockBuilder(shard.precision(), shard.cols(), shard.blockRows(), false);
+    double[] row = new double[shard.cols()];
+    for (int c = 0; c < copies; c++) {
+      for (Block b : shard.blocks()) {
+        for (int i = 0; i < b.rows(); i++) {
+          builder.addDense(b.row(i, row), b.labels()[i], 1.0);
+        }
+      }
+    }
+    return builder.build();
+  }
+}

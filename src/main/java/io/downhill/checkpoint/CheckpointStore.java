@@ -1,0 +1,452 @@
+package io.downhill.checkpoint;
+
+import io.downhill.shard.Evaluation;
+import io.downhill.shard.Split;
+import io.downhill.train.EpochRecord;
+import io.downhill.train.TrainerState;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.downhill.BadInputException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checkpoints of a run in one directory, through Hadoop's FileSystem API (a local path, HDFS, S3A
+ * or any file system Spark can reach). Each checkpoint is a directory {@code checkpoint-<global step>}:
+ * <ul>
+ *   <li>{@code state.json}: position, settings, scalars, epoch records, the table of arrays and the
+ *       CRC32 of every file;
+ *   <li>{@code arrays.bin}: θ, the optimizer's arrays and the best epoch's θ, float64 little-endian;
+ *   <li>attachments, e.g. {@code metrics.jsonl} as it was.
+ * </ul>
+ * A checkpoint is written under {@code _tmp-...} and renamed into place when complete (an atomic
+ * rename on local and HDFS file systems), so a crash mid-write leaves no {@code checkpoint-*}
+ * directory; the oldest are removed beyond {@code keep}. {@link #latest} walks the checkpoints
+ * from the newest and skips, with a warning, any that is unreadable, incomplete or fails its CRC.
+ * No Java serialization.
+ */
+public final class CheckpointStore {
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+  public static final String FORMAT = "downhill-checkpoint";
+  public static final int VERSION = 1;
+  static final String STATE = "state.json";
+  static final String ARRAYS = "arrays.bin";
+  private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
+  /** Prefix of a checkpoint being written. */
+  static final String TMP = "_tmp-checkpoint-";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path dir;
+  private final FileSystem fs;
+  private final int keep;
+
+  /**
+   * @param dir  a path or URI ({@code /ckpt}, {@code hdfs://nn/ckpt}, ...); created when absent
+   * @param keep how many complete checkpoints to keep, >= 1
+   */
+  public CheckpointStore(String dir, int keep, Configuration hadoop) {
+    if (keep < 1) {
+      throw BadInputException.of("--checkpoint-keep", "invalid number of checkpoints to keep", "an integer >= 1",
+          Integer.toString(keep));
+    }
+    try {
+      this.dir = new Path(dir);
+      this.fs = this.dir.getFileSystem(hadoop);
+      fs.mkdirs(this.dir);
+      if (!fs.getFileStatus(this.dir).isDirectory()) {
+        throw BadInputException.of("--checkpoint-dir " + dir, "the checkpoint directory is not a directory",
+            "a directory (or a path to create one)", "a file");
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw BadInputException.of("--checkpoint-dir " + dir, "cannot use the checkpoint directory",
+          "a writable directory on a file system Hadoop knows", oneLine(e));
+    }
+    probe(dir);
+    this.keep = keep;
+  }
+
+  /**
+   * Creates and deletes a small file in the directory, so that a read-only or full one fails now,
+   * before training, rather than at the first checkpoint.
+   */
+  private void probe(String where) {
+    Path probe = new Path(this.dir, "_probe-" + UUID.randomUUID().toString().substring(0, 8));
+    try {
+      write(probe, new byte[] {1});
+      fs.delete(probe, false);
+    } catch (IOException | org.apache.hadoop.fs.FSError e) {
+      try {
+        fs.delete(probe, false);
+      } catch (IOException ignored) {
+        // the write failed: there is nothing to remove, or it cannot be removed either
+      }
+      if (StorageFullException.isStorageFull(e)) {
+        throw new StorageFullException("--checkpoint-dir " + where + ": out of space: cannot write a file there ("
+            + oneLine(e) + "); free space or choose another directory", e);
+      }
+      throw BadInputException.of("--checkpoint-dir " + where, "the checkpoint directory is not writable",
+          "a directory this run can create files in", oneLine(e));
+    }
+  }
+
+  private static String oneLine(Throwable e) {
+    String s = (e instanceof org.apache.hadoop.fs.FSError && e.getCause() != null ? e.getCause() : e).toString();
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /** A store on the local file system (tests, local runs). */
+  public static CheckpointStore local(java.nio.file.Path dir, int keep) {
+    return new CheckpointStore("file:" + dir.toAbsolutePath().normalize(), keep, new Configuration());
+  }
+
+  public String location() {
+    return dir.toString();
+  }
+
+  /** Whether the directory holds at least one checkpoint directory (complete or not). */
+  public boolean isEmpty() {
+    return checkpoints().isEmpty();
+  }
+
+  /** A checkpoint as read back, and the newer ones skipped on the way with the reason for each. */
+  public record Loaded(TrainerState state, String name, Map<String, byte[]> attachments, List<String> skipped) {}
+
+  /**
+   * Where a run starts, the same for the command line and the Estimator. Without {@code resume} a
+   * directory that already holds checkpoints is refused (a fresh run must not mix its checkpoints
+   * with an earlier run's; {@code where} and {@code resumeHint} name the setting in the message);
+   * with it, the newest readable checkpoint, or a {@link Loaded} without a state (start from the
+   * beginning) carrying the checkpoints skipped on the way. {@code report} hears one line per
+   * skipped checkpoint and where the run starts.
+   */
+  public Loaded begin(boolean resume, String where, String resumeHint, java.util.function.Consumer<String> report) {
+    removeUnfinished(report);
+    if (!resume) {
+      if (!isEmpty()) {
+        throw BadInputException.of(where, "the directory holds checkpoints of an earlier run",
+            resumeHint + " to continue that run, or an empty directory", "checkpoint-* directories");
+      }
+      return new Loaded(null, null, Map.of(), List.of());
+    }
+    Loaded l = latest().orElse(new Loaded(null, null, Map.of(), List.of()));
+    l.skipped().forEach(reason -> report.accept("WARNING: skipped " + reason));
+    report.accept(l.state() == null ? "no complete checkpoint in " + location() + "; starting from the beginning"
+        : String.format(java.util.Locale.ROOT, "resuming from %s (epoch %d, step %d of it; %d steps done)", l.name(),
+            l.state().epoch() + 1, l.state().step(), l.state().global()));
+    return l;
+  }
+
+  /**
+   * Removes the {@code _tmp-checkpoint-*} folders of writes that never finished (a killed driver, a
+   * full disk): one run at a time uses a checkpoint directory, so none of them is in progress.
+   */
+  private void removeUnfinished(java.util.function.Consumer<String> report) {
+    try {
+      for (FileStatus s : fs.listStatus(dir)) {
+        if (s.getPath().getName().startsWith(TMP)) {
+          fs.delete(s.getPath(), true);
+          report.accept("removed " + s.getPath().getName() + " (an unfinished checkpoint write)");
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
+  /**
+   * Saves {@code state} and the attachments as checkpoint {@code global}, atomically; prunes old
+   * ones. A failed write removes its {@code _tmp-} folder; a full file system is a
+   * {@link StorageFullException} (exit 4).
+   */
+  public void save(TrainerState state, List<java.nio.file.Path> attachments) {
+    String name = "checkpoint-" + String.format("%012d", state.global());
+    Path tmp = new Path(dir, TMP + name.substring("checkpoint-".length()) + "-"
+        + UUID.randomUUID().toString().substring(0, 8));
+    Path target = new Path(dir, name);
+    try {
+      fs.mkdirs(tmp);
+      ObjectNode json = describe(state);
+      byte[] arrays = arrays(state, json.putArray("arrays"));
+      write(new Path(tmp, ARRAYS), arrays);
+      json.put("arrays_file", ARRAYS).put("arrays_bytes", arrays.length).put("arrays_crc32", crc(arrays));
+      ArrayNode files = json.putArray("attachments");
+      for (java.nio.file.Path a : attachments) {
+        byte[] bytes = Files.readAllBytes(a);
+        write(new Path(tmp, a.getFileName().toString()), bytes);
+        files.addObject().put("name", a.getFileName().toString()).put("bytes", bytes.length).put("crc32", crc(bytes));
+      }
+      write(new Path(tmp, STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json)); // last: the table of contents
+      if (fs.exists(target)) {
+        fs.delete(target, true); // the same step saved again (a rerun of a resumed run): same state by construction
+      }
+      if (!fs.rename(tmp, target)) {
+        throw new IOException("rename " + tmp + " -> " + target + " failed");
+      }
+    } catch (IOException | org.apache.hadoop.fs.FSError e) { // the local FS throws ENOSPC as an FSError
+      try {
+        fs.delete(tmp, true);
+      } catch (IOException again) {
+        e.addSuppressed(again);
+        LOG.warn("cannot remove the unfinished checkpoint {}: {}", tmp, again.toString());
+      }
+      if (StorageFullException.isStorageFull(e)) {
+        throw new StorageFullException("--checkpoint-dir " + dir + ": out of space writing " + name + " ("
+            + oneLine(e) + "); free space or raise the quota, then rerun with --resume", e);
+      }
+      if (e instanceof org.apache.hadoop.fs.FSError error) {
+        throw error;
+      }
+      throw new UncheckedIOException("cannot write checkpoint " + target, (IOException) e);
+    }
+    prune(state.global());
+  }
+
+  /** The newest readable checkpoint, skipping (and reporting) broken ones; empty when there is none. */
+  public Optional<Loaded> latest() {
+    List<String> skipped = new ArrayList<>();
+    for (FileStatus s : checkpoints()) {
+      String name = s.getPath().getName();
+      try {
+        Loaded loaded = read(s.getPath(), skipped);
+        return Optional.of(loaded);
+      } catch (Corrupt | com.fasterxml.jackson.core.JacksonException | java.io.FileNotFoundException
+          | java.io.EOFException | org.apache.hadoop.fs.ChecksumException | RuntimeException e) {
+        // a defect of this checkpoint (torn, partial, garbled; a file whose bytes no longer match
+        // Hadoop's own .crc checksum): try the one before. Other I/O errors (the file system failing)
+        // propagate: restarting a long run from step 0 is not their remedy.
+        String reason = name + ": " + (e instanceof org.apache.hadoop.fs.ChecksumException
+            ? "corrupt (Hadoop checksum error: " + e.getMessage() + ")" : e.getMessage());
+        LOG.warn("skipping checkpoint {}", reason);
+        skipped.add(reason);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read checkpoint " + s.getPath(), e);
+      }
+    }
+    return skipped.isEmpty() ? Optional.empty() : Optional.of(new Loaded(null, null, Map.of(), List.copyOf(skipped)));
+  }
+
+  /** Removes every checkpoint (a run that finished no longer needs them). */
+  public void clear() {
+    try {
+      for (FileStatus s : fs.listStatus(dir)) {
+        if (NAME.matcher(s.getPath().getName()).matches() || s.getPath().getName().startsWith(TMP)) {
+          fs.delete(s.getPath(), true);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clear " + dir, e);
+    }
+  }
+
+  /** Checkpoint directories, newest first. */
+  private List<FileStatus> checkpoints() {
+    try {
+      List<FileStatus> list = new ArrayList<>();
+      for (FileStatus s : fs.listStatus(dir)) {
+        if (s.isDirectory() && NAME.matcher(s.getPath().getName()).matches()) {
+          list.add(s);
+        }
+      }
+      list.sort(Comparator.comparing((FileStatus s) -> s.getPath().getName()).reversed());
+      return list;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
+  /**
+   * Keeps the newest {@code keep} checkpoints up to step {@code current}. Any above it are broken
+   * ones a resume skipped (a readable one would have been resumed from): removed too, else they
+   * would count among the newest and push out the fresh ones.
+   */
+  private void prune(long current) {
+    List<FileStatus> all = new ArrayList<>();
+    for (FileStatus s : checkpoints()) {
+      Matcher m = NAME.matcher(s.getPath().getName());
+      if (m.matches() && Long.parseLong(m.group(1)) > current) {
+        delete(s);
+      } else {
+        all.add(s);
+      }
+    }
+    for (int i = keep; i < all.size(); i++) {
+      delete(all.get(i));
+    }
+  }
+
+  private void delete(FileStatus s) {
+    {
+      try {
+        fs.delete(s.getPath(), true);
+      } catch (IOException e) {
+        LOG.warn("cannot remove old checkpoint {}: {}", s.getPath(), e.toString());
+      }
+    }
+  }
+
+  /** A checkpoint that is torn, incomplete or fails its checksum. */
+  private static final class Corrupt extends IOException {
+    Corrupt(String message) {
+      super(message);
+    }
+  }
+
+  private ObjectNode describe(TrainerState s) {
+    ObjectNode json = JSON.createObjectNode();
+    json.put("format", FORMAT).put("version", VERSION).put("settings", s.settings());
+    json.put("epoch", s.epoch()).put("step", s.step()).put("global", s.global());
+    json.put("optimizer", s.optimizer()).put("optimizer_steps", s.optimizerSteps());
+    // Doubles as text: NaN and ±Infinity (no best score yet, no first loss yet) round-trip exactly.
+    json.put("best_score", Double.toString(s.bestScore())).put("best_epoch", s.bestEpoch())
+        .put("since_best", s.sinceBest()).put("first_loss", Double.toString(s.firstLoss()))
+        .put("step_seconds", Double.toString(s.stepSeconds()));
+    ArrayNode epochs = json.putArray("epochs");
+    for (EpochRecord e : s.epochs()) {
+      ObjectNode o = epochs.addObject();
+      o.put("epoch", e.epoch()).put("lr", Double.toString(e.lr())).put("steps", e.steps())
+          .put("step_seconds", e.stepSeconds()).put("eval_seconds", e.evalSeconds());
+      for (Split split : Split.values()) {
+        Evaluation ev = e.get(split);
+        if (ev != null) {
+          ObjectNode x = o.putObject(split.key());
+          x.put("classes", ev.classes()).put("loss_sum", Double.toString(ev.lossSum()))
+              .put("weight_sum", Double.toString(ev.weightSum()));
+          ArrayNode c = x.putArray("confusion");
+          for (long n : ev.confusion()) {
+            c.add(n);
+          }
+        }
+      }
+    }
+    return json;
+  }
+
+  private static byte[] arrays(TrainerState s, ArrayNode table) {
+    Map<String, double[]> named = new LinkedHashMap<>();
+    named.put("theta", s.theta());
+    s.optimizerState().entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .forEach(e -> named.put("optimizer." + e.getKey(), e.getValue()));
+    if (s.bestTheta() != null) {
+      named.put("best_theta", s.bestTheta());
+    }
+    long total = named.values().stream().mapToLong(a -> a.length).sum();
+    ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(8 * total)).order(ByteOrder.LITTLE_ENDIAN);
+    long offset = 0;
+    for (Map.Entry<String, double[]> e : named.entrySet()) {
+      table.addObject().put("name", e.getKey()).put("offset", offset).put("length", e.getValue().length);
+      for (double v : e.getValue()) {
+        buf.putDouble(v);
+      }
+      offset += e.getValue().length;
+    }
+    return buf.array();
+  }
+
+  private Loaded read(Path cp, List<String> skipped) throws IOException {
+    JsonNode json = JSON.readTree(readAll(new Path(cp, STATE)));
+    if (json == null || !FORMAT.equals(json.path("format").asText()) || json.path("version").asInt() != VERSION) {
+      throw new Corrupt(STATE + " is not a " + FORMAT + " version " + VERSION);
+    }
+    byte[] arrays = readAll(new Path(cp, json.path("arrays_file").asText(ARRAYS)));
+    if (arrays.length != json.path("arrays_bytes").asLong(-1) || !crc(arrays).equals(json.path("arrays_crc32").asText())) {
+      throw new Corrupt(ARRAYS + " is corrupt or incomplete: " + arrays.length + " bytes, CRC32 " + crc(arrays)
+          + "; expected " + json.path("arrays_bytes") + " bytes, CRC32 " + json.path("arrays_crc32").asText());
+    }
+    ByteBuffer buf = ByteBuffer.wrap(arrays).order(ByteOrder.LITTLE_ENDIAN);
+    Map<String, double[]> named = new LinkedHashMap<>();
+    for (JsonNode a : json.path("arrays")) {
+      double[] v = new double[a.path("length").asInt()];
+      int from = Math.toIntExact(8 * a.path("offset").asLong());
+      for (int i = 0; i < v.length; i++) {
+        v[i] = buf.getDouble(from + 8 * i);
+      }
+      named.put(a.path("name").asText(), v);
+    }
+    Map<String, byte[]> attachments = new LinkedHashMap<>();
+    for (JsonNode a : json.path("attachments")) {
+      byte[] bytes = readAll(new Path(cp, a.path("name").asText()));
+      if (!crc(bytes).equals(a.path("crc32").asText())) {
+        throw new Corrupt(a.path("name").asText() + " is corrupt: CRC32 " + crc(bytes) + ", expected "
+            + a.path("crc32").asText());
+      }
+      attachments.put(a.path("name").asText(), bytes);
+    }
+    Map<String, double[]> optimizer = new LinkedHashMap<>();
+    named.forEach((k, v) -> {
+      if (k.startsWith("optimizer.")) {
+        optimizer.put(k.substring("optimizer.".length()), v);
+      }
+    });
+    if (!named.containsKey("theta")) {
+      throw new Corrupt("no theta in " + ARRAYS);
+    }
+    List<EpochRecord> epochs = new ArrayList<>();
+    for (JsonNode e : json.path("epochs")) {
+      epochs.add(new EpochRecord(e.path("epoch").asInt(), Double.parseDouble(e.path("lr").asText()),
+          e.path("steps").asLong(), e.path("step_seconds").asDouble(), e.path("eval_seconds").asDouble(),
+          evaluation(e.path(Split.TRAIN.key())), evaluation(e.path(Split.VALIDATION.key())),
+          evaluation(e.path(Split.TEST.key()))));
+    }
+    TrainerState state = new TrainerState(json.path("settings").asText(), json.path("epoch").asInt(),
+        json.path("step").asInt(), json.path("global").asLong(), named.get("theta"), json.path("optimizer").asText(),
+        optimizer, json.path("optimizer_steps").asLong(), Double.parseDouble(json.path("best_score").asText()),
+        named.get("best_theta"), json.path("best_epoch").asInt(), json.path("since_best").asInt(),
+        Double.parseDouble(json.path("first_loss").asText()), Double.parseDouble(json.path("step_seconds").asText()),
+        List.copyOf(epochs));
+    return new Loaded(state, cp.getName(), attachments, List.copyOf(skipped));
+  }
+
+  private static Evaluation evaluation(JsonNode x) {
+    if (x.isMissingNode()) {
+      return null;
+    }
+    long[] confusion = new long[x.path("confusion").size()];
+    for (int i = 0; i < confusion.length; i++) {
+      confusion[i] = x.path("confusion").get(i).asLong();
+    }
+    return Evaluation.restore(x.path("classes").asInt(), confusion, Double.parseDouble(x.path("loss_sum").asText()),
+        Double.parseDouble(x.path("weight_sum").asText()));
+  }
+
+  private void write(Path file, byte[] bytes) throws IOException {
+    try (OutputStream out = fs.create(file, false)) {
+      out.write(bytes);
+    }
+  }
+
+  private byte[] readAll(Path file) throws IOException {
+    try (InputStream in = fs.open(file)) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static String crc(byte[] bytes) {
+    CRC32 c = new CRC32();
+    c.update(bytes);
+    return Long.toHexString(c.getValue());
+  }
+}

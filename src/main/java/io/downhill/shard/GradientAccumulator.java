@@ -1,0 +1,154 @@
+package io.downhill.shard;
+
+import io.downhill.linalg.Buf;
+import java.io.Serializable;
+
+/**
+ * What every partition returns for a step, and what merging brings to the driver: named sums,
+ * not a tuple.
+ *
+ * <ul>
+ *   <li>the gradient: {@code Σ_i w_i ∂L_i/∂θ}. A partition's own contribution stays in compute
+ *       precision as computed ({@code partial}, float32 by default: half the bytes to serialize);
+ *       merging sums contributions in double ({@code sum}), whatever the compute precision;
+ *   <li>{@code lossSum}: {@code Σ_i w_i L_i};
+ *   <li>{@code weightSum}: {@code Σ_i w_i} (the row count when unweighted);
+ *   <li>{@code rows}: rows that contributed;
+ *   <li>{@code computeNanos}: the longest time one partition spent on the arithmetic (the critical
+ *       path when partitions run in parallel): the step's time minus this is Spark's overhead.
+ * </ul>
+ *
+ * Merging never keeps a reference to the other accumulator's arrays, so a partition may hand over
+ * its reused gradient buffer: Spark serializes it at the end of the task, and the local driver
+ * reads it once while merging.
+ */
+public final class GradientAccumulator implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private Buf partial;
+  private RowSparseGradient sparse;
+  private double[] sum;
+  private double lossSum;
+  private double weightSum;
+  private long rows;
+  private long computeNanos;
+
+  public static GradientAccumulator empty() {
+    return new GradientAccumulator();
+  }
+
+  /** One partition's minibatch: its gradient sum in compute precision (exactly p values), loss and weight sums. */
+  public static GradientAccumulator of(Buf gradient, double lossSum, double weightSum, long rows, long computeNanos) {
+    GradientAccumulator acc = new GradientAccumulator();
+    acc.partial = gradient;
+    acc.lossSum = lossSum;
+    acc.weightSum = weightSum;
+    acc.rows = rows;
+    acc.computeNanos = computeNanos;
+    return acc;
+  }
+
+  /** The same for a gradient that touched only some rows of a wide first layer ({@link RowSparseGradient}). */
+  public static GradientAccumulator of(RowSparseGradient gradient, double lossSum, double weightSum, long rows,
+      long computeNanos) {
+    GradientAccumulator acc = of((Buf) null, lossSum, weightSum, rows, computeNanos);
+    acc.sparse = gradient;
+    return acc;
+  }
+
+  /** This accumulator with {@code dense} as its gradient when it has none (a row-sparse gradient that did not pay). */
+  GradientAccumulator orDense(Buf dense) {
+    if (sparse == null && partial == null) {
+      partial = dense;
+    }
+    return this;
+  }
+
+  /**
+   * This accumulator with a gradient of its own: a copy of a {@code partial} that is the
+   * partition's reused buffer. Needed when one task computes several gradients before its result is
+   * serialized (several runs sharing a job), since the next would overwrite the buffer.
+   */
+  public GradientAccumulator detached() {
+    if (partial != null) {
+      Buf own = Buf.allocate(partial.precision(), partial.length());
+      if (partial.f != null) {
+        System.arraycopy(partial.f, 0, own.f, 0, partial.f.length);
+      } else {
+        System.arraycopy(partial.d, 0, own.d, 0, partial.d.length);
+      }
+      partial = own;
+    }
+    return this;
+  }
+
+  /** Adds {@code other} into this one (in double) and returns this (Spark's reduce function). */
+  public GradientAccumulator merge(GradientAccumulator other) {
+    if (other.sparse != null) {
+      other.sparse.addTo(ownSum(other.sparse.length()));
+    } else if (other.partial != null || other.sum != null) {
+      int p = other.sum != null ? other.sum.length : other.partial.length();
+      double[] into = ownSum(p);
+      if (other.sum != null) {
+        if (into.length != p) {
+          throw new IllegalStateException("gradient sizes differ: " + into.length + " vs " + p);
+        }
+        for (int i = 0; i < p; i++) {
+          into[i] += other.sum[i];
+        }
+      } else {
+        other.partial.addTo(0, into, p);
+      }
+    }
+    lossSum += other.lossSum;
+    weightSum += other.weightSum;
+    rows += other.rows;
+    computeNanos = Math.max(computeNanos, other.computeNanos);
+    return this;
+  }
+
+  /** This accumulator's double sum, made from its partial (if any) the first time. */
+  private double[] ownSum(int p) {
+    if (sum == null) {
+      sum = new double[p];
+      if (partial != null) {
+        partial.addTo(0, sum, p);
+        partial = null;
+      } else if (sparse != null) {
+        sparse.addTo(sum);
+        sparse = null;
+      }
+    }
+    return sum;
+  }
+
+  /** The gradient sum in double, or null when no row contributed. */
+  public double[] gradSum() {
+    if (sum == null && partial == null && sparse == null) {
+      return null;
+    }
+    return ownSum(partial != null ? partial.length() : sparse != null ? sparse.length() : 0);
+  }
+
+  /** Whether the gradient is still a partition's {@link RowSparseGradient} (not yet merged). */
+  public boolean isRowSparse() {
+    return sparse != null;
+  }
+
+  public double lossSum() {
+    return lossSum;
+  }
+
+  public double weightSum() {
+    return weightSum;
+  }
+
+  public long rows() {
+    return rows;
+  }
+
+  /** The longest arithmetic time of one partition, in nanoseconds. */
+  public long computeNanos() {
+    return computeNanos;
+  }
+}
