@@ -1,0 +1,296 @@
+package io.downhill.train;
+
+import static io.downhill.settings.Setting.Group.CHECKPOINTS;
+import static io.downhill.settings.Setting.Group.DATA;
+import static io.downhill.settings.Setting.Group.MODEL;
+import static io.downhill.settings.Setting.Group.OPTIMIZER;
+import static io.downhill.settings.Setting.Group.REGULARIZATION;
+import static io.downhill.settings.Setting.Group.SCHEDULE;
+import static io.downhill.settings.Setting.Group.STOPPING;
+import static io.downhill.settings.Setting.Group.WARM_START;
+
+import io.downhill.optim.OptimizerConfig;
+import io.downhill.settings.Setting;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every setting of a training run, each declared once (see {@link Setting}): the command line's
+ * options, the Spark ML Params, the properties keys and {@link TrainingConfig} are made from this
+ * list. Defaults are those of the command line; Spark ML differs only where its conventions do
+ * (no rows held out, no preprocessing: a pipeline's stages do that), as each doc says.
+ */
+public final class TrainingSettings {
+  private TrainingSettings() {}
+
+  private static final String FINITE = "a finite number";
+
+  private static boolean finite(double x) {
+    return Double.isFinite(x);
+  }
+
+  // ---- model ----
+
+  public static final Setting<String> MODEL_TYPE = Setting.choice("modelType", "--model",
+          () -> List.of("softmax", "svm", "logistic", "mlp"))
+      .label("M").dflt("softmax").noun("model").in(MODEL)
+      .doc("softmax, svm (multiclass hinge), logistic (binary): a linear score function Wx + b; or mlp: a fully "
+          + "connected network (hiddenLayers, loss)").build();
+
+  public static final Setting<String> LOSS = Setting.choice("loss", "--loss",
+          () -> List.of("auto", "softmax", "svm", "logistic"))
+      .label("L").dflt("auto").noun("loss").in(MODEL)
+      .doc("Head of an mlp: softmax, svm or logistic; auto is softmax for an mlp and the linear model's own loss")
+      .build();
+
+  public static final Setting<List<Integer>> HIDDEN_LAYERS = Setting.intList("hiddenLayers", "--hidden")
+      .label("H1,H2").dflt(List.of()).noun("hidden layer widths").in(MODEL)
+      .check(h -> h.stream().allMatch(w -> w > 0), "positive integers, e.g. 256,128")
+      .doc("Hidden layer widths of an mlp, e.g. 256,128; none means 256 for an mlp").build();
+
+  public static final Setting<String> ACTIVATION = Setting.choice("activation", "--activation",
+          () -> List.of("relu", "leaky-relu", "tanh"))
+      .label("F").dflt("relu").noun("activation").in(MODEL)
+      .canonical(s -> switch (s.toLowerCase(Locale.ROOT).replace('_', '-')) {
+        case "leakyrelu", "leaky" -> "leaky-relu";
+        default -> s;
+      })
+      .doc("Hidden activation: relu, leaky-relu or tanh").build();
+
+  public static final Setting<String> INIT = Setting.choice("init", "--init",
+          () -> List.of("auto", "gaussian", "xavier", "he"))
+      .label("I").dflt("auto").noun("initializer").in(MODEL)
+      .doc("Weight initialization: gaussian (initScale · N(0,1)), xavier, he; auto = gaussian for linear models, "
+          + "he for networks").build();
+
+  public static final Setting<Double> INIT_SCALE = Setting.real("initScale", "--init-scale")
+      .label("SIGMA").dflt(0.01).noun("initial weight scale").in(MODEL)
+      .check(x -> x >= 0 && finite(x), FINITE + " >= 0")
+      .doc("σ of the gaussian initialization").build();
+
+  public static final Setting<String> PRECISION = Setting.choice("precision", "--precision",
+          () -> List.of("float32", "float64"))
+      .label("P").dflt("float32").noun("precision").in(MODEL)
+      .doc("float32 or float64 storage and arithmetic; sums are always double").build();
+
+  // ---- optimizer ----
+
+  public static final Setting<String> ALGORITHM = Setting.choice("algorithm", "--algorithm",
+          () -> List.of("minibatch", "gd", "random-search"))
+      .label("A").dflt("minibatch").noun("training algorithm").in(OPTIMIZER)
+      .doc("minibatch (steps of the optimizer on minibatches, localSteps per job); gd (full batch, with lineSearch); "
+          + "random-search (trials random weights, the lecture's baseline)").build();
+
+  public static final Setting<String> OPTIMIZER_NAME = Setting.choice("optimizer", "--optimizer",
+          () -> OptimizerConfig.NAMES)
+      .label("O").dflt("sgd").noun("optimizer").in(OPTIMIZER)
+      .doc("Update rule: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw; gd and random-search are kept as "
+          + "shorthands for the algorithm").build();
+
+  public static final Setting<Integer> BATCH_SIZE = Setting.integer("batchSize", "--batch-size")
+      .label("B").dflt(256).noun("batch size").in(OPTIMIZER)
+      .check(b -> b >= 1, "an integer >= 1")
+      .doc("Global minibatch size, split over the partitions").build();
+
+  public static final Setting<Integer> EPOCHS = Setting.integer("epochs", "--epochs")
+      .label("E").dflt(10).noun("number of epochs").in(OPTIMIZER)
+      .check(e -> e >= 1, "an integer >= 1")
+      .doc("Passes over the training data; iterations of gd").build();
+
+  public static final Setting<Double> MOMENTUM = unit("momentum", "--momentum", "MU", 0.9, "μ of momentum and nesterov");
+  public static final Setting<Double> BETA1 = unit("beta1", "--beta1", "BETA1", 0.9, "β₁ of adam/adamw");
+  public static final Setting<Double> BETA2 = unit("beta2", "--beta2", "BETA2", 0.999, "β₂ of adam/adamw");
+  public static final Setting<Double> RHO = unit("rho", "--rho", "RHO", 0.99,
+      "ρ, the decay of rmsprop's squared gradients");
+
+  public static final Setting<Double> EPS = Setting.real("eps", "--eps")
+      .label("EPS").dflt(1e-8).noun("epsilon").in(OPTIMIZER)
+      .check(x -> x > 0 && finite(x), FINITE + " > 0")
+      .doc("ε of adagrad, rmsprop, adam/adamw").build();
+
+  public static final Setting<Double> WEIGHT_DECAY = Setting.real("weightDecay", "--weight-decay")
+      .label("WD").dflt(0.01).noun("weight decay").in(OPTIMIZER)
+      .check(x -> x >= 0 && finite(x), FINITE + " >= 0")
+      .doc("Decoupled weight decay of adamw, on weights only").build();
+
+  public static final Setting<String> LINE_SEARCH = Setting.choice("lineSearch", "--line-search",
+          () -> List.of("armijo", "none"))
+      .label("LS").dflt("armijo").noun("line search").in(OPTIMIZER)
+      .doc("gd: armijo (backtracking; every trial is one distributed loss pass) or none").build();
+
+  public static final Setting<Double> TOL = Setting.real("tol", "--tol")
+      .label("TOL").dflt(1e-6).noun("tolerance").in(OPTIMIZER)
+      .check(x -> x >= 0 && finite(x), FINITE + " >= 0")
+      .doc("gd: stop when ‖Δθ‖ or the relative loss change is below it; 0 runs every epoch").build();
+
+  public static final Setting<Integer> TRIALS = Setting.integer("trials", "--trials")
+      .label("N").dflt(100).noun("number of trials").in(OPTIMIZER)
+      .check(t -> t >= 1, "an integer >= 1")
+      .doc("random-search: weight matrices to try").build();
+
+  public static final Setting<Integer> LOCAL_STEPS = Setting.integer("localSteps", "--local-steps")
+      .label("K").dflt(1).noun("number of local steps").in(OPTIMIZER)
+      .check(k -> k >= 1, "an integer >= 1 (1 = synchronous SGD)")
+      .doc("Minibatch steps each partition takes per Spark job before the driver averages the local models; 1 is "
+          + "exact synchronous SGD, more trades exactness for fewer jobs").build();
+
+  public static final Setting<Double> ABORT_FACTOR = Setting.real("abortFactor", "--abort-factor")
+      .label("F").dflt(3.0).noun("abort factor").in(OPTIMIZER)
+      .check(x -> (x == 0 || x > 1) && finite(x), "0 (never) or a finite number > 1")
+      .doc("Stop when the minibatch loss exceeds F times the first step's (the loss exploded); 0 never").build();
+
+  public static final Setting<Long> SEED = Setting.longInteger("seed", "--seed")
+      .label("S").dflt(42L).noun("seed").in(OPTIMIZER)
+      .doc("Seeds initialization, minibatch order, dropout and the validation split").build();
+
+  // ---- schedule ----
+
+  public static final Setting<Double> LEARNING_RATE = Setting.real("learningRate", "--lr")
+      .label("ETA").dflt(0.1).noun("learning rate").in(SCHEDULE)
+      .check(x -> x > 0 && finite(x), FINITE + " > 0")
+      .doc("Learning rate η₀").build();
+
+  public static final Setting<String> SCHEDULE_KIND = Setting.choice("schedule", "--schedule",
+          () -> List.of("constant", "step", "exponential", "inverse", "cosine"))
+      .label("S").dflt("step").noun("schedule").in(SCHEDULE)
+      .doc("constant, step (η₀·γ^⌊t/s⌋), exponential (η₀·e^(-k·t)), inverse (η₀/(1+k·t)), cosine; t in epochs")
+      .build();
+
+  public static final Setting<Double> LR_DECAY = Setting.real("lrDecay", "--lr-decay")
+      .label("GAMMA").dflt(0.8).noun("learning-rate decay").in(SCHEDULE)
+      .check(x -> x > 0 && x <= 1, "a number in (0, 1] (1 = constant)")
+      .doc("γ of the step schedule").build();
+
+  public static final Setting<Double> LR_STEP = Setting.real("lrStep", "--lr-step")
+      .label("EPOCHS").dflt(1.0).noun("decay interval").in(SCHEDULE)
+      .check(x -> x > 0 && finite(x), "a number of epochs > 0")
+      .doc("s, epochs between step decays").build();
+
+  public static final Setting<Double> DECAY_RATE = Setting.real("decayRate", "--decay-rate")
+      .label("K").dflt(0.5).noun("decay rate").in(SCHEDULE)
+      .check(x -> x >= 0 && finite(x), FINITE + " >= 0")
+      .doc("k of the exponential and inverse schedules").build();
+
+  public static final Setting<Double> LR_MIN = Setting.real("lrMin", "--lr-min")
+      .label("ETA").dflt(0.0).noun("final learning rate").in(SCHEDULE)
+      .check(x -> x >= 0 && finite(x), "a number in [0, {learningRate}]")
+      .doc("Final rate of the cosine schedule").build();
+
+  public static final Setting<Double> WARMUP = Setting.real("warmup", "--warmup")
+      .label("EPOCHS").dflt(0.0).noun("warm-up").in(SCHEDULE)
+      .check(x -> x >= 0 && finite(x), "a number of epochs >= 0")
+      .doc("Linear warm-up over this many epochs, for any schedule").build();
+
+  // ---- regularization ----
+
+  public static final Setting<Double> REG = Setting.real("regParam", "--reg")
+      .label("LAMBDA").dflt(1e-4).noun("regularization strength").in(REGULARIZATION)
+      .check(x -> x >= 0 && finite(x), FINITE + " >= 0")
+      .doc("Regularization strength λ on weights (never biases)").build();
+
+  public static final Setting<Double> L1_RATIO = Setting.real("l1Ratio", "--l1-ratio")
+      .label("ALPHA").dflt(0.0).noun("L1 ratio").in(REGULARIZATION)
+      .check(x -> x >= 0 && x <= 1, "a number in [0, 1] (0 = L2, 1 = L1)")
+      .doc("λ·(α·‖W‖₁ + (1-α)·‖W‖²): 0 is L2, 1 is L1, between is elastic net").build();
+
+  public static final Setting<Double> MAX_NORM = Setting.real("maxNorm", "--max-norm")
+      .label("C").dflt(0.0).noun("max-norm constraint").in(REGULARIZATION)
+      .check(x -> x >= 0 && finite(x), "a finite number > 0 (0 for none)")
+      .doc("Max-norm constraint on each unit's incoming weights; 0 for none").build();
+
+  public static final Setting<Double> DROPOUT = Setting.real("dropout", "--dropout")
+      .label("P").dflt(0.0).noun("dropout probability").in(REGULARIZATION)
+      .check(x -> x >= 0 && x < 1, "a number in [0, 1)")
+      .doc("Inverted dropout after each hidden activation, training only").build();
+
+  // ---- stopping ----
+
+  public static final Setting<String> EARLY_STOPPING = Setting.choice("earlyStopping", "--early-stopping",
+          () -> List.of("none", "val_loss", "val_accuracy"))
+      .label("METRIC").dflt("none").noun("early-stopping metric").in(STOPPING)
+      .doc("none, val_loss or val_accuracy: stop after patience epochs without improvement and keep the best "
+          + "epoch's weights (needs validation rows)").build();
+
+  public static final Setting<Integer> PATIENCE = Setting.integer("patience", "--patience")
+      .label("N").dflt(3).noun("patience").in(STOPPING)
+      .check(p -> p >= 1, "an integer >= 1")
+      .doc("Epochs without improvement before early stopping").build();
+
+  // ---- data ----
+
+  public static final Setting<Double> VALIDATION_FRACTION = Setting.real("validationFraction", "--val-fraction")
+      .label("F").dflt(0.1).mlDefault(0.0).noun("validation fraction").in(DATA)
+      .check(x -> x >= 0 && x < 1, "a number in [0, 1)")
+      .doc("Fraction of training rows held out for validation, seeded (Spark ML: 0, a pipeline holds out its own)")
+      .build();
+
+  public static final Setting<Integer> NUM_PARTITIONS = Setting.integer("numPartitions", "--partitions")
+      .label("P").dflt(0).noun("partition count").in(DATA)
+      .check(p -> p >= 0, "an integer >= 1 (or 0 for the default)")
+      .doc("Partitions of the training data; 0 for the master's cores (Spark's default parallelism)").build();
+
+  public static final Setting<Integer> BLOCK_ROWS = Setting.integer("blockRows", "--block-rows")
+      .label("R").dflt(0).noun("block size").in(DATA)
+      .check(r -> r >= 0, "an integer >= 1 (or 0 for automatic)")
+      .doc("Rows per cached dense block; 0 for about 32 MB per block").build();
+
+  public static final Setting<String> WEIGHT_COL = Setting.text("weightCol", "--weight-col")
+      .label("NAME").dflt("").noun("weight column").in(DATA)
+      .doc("Sample-weight column; empty for none (every row weighs 1)").build();
+
+  // ---- checkpoints ----
+
+  public static final Setting<String> CHECKPOINT_DIR = Setting.text("checkpointDir", "--checkpoint-dir")
+      .label("DIR").dflt("").noun("checkpoint directory").in(CHECKPOINTS)
+      .doc("Save checkpoints (weights, optimizer state, position, settings) here: a local path or any Hadoop file "
+          + "system URI (hdfs://, s3a://); removed when the run succeeds; empty for none").build();
+
+  public static final Setting<String> CHECKPOINT_EVERY = Setting.text("checkpointEvery", "--checkpoint-every")
+      .label("N").dflt("1epoch").noun("checkpoint interval").in(CHECKPOINTS)
+      .check(v -> v.strip().toLowerCase(Locale.ROOT).matches("0*[1-9]\\d{0,8}\\s*(steps?|epochs?)?"),
+          "N steps or N epochs, N >= 1: e.g. 500, 500steps, 1epoch")
+      .doc("Checkpoint interval: N steps (500, 500steps) or N epochs (1epoch, 2epochs)").build();
+
+  public static final Setting<Integer> CHECKPOINT_KEEP = Setting.integer("checkpointKeep", "--checkpoint-keep")
+      .label("K").dflt(2).noun("number of checkpoints to keep").in(CHECKPOINTS)
+      .check(k -> k >= 1, "an integer >= 1")
+      .doc("Complete checkpoints kept; older ones are removed").build();
+
+  public static final Setting<Boolean> RESUME = Setting.bool("resume", "--resume")
+      .noun("resume").in(CHECKPOINTS)
+      .doc("Continue from the newest complete checkpoint in checkpointDir (start afresh when there is none); a "
+          + "corrupt or partial checkpoint is skipped with a warning").build();
+
+  // ---- warm start ----
+
+  public static final Setting<String> INITIAL_MODEL = Setting.text("initialModel", "--init-model")
+      .label("DIR").dflt("").noun("initial model").in(WARM_START)
+      .check(v -> v.equals(v.strip()), "a path without surrounding blanks, or empty for none")
+      .doc("Warm start: start from this saved model's weights (a run folder, its model/ folder, a saved "
+          + "DownhillClassificationModel or a PipelineModel holding one; any Hadoop path) when the architecture, "
+          + "loss, classes and input width match; fresh optimizer state, schedule from epoch 1; empty for random "
+          + "weights").build();
+
+  /** Every setting, in help order. */
+  public static final List<Setting<?>> ALL = List.of(MODEL_TYPE, LOSS, HIDDEN_LAYERS, ACTIVATION, INIT, INIT_SCALE,
+      PRECISION, ALGORITHM, OPTIMIZER_NAME, BATCH_SIZE, EPOCHS, MOMENTUM, BETA1, BETA2, EPS, RHO, WEIGHT_DECAY,
+      LINE_SEARCH, TOL, TRIALS, LOCAL_STEPS, ABORT_FACTOR, SEED, LEARNING_RATE, SCHEDULE_KIND, LR_DECAY, LR_STEP,
+      DECAY_RATE, LR_MIN, WARMUP, REG, L1_RATIO, MAX_NORM, DROPOUT, EARLY_STOPPING, PATIENCE, VALIDATION_FRACTION,
+      NUM_PARTITIONS, BLOCK_ROWS, WEIGHT_COL, CHECKPOINT_DIR, CHECKPOINT_EVERY, CHECKPOINT_KEEP, RESUME,
+      INITIAL_MODEL);
+
+  /** The setting of this schema name, or null. */
+  public static Setting<?> named(String name) {
+    for (Setting<?> s : ALL) {
+      if (s.name().equals(name)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private static Setting<Double> unit(String name, String flag, String label, double dflt, String doc) {
+    return Setting.real(name, flag).label(label).dflt(dflt).noun("decay factor").in(OPTIMIZER)
+        .check(x -> x >= 0 && x < 1, "a number in [0, 1)").doc(doc).build();
+  }
+}
