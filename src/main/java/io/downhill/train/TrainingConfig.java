@@ -6,6 +6,7 @@ import io.downhill.loss.Regularizer;
 import io.downhill.model.Activation;
 import io.downhill.optim.OptimizerConfig;
 import io.downhill.optim.schedule.Schedules;
+import io.downhill.settings.SettingValues;
 import java.util.List;
 
 /**
@@ -73,6 +74,57 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
 
   public double learningRate() {
     return schedule.lr();
+  }
+
+  /**
+   * The config these settings describe (each value already validated by its {@link TrainingSettings}
+   * declaration). The one place where the model's type, loss and hidden layers are reconciled:
+   * {@code modelType mlp} takes {@code loss} (auto: softmax) and {@code hiddenLayers} (none: 256); a
+   * linear model takes neither (a loss, if given, must be its own). {@code --optimizer gd} and
+   * {@code random-search} are shorthands for the algorithm.
+   */
+  public static TrainingConfig from(SettingValues v) {
+    String type = v.get(TrainingSettings.MODEL_TYPE);
+    String loss = v.get(TrainingSettings.LOSS);
+    List<Integer> hidden = v.get(TrainingSettings.HIDDEN_LAYERS);
+    if (type.equals("mlp")) {
+      loss = loss.equals("auto") ? "softmax" : loss;
+      hidden = hidden.isEmpty() ? List.of(256) : hidden;
+    } else {
+      if (!hidden.isEmpty()) {
+        throw BadInputException.setting("hiddenLayers", "hidden layers on a linear model",
+            "{modelType} mlp {hiddenLayers} ...", "{modelType} " + type);
+      }
+      if (!loss.equals("auto") && !loss.equals(type)) {
+        throw BadInputException.setting("loss", "loss disagrees with the linear model", "{loss} " + type + " (or none)",
+            "{loss} " + loss);
+      }
+      loss = type;
+    }
+    String optimizer = v.get(TrainingSettings.OPTIMIZER_NAME);
+    String algorithm = v.get(TrainingSettings.ALGORITHM);
+    if (!algorithm.equals("minibatch")) {
+      if (v.isSet(TrainingSettings.OPTIMIZER_NAME) && !optimizer.equals("sgd") && !optimizer.equals(algorithm)) {
+        throw BadInputException.setting("optimizer", "an update rule with {algorithm} " + algorithm,
+            "sgd (or no {optimizer})", "{optimizer} " + optimizer);
+      }
+      optimizer = algorithm;
+    }
+    return new TrainingConfig(
+        new ModelConfig(loss, hidden, Activation.Kind.parse(v.get(TrainingSettings.ACTIVATION)),
+            v.get(TrainingSettings.DROPOUT), v.get(TrainingSettings.INIT), v.get(TrainingSettings.INIT_SCALE)),
+        new OptimizerConfig(optimizer, v.get(TrainingSettings.MOMENTUM), v.get(TrainingSettings.BETA1),
+            v.get(TrainingSettings.BETA2), v.get(TrainingSettings.EPS), v.get(TrainingSettings.RHO),
+            v.get(TrainingSettings.WEIGHT_DECAY)),
+        new Schedules.Config(v.get(TrainingSettings.SCHEDULE_KIND), v.get(TrainingSettings.LEARNING_RATE),
+            v.get(TrainingSettings.LR_DECAY), v.get(TrainingSettings.LR_STEP), v.get(TrainingSettings.DECAY_RATE),
+            v.get(TrainingSettings.LR_MIN), v.get(TrainingSettings.WARMUP)),
+        new Regularizer(v.get(TrainingSettings.REG), v.get(TrainingSettings.L1_RATIO)),
+        v.get(TrainingSettings.MAX_NORM), v.get(TrainingSettings.BATCH_SIZE), v.get(TrainingSettings.EPOCHS),
+        v.get(TrainingSettings.SEED), Precision.parse(v.get(TrainingSettings.PRECISION)),
+        new EarlyStopping(v.get(TrainingSettings.EARLY_STOPPING), v.get(TrainingSettings.PATIENCE)),
+        new LineSearch(v.get(TrainingSettings.LINE_SEARCH), v.get(TrainingSettings.TOL), 1e-4, 0.5),
+        v.get(TrainingSettings.TRIALS), v.get(TrainingSettings.LOCAL_STEPS), v.get(TrainingSettings.ABORT_FACTOR));
   }
 
   public static Builder builder() {
