@@ -9,6 +9,7 @@ import io.downhill.model.ModelFiles;
 import io.downhill.model.ModelSpec;
 import io.downhill.model.Pass;
 import io.downhill.model.Workspace;
+import io.downhill.settings.Setting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,6 +22,7 @@ import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
@@ -35,6 +37,11 @@ import org.apache.spark.ml.util.MLWriter;
  * {@code probability} (softmax of the scores: calibrated for softmax and logistic losses, a monotone
  * squashing of the margins for the hinge loss) and {@code prediction} (the class index).
  *
+ * <p>It has the estimator's training Params ({@link DownhillParams}) and {@code fit} copies their
+ * values onto it, so {@code extractParamMap()} of a fitted model, a tuning run's {@code bestModel}
+ * among them, says which settings made it. A model saved before it had them loads with their
+ * defaults for Spark ML.
+ *
  * <p>Saved the Spark way ({@code write().overwrite().save(path)}, {@code DownhillClassificationModel.load(path)},
  * or inside a saved {@code PipelineModel}): {@code path/metadata/} is Spark's JSON metadata (class,
  * uid, params, Spark version), {@code path/data/} one Parquet row ({@link ModelFiles}: architecture,
@@ -44,7 +51,8 @@ import org.apache.spark.ml.util.MLWriter;
  * folder is a BadInputException naming the file), and never uses Java deserialization.
  */
 public final class DownhillClassificationModel
-    extends ProbabilisticClassificationModel<Vector, DownhillClassificationModel> implements MLWritable {
+    extends ProbabilisticClassificationModel<Vector, DownhillClassificationModel>
+    implements DownhillParams, MLWritable {
   private static final long serialVersionUID = 1L;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -58,6 +66,7 @@ public final class DownhillClassificationModel
   private final double[] theta;
   private final String extraJson;
   private final String summaryJson;
+  private final SettingParams settingParams;
   private transient Predictor predictor;
 
   public DownhillClassificationModel(String uid, ModelFiles.Saved saved, String summaryJson) {
@@ -76,6 +85,7 @@ public final class DownhillClassificationModel
     this.theta = saved.theta().clone();
     this.extraJson = saved.extra() == null ? "{}" : saved.extra().toString();
     this.summaryJson = summaryJson;
+    this.settingParams = SettingParams.define(this);
   }
 
   @Override
@@ -84,6 +94,12 @@ public final class DownhillClassificationModel
       uid = Uid.pending();
     }
     return uid;
+  }
+
+  /** The Param of a training setting: its value is the one the estimator was fitted with (else Spark ML's default). */
+  @Override
+  public Param<?> param(Setting<?> setting) {
+    return settingParams.get(setting);
   }
 
   @Override
@@ -183,7 +199,7 @@ public final class DownhillClassificationModel
   @Override
   public DownhillClassificationModel copy(ParamMap extra) {
     DownhillClassificationModel copy = new DownhillClassificationModel(uid, saved(), summaryJson);
-    return copyValues(copy, extra).setParent(parent());
+    return copyValues(copy, SettingParams.normalized(this, extra)).setParent(parent());
   }
 
   @Override

@@ -1,7 +1,8 @@
 /**
- * Downhill in Spark ML's own API: {@link io.downhill.ml.DownhillClassifier} (an Estimator whose
- * Params mirror the command line) and {@link io.downhill.ml.DownhillClassificationModel} (its
- * Model: rawPrediction, probability, prediction), usable as Pipeline stages, under CrossValidator
+ * Downhill in Spark ML's own API: {@link io.downhill.ml.DownhillClassifier} (an Estimator) and
+ * {@link io.downhill.ml.DownhillClassificationModel} (its Model: rawPrediction, probability,
+ * prediction), whose Params ({@link io.downhill.ml.DownhillParams}) are the command line's training
+ * settings, made from their one declaration; usable as Pipeline stages, under CrossValidator
  * and TrainValidationSplit, and saved and loaded with MLWritable/MLReadable (Spark's JSON metadata,
  * Parquet data). Dimensions: n rows, d features, k classes, h hidden units.
  */

@@ -163,9 +163,8 @@ public final class Setting<T> {
 
   @SuppressWarnings("unchecked")
   private T normalized(T value) {
-    if (value instanceof String s) {
-      String t = canonical.apply(s.strip());
-      return (T) (choices != null ? t.toLowerCase(Locale.ROOT) : t);
+    if (value instanceof String s) { // a choice is spelled freely; a free text (a path, a column) is kept as given
+      return (T) (choices != null ? canonical.apply(s.strip()).toLowerCase(Locale.ROOT) : s);
     }
     if (value instanceof List<?> list) {
       return (T) List.copyOf(list);

@@ -135,9 +135,10 @@ public final class TrainingSettings {
           + "exact synchronous SGD, more trades exactness for fewer jobs").build();
 
   public static final Setting<Double> ABORT_FACTOR = Setting.real("abortFactor", "--abort-factor")
-      .label("F").dflt(3.0).noun("abort factor").in(OPTIMIZER)
+      .label("F").dflt(3.0).mlDefault(0.0).noun("abort factor").in(OPTIMIZER)
       .check(x -> (x == 0 || x > 1) && finite(x), "0 (never) or a finite number > 1")
-      .doc("Stop when the minibatch loss exceeds F times the first step's (the loss exploded); 0 never").build();
+      .doc("Stop when the minibatch loss exceeds F times the first step's (the loss exploded); 0 never (Spark ML: "
+          + "0, so that one diverging grid point does not fail a whole CrossValidator)").build();
 
   public static final Setting<Long> SEED = Setting.longInteger("seed", "--seed")
       .label("S").dflt(42L).noun("seed").in(OPTIMIZER)
