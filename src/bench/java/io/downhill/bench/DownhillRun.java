@@ -1,6 +1,5 @@
 package io.downhill.bench;
 
-import io.downhill.loss.Loss;
 import io.downhill.model.DenseLayer;
 import io.downhill.model.Layer;
 import io.downhill.model.Model;
@@ -12,7 +11,7 @@ import io.downhill.shard.BatchPlan;
 import io.downhill.shard.ShardComputer;
 import io.downhill.shard.StepPlan;
 import io.downhill.train.StepRecord;
-import io.downhill.train.Trainer;
+import io.downhill.train.Fit;
 import io.downhill.train.TrainingConfig;
 import io.downhill.train.TrainingListener;
 import io.downhill.train.TrainingResult;
@@ -37,11 +36,8 @@ record DownhillRun(String name, String model, int localSteps, String settings, d
   /** Trains {@code config} on {@code data} through Spark; times exclude the per-epoch evaluations. */
   static DownhillRun run(String name, String modelName, int localSteps, String settings, JavaSparkContext jsc, TrainingData data, TrainingConfig config,
       double target) {
-    int k = data.labels().numClasses();
-    Model model = Model.of(config.model().spec(data.features(), k));
-    ShardComputer computer = new ShardComputer(model, Loss.parse(config.loss()), k, config.precision(), config.seed());
-    double[] theta = new double[model.layout().size()];
-    config.model().initializer().initialize(model.layout(), theta, config.seed());
+    Fit fit = Fit.of(config, data.features(), data.labels().numClasses(), "bench " + name, null);
+    Model model = fit.model();
     List<Double> steps = new ArrayList<>();
     List<Double> compute = new ArrayList<>();
     List<Double> accuracies = new ArrayList<>();
@@ -68,10 +64,7 @@ record DownhillRun(String name, String model, int localSteps, String settings, d
         }
       }
     };
-    TrainingResult result;
-    try (SparkGradientSource source = new SparkGradientSource(jsc, data, computer)) {
-      result = new Trainer(config, model, source, List.of(listener)).fit(theta);
-    }
+    TrainingResult result = fit.run(c -> new SparkGradientSource(jsc, data, c), null, List.of(listener));
     // Skip the first epoch's steps (JIT warm-up) for the per-step medians when there is more than one.
     int skip = result.epochs().size() > 1 ? result.stepsPerEpoch() : 0;
     double flops = flopsPerRow(model) * rows[0];
@@ -91,12 +84,10 @@ record DownhillRun(String name, String model, int localSteps, String settings, d
    * its GFLOP/s: {milliseconds, GFLOP/s}.
    */
   static double[] kernel(TrainingData data, TrainingConfig config) {
-    int k = data.labels().numClasses();
-    Model model = Model.of(config.model().spec(data.features(), k));
-    ShardComputer computer = new ShardComputer(model, Loss.parse(config.loss()), k, config.precision(), config.seed());
-    double[] theta = new double[model.layout().size()];
-    config.model().initializer().initialize(model.layout(), theta, config.seed());
-    Buf params = computer.params(theta);
+    Fit fit = Fit.of(config, data.features(), data.labels().numClasses(), "bench kernel", null);
+    Model model = fit.model();
+    ShardComputer computer = fit.computer();
+    Buf params = computer.params(fit.initialTheta());
     int steps = BatchPlan.stepsPerEpoch(data.trainRows(), config.batchSize());
     List<Double> medians = data.train().mapPartitionsWithIndex((Integer p, java.util.Iterator<io.downhill.data.Shard> it) -> {
       io.downhill.data.Shard shard = it.next();

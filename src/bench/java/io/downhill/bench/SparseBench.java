@@ -5,17 +5,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.data.DataSpec;
 import io.downhill.data.Storage;
-import io.downhill.loss.Loss;
-import io.downhill.model.Model;
 import io.downhill.spark.DataLoader;
 import io.downhill.spark.Preprocess;
 import io.downhill.spark.SparkGradientSource;
 import io.downhill.spark.SparkSessions;
 import io.downhill.spark.TrainingData;
 import io.downhill.train.EpochRecord;
-import io.downhill.shard.ShardComputer;
 import io.downhill.train.StepRecord;
-import io.downhill.train.Trainer;
 import io.downhill.train.TrainingConfig;
 import io.downhill.train.TrainingListener;
 import java.io.PrintStream;
@@ -224,7 +220,7 @@ final class SparseBench implements Callable<Integer> {
     List<TrainingConfig> configs = configs(task, quick);
     // SparkGradientSource's own choice of dense gradients or touched rows, for this model size
     TrainingConfig first = configs.get(0);
-    int p = Model.of(first.model().spec(d, task.classes)).layout().size();
+    int p = io.downhill.train.Fit.of(first, d, task.classes, "bench " + task.name, null).model().layout().size();
     boolean denseByDefault = !SparkGradientSource.rowSparseGradients(p, first.precision());
     for (TrainingConfig config : configs) {
       curves.add(train(jsc, data, describe(config), config, loadSeconds, denseByDefault));
@@ -279,14 +275,8 @@ final class SparseBench implements Callable<Integer> {
 
   private Curve train(JavaSparkContext jsc, TrainingData data, String name, TrainingConfig config,
       double loadSeconds, boolean denseGradients) {
-    int k = data.labels().numClasses();
-    Model model = Model.of(config.model().spec(data.features(), k));
-    ShardComputer computer = new ShardComputer(model, Loss.parse(config.loss()), k, config.precision(), config.seed());
-    if (denseGradients) {
-      computer = computer.denseGradients();
-    }
-    double[] theta = new double[model.layout().size()];
-    config.model().initializer().initialize(model.layout(), theta, config.seed());
+    io.downhill.train.Fit fit = io.downhill.train.Fit.of(config, data.features(), data.labels().numClasses(),
+        "bench " + name, null);
     List<Double> seconds = new ArrayList<>();
     List<Double> accuracy = new ArrayList<>();
     List<Double> steps = new ArrayList<>();
@@ -304,11 +294,10 @@ final class SparseBench implements Callable<Integer> {
         accuracy.add(e.test().accuracy());
       }
     };
-    int p = model.layout().size();
-    try (SparkGradientSource source = new SparkGradientSource(jsc, data, computer,
-        SparkGradientSource.Transport.auto(p), SparkGradientSource.treeDepth(data.train().getNumPartitions(), 8L * p))) {
-      new Trainer(config, model, source, List.of(listener)).fit(theta);
-    }
+    int p = fit.model().layout().size();
+    fit.run(c -> new SparkGradientSource(jsc, data, denseGradients ? c.denseGradients() : c,
+        SparkGradientSource.Transport.auto(p), SparkGradientSource.treeDepth(data.train().getNumPartitions(), 8L * p)),
+        null, List.of(listener));
     Collections.sort(steps);
     Curve c = new Curve(name, describe(config), loadSeconds, seconds, accuracy,
         steps.isEmpty() ? Double.NaN : 1000 * steps.get(steps.size() / 2));

@@ -37,7 +37,7 @@ final class CheckpointOptions {
   /** Checks the flags before Spark starts. */
   void validate(io.downhill.train.TrainingConfig config) {
     if (dir != null) {
-      io.downhill.train.Checkpoints.requireMinibatch(config.optimizer().name()); // before Spark starts, not after loading
+      io.downhill.train.Checkpoints.requireMinibatch(config); // before Spark starts, not after loading
     }
     if (resume && dir == null) {
       throw BadInputException.of("--resume", "resume without a checkpoint directory", "--checkpoint-dir DIR", "none");

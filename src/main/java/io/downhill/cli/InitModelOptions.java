@@ -4,6 +4,8 @@ import io.downhill.BadInputException;
 import io.downhill.ml.WarmStart;
 import io.downhill.spark.DataLoader;
 import io.downhill.spark.Preprocess;
+import io.downhill.train.Algorithm;
+import io.downhill.train.TrainingConfig;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.spark.ml.PipelineModel;
@@ -40,7 +42,7 @@ final class InitModelOptions {
   }
 
   /** Checks the flags before Spark starts. */
-  void validate(String optimizer) {
+  void validate(TrainingConfig config) {
     if (preprocess != null && dir == null) {
       throw BadInputException.of("--init-preprocess " + preprocess, "preprocessing choice without a warm start",
           "--init-model DIR", "none");
@@ -48,7 +50,7 @@ final class InitModelOptions {
     if (preprocess != null && !mode().equals("keep") && !mode().equals("refit")) {
       throw BadInputException.of("--init-preprocess", "unknown mode", "keep or refit", "'" + preprocess + "'");
     }
-    if (dir != null && optimizer.equals("random-search")) {
+    if (dir != null && config.algorithm() == Algorithm.RANDOM_SEARCH) {
       throw BadInputException.of("--init-model " + dir, "a warm start for random search, which ignores the "
           + "initial weights", "a minibatch optimizer or gd", "--optimizer random-search");
     }

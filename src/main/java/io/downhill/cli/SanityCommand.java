@@ -3,15 +3,13 @@ package io.downhill.cli;
 import io.downhill.BadInputException;
 import io.downhill.data.DataSpec;
 import io.downhill.data.Shard;
-import io.downhill.loss.Loss;
-import io.downhill.model.Model;
 import io.downhill.spark.DataLoader;
 import io.downhill.spark.SparkGradientSource;
 import io.downhill.spark.TrainingData;
 import io.downhill.shard.Evaluation;
 import io.downhill.sanity.SanityChecks;
-import io.downhill.shard.ShardComputer;
 import io.downhill.shard.Split;
+import io.downhill.train.Fit;
 import io.downhill.train.TrainingConfig;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -72,23 +70,21 @@ final class SanityCommand implements Callable<Integer> {
           + "sweep-steps %d", tolerance, overfitRows, overfitSteps, sweepSteps));
     }
     DataSpec trainSpec = data.trainSpec(console);
-    Loss loss = Loss.parse(config.loss());
     List<SanityChecks.Check> checks = new ArrayList<>();
     try (Session session = new Session(sparkOptions, "downhill sanity")) {
       TrainingData td = DataLoader.load(session.spark, data.settings(trainSpec, data.testSpec(), config.seed(),
           config.precision()));
       try {
         int k = td.labels().numClasses();
-        Model model = TrainCommand.model(config, train.modelName(), td.features(), k, trainSpec.toString());
+        Fit fit = Fit.of(config, td.features(), k, "--model " + train.modelName(), trainSpec.toString());
         console.printf(Locale.ROOT, "sanity checks: %s, %s loss, %s, lr %s, batch %d, regularization %s; data %s "
-                + "(%d training rows, %d classes)%n", model.spec().describe(), loss.name(),
+                + "(%d training rows, %d classes)%n", fit.model().spec().describe(), fit.loss().name(),
             config.optimizer().describe(), config.learningRate(), config.batchSize(), config.regularizer().describe(),
             trainSpec.text(), td.trainRows(), k);
-        SanityChecks sanity = new SanityChecks(model, loss, config, k);
-        double[] theta = sanity.initialTheta();
+        SanityChecks sanity = new SanityChecks(fit);
+        double[] theta = fit.initialTheta();
         Evaluation initial;
-        try (SparkGradientSource source = new SparkGradientSource(session.jsc, td,
-            new ShardComputer(model, loss, k, config.precision(), config.seed()))) {
+        try (SparkGradientSource source = new SparkGradientSource(session.jsc, td, fit.computer())) {
           // the data loss over every training row, distributed: at the configured θ and at small weights
           initial = source.evaluate(theta, Split.TRAIN);
           checks.add(report(console, sanity.initialLoss(t -> source.evaluate(t, Split.TRAIN), initial.loss(),

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.BadInputException;
 import io.downhill.data.DataSpec;
 import io.downhill.linalg.Blas;
-import io.downhill.loss.Loss;
-import io.downhill.model.Model;
 import io.downhill.monitor.ProgressBar;
 import io.downhill.spark.DataLoader;
 import io.downhill.spark.SharedJobs;
@@ -16,7 +14,7 @@ import io.downhill.train.ClosableGradientSource;
 import io.downhill.shard.Evaluation;
 import io.downhill.shard.ShardComputer;
 import io.downhill.shard.Split;
-import io.downhill.train.Trainer;
+import io.downhill.train.Fit;
 import io.downhill.train.TrainingConfig;
 import io.downhill.train.TrainingResult;
 import io.downhill.tuning.Search;
@@ -149,8 +147,7 @@ final class SearchCommand implements Callable<Integer> {
             best.stage(), best.settings(), best.bestValAccuracy(), best.bestEpoch());
 
         TrainingConfig bestConfig = trials.config(best.settings());
-        Model model = trials.model(bestConfig);
-        Loss loss = Loss.parse(bestConfig.loss());
+        Fit winner = trials.fit(bestConfig);
         double[] theta = best.theta();
         TrainingData saveData = td;
         Evaluation test;
@@ -162,18 +159,14 @@ final class SearchCommand implements Callable<Integer> {
           TrainingConfig again = flags.config(space.fixed(), settings, false);
           TrainingData full = DataLoader.load(session.spark, data.settings(trainSpec, testSpec, base.seed(),
               base.precision(), 0));
-          theta = new double[model.layout().size()];
-          again.model().initializer().initialize(model.layout(), theta, again.seed());
-          try (SparkGradientSource source = new SparkGradientSource(session.jsc, full,
-              new ShardComputer(model, loss, k, again.precision(), again.seed()))) {
-            retrained = new Trainer(again, model, source, List.of()).fit(theta);
-          }
+          retrained = fit(again, full.features(), k).run(c -> new SparkGradientSource(session.jsc, full, c), null,
+              List.of());
+          theta = retrained.theta();
           saveData = full;
           saved = String.format(Locale.ROOT, "the winner retrained on train + validation (%d rows, %d epochs)",
               full.trainRows(), best.bestEpoch());
         }
-        try (SparkGradientSource source = new SparkGradientSource(session.jsc, saveData,
-            new ShardComputer(model, loss, k, bestConfig.precision(), bestConfig.seed()))) {
+        try (SparkGradientSource source = new SparkGradientSource(session.jsc, saveData, winner.computer())) {
           test = source.evaluate(theta, Split.TEST);
         }
         if (test != null) {
@@ -186,8 +179,8 @@ final class SearchCommand implements Callable<Integer> {
         modelSummary.put("settings", bestConfig.toString());
         modelSummary.put("data_identity", saveData.identity());
         modelSummary.put("test_accuracy", test == null ? null : test.accuracy());
-        TrainCommand.saveModel(output.dir().resolve("model"), model, loss, saveData, bestConfig, trainSpec, theta,
-            modelSummary);
+        TrainCommand.saveModel(output.dir().resolve("model"), winner.model(), winner.loss(), saveData, bestConfig,
+            trainSpec, theta, modelSummary);
         if (saveData != td) {
           saveData.unpersist();
         }
@@ -264,17 +257,20 @@ final class SearchCommand implements Callable<Integer> {
       }
 
       @Override
-      public Model model(TrainingConfig config) {
-        return TrainCommand.model(config, config.model().isLinear() ? config.loss() : "mlp", td.features(), k,
-            dataName);
+      public Fit fit(TrainingConfig config) {
+        return SearchCommand.this.fit(config, td.features(), k);
       }
 
       @Override
-      public ClosableGradientSource open(Model model, TrainingConfig config) {
-        return shared.join(new ShardComputer(model, Loss.parse(config.loss()), k, config.precision(), config.seed()),
-            Set.of(Split.VALIDATION));
+      public ClosableGradientSource open(ShardComputer computer) {
+        return shared.join(computer, Set.of(Split.VALIDATION));
       }
     };
+  }
+
+  /** The setup of a trial's configuration, or the winner's, on data of {@code features} columns and k classes. */
+  private Fit fit(TrainingConfig config, int features, int k) {
+    return Fit.of(config, features, k, "--model " + (config.model().isLinear() ? config.loss() : "mlp"), dataName);
   }
 
   private static String line(TrialResult t, int done, int total) {

@@ -87,7 +87,7 @@ final class Summary {
     ObjectNode tasks = s.putObject("gradient_tasks_by_executor");
     counter.tasksByExecutor().forEach(tasks::put);
     s.put("gradient_jobs", counter.jobs());
-    Split shown = TrainCommand.shownSplit(last);
+    Split shown = shownSplit(last);
     ObjectNode confusion = s.putObject("confusion_matrix");
     confusion.put("split", shown.key());
     confusion.put("rows", "true class");
@@ -100,6 +100,11 @@ final class Summary {
       }
     }
     return s;
+  }
+
+  /** The split whose accuracy a run reports first: test, else validation, else train. */
+  static Split shownSplit(EpochRecord last) {
+    return last.test() != null ? Split.TEST : last.validation() != null ? Split.VALIDATION : Split.TRAIN;
   }
 
   static void write(Path file, ObjectNode summary) throws IOException {

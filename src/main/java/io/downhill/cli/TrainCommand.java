@@ -29,9 +29,8 @@ import io.downhill.spark.TrainingData;
 import io.downhill.checkpoint.CheckpointStore;
 import io.downhill.checkpoint.Checkpointing;
 import io.downhill.train.EpochRecord;
-import io.downhill.shard.ShardComputer;
 import io.downhill.shard.Split;
-import io.downhill.train.Trainer;
+import io.downhill.train.Fit;
 import io.downhill.train.TrainingConfig;
 import io.downhill.train.TrainingResult;
 import java.io.PrintWriter;
@@ -80,13 +79,12 @@ final class TrainCommand implements Callable<Integer> {
     DataSpec trainSpec = data.trainSpec(console);
     DataSpec testSpec = data.testSpec();
     DataLoader.Settings settings = data.settings(trainSpec, testSpec, config.seed(), config.precision());
-    Loss loss = Loss.parse(config.loss());
     checkpoint.validate(config);
     if (config.earlyStopping().enabled() && data.valFraction == 0) { // else refused only after a whole epoch
       throw BadInputException.of("--early-stopping " + config.earlyStopping().metric(), "no validation data",
           "a validation split (--val-fraction > 0)", "--val-fraction 0");
     }
-    init.validate(config.optimizer().name());
+    init.validate(config);
     Path target = out != null ? out : Path.of("runs", Names.of(trainSpec) + "-" + train.modelName());
 
     try (RunOutput output = RunOutput.create(target, "train"); Session session = new Session(sparkOptions, "downhill train", output.target())) {
@@ -97,16 +95,13 @@ final class TrainCommand implements Callable<Integer> {
       TrainingData td = DataLoader.load(session.spark, settings, init.kept());
       try {
         int k = td.labels().numClasses();
-        Model model = model(config, train.modelName(), td.features(), k, trainSpec.toString());
+        Fit fit = Fit.of(config, td.features(), k, "--model " + train.modelName(), trainSpec.toString());
+        Model model = fit.model();
+        Loss loss = fit.loss();
         ModelSpec modelSpec = model.spec();
-        double[] theta;
         if (parent != null) {
           parent.check(modelSpec, loss.name(), td.labels(), null, describe(trainSpec) + ", preprocess "
               + td.preprocess().label());
-          theta = parent.theta();
-        } else {
-          theta = new double[model.layout().size()];
-          config.model().initializer().initialize(model.layout(), theta, config.seed());
         }
         Map<String, String> executorBlas = SparkSessions.executorBlas(session.jsc);
         console.printf(Locale.ROOT, "data: %s: %d train, %d validation, %d test rows; %d features, %d classes (%s); "
@@ -114,7 +109,7 @@ final class TrainCommand implements Callable<Integer> {
             td.features(), k, td.labels().describe(), td.preprocess().label(),
             td.classWeights() == null ? "" : "; class weights " + Arrays.toString(td.classWeights()));
         console.printf(Locale.ROOT, "model: %s, %s loss (%d parameters), %s%n", modelSpec.describe(),
-            loss.name(), theta.length, parent == null ? config.model().initializer() + " initialization"
+            loss.name(), model.layout().size(), parent == null ? config.model().initializer() + " initialization"
                 : "weights of " + parent.describe() + ", preprocessing " + (init.keep() ? "kept" : "refitted")
                     + "; fresh optimizer state, schedule from epoch 1");
         console.printf(Locale.ROOT, "optimizer: %s, lr %s %s, batch %d, %d epoch%s, regularization %s%s%s; %s, "
@@ -126,7 +121,6 @@ final class TrainCommand implements Callable<Integer> {
             config.precision(), td.train().getNumPartitions(), session.master());
         console.printf("BLAS: driver %s; executors %s%n", Blas.describe(), executorBlas);
 
-        ShardComputer computer = new ShardComputer(model, loss, k, config.precision(), config.seed());
         CheckpointStore store = checkpoint.enabled() ? checkpoint.store(session.spark.sparkContext().hadoopConfiguration())
             : null;
         CheckpointStore.Loaded resumed = resume(store, output.dir(), console);
@@ -138,7 +132,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingResult result;
         SparkGradientSource.Transport transport;
         int depth;
-        try (SparkGradientSource source = new SparkGradientSource(session.jsc, td, computer);
+        try (SparkGradientSource source = new SparkGradientSource(session.jsc, td, fit.computer());
              MetricsWriter metrics = new MetricsWriter(metricsFile, resumed != null)) {
           transport = source.transport();
           depth = source.depth();
@@ -152,9 +146,9 @@ final class TrainCommand implements Callable<Integer> {
             console.printf("checkpoints: %s into %s (keeping %d)%n", checkpoints.describe(), store.location(),
                 checkpoint.keep);
           }
-          result = new Trainer(config, model, source, List.of(metrics, new ConsoleReporter(console, config.epochs())))
-              .withCheckpoints(checkpoints, resumed == null ? null : resumed.state())
-              .fit(theta);
+          result = fit.withCheckpoints(checkpoints, resumed == null ? null : resumed.state())
+              .run(source, parent == null ? null : parent.theta(),
+                  List.of(metrics, new ConsoleReporter(console, config.epochs())));
         }
         ObjectNode summary = Summary.train(config, train.modelName(), trainSpec, testSpec, td, model, loss, result,
             session.master(), executorBlas, counter);
@@ -185,7 +179,7 @@ final class TrainCommand implements Callable<Integer> {
           store.clear(); // the run is complete: a rerun with --resume starts afresh instead of at the end
         }
         EpochRecord best = result.best();
-        Split shown = shownSplit(best);
+        Split shown = Summary.shownSplit(best);
         int ran = result.epochs().size();
         console.printf(Locale.ROOT, "%s accuracy %.4f after %d epoch%s%s (%.1f s, %.1f s per epoch, median step %.1f ms)%n",
             shown.key(), best.get(shown).accuracy(), ran, ran == 1 ? "" : "s",
@@ -239,19 +233,6 @@ final class TrainCommand implements Callable<Integer> {
    */
   static String settings(TrainingConfig config, DataSpec spec, TrainingData td) {
     return config + "; data " + spec.text() + ": " + td.identity();
-  }
-
-  /** The model {@code config} describes for this data; a binary head on multiclass data is bad input. */
-  static Model model(TrainingConfig config, String modelName, int features, int classes, String data) {
-    ModelSpec spec;
-    try {
-      spec = config.model().spec(features, classes);
-    } catch (IllegalArgumentException e) {
-      throw BadInputException.of("--model " + modelName + " (loss " + config.loss() + ")",
-          "binary model on multiclass data", "2 classes", classes + " classes in " + data);
-    }
-    spec.checkFits("--model " + modelName + " on " + data, Runtime.getRuntime().maxMemory());
-    return Model.of(spec);
   }
 
   private static String describe(DataSpec spec) {
@@ -309,10 +290,5 @@ final class TrainCommand implements Callable<Integer> {
       String name = Path.of(spec.path()).getFileName().toString().replaceAll("\\.[A-Za-z0-9]+$", "");
       return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_.-]+", "-");
     }
-  }
-
-  /** The split whose accuracy a run reports first: test, else validation, else train. */
-  static Split shownSplit(EpochRecord last) {
-    return last.test() != null ? Split.TEST : last.validation() != null ? Split.VALIDATION : Split.TRAIN;
   }
 }

@@ -13,8 +13,7 @@ import io.downhill.spark.TrainingData;
 import io.downhill.checkpoint.CheckpointStore;
 import io.downhill.checkpoint.Checkpointing;
 import io.downhill.settings.Setting;
-import io.downhill.shard.ShardComputer;
-import io.downhill.train.Trainer;
+import io.downhill.train.Fit;
 import io.downhill.train.TrainerState;
 import io.downhill.train.TrainingConfig;
 import io.downhill.train.TrainingResult;
@@ -199,43 +198,28 @@ public final class DownhillClassifier
             "class indices 0..k-1 (Spark ML's convention)", "-1 and +1");
       }
       int k = td.labels().numClasses();
-      Model model;
-      try {
-        io.downhill.model.ModelSpec spec = config.model().spec(td.features(), k);
-        spec.checkFits("DownhillClassifier modelType " + getModelType(), Runtime.getRuntime().maxMemory());
-        model = Model.of(spec);
-      } catch (IllegalArgumentException e) {
-        throw BadInputException.of("DownhillClassifier modelType " + getModelType(), "binary model on multiclass data",
-            "2 classes", k + " classes");
-      }
-      Loss lossFn = Loss.parse(config.loss());
+      Fit fit = Fit.of(config, td.features(), k, "DownhillClassifier modelType " + getModelType(), null);
+      Model model = fit.model();
+      Loss lossFn = fit.loss();
       List<String> classNames = names != null && names.size() == k ? names : ModelFiles.indexNames(k);
       WarmStart parent = null;
-      double[] theta;
       if (!getInitialModel().isEmpty()) {
         parent = WarmStart.load(spark, getInitialModel(), "DownhillClassifier initialModel " + getInitialModel());
         parent.check(model.spec(), lossFn.name(), td.labels(), names != null && names.size() == k ? names : null,
             "featuresCol " + getFeaturesCol());
-        theta = parent.theta(); // only θ: the parent's preprocessing stages, if any, are the caller's pipeline's
-      } else {
-        theta = new double[model.layout().size()];
-        config.model().initializer().initialize(model.layout(), theta, config.seed());
       }
-      ShardComputer computer = new ShardComputer(model, lossFn, k, config.precision(), config.seed());
-      TrainingResult result;
       CheckpointStore store = null;
-      try (SparkGradientSource source = new SparkGradientSource(JavaSparkContexts.of(spark), td, computer)) {
-        Trainer trainer = new Trainer(config, model, source, List.of());
-        if (!getCheckpointDir().isEmpty()) {
-          store = new CheckpointStore(getCheckpointDir(), getCheckpointKeep(),
-              spark.sparkContext().hadoopConfiguration());
-          TrainerState state = store.begin(getResume(), "DownhillClassifier checkpointDir "
-              + getCheckpointDir(), "resume true", line -> LOG.warn("checkpoints: {}", line)).state();
-          trainer = trainer.withCheckpoints(Checkpointing.of(store, getCheckpointEvery(),
-              config + "; data " + td.identity() + (parent == null ? "" : "; " + parent.identity()), List::of), state);
-        }
-        result = trainer.fit(theta);
+      if (!getCheckpointDir().isEmpty()) {
+        store = new CheckpointStore(getCheckpointDir(), getCheckpointKeep(),
+            spark.sparkContext().hadoopConfiguration());
+        TrainerState state = store.begin(getResume(), "DownhillClassifier checkpointDir "
+            + getCheckpointDir(), "resume true", line -> LOG.warn("checkpoints: {}", line)).state();
+        fit = fit.withCheckpoints(Checkpointing.of(store, getCheckpointEvery(),
+            config + "; data " + td.identity() + (parent == null ? "" : "; " + parent.identity()), List::of), state);
       }
+      // only θ from a parent: its preprocessing stages, if any, are the caller's pipeline's
+      TrainingResult result = fit.run(c -> new SparkGradientSource(JavaSparkContexts.of(spark), td, c),
+          parent == null ? null : parent.theta(), List.of());
       if (store != null) {
         store.clear();
       }

@@ -1,5 +1,8 @@
 package io.downhill.optim;
 
+import io.downhill.linalg.Numbers;
+import io.downhill.model.ParameterLayout;
+
 /**
  * Adam, and AdamW (Adam with decoupled weight decay) when {@code weightDecay > 0}.
  * <pre>
@@ -18,22 +21,15 @@ public final class Adam implements Optimizer {
   private final double beta2;
   private final double eps;
   private final double weightDecay;
-  private final boolean[] decays;
-  private final double[] m;
-  private final double[] v;
-  private long t;
 
   /**
-   * @param decays which parameters are weights (decayed by AdamW); null when {@code weightDecay} is 0
+   * @param weightDecay λ_wd of AdamW; 0 for Adam
    */
-  public Adam(int parameters, double beta1, double beta2, double eps, double weightDecay, boolean[] decays) {
+  public Adam(double beta1, double beta2, double eps, double weightDecay) {
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.eps = eps;
     this.weightDecay = weightDecay;
-    this.decays = decays;
-    this.m = new double[parameters];
-    this.v = new double[parameters];
   }
 
   @Override
@@ -42,38 +38,37 @@ public final class Adam implements Optimizer {
   }
 
   @Override
-  public void stepInPlace(double[] theta, double[] grad, double lr) {
-    t++;                                                  // t ← t + 1
+  public String describe() {
+    return name() + " (β₁ " + Numbers.compact(beta1) + ", β₂ " + Numbers.compact(beta2) + ", ε "
+        + Numbers.compact(eps) + (weightDecay > 0 ? ", weight decay " + Numbers.compact(weightDecay) : "") + ")";
+  }
+
+  @Override
+  public OptimizerState newState(ParameterLayout layout) {
+    return new OptimizerState(layout, "m", "v");
+  }
+
+  @Override
+  public void stepInPlace(double[] theta, double[] grad, OptimizerState state, double lr) {
+    long t = state.incrementSteps();                        // t ← t + 1
     double c1 = 1 - Math.pow(beta1, t);
     double c2 = 1 - Math.pow(beta2, t);
-    for (int i = 0; i < theta.length; i++) {
-      double g = grad[i];
-      m[i] = beta1 * m[i] + (1 - beta1) * g;              // m ← β₁·m + (1 - β₁)·g
-      v[i] = beta2 * v[i] + (1 - beta2) * g * g;          // v ← β₂·v + (1 - β₂)·g²
-      double mHat = m[i] / c1;                            // m̂ = m / (1 - β₁ᵗ)
-      double vHat = v[i] / c2;                            // v̂ = v / (1 - β₂ᵗ)
-      double step = mHat / (Math.sqrt(vHat) + eps);
-      if (weightDecay > 0 && decays[i]) {
-        step += weightDecay * theta[i];                   // + λ_wd·θ on weights (AdamW)
+    double[] m = state.array("m");
+    double[] v = state.array("v");
+    for (ParameterLayout.Slice s : state.layout().slices()) {
+      boolean decays = weightDecay > 0 && s.regularized();  // AdamW: weights only
+      for (int i = s.offset(); i < s.end(); i++) {
+        double g = grad[i];
+        m[i] = beta1 * m[i] + (1 - beta1) * g;              // m ← β₁·m + (1 - β₁)·g
+        v[i] = beta2 * v[i] + (1 - beta2) * g * g;          // v ← β₂·v + (1 - β₂)·g²
+        double mHat = m[i] / c1;                            // m̂ = m / (1 - β₁ᵗ)
+        double vHat = v[i] / c2;                            // v̂ = v / (1 - β₂ᵗ)
+        double step = mHat / (Math.sqrt(vHat) + eps);
+        if (decays) {
+          step += weightDecay * theta[i];                   // + λ_wd·θ on weights (AdamW)
+        }
+        theta[i] -= lr * step;                              // θ ← θ - η·(...)
       }
-      theta[i] -= lr * step;                              // θ ← θ - η·(...)
     }
-  }
-
-
-  @Override
-  public java.util.Map<String, double[]> state() {
-    return java.util.Map.of("m", m, "v", v);
-  }
-
-  /** The step count t. */
-  @Override
-  public long stepCount() {
-    return t;
-  }
-
-  @Override
-  public void restoreStepCount(long steps) {
-    t = steps;
   }
 }

@@ -1,5 +1,8 @@
 package io.downhill.optim;
 
+import io.downhill.linalg.Numbers;
+import io.downhill.model.ParameterLayout;
+
 /**
  * SGD with (heavy-ball) momentum, in the lecture's form: the velocity integrates the negative
  * gradient and the parameters move by the velocity.
@@ -11,11 +14,9 @@ package io.downhill.optim;
  */
 public final class Momentum implements Optimizer {
   private final double mu;
-  private final double[] v;
 
-  public Momentum(int parameters, double mu) {
+  public Momentum(double mu) {
     this.mu = mu;
-    this.v = new double[parameters];
   }
 
   @Override
@@ -24,20 +25,21 @@ public final class Momentum implements Optimizer {
   }
 
   @Override
-  public void stepInPlace(double[] theta, double[] grad, double lr) {
+  public String describe() {
+    return name() + " (μ " + Numbers.compact(mu) + ")";
+  }
+
+  @Override
+  public OptimizerState newState(ParameterLayout layout) {
+    return new OptimizerState(layout, "v");
+  }
+
+  @Override
+  public void stepInPlace(double[] theta, double[] grad, OptimizerState state, double lr) {
+    double[] v = state.array("v");
     for (int i = 0; i < theta.length; i++) {
       v[i] = mu * v[i] - lr * grad[i]; // v ← μ·v - η·g
       theta[i] += v[i];                // θ ← θ + v
     }
-  }
-
-  /** The velocity (for tests and checkpoints). */
-  public double[] velocity() {
-    return v;
-  }
-
-  @Override
-  public java.util.Map<String, double[]> state() {
-    return java.util.Map.of("v", v);
   }
 }

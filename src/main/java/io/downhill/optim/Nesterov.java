@@ -1,5 +1,8 @@
 package io.downhill.optim;
 
+import io.downhill.linalg.Numbers;
+import io.downhill.model.ParameterLayout;
+
 /**
  * Nesterov accelerated gradient, in the form that keeps the parameters at the look-ahead point
  * (so the gradient is taken where the parameters are, as for every other rule):
@@ -12,11 +15,9 @@ package io.downhill.optim;
  */
 public final class Nesterov implements Optimizer {
   private final double mu;
-  private final double[] v;
 
-  public Nesterov(int parameters, double mu) {
+  public Nesterov(double mu) {
     this.mu = mu;
-    this.v = new double[parameters];
   }
 
   @Override
@@ -25,16 +26,22 @@ public final class Nesterov implements Optimizer {
   }
 
   @Override
-  public void stepInPlace(double[] theta, double[] grad, double lr) {
+  public String describe() {
+    return name() + " (μ " + Numbers.compact(mu) + ")";
+  }
+
+  @Override
+  public OptimizerState newState(ParameterLayout layout) {
+    return new OptimizerState(layout, "v");
+  }
+
+  @Override
+  public void stepInPlace(double[] theta, double[] grad, OptimizerState state, double lr) {
+    double[] v = state.array("v");
     for (int i = 0; i < theta.length; i++) {
       double prev = v[i];                          // v_prev ← v
       v[i] = mu * v[i] - lr * grad[i];             // v ← μ·v - η·g
       theta[i] += -mu * prev + (1 + mu) * v[i];    // θ ← θ - μ·v_prev + (1 + μ)·v
     }
-  }
-
-  @Override
-  public java.util.Map<String, double[]> state() {
-    return java.util.Map.of("v", v);
   }
 }

@@ -1,20 +1,25 @@
 package io.downhill.optim;
 
-import io.downhill.linalg.Numbers;
 import io.downhill.BadInputException;
-import io.downhill.model.ParameterLayout;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Which update rule and its hyperparameters ({@code --optimizer} and friends).
+ * Which update rule and its hyperparameters ({@code --optimizer} and friends), and the registry
+ * of update rules: one line per rule, its name and how it is made from these hyperparameters.
  *
- * <p>{@code gd} is full-batch gradient descent (the plain SGD rule on the gradient of all
- * training rows, with an optional line search); {@code random-search} is the lecture's bad idea
- * (no gradient at all). Both are run by their own trainers.
+ * <p>Until the training algorithm has a setting of its own, {@code --optimizer} also accepts the
+ * names of the algorithms that are not minibatch steps of a rule ({@link #ALGORITHMS}): {@code gd},
+ * full-batch gradient descent (the sgd rule on the gradient of all training rows, with an optional
+ * line search), and {@code random-search}, the lecture's bad idea (no gradient at all). The
+ * training loop's {@code io.downhill.train.Algorithm} runs them.
  *
- * @param name        sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, gd, random-search
+ * @param name        an update rule ({@link #ruleNames}) or an algorithm ({@link #ALGORITHMS})
  * @param momentum    μ of momentum and nesterov, in [0, 1)
  * @param beta1       β₁ of adam/adamw, in [0, 1)
  * @param beta2       β₂ of adam/adamw, in [0, 1)
@@ -25,13 +30,26 @@ import java.util.Locale;
 public record OptimizerConfig(String name, double momentum, double beta1, double beta2, double eps, double rho,
     double weightDecay) implements Serializable {
 
-  public static final List<String> NAMES =
-      List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "gd", "random-search");
+  /** The update rules by name, each made from the hyperparameters; in the order the help lists them. */
+  private static final Map<String, Function<OptimizerConfig, Optimizer>> RULES = new LinkedHashMap<>();
+
+  static {
+    RULES.put("sgd", c -> new Sgd());
+    RULES.put("momentum", c -> new Momentum(c.momentum()));
+    RULES.put("nesterov", c -> new Nesterov(c.momentum()));
+    RULES.put("adagrad", c -> new AdaGrad(c.eps()));
+    RULES.put("rmsprop", c -> new RmsProp(c.rho(), c.eps()));
+    RULES.put("adam", c -> new Adam(c.beta1(), c.beta2(), c.eps(), 0.0));
+    RULES.put("adamw", c -> new Adam(c.beta1(), c.beta2(), c.eps(), c.weightDecay()));
+  }
+
+  /** The {@code --optimizer} values that name a training algorithm rather than an update rule. */
+  public static final List<String> ALGORITHMS = List.of("gd", "random-search");
 
   public OptimizerConfig {
     name = name.toLowerCase(Locale.ROOT);
-    if (!NAMES.contains(name)) {
-      throw BadInputException.of("--optimizer", "unknown optimizer", String.join(", ", NAMES), "'" + name + "'");
+    if (!RULES.containsKey(name) && !ALGORITHMS.contains(name)) {
+      throw BadInputException.of("--optimizer", "unknown optimizer", String.join(", ", names()), "'" + name + "'");
     }
     unit("--momentum", momentum);
     unit("--beta1", beta1);
@@ -57,42 +75,34 @@ public record OptimizerConfig(String name, double momentum, double beta1, double
     return new OptimizerConfig(name, 0.9, 0.9, 0.999, 1e-8, 0.99, 0.01);
   }
 
-  /** A fresh optimizer (zero state) for parameters of this layout. */
-  public Optimizer create(ParameterLayout layout) {
-    int p = layout.size();
-    return switch (name) {
-      case "sgd", "gd" -> new Sgd();
-      case "momentum" -> new Momentum(p, momentum);
-      case "nesterov" -> new Nesterov(p, momentum);
-      case "adagrad" -> new AdaGrad(p, eps);
-      case "rmsprop" -> new RmsProp(p, rho, eps);
-      case "adam" -> new Adam(p, beta1, beta2, eps, 0.0, null);
-      case "adamw" -> new Adam(p, beta1, beta2, eps, weightDecay, weights(layout));
-      default -> throw new IllegalStateException(name + " has no update rule: it has its own trainer");
-    };
+  /** The update rules, in the order the help lists them. */
+  public static List<String> ruleNames() {
+    return List.copyOf(RULES.keySet());
   }
 
-  private static boolean[] weights(ParameterLayout layout) {
-    boolean[] mask = new boolean[layout.size()];
-    for (ParameterLayout.Slice s : layout.slices()) {
-      if (s.regularized()) {
-        java.util.Arrays.fill(mask, s.offset(), s.end(), true);
-      }
+  /** Every {@code --optimizer} value: the update rules, then the algorithms. */
+  public static List<String> names() {
+    List<String> all = new ArrayList<>(RULES.keySet());
+    all.addAll(ALGORITHMS);
+    return all;
+  }
+
+  /** The training algorithm {@code --optimizer} names: gd or random-search, else minibatch (steps of this rule). */
+  public String algorithm() {
+    return ALGORITHMS.contains(name) ? name : "minibatch";
+  }
+
+  /** The update rule these settings name (it holds only the hyperparameters; its state comes from newState). */
+  public Optimizer rule() {
+    Function<OptimizerConfig, Optimizer> make = RULES.get(name);
+    if (make == null) {
+      throw new IllegalStateException(name + " is a training algorithm, not an update rule");
     }
-    return mask;
+    return make.apply(this);
   }
 
   /** e.g. "adam (β₁ 0.9, β₂ 0.999, ε 1e-8)". */
   public String describe() {
-    return switch (name) {
-      case "momentum", "nesterov" -> name + " (μ " + Numbers.compact(momentum) + ")";
-      case "adagrad" -> name + " (ε " + Numbers.compact(eps) + ")";
-      case "rmsprop" -> name + " (ρ " + Numbers.compact(rho) + ", ε " + Numbers.compact(eps) + ")";
-      case "adam" -> name + " (β₁ " + Numbers.compact(beta1) + ", β₂ " + Numbers.compact(beta2) + ", ε "
-          + Numbers.compact(eps) + ")";
-      case "adamw" -> name + " (β₁ " + Numbers.compact(beta1) + ", β₂ " + Numbers.compact(beta2) + ", ε "
-          + Numbers.compact(eps) + ", weight decay " + Numbers.compact(weightDecay) + ")";
-      default -> name;
-    };
+    return RULES.containsKey(name) ? rule().describe() : name;
   }
 }

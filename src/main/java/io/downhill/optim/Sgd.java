@@ -1,6 +1,7 @@
 package io.downhill.optim;
 
 import io.downhill.linalg.Blas;
+import io.downhill.model.ParameterLayout;
 
 /**
  * Vanilla (minibatch) stochastic gradient descent:
@@ -17,7 +18,12 @@ public final class Sgd implements Optimizer {
   }
 
   @Override
-  public void stepInPlace(double[] theta, double[] grad, double lr) {
+  public OptimizerState newState(ParameterLayout layout) {
+    return new OptimizerState(layout);
+  }
+
+  @Override
+  public void stepInPlace(double[] theta, double[] grad, OptimizerState state, double lr) {
     Blas.axpy(theta.length, -lr, grad, 0, theta, 0); // θ ← θ - η·g
   }
 }

@@ -2,13 +2,12 @@ package io.downhill.sanity;
 
 import io.downhill.shard.Evaluation;
 import io.downhill.shard.MinibatchObjective;
-import io.downhill.shard.ShardComputer;
 import io.downhill.shard.Split;
 import io.downhill.train.DivergedException;
 import io.downhill.train.EpochRecord;
+import io.downhill.train.Fit;
 import io.downhill.train.LocalGradientSource;
 import io.downhill.train.StepRecord;
-import io.downhill.train.Trainer;
 import io.downhill.train.TrainingConfig;
 import io.downhill.train.TrainingListener;
 import io.downhill.data.Block;
@@ -58,16 +57,19 @@ public final class SanityChecks {
   /** One rate of the sweep. */
   public record RateTrial(double lr, Trend trend, double firstLoss, double lastLoss) {}
 
+  private final Fit fit;
   private final Model model;
   private final Loss loss;
   private final TrainingConfig config;
   private final int classes;
 
-  public SanityChecks(Model model, Loss loss, TrainingConfig config, int classes) {
-    this.model = model;
-    this.loss = loss;
-    this.config = config;
-    this.classes = classes;
+  /** The checks of the run {@code fit} sets up. */
+  public SanityChecks(Fit fit) {
+    this.fit = fit;
+    this.model = fit.model();
+    this.loss = fit.loss();
+    this.config = fit.config();
+    this.classes = fit.classes();
   }
 
   /** The chance loss at small weights: ln k (softmax), k - 1 (SVM, margin 1), ln 2 (logistic). */
@@ -79,20 +81,13 @@ public final class SanityChecks {
     };
   }
 
-  /** The configured initialization, seeded like a training run. */
-  public double[] initialTheta() {
-    double[] theta = new double[model.layout().size()];
-    config.model().initializer().initialize(model.layout(), theta, config.seed());
-    return theta;
-  }
-
   /**
    * θ with small scores: the configured initialization with the output layer's weights scaled by
    * 1e-3 (the hidden layers keep theirs, so the check still runs through them). This is the
    * lecture's "small weights" at which the chance loss is expected.
    */
   public double[] smallTheta() {
-    double[] theta = initialTheta();
+    double[] theta = fit.initialTheta();
     ParameterLayout.Slice head = null;
     for (ParameterLayout.Slice s : model.layout().slices()) {
       if (s.regularized()) {
@@ -108,7 +103,7 @@ public final class SanityChecks {
   /**
    * The data loss at small weights ({@link #smallTheta}) over the training split ({@code trainLoss}
    * evaluates it) against {@link #expectedInitialLoss}, within a relative {@code tolerance}; the loss
-   * at the configured initialization, {@code atInit} (the caller's evaluation of {@link #initialTheta}),
+   * at the configured initialization, {@code atInit} (the caller's evaluation of {@link Fit#initialTheta}),
    * is shown beside it.
    */
   public Check initialLoss(Function<double[], Evaluation> trainLoss, double atInit, double tolerance) {
@@ -150,11 +145,9 @@ public final class SanityChecks {
     Shard tiny = rows.head(n);
     TrainingConfig small = atConstantRate().learningRate(config.learningRate()).reg(0).batchSize(tiny.rows())
         .epochs(maxSteps).precision(tiny.precision()).lineSearch("none").build();
-    Model m = Model.of(small.model().spec(tiny.cols(), classes));
-    ShardComputer computer = new ShardComputer(m, loss, classes, tiny.precision(), config.seed());
-    LocalGradientSource source = new LocalGradientSource(computer, List.of(tiny), Map.of(Split.TRAIN, List.of(tiny)));
-    double[] theta = new double[m.layout().size()];
-    small.model().initializer().initialize(m.layout(), theta, config.seed());
+    Fit overfit = Fit.of(small, tiny.cols(), classes, "sanity: overfit", null);
+    LocalGradientSource source = new LocalGradientSource(overfit.computer(), List.of(tiny),
+        Map.of(Split.TRAIN, List.of(tiny)));
     int[] firstPerfect = {-1};
     double[] last = {Double.NaN, Double.NaN};
     TrainingListener watch = new TrainingListener() {
@@ -168,7 +161,7 @@ public final class SanityChecks {
       }
     };
     try {
-      new Trainer(small, m, source, List.of(watch)).fit(theta);
+      overfit.run(source, null, List.of(watch));
     } catch (DivergedException e) {
       return new Check("overfit " + tiny.rows() + " examples", false, "training diverged: " + e.getMessage());
     }
@@ -225,15 +218,11 @@ public final class SanityChecks {
     List<RateTrial> out = new ArrayList<>();
     int batch = Math.max(1, Math.min(config.batchSize(), rows.rows() / steps));
     Shard sample = rows.head(batch * steps);
-    Model m = Model.of(config.model().spec(sample.cols(), classes));
-    ShardComputer computer = new ShardComputer(m, loss, classes, sample.precision(), config.seed());
-    LocalGradientSource source = new LocalGradientSource(computer, List.of(sample), Map.of());
     for (double lr : rates) {
       TrainingConfig c = atConstantRate().dropout(config.model().dropout())
           .weightDecay(config.optimizer().weightDecay()).learningRate(lr).reg(config.regularizer().lambda())
           .l1Ratio(config.regularizer().l1Ratio()).batchSize(batch).epochs(1).precision(rows.precision()).build();
-      double[] theta = new double[m.layout().size()];
-      c.model().initializer().initialize(m.layout(), theta, config.seed());
+      Fit atRate = Fit.of(c, sample.cols(), classes, "sanity: learning-rate sweep", null);
       List<Double> losses = new ArrayList<>();
       TrainingListener watch = new TrainingListener() {
         @Override
@@ -243,7 +232,7 @@ public final class SanityChecks {
       };
       Trend trend;
       try {
-        new Trainer(c, m, source, List.of(watch)).fit(theta);
+        atRate.run(new LocalGradientSource(atRate.computer(), List.of(sample), Map.of()), null, List.of(watch));
         trend = trend(losses);
       } catch (DivergedException e) {
         trend = Trend.EXPLODES;

@@ -6,7 +6,7 @@ import io.downhill.linalg.Precision;
 import io.downhill.shard.Evaluation;
 import io.downhill.shard.GradientAccumulator;
 import io.downhill.loss.Regularizer;
-import io.downhill.train.GradientSource;
+import io.downhill.train.ClosableGradientSource;
 import io.downhill.shard.LocalPlan;
 import io.downhill.shard.LocalUpdate;
 import io.downhill.shard.ShardComputer;
@@ -41,7 +41,7 @@ import org.apache.spark.broadcast.Broadcast;
  *   <li>the tree depth chosen from the gradient size ({@link #treeDepth}).
  * </ul>
  */
-public final class SparkGradientSource implements GradientSource, AutoCloseable {
+public final class SparkGradientSource implements ClosableGradientSource {
   /** Job group of the per-step gradient jobs (see the Spark UI, and {@link GradientTaskCounter}). */
   public static final String STEP_GROUP = "downhill-step";
   public static final String EVAL_GROUP = "downhill-eval";

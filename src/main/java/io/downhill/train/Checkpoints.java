@@ -1,6 +1,7 @@
 package io.downhill.train;
 
 import io.downhill.BadInputException;
+import io.downhill.optim.OptimizerConfig;
 
 /**
  * What the training loop asks of checkpointing: when a checkpoint is due and where a state goes.
@@ -25,10 +26,11 @@ public interface Checkpoints {
   void save(TrainerState state);
 
   /** Checkpoints follow minibatch steps: gd (line search) and random search have none to resume. */
-  static void requireMinibatch(String optimizer) {
-    if (optimizer.equals("gd") || optimizer.equals("random-search")) {
+  static void requireMinibatch(TrainingConfig config) {
+    if (!config.algorithm().minibatch()) {
+      String optimizer = config.optimizer().name();
       throw BadInputException.of("--checkpoint-dir", "checkpoints with --optimizer " + optimizer,
-          "a minibatch optimizer (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)", optimizer);
+          "a minibatch optimizer (" + String.join(", ", OptimizerConfig.ruleNames()) + ")", optimizer);
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.downhill.train;
 
+import io.downhill.model.ParameterLayout;
+import io.downhill.shard.Evaluation;
 import java.util.Locale;
 
 /**
@@ -31,6 +33,21 @@ public final class DivergedException extends RuntimeException {
         "loss exploded at step %d (epoch %d): %.4g is more than %s times the first step's %.4g, with learning rate "
             + "%g; the learning rate is probably too high", step, epoch + 1, loss,
         io.downhill.linalg.Numbers.compact(factor), firstLoss, learningRate));
+  }
+
+  /** NaN or infinity in θ or in an evaluation's loss ends the run as diverged, never as a saved model. */
+  static void requireFinite(long step, int epoch, double lr, ParameterLayout layout, double[] theta,
+      Evaluation... evaluations) {
+    for (int i = 0; i < theta.length; i++) {
+      if (!Double.isFinite(theta[i])) {
+        throw new DivergedException(step, epoch, "weight " + layout.describe(i), theta[i], lr);
+      }
+    }
+    for (Evaluation e : evaluations) {
+      if (e != null && e.weightSum() > 0 && !Double.isFinite(e.loss())) {
+        throw new DivergedException(step, epoch, "loss on the evaluated rows", e.loss(), lr);
+      }
+    }
   }
 
   /** The global step (from 0) at which it happened. */

@@ -17,8 +17,9 @@ import java.util.Map;
  * @param epoch          the epoch to continue in (0-based)
  * @param step           the next step of that epoch; {@code stepsPerEpoch} when only its evaluation is left
  * @param global         steps taken so far, over all epochs
- * @param optimizerState the update rule's arrays by name ({@link io.downhill.optim.Optimizer#state})
- * @param optimizerSteps the update rule's step count (Adam's t)
+ * @param optimizer      the update rule's name
+ * @param optimizerState the update rule's arrays by name ({@link io.downhill.optim.OptimizerState#arrays})
+ * @param optimizerSteps the update rule's step count (Adam's t, {@link io.downhill.optim.OptimizerState#steps})
  * @param bestTheta      θ of the best epoch so far under early stopping, or null
  * @param firstLoss      the first step's loss (the abort rule's reference), NaN before the first step
  * @param stepSeconds    step time of the epochs so far

@@ -15,7 +15,7 @@ import java.util.List;
  * messages naming the flag.
  *
  * @param model         head, hidden layers, initialization
- * @param optimizer     update rule and its hyperparameters
+ * @param optimizer     update rule and its hyperparameters (its name also selects the {@link #algorithm})
  * @param schedule      learning rate η₀ and its schedule
  * @param regularizer   L2 / L1 / elastic net on weights ({@code --reg}, {@code --l1-ratio})
  * @param maxNorm       max-norm constraint c on each unit's incoming weights, 0 for none ({@code --max-norm})
@@ -53,7 +53,8 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
       throw BadInputException.of("--local-steps", "invalid number of local steps", "an integer >= 1 (1 = synchronous SGD)",
           Integer.toString(localSteps));
     }
-    if (localSteps > 1 && (optimizer.name().equals("gd") || optimizer.name().equals("random-search"))) {
+    Algorithm algorithm = algorithm(optimizer);
+    if (localSteps > 1 && !algorithm.minibatch()) {
       throw BadInputException.of("--local-steps", "local steps with --optimizer " + optimizer.name(),
           "1 (local steps need minibatch steps)", Integer.toString(localSteps));
     }
@@ -61,10 +62,20 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
       throw BadInputException.of("--abort-factor", "invalid abort factor", "0 (never) or a finite number > 1",
           Double.toString(abortFactor));
     }
-    if (optimizer.name().equals("gd") && model.dropout() > 0) {
+    if (algorithm == Algorithm.GD && model.dropout() > 0) {
       throw BadInputException.of("--optimizer gd", "full-batch descent with dropout",
           "--dropout 0 (a line search needs one deterministic objective)", "--dropout " + model.dropout());
     }
+  }
+
+  /** The training algorithm that runs these settings. */
+  public Algorithm algorithm() {
+    return algorithm(optimizer);
+  }
+
+  /** Selects the algorithm: {@code --optimizer} names it (gd, random-search); an update rule there means minibatch. */
+  private static Algorithm algorithm(OptimizerConfig optimizer) {
+    return Algorithm.named(optimizer.algorithm());
   }
 
   /** The loss name, e.g. "softmax". */

@@ -82,7 +82,7 @@ public final class TrainingSettings {
           + "random-search (trials random weights, the lecture's baseline)").build();
 
   public static final Setting<String> OPTIMIZER_NAME = Setting.choice("optimizer", "--optimizer",
-          () -> OptimizerConfig.NAMES)
+          OptimizerConfig::names)
       .label("O").dflt("sgd").noun("optimizer").in(OPTIMIZER)
       .doc("Update rule: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw; gd and random-search are kept as "
           + "shorthands for the algorithm").build();

@@ -14,7 +14,13 @@
  *  every epoch: source.evaluate(θ, split) → Evaluation (loss, accuracy, confusion)
  * </pre>
  *
- * A {@link io.downhill.train.GradientSource} hides where the partitions are:
+ * {@link io.downhill.train.Fit} sets a run up the same way for every caller (model, loss, shard
+ * computation from the settings). In {@link io.downhill.train.Trainer}, the configured
+ * {@link io.downhill.train.Algorithm} picks the driver that moves θ (minibatch steps of an update
+ * rule, local steps, full-batch gd, random search), and one {@code Run} keeps the books they share
+ * (records, evaluations, early stopping, divergence, checkpoints).
+ *
+ * <p>A {@link io.downhill.train.GradientSource} hides where the partitions are:
  * {@link io.downhill.train.LocalGradientSource} loops over them in this JVM, the Spark source
  * ({@code io.downhill.spark}) runs one job per step. Both call the same
  * {@link io.downhill.shard.ShardComputer} and merge the same named accumulators, so a test can

@@ -1,12 +1,12 @@
 package io.downhill.tuning;
 
-import io.downhill.model.Model;
+import io.downhill.shard.ShardComputer;
 import io.downhill.train.ClosableGradientSource;
 import io.downhill.train.DivergedException;
 import io.downhill.train.EpochRecord;
+import io.downhill.train.Fit;
 import io.downhill.train.GradientSource;
 import io.downhill.train.StepRecord;
-import io.downhill.train.Trainer;
 import io.downhill.train.TrainingConfig;
 import io.downhill.train.TrainingListener;
 import io.downhill.train.TrainingResult;
@@ -31,16 +31,16 @@ import java.util.concurrent.Future;
  * {@code SharedJobs}: the live trials' steps go to the cluster together, one job for all of them.
  */
 public final class Search {
-  /** What the search needs from its surroundings: configurations, models and gradient sources. */
+  /** What the search needs from its surroundings: configurations, their setups and gradient sources. */
   public interface Trials {
     /** The training configuration of one trial's settings (epochs, abort rule and so on included). */
     TrainingConfig config(Map<String, String> settings);
 
-    /** The model the configuration describes, for this data. */
-    Model model(TrainingConfig config);
+    /** The setup of a configuration (its model) for this data. */
+    Fit fit(TrainingConfig config);
 
-    /** A gradient source for one trial; closing it ends the trial's share of the jobs. */
-    ClosableGradientSource open(Model model, TrainingConfig config);
+    /** A gradient source for one trial's computation; closing it ends the trial's share of the jobs. */
+    ClosableGradientSource open(ShardComputer computer);
   }
 
   /** Told of each trial as it ends (on the trial's thread). */
@@ -159,23 +159,21 @@ public final class Search {
 
   private TrialResult runOne(int id, String stage, Map<String, String> settings, TrainingConfig config) {
     long t0 = System.nanoTime();
-    Model model = trials.model(config);
-    double[] theta = new double[model.layout().size()];
-    config.model().initializer().initialize(model.layout(), theta, config.seed());
+    Fit fit = trials.fit(config);
     Tracker tracker = new Tracker();
     String stop;
-    boolean finished = false;
-    try (ClosableGradientSource source = trials.open(model, config)) {
-      TrainingResult result = new Trainer(config, model, source, List.of(tracker)).fit(theta);
+    double[] theta = null;
+    try {
+      TrainingResult result = fit.run(trials::open, null, List.of(tracker));
       stop = result.stopReason();
-      finished = true;
+      theta = result.theta();
     } catch (DivergedException e) {
       stop = e.getMessage().startsWith("loss exploded") ? "loss exploded (>" + (int) ABORT_FACTOR + "x initial)"
           : "diverged (NaN or Inf)";
     }
     return new TrialResult(id, stage, new LinkedHashMap<>(settings), tracker.epochs, tracker.bestEpoch,
         tracker.bestAccuracy, tracker.bestLoss, stop, tracker.firstLoss, tracker.lastLoss, tracker.steps,
-        (System.nanoTime() - t0) / 1e9, finished && tracker.bestEpoch > 0 ? theta : null);
+        (System.nanoTime() - t0) / 1e9, tracker.bestEpoch > 0 ? theta : null);
   }
 
   /** A trial's own record: losses, and the best validation epoch. */

@@ -167,26 +167,27 @@ class CheckpointResumeTest {
   void optimizerStateRoundTripsThroughAFreshOptimizer() {
     io.downhill.model.ParameterLayout layout = Model.of(TrainingConfig.builder().loss("softmax").build().model()
         .spec(3, 2)).layout();
-    for (String rule : List.of("momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")) {
-      io.downhill.optim.OptimizerConfig oc = io.downhill.optim.OptimizerConfig.of(rule);
-      var a = oc.create(layout);
+    for (String name : List.of("momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")) {
+      io.downhill.optim.OptimizerConfig oc = io.downhill.optim.OptimizerConfig.of(name);
+      var rule = oc.rule();
+      var a = rule.newState(layout);
       double[] theta = new double[layout.size()];
       double[] g = new double[layout.size()];
       for (int i = 0; i < g.length; i++) {
         g[i] = Math.sin(i + 1);
       }
-      a.stepInPlace(theta, g, 0.1);
-      a.stepInPlace(theta, g, 0.1);
-      var b = oc.create(layout);
-      b.restoreInPlace(a.state(), a.stepCount());
+      rule.stepInPlace(theta, g, a, 0.1);
+      rule.stepInPlace(theta, g, a, 0.1);
+      var b = rule.newState(layout);
+      b.restoreInPlace(a.arrays(), a.steps());
       double[] ta = theta.clone();
       double[] tb = theta.clone();
-      a.stepInPlace(ta, g, 0.1);
-      b.stepInPlace(tb, g, 0.1);
-      assertArrayEquals(ta, tb, 0.0, rule);
-      assertFalse(a.state().isEmpty(), rule + " has state");
+      rule.stepInPlace(ta, g, a, 0.1);
+      rule.stepInPlace(tb, g, b, 0.1);
+      assertArrayEquals(ta, tb, 0.0, name);
+      assertFalse(a.arrays().isEmpty(), name + " has state");
     }
-    assertTrue(io.downhill.optim.OptimizerConfig.of("sgd").create(layout).state().isEmpty());
+    assertTrue(io.downhill.optim.OptimizerConfig.of("sgd").rule().newState(layout).arrays().isEmpty());
   }
 
   /** A simulated driver death after a given step. */

@@ -44,7 +44,8 @@ class OptimizerConvergenceTest {
       for (int start = 0; start < 5; start++) {
         // starts drawn per rule and start (not from one stream in map order): every rule, every run, the same points
         SplittableRandom starts = new SplittableRandom(1000L * start + rule.getKey().hashCode());
-        Optimizer opt = OptimizerConfig.of(rule.getKey()).create(layout);
+        Optimizer opt = OptimizerConfig.of(rule.getKey()).rule();
+        OptimizerState state = opt.newState(layout);
         double[] theta = new double[P];
         for (int i = 0; i < P; i++) {
           theta[i] = starts.nextDouble() * 20 - 10;
@@ -54,7 +55,7 @@ class OptimizerConvergenceTest {
           for (int i = 0; i < P; i++) {
             g[i] = a[i] * (theta[i] - c[i]);
           }
-          opt.stepInPlace(theta, g, rule.getValue()[0]);
+          opt.stepInPlace(theta, g, state, rule.getValue()[0]);
         }
         double worst = 0;
         for (int i = 0; i < P; i++) {

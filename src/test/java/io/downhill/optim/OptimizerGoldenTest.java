@@ -43,11 +43,12 @@ class OptimizerGoldenTest {
   @Test
   void firstThreeStepsOfEveryRuleMatchTheHandComputedValues() {
     for (Map.Entry<String, double[][]> rule : GOLDEN.entrySet()) {
-      Optimizer opt = OptimizerConfig.of(rule.getKey()).create(LAYOUT);
+      Optimizer opt = OptimizerConfig.of(rule.getKey()).rule();
       assertEquals(rule.getKey(), opt.name());
+      OptimizerState state = opt.newState(LAYOUT);
       double[] theta = {1.0, -2.0};
       for (int step = 0; step < 3; step++) {
-        opt.stepInPlace(theta, gradient(theta), 0.05);
+        opt.stepInPlace(theta, gradient(theta), state, 0.05);
         assertArrayEquals(rule.getValue()[step], theta, 1e-12, rule.getKey() + " step " + (step + 1));
       }
     }
@@ -58,9 +59,10 @@ class OptimizerGoldenTest {
     ParameterLayout.Builder b = ParameterLayout.builder();
     b.add("W", 1, 1, true);
     b.add("b", 1, 1, false);
-    Optimizer adamw = OptimizerConfig.of("adamw").create(b.build());
+    Optimizer adamw = OptimizerConfig.of("adamw").rule();
     double[] theta = {1.0, 1.0};
-    adamw.stepInPlace(theta, new double[] {0.0, 0.0}, 0.1); // zero gradient: only the decay moves θ
+    // zero gradient: only the decay moves θ
+    adamw.stepInPlace(theta, new double[] {0.0, 0.0}, adamw.newState(b.build()), 0.1);
     assertArrayEquals(new double[] {1.0 - 0.1 * 0.01, 1.0}, theta, 1e-15);
   }
 }

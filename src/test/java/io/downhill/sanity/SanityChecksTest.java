@@ -1,7 +1,7 @@
 package io.downhill.sanity;
 
-import io.downhill.shard.ShardComputer;
 import io.downhill.shard.Split;
+import io.downhill.train.Fit;
 import io.downhill.train.LocalGradientSource;
 import io.downhill.train.TrainingConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,8 +12,6 @@ import io.downhill.data.Block;
 import io.downhill.data.Shard;
 import io.downhill.linalg.Buf;
 import io.downhill.linalg.Precision;
-import io.downhill.loss.Loss;
-import io.downhill.model.Model;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -38,12 +36,11 @@ class SanityChecksTest {
   }
 
   private static List<SanityChecks.Check> run(TrainingConfig config) {
-    Model model = Model.of(config.model().spec(DATA.cols(), K));
-    Loss loss = Loss.parse(config.loss());
-    SanityChecks sanity = new SanityChecks(model, loss, config, K);
-    LocalGradientSource source = new LocalGradientSource(new ShardComputer(model, loss, K, Precision.FLOAT64,
-        config.seed()), List.of(DATA), Map.of(Split.TRAIN, List.of(DATA)));
-    double[] theta = sanity.initialTheta();
+    Fit fit = Fit.of(config, DATA.cols(), K, "--model", null);
+    SanityChecks sanity = new SanityChecks(fit);
+    LocalGradientSource source = new LocalGradientSource(fit.computer(), List.of(DATA),
+        Map.of(Split.TRAIN, List.of(DATA)));
+    double[] theta = fit.initialTheta();
     double dataLoss = source.evaluate(theta, Split.TRAIN).loss();
     return List.of(sanity.initialLoss(t -> source.evaluate(t, Split.TRAIN), dataLoss, 0.02),
         sanity.regularization(theta, dataLoss, new double[] {0, 1e-4, 1e-2, 1}),
@@ -66,10 +63,9 @@ class SanityChecksTest {
 
   @Test
   void theExpectedInitialLossIsTheChanceLoss() {
-    Model m = Model.of(TrainingConfig.builder().build().model().spec(20, K));
-    assertEquals(Math.log(K), new SanityChecks(m, Loss.parse("softmax"), TrainingConfig.builder().build(), K)
+    assertEquals(Math.log(K), new SanityChecks(Fit.of(TrainingConfig.builder().build(), 20, K, "--model", null))
         .expectedInitialLoss(), 1e-15);
-    assertEquals(K - 1, new SanityChecks(m, Loss.parse("svm"), TrainingConfig.builder().loss("svm").build(), K)
+    assertEquals(K - 1, new SanityChecks(Fit.of(TrainingConfig.builder().loss("svm").build(), 20, K, "--model", null))
         .expectedInitialLoss(), 1e-15);
   }
 
