@@ -1,8 +1,5 @@
 package io.downhill.checkpoint;
 
-import io.downhill.shard.Evaluation;
-import io.downhill.shard.Split;
-import io.downhill.train.EpochRecord;
 import io.downhill.train.TrainerState;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,8 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,12 +41,10 @@ import org.slf4j.LoggerFactory;
  * rename on local and HDFS file systems), so a crash mid-write leaves no {@code checkpoint-*}
  * directory; the oldest are removed beyond {@code keep}. {@link #latest} walks the checkpoints
  * from the newest and skips, with a warning, any that is unreadable, incomplete or fails its CRC.
- * No Java serialization.
+ * What the files hold is {@link StateCodec}'s; no Java serialization.
  */
 public final class CheckpointStore {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
-  public static final String FORMAT = "downhill-checkpoint";
-  public static final int VERSION = 1;
   static final String STATE = "state.json";
   static final String ARRAYS = "arrays.bin";
   private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
@@ -189,8 +182,8 @@ public final class CheckpointStore {
     Path target = new Path(dir, name);
     try {
       fs.mkdirs(tmp);
-      ObjectNode json = describe(state);
-      byte[] arrays = arrays(state, json.putArray("arrays"));
+      ObjectNode json = StateCodec.describe(state);
+      byte[] arrays = StateCodec.arrays(state, json.putArray("arrays"));
       write(new Path(tmp, ARRAYS), arrays);
       json.put("arrays_file", ARRAYS).put("arrays_bytes", arrays.length).put("arrays_crc32", crc(arrays));
       ArrayNode files = json.putArray("attachments");
@@ -233,7 +226,7 @@ public final class CheckpointStore {
       try {
         Loaded loaded = read(s.getPath(), skipped);
         return Optional.of(loaded);
-      } catch (Corrupt | com.fasterxml.jackson.core.JacksonException | java.io.FileNotFoundException
+      } catch (CorruptCheckpoint | com.fasterxml.jackson.core.JacksonException | java.io.FileNotFoundException
           | java.io.EOFException | org.apache.hadoop.fs.ChecksumException | RuntimeException e) {
         // a defect of this checkpoint (torn, partial, garbled; a file whose bytes no longer match
         // Hadoop's own .crc checksum): try the one before. Other I/O errors (the file system failing)
@@ -299,137 +292,35 @@ public final class CheckpointStore {
   }
 
   private void delete(FileStatus s) {
-    {
-      try {
-        fs.delete(s.getPath(), true);
-      } catch (IOException e) {
-        LOG.warn("cannot remove old checkpoint {}: {}", s.getPath(), e.toString());
-      }
+    try {
+      fs.delete(s.getPath(), true);
+    } catch (IOException e) {
+      LOG.warn("cannot remove old checkpoint {}: {}", s.getPath(), e.toString());
     }
-  }
-
-  /** A checkpoint that is torn, incomplete or fails its checksum. */
-  private static final class Corrupt extends IOException {
-    Corrupt(String message) {
-      super(message);
-    }
-  }
-
-  private ObjectNode describe(TrainerState s) {
-    ObjectNode json = JSON.createObjectNode();
-    json.put("format", FORMAT).put("version", VERSION).put("settings", s.settings());
-    json.put("epoch", s.epoch()).put("step", s.step()).put("global", s.global());
-    json.put("optimizer", s.optimizer()).put("optimizer_steps", s.optimizerSteps());
-    // Doubles as text: NaN and ±Infinity (no best score yet, no first loss yet) round-trip exactly.
-    json.put("best_score", Double.toString(s.bestScore())).put("best_epoch", s.bestEpoch())
-        .put("since_best", s.sinceBest()).put("first_loss", Double.toString(s.firstLoss()))
-        .put("step_seconds", Double.toString(s.stepSeconds()));
-    ArrayNode epochs = json.putArray("epochs");
-    for (EpochRecord e : s.epochs()) {
-      ObjectNode o = epochs.addObject();
-      o.put("epoch", e.epoch()).put("lr", Double.toString(e.lr())).put("steps", e.steps())
-          .put("step_seconds", e.stepSeconds()).put("eval_seconds", e.evalSeconds());
-      for (Split split : Split.values()) {
-        Evaluation ev = e.get(split);
-        if (ev != null) {
-          ObjectNode x = o.putObject(split.key());
-          x.put("classes", ev.classes()).put("loss_sum", Double.toString(ev.lossSum()))
-              .put("weight_sum", Double.toString(ev.weightSum()));
-          ArrayNode c = x.putArray("confusion");
-          for (long n : ev.confusion()) {
-            c.add(n);
-          }
-        }
-      }
-    }
-    return json;
-  }
-
-  private static byte[] arrays(TrainerState s, ArrayNode table) {
-    Map<String, double[]> named = new LinkedHashMap<>();
-    named.put("theta", s.theta());
-    s.optimizerState().entrySet().stream().sorted(Map.Entry.comparingByKey())
-        .forEach(e -> named.put("optimizer." + e.getKey(), e.getValue()));
-    if (s.bestTheta() != null) {
-      named.put("best_theta", s.bestTheta());
-    }
-    long total = named.values().stream().mapToLong(a -> a.length).sum();
-    ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(8 * total)).order(ByteOrder.LITTLE_ENDIAN);
-    long offset = 0;
-    for (Map.Entry<String, double[]> e : named.entrySet()) {
-      table.addObject().put("name", e.getKey()).put("offset", offset).put("length", e.getValue().length);
-      for (double v : e.getValue()) {
-        buf.putDouble(v);
-      }
-      offset += e.getValue().length;
-    }
-    return buf.array();
   }
 
   private Loaded read(Path cp, List<String> skipped) throws IOException {
     JsonNode json = JSON.readTree(readAll(new Path(cp, STATE)));
-    if (json == null || !FORMAT.equals(json.path("format").asText()) || json.path("version").asInt() != VERSION) {
-      throw new Corrupt(STATE + " is not a " + FORMAT + " version " + VERSION);
+    if (!StateCodec.isThisFormat(json)) {
+      throw new CorruptCheckpoint(STATE + " is not a " + StateCodec.FORMAT + " version " + StateCodec.VERSION);
     }
     byte[] arrays = readAll(new Path(cp, json.path("arrays_file").asText(ARRAYS)));
     if (arrays.length != json.path("arrays_bytes").asLong(-1) || !crc(arrays).equals(json.path("arrays_crc32").asText())) {
-      throw new Corrupt(ARRAYS + " is corrupt or incomplete: " + arrays.length + " bytes, CRC32 " + crc(arrays)
+      throw new CorruptCheckpoint(ARRAYS + " is corrupt or incomplete: " + arrays.length + " bytes, CRC32 " + crc(arrays)
           + "; expected " + json.path("arrays_bytes") + " bytes, CRC32 " + json.path("arrays_crc32").asText());
     }
-    ByteBuffer buf = ByteBuffer.wrap(arrays).order(ByteOrder.LITTLE_ENDIAN);
-    Map<String, double[]> named = new LinkedHashMap<>();
-    for (JsonNode a : json.path("arrays")) {
-      double[] v = new double[a.path("length").asInt()];
-      int from = Math.toIntExact(8 * a.path("offset").asLong());
-      for (int i = 0; i < v.length; i++) {
-        v[i] = buf.getDouble(from + 8 * i);
-      }
-      named.put(a.path("name").asText(), v);
-    }
+    Map<String, double[]> named = StateCodec.arrays(json.path("arrays"), arrays);
     Map<String, byte[]> attachments = new LinkedHashMap<>();
     for (JsonNode a : json.path("attachments")) {
       byte[] bytes = readAll(new Path(cp, a.path("name").asText()));
       if (!crc(bytes).equals(a.path("crc32").asText())) {
-        throw new Corrupt(a.path("name").asText() + " is corrupt: CRC32 " + crc(bytes) + ", expected "
+        throw new CorruptCheckpoint(a.path("name").asText() + " is corrupt: CRC32 " + crc(bytes) + ", expected "
             + a.path("crc32").asText());
       }
       attachments.put(a.path("name").asText(), bytes);
     }
-    Map<String, double[]> optimizer = new LinkedHashMap<>();
-    named.forEach((k, v) -> {
-      if (k.startsWith("optimizer.")) {
-        optimizer.put(k.substring("optimizer.".length()), v);
-      }
-    });
-    if (!named.containsKey("theta")) {
-      throw new Corrupt("no theta in " + ARRAYS);
-    }
-    List<EpochRecord> epochs = new ArrayList<>();
-    for (JsonNode e : json.path("epochs")) {
-      epochs.add(new EpochRecord(e.path("epoch").asInt(), Double.parseDouble(e.path("lr").asText()),
-          e.path("steps").asLong(), e.path("step_seconds").asDouble(), e.path("eval_seconds").asDouble(),
-          evaluation(e.path(Split.TRAIN.key())), evaluation(e.path(Split.VALIDATION.key())),
-          evaluation(e.path(Split.TEST.key()))));
-    }
-    TrainerState state = new TrainerState(json.path("settings").asText(), json.path("epoch").asInt(),
-        json.path("step").asInt(), json.path("global").asLong(), named.get("theta"), json.path("optimizer").asText(),
-        optimizer, json.path("optimizer_steps").asLong(), Double.parseDouble(json.path("best_score").asText()),
-        named.get("best_theta"), json.path("best_epoch").asInt(), json.path("since_best").asInt(),
-        Double.parseDouble(json.path("first_loss").asText()), Double.parseDouble(json.path("step_seconds").asText()),
-        List.copyOf(epochs));
+    TrainerState state = StateCodec.state(json, named, ARRAYS);
     return new Loaded(state, cp.getName(), attachments, List.copyOf(skipped));
-  }
-
-  private static Evaluation evaluation(JsonNode x) {
-    if (x.isMissingNode()) {
-      return null;
-    }
-    long[] confusion = new long[x.path("confusion").size()];
-    for (int i = 0; i < confusion.length; i++) {
-      confusion[i] = x.path("confusion").get(i).asLong();
-    }
-    return Evaluation.restore(x.path("classes").asInt(), confusion, Double.parseDouble(x.path("loss_sum").asText()),
-        Double.parseDouble(x.path("weight_sum").asText()));
   }
 
   private void write(Path file, byte[] bytes) throws IOException {

@@ -30,6 +30,7 @@ import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
 
 /**
  * A trained Downhill classifier as a Spark ML model: {@code transform} adds {@code rawPrediction}
@@ -132,16 +133,31 @@ public final class DownhillClassificationModel
     return List.of(classNames);
   }
 
-  /** The training summary (per-epoch metrics, final accuracies, settings, versions, data fingerprint). */
-  public DownhillSummary summary() {
+  /**
+   * The training summary: per-epoch loss and accuracy per split, the objective's history, the
+   * iterations, how training ended, and the settings, versions and data fingerprint. Read from
+   * {@code summary.json}, so a loaded model has it too; see {@link #hasSummary()}.
+   */
+  public DownhillTrainingSummary summary() {
     if (summaryJson == null) {
       throw new IllegalStateException("no training summary: this model " + uid + " was built without one");
     }
-    return DownhillSummary.parse(summaryJson);
+    return DownhillTrainingSummary.parse(summaryJson);
   }
 
+  /** Whether the model has a training summary: one that {@code fit} made, or one loaded with it. */
   public boolean hasSummary() {
     return summaryJson != null;
+  }
+
+  /**
+   * This model on {@code dataset} (a features column of its width and a label column of class
+   * indices, as named by its Params): the predictions, accuracy and Spark's multiclass metrics.
+   */
+  public DownhillClassificationSummary evaluate(Dataset<?> dataset) {
+    @SuppressWarnings("unchecked")
+    scala.Tuple3<DownhillClassificationModel, String, String> m = findSummaryModel();
+    return new DownhillClassificationSummary(m._1().transform(dataset), m._3(), getLabelCol());
   }
 
   /** What is stored in {@code data/}. */

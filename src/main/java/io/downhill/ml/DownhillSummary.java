@@ -1,6 +1,5 @@
 package io.downhill.ml;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,75 +10,19 @@ import io.downhill.train.EpochRecord;
 import io.downhill.shard.Evaluation;
 import io.downhill.shard.Split;
 import io.downhill.train.TrainingResult;
-import java.io.IOException;
-import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 
 /**
- * The training summary saved with a model ({@code summary.json}): settings, Downhill and Spark
- * versions, the data's fingerprint, one entry per epoch (rate, steps, seconds, loss and accuracy
- * per split) and the final accuracies of the weights kept. The command line's {@code summary.json}
- * has the same fields and more (timings, BLAS, confusion matrix).
+ * Writes the training summary saved with a model ({@code summary.json}): settings, Downhill and
+ * Spark versions, the data's fingerprint, one entry per epoch (rate, steps, seconds, loss and
+ * accuracy per split) and the final accuracies of the weights kept. The command line's
+ * {@code summary.json} has the same fields and more (timings, BLAS, confusion matrix). A model
+ * reads it back as a {@link DownhillTrainingSummary}.
  */
-public final class DownhillSummary implements Serializable {
-  private static final long serialVersionUID = 1L;
+public final class DownhillSummary {
   static final ObjectMapper JSON = new ObjectMapper();
-  private final String json;
-  private transient JsonNode node;
 
-  private DownhillSummary(String json) {
-    this.json = json;
-  }
-
-  public static DownhillSummary parse(String json) {
-    return new DownhillSummary(json);
-  }
-
-  /** The summary as JSON text. */
-  public String json() {
-    return json;
-  }
-
-  /** One field, e.g. {@code get("val_accuracy")}, {@code get("data_identity").get("fingerprint")}. */
-  public JsonNode get(String field) {
-    return node().path(field);
-  }
-
-  public int epochs() {
-    return node().path("epoch_metrics").size();
-  }
-
-  /** Per epoch, a split's mean data loss ({@code "train"}, {@code "val"}, {@code "test"}); NaN where absent. */
-  public double[] loss(String split) {
-    return perEpoch(split + "_loss");
-  }
-
-  /** Per epoch, a split's accuracy; NaN where absent. */
-  public double[] accuracy(String split) {
-    return perEpoch(split + "_accuracy");
-  }
-
-  private double[] perEpoch(String field) {
-    JsonNode epochs = node().path("epoch_metrics");
-    double[] out = new double[epochs.size()];
-    for (int i = 0; i < out.length; i++) {
-      JsonNode v = epochs.get(i).path(field);
-      out[i] = v.isNumber() ? v.asDouble() : Double.NaN;
-    }
-    return out;
-  }
-
-  private JsonNode node() {
-    if (node == null) {
-      try {
-        node = JSON.readTree(json);
-      } catch (IOException e) {
-        throw new UncheckedIOException("invalid summary JSON", e);
-      }
-    }
-    return node;
-  }
+  private DownhillSummary() {}
 
   /**
    * Adds what every Downhill summary has to {@code s}: versions, the data's identity, the epochs,

@@ -131,7 +131,7 @@ public final class Report {
     }
     boolean log = spansTenfold(loss);
     int window = Math.max(1, Math.min(LOSS_WINDOW, steps.size() / 10));
-    Svg.Plot p = new Svg.Plot("loss", "Training loss per step (minibatch, with regularization)", "step", "loss")
+    Plot p = new Plot("loss", "Training loss per step (minibatch, with regularization)", "step", "loss")
         .logY(log)
         .line("loss", x, loss, "#9ecae1", 1.0, false)
         .line(window + "-step moving average", x, Svg.movingAverage(loss, window), "#08519c", 2.0, false);
@@ -159,8 +159,8 @@ public final class Report {
       return Html.note("No epoch lines in metrics.jsonl.");
     }
     double[] x = epochs.stream().mapToDouble(RunFiles.Epoch::epoch).toArray();
-    Svg.Plot acc = new Svg.Plot("accuracy", "Accuracy per epoch", "epoch", "accuracy").integerX();
-    Svg.Plot loss = new Svg.Plot("epoch-loss", "Loss per epoch (data loss on each split)", "epoch", "loss").integerX();
+    Plot acc = new Plot("accuracy", "Accuracy per epoch", "epoch", "accuracy").integerX();
+    Plot loss = new Plot("epoch-loss", "Loss per epoch (data loss on each split)", "epoch", "loss").integerX();
     Svg.Marker[] markers = {Svg.Marker.CIRCLE, Svg.Marker.SQUARE, Svg.Marker.TRIANGLE};
     for (int i = 0; i < SPLITS.length; i++) {
       String split = SPLITS[i];
@@ -183,7 +183,7 @@ public final class Report {
     }
     List<RunFiles.Step> steps = run.steps();
     double[] x = steps.stream().mapToDouble(RunFiles.Step::step).toArray();
-    Svg.Plot p = new Svg.Plot("update-ratio", "‖ΔW‖ / ‖W‖ per step", "step", "update / weight ratio").logY(true)
+    Plot p = new Plot("update-ratio", "‖ΔW‖ / ‖W‖ per step", "step", "update / weight ratio").logY(true)
         .hband("1e-4 to 1e-2", Diagnosis.RATIO_LOW, Diagnosis.RATIO_HIGH, "#2ca02c")
         .hline("1e-3 rule of thumb", Diagnosis.RATIO_TARGET, "#2ca02c");
     for (int i = 0; i < layers.size(); i++) {
@@ -217,7 +217,7 @@ public final class Report {
         lo[i] = mean[i] - std[i];
         hi[i] = mean[i] + std[i];
       }
-      s.append(new Svg.Plot("weights-" + layer, layer + ": weights after each step", "step", "weight")
+      s.append(new Plot("weights-" + layer, layer + ": weights after each step", "step", "weight")
           .size(430, 260)
           .area("mean ± std", x, lo, hi, "#1f77b4")
           .line("mean", x, mean, "#1f77b4", 1.6, false)
@@ -292,7 +292,7 @@ public final class Report {
       x0[b] = min + b * (max - min) / HISTOGRAM_BINS;
       x1[b] = min + (b + 1) * (max - min) / HISTOGRAM_BINS;
     }
-    return new Svg.Plot("histogram-" + slice.name(), slice.name() + " (" + slice.rows() + " x " + slice.cols()
+    return new Plot("histogram-" + slice.name(), slice.name() + " (" + slice.rows() + " x " + slice.cols()
         + "): final weights", "weight", "count").size(430, 260).bars(null, x0, x1, count, "#4c78a8").render();
   }
 

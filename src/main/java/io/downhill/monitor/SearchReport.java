@@ -113,7 +113,7 @@ public final class SearchReport {
 
   private static String scatter(String plotName, String title, String xLabel, List<Trial> trials, int best,
       ToDoubleFunction<Trial> xOf) {
-    Svg.Plot p = new Svg.Plot(plotName, title, xLabel, "best validation accuracy").logX(true);
+    Plot p = new Plot(plotName, title, xLabel, "best validation accuracy").logX(true);
     addGroup(p, "coarse", trials.stream().filter(t -> !t.failed() && "coarse".equals(t.stage())).toList(), xOf,
         Svg.colour(0), Svg.Marker.CIRCLE, false);
     addGroup(p, "fine", trials.stream().filter(t -> !t.failed() && "fine".equals(t.stage())).toList(), xOf,
@@ -130,7 +130,7 @@ public final class SearchReport {
     return p.render();
   }
 
-  private static void addGroup(Svg.Plot p, String label, List<Trial> group, ToDoubleFunction<Trial> xOf,
+  private static void addGroup(Plot p, String label, List<Trial> group, ToDoubleFunction<Trial> xOf,
       String colour, Svg.Marker marker, boolean pinBottom) {
     if (group.isEmpty()) {
       return;

@@ -8,7 +8,8 @@
  * findings (learning rate, update ratios, over- and underfitting, dead ReLUs),
  * {@link io.downhill.monitor.Report} writes its self-contained {@code report.html} and
  * {@link io.downhill.monitor.SearchReport} that of a hyperparameter search. The charts are inline
- * SVG drawn in Java ({@code Svg}, {@code WeightImages}); the pages have no scripts and load nothing.
+ * SVG drawn in Java ({@code Plot} with its {@code Axis} and {@code Series}, on {@code Svg}'s
+ * primitives; {@code WeightImages}); the pages have no scripts and load nothing.
  * Dimensions: a first weight matrix is d x h (inputs x units, row-major), so column j is unit j's
  * weights over the d input pixels.
  */

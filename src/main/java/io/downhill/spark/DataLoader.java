@@ -10,33 +10,28 @@ import io.downhill.linalg.Precision;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
-import org.apache.spark.api.java.JavaRDD;
+import java.util.function.Supplier;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
-import static org.apache.spark.sql.functions.rand;
 import static org.apache.spark.sql.functions.xxhash64;
 
 /**
  * From data specs to cached blocks: read, hold out a seeded validation split, check labels,
- * fit preprocessing on the training split only, blockify and cache every split.
+ * fit preprocessing on the training split only, blockify and cache every split
+ * ({@link PreparedSplits}); a failure is reported as the bad input behind it ({@link LoadFailures}).
  *
- * <p>The validation split is a seeded hash of each row's file position when the format has one
- * (IDX, CIFAR-10, synthetic), so it does not depend on the partition count; otherwise Spark's
- * seeded {@code rand}.
+ * <p>The validation split is a seeded hash of each row's position in the input ({@code row_id},
+ * see {@link Sources}), so it holds out the same rows whatever the partition count and whatever
+ * other columns (a weight) the rows carry.
  */
 public final class DataLoader {
-  private static final Logger LOG = LoggerFactory.getLogger(DataLoader.class);
   private static final long HASH_BUCKETS = 1L << 24;
 
   private DataLoader() {}
@@ -156,7 +151,7 @@ public final class DataLoader {
    * must then describe them, see {@link Preprocess#of}). Null fits as {@link #load(SparkSession, Settings)}.
    */
   public static TrainingData load(SparkSession spark, Settings s, PipelineModel fitted) {
-    Known known = new Known();
+    LoadFailures.Known known = new LoadFailures.Known();
     return guarded(spark, s, known, () -> block(prepare(spark, s, known, fromSpecs(spark, s), fitted), s));
   }
 
@@ -166,7 +161,7 @@ public final class DataLoader {
    * {@code s} are ignored but for their names in messages ({@link DataSpec#dataFrame}).
    */
   public static TrainingData load(SparkSession spark, Dataset<Row> train, Dataset<Row> test, Settings s) {
-    Known known = new Known();
+    LoadFailures.Known known = new LoadFailures.Known();
     Reader frames = new Reader() {
       @Override
       public Sources.Loaded train(int partitions) {
@@ -207,13 +202,14 @@ public final class DataLoader {
 
   /**
    * The first {@code n} training rows (no validation split), checked and preprocessed like
-   * {@link #load}, computing only the first partition and caching nothing: a real minibatch for
-   * gradient checks.
+   * {@link #load}, computing only the first partition (IDX, CIFAR-10, synthetic data; the rows of
+   * other sources are placed by position first, a pass over all of them) and caching nothing: a
+   * real minibatch for gradient checks.
    */
   public static Head head(SparkSession spark, Settings s, int n) {
-    Known known = new Known();
+    LoadFailures.Known known = new LoadFailures.Known();
     return guarded(spark, s, known, () -> {
-      Prepared p = prepare(spark, s, known, fromSpecs(spark, s), null);
+      PreparedSplits p = prepare(spark, s, known, fromSpecs(spark, s), null);
       // limit(n) stops every partition's reader after n rows; the rows then gather into one partition.
       Shard first = Blockify.shards(p.train().limit(n), p.labels(), p.features(), s.precision(), n, false, null,
           "training data (" + s.train().text() + ")").map(shard -> shard.head(n)).filter(shard -> shard.rows() > 0)
@@ -225,41 +221,14 @@ public final class DataLoader {
   /** The first rows of the training data, and the label mapping. */
   public record Head(Shard rows, Labels labels) {}
 
-  /**
-   * Runs {@code body}; a failure is reported as the {@link BadInputException} behind it: the
-   * first bad line of a LIBSVM file when one is found, or the one a task raised (Spark wraps those).
-   */
-  private static <T> T guarded(SparkSession spark, Settings s, Known known, java.util.function.Supplier<T> body) {
-    try {
-      return body.get();
-    } catch (Exception e) { // Spark throws checked exceptions (SparkException) without declaring them
-      Optional<BadInputException> located = locate(spark, s, known, e);
-      if (located.isPresent()) {
-        throw located.get();
-      }
-      for (Throwable t = e; t != null; t = t.getCause()) {
-        if (t instanceof CsvRowCheck.LineProblem line) {
-          throw line.locate(spark); // a malformed CSV line: its line number, found on failure only
-        }
-        if (t instanceof BadInputException bad) {
-          throw bad; // raised in a task: Spark wrapped it in a job failure
-        }
-      }
-      throw e; // precise rethrow: the original exception, unchanged
-    }
+  /** Runs {@code body}, reporting a failure as the bad input behind it ({@link LoadFailures}). */
+  private static <T> T guarded(SparkSession spark, Settings s, LoadFailures.Known known, Supplier<T> body) {
+    return LoadFailures.guarded(spark, s.train(), s.test(), s.numFeatures(), known, body);
   }
 
-  /** What loading has established so far, for diagnosing a failure. */
-  private static final class Known {
-    Labels labels;
-    int features;
-  }
-
-  /** The splits as preprocessed DataFrames, checked, before blocking. */
-  private record Prepared(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> test, String testName,
-      int features, Labels labels, double[] classWeights, PipelineModel preprocessing, int[] imageShape) {}
-
-  private static Prepared prepare(SparkSession spark, Settings s, Known known, Reader reader, PipelineModel fitted) {
+  /** Reads, splits, checks the labels and fits or applies the preprocessing. */
+  private static PreparedSplits prepare(SparkSession spark, Settings s, LoadFailures.Known known, Reader reader,
+      PipelineModel fitted) {
     int partitions = s.partitions() > 0 ? s.partitions() : spark.sparkContext().defaultParallelism();
     spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
     Sources.Loaded source = reader.train(partitions);
@@ -269,9 +238,7 @@ public final class DataLoader {
     Dataset<Row> train = all;
     Dataset<Row> validation = null;
     if (s.valFraction() > 0) {
-      Column u = source.hasRowId()
-          ? pmod(xxhash64(lit(s.seed()), col(Sources.ROW_ID)), lit(HASH_BUCKETS)).divide((double) HASH_BUCKETS)
-          : rand(s.seed());
+      Column u = pmod(xxhash64(lit(s.seed()), col(Sources.ROW_ID)), lit(HASH_BUCKETS)).divide((double) HASH_BUCKETS);
       Dataset<Row> marked = all.withColumn("_u", u);
       train = marked.where(col("_u").geq(s.valFraction())).drop("_u");
       validation = marked.where(col("_u").lt(s.valFraction())).drop("_u");
@@ -318,38 +285,15 @@ public final class DataLoader {
     } else {
       stages = s.preprocess().fit(train, d, "training data (" + s.train().text() + ")");
     }
-    return new Prepared(Preprocess.apply(stages, train), Preprocess.apply(stages, validation),
-        Preprocess.apply(stages, test), testName, s.preprocess().outputFeatures(d), labels, classWeights, stages,
-        s.preprocess().kind() == Preprocess.Kind.PCA ? null : source.imageShape());
+    return new PreparedSplits(Preprocess.apply(stages, train), Preprocess.apply(stages, validation),
+        Preprocess.apply(stages, test), s.train().text(), testName, s.preprocess().outputFeatures(d), labels,
+        classWeights, s.preprocess(), stages, s.preprocess().kind() == Preprocess.Kind.PCA ? null : source.imageShape());
   }
 
-  private static TrainingData block(Prepared data, Settings s) {
-    Precision p = s.precision();
-    int d = data.features();
-    int blockRows = s.blockRows() > 0 ? s.blockRows() : Blockify.autoBlockRows(d, p);
+  /** Blocks and caches the splits as the settings say. */
+  private static TrainingData block(PreparedSplits data, Settings s) {
     boolean weighted = s.weightCol() != null;
-    Labels labels = data.labels();
-    JavaRDD<Shard> trainShards = cache(Blockify.shards(s.storage(), data.train(), labels, d, p, blockRows, weighted,
-        data.classWeights(), "training data (" + s.train().text() + ")"), "train");
-    JavaRDD<Shard> valShards = data.validation() == null ? null : cache(Blockify.shards(s.storage(), data.validation(), labels, d, p,
-        blockRows, weighted, null, "validation data (" + s.train().text() + ")"), "validation");
-    JavaRDD<Shard> testShards = data.test() == null ? null : cache(Blockify.shards(s.storage(), data.test(), labels, d, p, blockRows,
-        weighted && s.test() != null, null, "test data (" + data.testName() + ")"), "test");
-
-    long[] trainStats = materialize(trainShards);
-    long[] valStats = materialize(valShards);
-    long[] testStats = materialize(testShards);
-    if (trainStats[0] == 0) {
-      throw BadInputException.of(s.train().text(), "no training rows", "at least one row after the validation split",
-          "0 rows");
-    }
-    long cached = trainStats[1] + valStats[1] + testStats[1];
-    String storage = trainStats[3] == 0 ? "dense" : trainStats[3] == trainStats[0] ? "csr" : "mixed";
-    LOG.info("cached {} train, {} validation, {} test rows of {} features as {} {} blocks of up to {} rows: {} MB",
-        trainStats[0], valStats[0], testStats[0], d, p, storage, blockRows, cached >> 20);
-    return new TrainingData(trainShards, valShards, testShards, d, labels, data.classWeights(), trainStats[0],
-        valStats[0], testStats[0], s.preprocess(), data.preprocessing(), data.imageShape(), cached, trainStats[2],
-        storage);
+    return data.cache(s.storage(), s.precision(), s.blockRows(), weighted, weighted && s.test() != null);
   }
 
   /**
@@ -375,54 +319,5 @@ public final class DataLoader {
       counts.put(r.getDouble(0), r.getLong(1));
     }
     return counts;
-  }
-
-  /**
-   * Caches the blocks and cuts their lineage. Every task of every step serializes its stage's RDD
-   * lineage, and the blocks descend from a DataFrame plan: cutting it saves several ms per job
-   * (docs/BENCHMARKS.md). In local mode the driver is the only executor, so a local checkpoint
-   * (blocks kept by the block manager) loses nothing; on a cluster the lineage is cut only into a
-   * reliable checkpoint directory, when Spark has one, so a lost executor's blocks can be read back.
-   */
-  private static JavaRDD<Shard> cache(JavaRDD<Shard> shards, String name) {
-    JavaRDD<Shard> cached = shards.setName("downhill " + name + " blocks").persist(StorageLevel.MEMORY_ONLY());
-    org.apache.spark.SparkContext sc = cached.context();
-    if (sc.isLocal()) {
-      cached.rdd().localCheckpoint();
-    } else if (sc.getCheckpointDir().isDefined()) {
-      cached.checkpoint();
-    }
-    return cached;
-  }
-
-  /** Computes (and so caches) the shards; returns {rows, bytes, fingerprint, rows stored as CSR}. */
-  private static long[] materialize(JavaRDD<Shard> shards) {
-    if (shards == null) {
-      return new long[4];
-    }
-    return shards.map(s -> new long[] {s.rows(), s.bytes(), s.fingerprint(), s.isSparse() ? s.rows() : 0})
-        .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]});
-  }
-
-  /** For a failure while reading LIBSVM, the first bad line of the file as an error, when one is found. */
-  private static Optional<BadInputException> locate(SparkSession spark, Settings s, Known known, Exception e) {
-    for (DataSpec spec : new DataSpec[] {s.train(), s.test()}) {
-      if (spec != null && spec.kind() == DataSpec.Kind.LIBSVM) {
-        try {
-          if (!new HadoopOpener().exists(HadoopOpener.qualify(spec.path()))) {
-            continue; // already reported as "path not found"
-          }
-          int d = spec == s.test() ? known.features : s.numFeatures();
-          Optional<BadInputException> bad = LibsvmDiagnosis.firstBadLine(spark, spec.path(), known.labels, d);
-          if (bad.isPresent()) {
-            bad.get().addSuppressed(e);
-            return bad;
-          }
-        } catch (Exception diagnosisFailed) { // Spark's AnalysisException is checked, e.g. for a missing path
-          e.addSuppressed(diagnosisFailed);
-        }
-      }
-    }
-    return Optional.empty();
   }
 }

@@ -3,30 +3,18 @@ package io.downhill.spark;
 import io.downhill.BadInputException;
 import io.downhill.data.DataSpec;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.NoSuchElementException;
 import org.apache.spark.ml.attribute.AttributeGroup;
-import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
@@ -41,7 +29,7 @@ import static org.apache.spark.sql.functions.udf;
  *       with its {@code row_id} (the row's position in the file);
  *   <li>Parquet, CSV: the {@code idCol} column when given (kept as it is), else {@code row_id},
  *       the row's position in the input (files in path order, rows in file order: the same
- *       numbers whatever the partitioning, see {@link #numbered}); features from
+ *       numbers whatever the partitioning, see {@link RowPositions#inFiles}); features from
  *       {@code featuresCol} (an ML vector or an array of numbers), else every numeric column but
  *       the id and label columns, assembled in column order;
  *   <li>LIBSVM: {@code row_id} as for files (the label field of each line is ignored).
@@ -52,8 +40,6 @@ import static org.apache.spark.sql.functions.udf;
 public final class ScoringInput {
   /** The features column handed to the model. */
   public static final String FEATURES = Sources.FEATURES;
-  private static final String FILE = "__downhill_file";
-  private static final String START = "__downhill_start";
 
   private ScoringInput() {}
 
@@ -121,9 +107,9 @@ public final class ScoringInput {
       throw BadInputException.of(spec.text(), "id column missing", "a column named '" + o.idCol() + "' (--id-col)",
           "columns " + columns);
     }
-    Sources.FeatureColumn fc = Sources.featureColumn(spec, raw, o.featuresCol(), Arrays.asList(o.labelCol(), o.idCol()));
+    FeatureColumn fc = FeatureColumn.of(spec, raw, o.featuresCol(), Arrays.asList(o.labelCol(), o.idCol()));
     raw = fc.frame();
-    Column features = col(FEATURES + "_v");
+    Column features = col(FeatureColumn.NAME);
     Dataset<Row> rows;
     String id;
     if (o.idCol() != null) {
@@ -145,74 +131,9 @@ public final class ScoringInput {
     return new Input(d == o.width() ? checked(rows, id, d, spec) : rows, id, d);
   }
 
-  /**
-   * Adds {@code row_id}: the row's position in the input, counting the files in path order and
-   * the rows of each file in order. Spark packs file splits into partitions by size, and the split
-   * size follows the cluster's cores, so neither {@code zipWithIndex} nor
-   * {@code monotonically_increasing_id} gives the same numbers on every cluster; this does, at the
-   * cost of a counting pass (for Parquet only the footers and row groups' metadata are read):
-   * rows are counted per split ({@code _metadata.file_path}, {@code file_block_start}), the
-   * splits sorted give each one its first number, and each task numbers its splits' rows from there.
-   */
-  static Dataset<Row> numbered(Dataset<Row> frame, DataSpec spec) {
-    Dataset<Row> tagged = frame.withColumn(FILE, col("_metadata.file_path"))
-        .withColumn(START, col("_metadata.file_block_start"));
-    List<Row> counts = new ArrayList<>(tagged.groupBy(FILE, START).count().collectAsList());
-    counts.sort(Comparator.comparing((Row r) -> r.getString(0)).thenComparingLong(r -> r.getLong(1)));
-    Map<String, Long> firsts = new HashMap<>();
-    long next = 0;
-    for (Row r : counts) {
-      firsts.put(r.getString(0) + "\n" + r.getLong(1), next);
-      next += r.getLong(2);
-    }
-    StructType in = tagged.schema();
-    int fileIndex = in.fieldIndex(FILE);
-    int startIndex = in.fieldIndex(START);
-    List<StructField> out = new ArrayList<>();
-    out.add(DataTypes.createStructField(Sources.ROW_ID, DataTypes.LongType, false));
-    List<Integer> kept = new ArrayList<>();
-    for (int i = 0; i < in.fields().length; i++) {
-      if (i != fileIndex && i != startIndex) {
-        out.add(in.fields()[i]);
-        kept.add(i);
-      }
-    }
-    int[] keep = kept.stream().mapToInt(Integer::intValue).toArray();
-    String where = spec.text();
-    var rows = tagged.javaRDD().mapPartitions(it -> new Iterator<Row>() {
-      String split;
-      long id;
-
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        Row r = it.next();
-        String s = r.getString(fileIndex) + "\n" + r.getLong(startIndex);
-        if (!s.equals(split)) {
-          Long first = firsts.get(s);
-          if (first == null) { // the files changed between the counting pass and this one
-            throw new BadInputException(where + ": the input changed while it was read (" + s.replace('\n', '@')
-                + " was not counted)");
-          }
-          split = s;
-          id = first;
-        }
-        Object[] values = new Object[keep.length + 1];
-        values[0] = id++;
-        for (int j = 0; j < keep.length; j++) {
-          values[j + 1] = r.get(keep[j]);
-        }
-        return RowFactory.create(values);
-      }
-    });
-    return frame.sparkSession().createDataFrame(rows, new StructType(out.toArray(new StructField[0])));
+  /** Adds {@code row_id}: the row's position in the input ({@link RowPositions#inFiles}). */
+  private static Dataset<Row> numbered(Dataset<Row> frame, DataSpec spec) {
+    return RowPositions.inFiles(frame, spec, Sources.ROW_ID).frame(frame.sparkSession());
   }
 
   /** The features column checked row by row in the tasks: present, {@code d} values, all finite. */

@@ -5,7 +5,6 @@ import io.downhill.data.CifarReader;
 import io.downhill.data.DataSpec;
 import io.downhill.data.IdxReader;
 import io.downhill.data.Labels;
-import io.downhill.data.RowCursor;
 import io.downhill.data.Synthetic;
 import java.io.IOException;
 import java.io.Serializable;
@@ -13,23 +12,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
@@ -38,14 +30,18 @@ import org.apache.spark.sql.types.StructType;
 import static org.apache.spark.sql.functions.col;
 
 /**
- * Reads a {@link DataSpec} into a DataFrame with the standard columns {@code label} (double),
- * {@code features} (ML vector), optionally {@code weight} (double) and, for file formats whose
- * rows have a stable position, {@code row_id} (long).
+ * Reads a {@link DataSpec} into a DataFrame with the standard columns {@code row_id} (long: the
+ * row's position in the input), {@code label} (double), {@code features} (ML vector) and
+ * optionally {@code weight} (double). Partition p of P holds the rows at positions
+ * {@code [p·N/P, (p+1)·N/P)}, in order: where a row goes depends on its position only, never on
+ * what it holds ({@link RowPositions}).
  *
- * <p>IDX, CIFAR-10 and the synthetic dataset are read <i>inside the tasks</i>: the driver only
- * validates headers and hands each partition a row range, so no data is shipped from the driver.
- * LIBSVM goes through Spark's own {@code libsvm} data source, Parquet and CSV through Spark's
- * readers; columns of numbers are assembled into a vector by MLlib's {@link VectorAssembler}.
+ * <p>IDX, CIFAR-10 and the synthetic dataset are read <i>inside the tasks</i> ({@link RangeRows}):
+ * the driver only validates headers and hands each partition a row range, so no data is shipped
+ * from the driver. LIBSVM goes through Spark's own {@code libsvm} data source, Parquet and CSV
+ * through Spark's readers (a row's position: files in path order, rows in file order); columns of
+ * numbers are assembled into a vector by MLlib's {@code VectorAssembler} ({@link FeatureColumn})
+ * and checked in the tasks ({@link FeatureCheck}, {@link CsvRowCheck}).
  */
 public final class Sources {
   public static final String LABEL = "label";
@@ -79,9 +75,6 @@ public final class Sources {
    */
   public record Loaded(Dataset<Row> frame, int features, Labels labels, Map<Double, Long> labelCounts,
       int[] imageShape) {
-    public boolean hasRowId() {
-      return Arrays.asList(frame.columns()).contains(ROW_ID);
-    }
   }
 
   private static final StructType IMAGE_SCHEMA = new StructType(new StructField[] {
@@ -104,7 +97,8 @@ public final class Sources {
 
   /**
    * Any Spark DataFrame with a label column and a features vector (or array) column, or numeric
-   * columns to assemble: the columns are picked as for Parquet and CSV.
+   * columns to assemble: the columns are picked as for Parquet and CSV. A row's position is its
+   * place in the DataFrame: its partitions in order, each one's rows in order.
    */
   public static Loaded frame(Dataset<Row> frame, String name, Options options) {
     return table(frame.sparkSession(), DataSpec.dataFrame(name), frame, options);
@@ -154,8 +148,9 @@ public final class Sources {
       }
     }
     int features = pair.features();
-    CursorFactory cursors = (from, to) -> IdxReader.cursor(opener, pair, (int) from, (int) to);
-    Dataset<Row> frame = imageFrame(spark, pair.count(), o.partitions(), features, cursors);
+    JavaRDD<Row> rows = RangeRows.read(spark, pair.count(), o.partitions(), features,
+        (from, to) -> IdxReader.cursor(opener, pair, (int) from, (int) to));
+    Dataset<Row> frame = spark.createDataFrame(rows, IMAGE_SCHEMA);
     return new Loaded(frame, features, null, byLabel, new int[] {pair.rows(), pair.cols()});
   }
 
@@ -182,90 +177,18 @@ public final class Sources {
     }
     HadoopOpener opener = new HadoopOpener();
     CifarReader.Batches batches = CifarReader.open(opener, paths);
-    CursorFactory cursors = (from, to) -> CifarReader.cursor(opener, batches, from, to);
-    Dataset<Row> frame = imageFrame(spark, batches.total(), o.partitions(), CifarReader.PIXELS, cursors);
+    JavaRDD<Row> rows = RangeRows.read(spark, batches.total(), o.partitions(), CifarReader.PIXELS,
+        (from, to) -> CifarReader.cursor(opener, batches, from, to));
+    Dataset<Row> frame = spark.createDataFrame(rows, IMAGE_SCHEMA);
     return new Loaded(frame, CifarReader.PIXELS, Labels.classes(CifarReader.CLASSES), null, new int[] {3, 32, 32});
   }
 
   private static Loaded synthetic(SparkSession spark, boolean test, Options o) {
     long count = test ? Synthetic.TEST_ROWS : Synthetic.TRAIN_ROWS;
     long offset = test ? Synthetic.TEST_OFFSET : 0;
-    long seed = o.seed();
-    JavaRDD<Row> rows = ranges(spark, count, o.partitions()).flatMap(range -> {
-      Synthetic generator = new Synthetic(seed);
-      return new Iterator<Row>() {
-        long next = range[0];
-
-        @Override
-        public boolean hasNext() {
-          return next < range[1];
-        }
-
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          double[] values = new double[Synthetic.FEATURES];
-          int label = generator.row(offset + next, values);
-          return RowFactory.create(next++, (double) label, Vectors.dense(values));
-        }
-      };
-    });
+    JavaRDD<Row> rows = RangeRows.synthetic(spark, count, offset, o.partitions(), o.seed());
     return new Loaded(spark.createDataFrame(rows, IMAGE_SCHEMA), Synthetic.FEATURES,
         Labels.classes(Synthetic.CLASSES), null, new int[] {Synthetic.SIDE, Synthetic.SIDE});
-  }
-
-  /** Opens a cursor over rows [from, to) inside a task. */
-  @FunctionalInterface
-  interface CursorFactory extends Serializable {
-    RowCursor open(long from, long to);
-  }
-
-  /** P contiguous row ranges of {@code count} rows, one per partition (only the ranges are shipped). */
-  private static JavaRDD<long[]> ranges(SparkSession spark, long count, int partitions) {
-    List<long[]> ranges = new ArrayList<>();
-    for (int p = 0; p < partitions; p++) {
-      ranges.add(new long[] {count * p / partitions, count * (p + 1) / partitions});
-    }
-    return JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(ranges, partitions);
-  }
-
-  private static Dataset<Row> imageFrame(SparkSession spark, long count, int partitions, int features,
-      CursorFactory cursors) {
-    JavaRDD<Row> rows = ranges(spark, count, partitions).flatMap(range -> {
-      RowCursor cursor = cursors.open(range[0], range[1]);
-      TaskContext task = TaskContext.get();
-      if (task != null) {
-        task.addTaskCompletionListener((TaskContext t) -> cursor.close());
-      }
-      return new Iterator<Row>() {
-        Boolean ready;
-
-        @Override
-        public boolean hasNext() {
-          if (ready == null) {
-            ready = cursor.next();
-          }
-          return ready;
-        }
-
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          ready = null;
-          byte[] pixels = cursor.pixels();
-          double[] values = new double[features];
-          for (int j = 0; j < features; j++) {
-            values[j] = (pixels[j] & 0xFF) / 255.0; // pixels are scaled to [0, 1]
-          }
-          return RowFactory.create(cursor.index(), (double) cursor.label(), Vectors.dense(values));
-        }
-      };
-    });
-    return spark.createDataFrame(rows, IMAGE_SCHEMA);
   }
 
   private static Loaded libsvm(SparkSession spark, DataSpec spec, Options o) {
@@ -279,7 +202,8 @@ public final class Sources {
     if (features <= 0) {
       throw BadInputException.of(spec.text(), "no features", "at least one feature index", "none");
     }
-    return new Loaded(repartition(frame, o.partitions()), features, null, null, null);
+    Dataset<Row> placed = RowPositions.placed(spark, RowPositions.inFiles(frame, spec, ROW_ID), o.partitions());
+    return new Loaded(placed, features, null, null, null);
   }
 
   private static Dataset<Row> parquet(SparkSession spark, DataSpec spec) {
@@ -339,52 +263,6 @@ public final class Sources {
     return table(spark, spec, checked, o);
   }
 
-  /**
-   * {@code raw} with its features as one ML vector column {@code features_v}, and the columns that
-   * were assembled into it (null when there was a features column).
-   */
-  record FeatureColumn(Dataset<Row> frame, String[] assembled) {}
-
-  /**
-   * The features of a table: the column {@code featuresCol} when there is one (an ML vector, or an
-   * array of numbers; a null array stays null for the row checks to report), else every numeric
-   * column except {@code excluded} (nulls in it are ignored), assembled by MLlib's VectorAssembler
-   * ("keep": an empty cell becomes NaN, which the row checks report). Shared by training's and
-   * scoring's readers, so both take the same columns as features.
-   */
-  static FeatureColumn featureColumn(DataSpec spec, Dataset<Row> raw, String featuresCol, List<String> excluded) {
-    List<String> columns = Arrays.asList(raw.columns());
-    if (columns.contains(featuresCol)) {
-      StructField field = raw.schema().apply(featuresCol);
-      org.apache.spark.sql.Column vector;
-      if (field.dataType() instanceof ArrayType array && array.elementType() instanceof NumericType) {
-        // array_to_vector fails on a null array: null stays null, for the row checks to report
-        vector = org.apache.spark.sql.functions.when(col(featuresCol).isNotNull(),
-            org.apache.spark.ml.functions.array_to_vector(col(featuresCol)));
-      } else if (field.dataType().equals(SQLDataTypes.VectorType())) {
-        vector = col(featuresCol);
-      } else {
-        throw BadInputException.of(spec.text(), "features column has the wrong type",
-            "an ML vector or an array of numbers in '" + featuresCol + "'", field.dataType().simpleString());
-      }
-      return new FeatureColumn(raw.withColumn(FEATURES + "_v", vector), null);
-    }
-    List<String> numeric = new ArrayList<>();
-    for (StructField f : raw.schema().fields()) {
-      if (f.dataType() instanceof NumericType && !excluded.contains(f.name())) {
-        numeric.add(f.name());
-      }
-    }
-    if (numeric.isEmpty()) {
-      throw BadInputException.of(spec.text(), "no feature columns", "a vector column '" + featuresCol
-          + "' (--features-col) or numeric columns besides " + String.join(", ", excluded.stream()
-              .filter(java.util.Objects::nonNull).toList()), "columns " + columns);
-    }
-    String[] assembled = numeric.toArray(new String[0]);
-    return new FeatureColumn(new VectorAssembler().setInputCols(assembled).setOutputCol(FEATURES + "_v")
-        .setHandleInvalid("keep").transform(raw), assembled);
-  }
-
   /** Parquet, CSV or a DataFrame: picks the label, features (or assembles numeric columns) and weight columns. */
   private static Loaded table(SparkSession spark, DataSpec spec, Dataset<Row> raw, Options o) {
     List<String> columns = Arrays.asList(raw.columns());
@@ -400,13 +278,13 @@ public final class Sources {
     if (o.weightCol() != null) {
       requireNumbers(spec, raw.schema().apply(o.weightCol()), "weight");
     }
-    FeatureColumn fc = featureColumn(spec, raw, o.featuresCol(), Arrays.asList(o.labelCol(), o.weightCol()));
+    FeatureColumn fc = FeatureColumn.of(spec, raw, o.featuresCol(), Arrays.asList(o.labelCol(), o.weightCol()));
     Dataset<Row> withFeatures = fc.frame();
     String[] assembled = fc.assembled();
-    StructField vectorField = withFeatures.schema().apply(FEATURES + "_v");
+    StructField vectorField = withFeatures.schema().apply(FeatureColumn.NAME);
     int features = AttributeGroup.fromStructField(vectorField).size();
     if (features <= 0) {
-      List<Row> first = withFeatures.select(FEATURES + "_v").limit(1).collectAsList();
+      List<Row> first = withFeatures.select(FeatureColumn.NAME).limit(1).collectAsList();
       if (first.isEmpty()) {
         throw BadInputException.of(spec.text(), "no rows", "at least one row", "empty data");
       }
@@ -423,13 +301,14 @@ public final class Sources {
     List<org.apache.spark.sql.Column> select = new ArrayList<>();
     select.add(label.as(LABEL));
     // the label is an argument of the check: for CSV, the row check (inside the label) reports a bad line first
-    select.add(featureCheck.apply(col(FEATURES + "_v"), label).as(FEATURES, vectorField.metadata()));
+    select.add(featureCheck.apply(col(FeatureColumn.NAME), label).as(FEATURES, vectorField.metadata()));
     if (o.weightCol() != null) {
       select.add(col(o.weightCol()).cast(DataTypes.DoubleType).as(WEIGHT));
     }
-    Dataset<Row> frame = repartition(withFeatures.select(select.toArray(new org.apache.spark.sql.Column[0])),
-        o.partitions());
-    return new Loaded(frame, features, null, null, null);
+    Dataset<Row> selected = withFeatures.select(select.toArray(new org.apache.spark.sql.Column[0]));
+    RowPositions.Numbered numbered = spec.kind() == DataSpec.Kind.DATAFRAME
+        ? RowPositions.inFrame(selected, spec.text(), ROW_ID) : RowPositions.inFiles(selected, spec, ROW_ID);
+    return new Loaded(RowPositions.placed(spark, numbered, o.partitions()), features, null, null, null);
   }
 
   private static void requireNumbers(DataSpec spec, StructField field, String what) {
@@ -437,52 +316,5 @@ public final class Sources {
       throw BadInputException.of(spec.text(), what + " column has the wrong type", "numbers in '" + field.name() + "'",
           field.dataType().simpleString());
     }
-  }
-
-  /**
-   * Checks each row's features inside the tasks, as part of the features column: present, of
-   * the first row's length d, finite. Returns the vector unchanged.
-   */
-  static final class FeatureCheck implements org.apache.spark.sql.api.java.UDF2<Vector, Double, Vector> {
-    private static final long serialVersionUID = 1L;
-    private final String where;
-    private final String column;
-    private final String[] columns;
-    private final int d;
-
-    /** {@code column}: the vector column's name, or null when {@code columns} were assembled into it. */
-    FeatureCheck(String where, String column, String[] columns, int d) {
-      this.where = where;
-      this.column = column;
-      this.columns = columns;
-      this.d = d;
-    }
-
-    @Override
-    public Vector call(Vector v, Double label) {
-      String row = "row with label " + (label == null ? "null" : Labels.format(label));
-      if (v == null) {
-        throw BadInputException.of(where + ", " + row, "missing features", d + " numbers in '" + column + "'", "null");
-      }
-      if (v.size() != d) {
-        throw BadInputException.of(where + ", " + row, "rows of different lengths in '" + column + "'",
-            d + " features in every row (as in the first)", v.size() + " features");
-      }
-      double[] values = v instanceof org.apache.spark.ml.linalg.SparseVector sv ? sv.values() : v.toArray();
-      for (int i = 0; i < values.length; i++) {
-        if (!Double.isFinite(values[i])) {
-          int index = v instanceof org.apache.spark.ml.linalg.SparseVector sv ? sv.indices()[i] : i;
-          boolean empty = Double.isNaN(values[i]) && columns != null;
-          String at = columns != null ? "column '" + columns[index] + "'" : "'" + column + "' index " + index;
-          throw BadInputException.of(where + ", " + row + ", " + at, empty ? "missing or non-finite value"
-              : "non-finite feature value", "a finite number", empty ? "an empty cell or NaN" : Double.toString(values[i]));
-        }
-      }
-      return v;
-    }
-  }
-
-  private static Dataset<Row> repartition(Dataset<Row> frame, int partitions) {
-    return frame.rdd().getNumPartitions() == partitions ? frame : frame.repartition(partitions);
   }
 }

@@ -2,8 +2,9 @@
  * The Spark side of the data path.
  *
  * <pre>
- *  DataSpec ─▶ {@link io.downhill.spark.Sources}: a DataFrame (label, features[, weight][, row_id]),
- *              files read inside the tasks (never shipped from the driver)
+ *  DataSpec ─▶ {@link io.downhill.spark.Sources}: a DataFrame (row_id, label, features[, weight]),
+ *              files read inside the tasks (never shipped from the driver), each row placed by
+ *              its position in the input alone ({@link io.downhill.spark.RowPositions})
  *           ─▶ {@link io.downhill.spark.DataLoader}: seeded train/validation split, labels checked,
  *              MLlib StandardScaler fitted on the training split (optional)
  *           ─▶ {@link io.downhill.spark.Blockify}: each partition turned once into dense blocks, cached

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.downhill.shard.Split;
 import io.downhill.testing.TestSpark;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,10 +106,10 @@ class DownhillClassifierTest {
     DownhillClassificationModel model = (DownhillClassificationModel) fitted.stages()[2];
     assertEquals(CLASSES, model.numClasses());
     assertEquals(RAW.length, model.numFeatures());
-    DownhillSummary summary = model.summary();
+    DownhillTrainingSummary summary = model.summary();
     assertEquals(4, summary.epochs());
-    assertEquals(4, summary.accuracy("val").length);
-    assertTrue(summary.accuracy("train")[3] > 0.85, summary.json());
+    assertEquals(4, summary.accuracy(Split.VALIDATION).length);
+    assertTrue(summary.accuracy(Split.TRAIN)[3] > 0.85, summary.json());
     assertEquals("4.1.0", summary.get("spark_version").asText());
     assertEquals(16, summary.get("data_identity").get("fingerprint").asText().length());
     assertEquals("adam", summary.get("settings").get("optimizer").asText().replace("\"", ""));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.downhill.BadInputException;
+import io.downhill.shard.Split;
 import io.downhill.testing.TestSpark;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ class WarmStartEstimatorTest {
   }
 
   private static double lastTrainLoss(DownhillClassificationModel m) {
-    double[] loss = m.summary().loss("train");
+    double[] loss = m.summary().loss(Split.TRAIN);
     return loss[loss.length - 1];
   }
 
@@ -84,7 +85,7 @@ class WarmStartEstimatorTest {
     double k = lastTrainLoss(cold);
     assertEquals(p, k, 0.0, "the same fit twice: same loss");
     assertTrue(c < k - 0.01, "warm " + c + " vs cold " + k);
-    assertTrue(child.summary().loss("train")[0] < cold.summary().loss("train")[0] - 0.02,
+    assertTrue(child.summary().loss(Split.TRAIN)[0] < cold.summary().loss(Split.TRAIN)[0] - 0.02,
         "the warm fit's first epoch starts from the parent's weights");
     assertTrue(child.summary().get("init_model").get("path").asText().endsWith("parent"), child.summary().json());
     var recorded = child.summary().get("init_model").get("parent");

@@ -10,25 +10,25 @@ import org.junit.jupiter.api.Test;
 class SvgTest {
   @Test
   void linearAxesGetRoundTicksAndLogAxesPowersOfTen() {
-    Svg.Axis a = Svg.Axis.of(0.13, 0.87, false, false, false);
+    Axis a = Axis.of(0.13, 0.87, false, false, false);
     assertEquals(0.0, a.lo(), 1e-12);
     assertEquals(1.0, a.hi(), 1e-12);
     assertArrayEquals(new double[] {0, 0.2, 0.4, 0.6, 0.8, 1.0}, a.ticks(), 1e-12);
 
-    Svg.Axis steps = Svg.Axis.of(1, 2120, false, true, true);
+    Axis steps = Axis.of(1, 2120, false, true, true);
     assertEquals(1, steps.lo());
     assertEquals(2120, steps.hi());
     assertArrayEquals(new double[] {500, 1000, 1500, 2000}, steps.ticks(), 1e-9);
 
-    Svg.Axis log = Svg.Axis.of(2e-5, 3e-2, true, false, false);
+    Axis log = Axis.of(2e-5, 3e-2, true, false, false);
     assertArrayEquals(new double[] {1e-4, 1e-3, 1e-2}, log.ticks(), 1e-15);
     assertTrue(log.lo() < 2e-5 && log.hi() > 3e-2);
     assertEquals("1e-4", log.label(1e-4));
     assertEquals("0.01", log.label(1e-2));
 
-    Svg.Axis narrow = Svg.Axis.of(0.3, 0.5, true, false, false);
+    Axis narrow = Axis.of(0.3, 0.5, true, false, false);
     assertTrue(narrow.ticks().length >= 2, "a narrow log axis still gets ticks");
-    Svg.Axis one = Svg.Axis.of(3, 3, false, false, false);
+    Axis one = Axis.of(3, 3, false, false, false);
     assertTrue(one.lo() < 3 && one.hi() > 3, "one value gets room around it");
   }
 
@@ -69,7 +69,7 @@ class SvgTest {
 
   @Test
   void aPlotWithoutDataSaysSo() {
-    String svg = new Svg.Plot("empty", "Nothing", "x", "y").line("l", new double[] {1, 2}, new double[] {Double.NaN,
+    String svg = new Plot("empty", "Nothing", "x", "y").line("l", new double[] {1, 2}, new double[] {Double.NaN,
         Double.NaN}, "#000").render();
     assertTrue(svg.contains("no data"));
     assertFalse(svg.contains("class=\"mark\""));

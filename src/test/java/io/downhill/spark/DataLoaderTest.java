@@ -251,8 +251,10 @@ class DataLoaderTest {
       td.unpersist();
     }
     List<Row> bad = List.of(RowFactory.create(0.0, 1.0, 1, "a"), RowFactory.create(7.5, 2.0, 2, "b"));
+    DataLoader.Settings all = DataLoader.Settings.builder(DataSpec.dataFrame("my frame")).valFraction(0).seed(1)
+        .partitions(2).precision(Precision.FLOAT64).preprocess(Preprocess.NONE).build(); // both rows train
     String label = fails(() -> DataLoader.load(TestSpark.session(), TestSpark.session().createDataFrame(bad, schema),
-        null, s));
+        null, all));
     assertTrue(label.startsWith("my frame: invalid label") && label.contains("7.5"), label);
   }
 
