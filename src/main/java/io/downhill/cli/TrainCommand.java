@@ -82,10 +82,6 @@ final class TrainCommand implements Callable<Integer> {
     DataLoader.Settings settings = data.settings(trainSpec, testSpec, config.seed(), config.precision());
     Loss loss = Loss.parse(config.loss());
     checkpoint.validate(config);
-    if (config.earlyStopping().enabled() && data.valFraction == 0) { // else refused only after a whole epoch
-      throw BadInputException.of("--early-stopping " + config.earlyStopping().metric(), "no validation data",
-          "a validation split (--val-fraction > 0)", "--val-fraction 0");
-    }
     init.validate(config.optimizer().name());
     Path target = out != null ? out : Path.of("runs", Names.of(trainSpec) + "-" + train.modelName());
 
@@ -150,7 +146,7 @@ final class TrainCommand implements Callable<Integer> {
               });
           if (checkpoints != null) {
             console.printf("checkpoints: %s into %s (keeping %d)%n", checkpoints.describe(), store.location(),
-                checkpoint.keep);
+                checkpoint.keep());
           }
           result = new Trainer(config, model, source, List.of(metrics, new ConsoleReporter(console, config.epochs())))
               .withCheckpoints(checkpoints, resumed == null ? null : resumed.state())
@@ -222,7 +218,7 @@ final class TrainCommand implements Callable<Integer> {
     if (store == null) {
       return null;
     }
-    CheckpointStore.Loaded l = store.begin(checkpoint.resume, "--checkpoint-dir " + store.location(), "--resume",
+    CheckpointStore.Loaded l = store.begin(checkpoint.resume(), "--checkpoint-dir " + store.location(), "--resume",
         line -> console.println("checkpoints: " + line));
     if (l.state() == null) {
       return null;

@@ -359,7 +359,7 @@ public final class DownhillClassifier
       }
       head = m;
     }
-    return TrainingConfig.builder().loss(head).hidden(hidden).activation(Activation.Kind.parse(str(activation)))
+    return TrainingConfig.builder().loss(head).hidden(hidden).activation(str(activation))
         .dropout(num(dropout)).init(str(init)).initScale(num(initScale)).optimizer(str(optimizer))
         .momentum(num(momentum)).beta1(num(beta1)).beta2(num(beta2)).eps(num(eps)).rho(num(rho))
         .weightDecay(num(weightDecay)).schedule(str(schedule)).learningRate(num(learningRate)).lrDecay(num(lrDecay))
