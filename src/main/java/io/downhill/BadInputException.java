@@ -19,6 +19,7 @@ public class BadInputException extends RuntimeException {
   private static final Pattern MENTION = Pattern.compile("\\{([a-zA-Z][a-zA-Z0-9]*)}");
 
   private final String setting;
+  private final String value;
   private final String[] parts;
 
   public BadInputException(String message) {
@@ -28,12 +29,14 @@ public class BadInputException extends RuntimeException {
   public BadInputException(String message, Throwable cause) {
     super(message, cause);
     this.setting = null;
+    this.value = null;
     this.parts = null;
   }
 
-  private BadInputException(String setting, String[] parts, UnaryOperator<String> wording) {
-    super(render(setting, parts, wording));
+  private BadInputException(String setting, String value, String[] parts, UnaryOperator<String> wording) {
+    super(render(setting, value, parts, wording));
     this.setting = setting;
+    this.value = value;
     this.parts = parts;
   }
 
@@ -47,7 +50,15 @@ public class BadInputException extends RuntimeException {
    * {@code {name}} in the texts mentions another setting.
    */
   public static BadInputException setting(String setting, String what, String expected, String found) {
-    return new BadInputException(setting, new String[] {what, expected, found}, UnaryOperator.identity());
+    return new BadInputException(setting, null, new String[] {what, expected, found}, UnaryOperator.identity());
+  }
+
+  /**
+   * The same where the setting's value is part of the place ("{setting} {value}: {what}: ..."):
+   * a value that cannot go with another setting, e.g. {@code --optimizer gd} with dropout.
+   */
+  public static BadInputException setting(String setting, String value, String what, String expected, String found) {
+    return new BadInputException(setting, value, new String[] {what, expected, found}, UnaryOperator.identity());
   }
 
   /** The schema name of the setting this error is about, or null. */
@@ -60,17 +71,18 @@ public class BadInputException extends RuntimeException {
     if (setting == null) {
       return this;
     }
-    BadInputException e = new BadInputException(setting, parts, wording);
+    BadInputException e = new BadInputException(setting, value, parts, wording);
     e.setStackTrace(getStackTrace());
     return e;
   }
 
-  private static String render(String setting, String[] parts, UnaryOperator<String> wording) {
-    return wording.apply(setting) + ": " + mentions(parts[0], wording) + ": expected " + mentions(parts[1], wording)
-        + ", found " + mentions(parts[2], wording);
+  private static String render(String setting, String value, String[] parts, UnaryOperator<String> wording) {
+    return wording.apply(setting) + (value == null ? "" : " " + value) + ": " + mentions(parts[0], wording)
+        + ": expected " + mentions(parts[1], wording) + ", found " + mentions(parts[2], wording);
   }
 
-  private static String mentions(String text, UnaryOperator<String> wording) {
+  /** {@code text} with each {@code {name}} in it replaced by {@code wording.apply(name)} (also for docs). */
+  public static String mentions(String text, UnaryOperator<String> wording) {
     Matcher m = MENTION.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {

@@ -26,7 +26,7 @@ public record Checkpointing(CheckpointStore store, int every, boolean epochs, St
 
   public Checkpointing {
     if (every < 1) {
-      throw BadInputException.of("--checkpoint-every", "invalid checkpoint interval", "an integer >= 1", Integer.toString(every));
+      throw BadInputException.setting("checkpointEvery", "invalid checkpoint interval", "an integer >= 1", Integer.toString(every));
     }
   }
 
@@ -34,7 +34,7 @@ public record Checkpointing(CheckpointStore store, int every, boolean epochs, St
   public static Checkpointing of(CheckpointStore store, String every, String settings, Supplier<List<Path>> attachments) {
     Matcher m = EVERY.matcher(every.trim().toLowerCase(Locale.ROOT));
     if (!m.matches() || Long.parseLong(m.group(1).length() > 9 ? "0" : m.group(1)) < 1) {
-      throw BadInputException.of("--checkpoint-every", "invalid checkpoint interval",
+      throw BadInputException.setting("checkpointEvery", "invalid checkpoint interval",
           "N steps or N epochs, N >= 1: e.g. 500, 500steps, 1epoch", "'" + every + "'");
     }
     return new Checkpointing(store, Integer.parseInt(m.group(1)), m.group(2) != null && m.group(2).startsWith("epoch"),

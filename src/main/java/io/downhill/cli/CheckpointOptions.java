@@ -1,61 +1,74 @@
 package io.downhill.cli;
 
+import static io.downhill.train.TrainingSettings.CHECKPOINT_DIR;
+import static io.downhill.train.TrainingSettings.CHECKPOINT_EVERY;
+import static io.downhill.train.TrainingSettings.CHECKPOINT_KEEP;
+import static io.downhill.train.TrainingSettings.RESUME;
+
 import io.downhill.BadInputException;
 import io.downhill.checkpoint.CheckpointStore;
 import io.downhill.checkpoint.Checkpointing;
+import io.downhill.settings.Setting;
+import io.downhill.settings.SettingValues;
+import io.downhill.train.Checkpoints;
+import io.downhill.train.TrainingConfig;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** {@code --checkpoint-dir}, {@code --checkpoint-every}, {@code --checkpoint-keep}, {@code --resume}. */
-final class CheckpointOptions {
-  @Option(names = "--checkpoint-dir", paramLabel = "DIR",
-      description = "Save checkpoints (weights, optimizer state, position, settings) here: a local path or any "
-          + "Hadoop file system URI (hdfs://, s3a://); removed when the run succeeds (default: none)")
-  String dir;
+/** The checkpoint settings: {@code --checkpoint-dir}, {@code --checkpoint-every}, {@code --checkpoint-keep}, {@code --resume}. */
+@Command // a mixin of options made at run time (picocli wants an annotation)
+final class CheckpointOptions implements ShowsSettings {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
 
-  @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "1epoch",
-      description = "Checkpoint interval: N steps (500, 500steps) or N epochs (1epoch, 2epochs) (default: ${DEFAULT-VALUE})")
-  String every;
+  @Override
+  public List<ShownSetting> settings() {
+    return ShownSetting.groups(Set.of(Setting.Group.CHECKPOINTS));
+  }
 
-  @Option(names = "--checkpoint-keep", paramLabel = "K", defaultValue = "2",
-      description = "Complete checkpoints kept; older ones are removed (default: ${DEFAULT-VALUE})")
-  int keep;
+  private SettingValues values() {
+    return SettingOptions.values(command);
+  }
 
-  @Option(names = "--resume",
-      description = "Continue from the newest complete checkpoint in --checkpoint-dir (start afresh when there is "
-          + "none); a corrupt or partial checkpoint is skipped with a warning")
-  boolean resume;
+  /** Where checkpoints go; empty for none. */
+  String dir() {
+    return values().get(CHECKPOINT_DIR);
+  }
 
   /** Nothing asked for. */
   boolean enabled() {
-    return dir != null;
+    return !dir().isEmpty();
   }
 
-  /** Checks the flags before Spark starts. */
-  void validate(io.downhill.train.TrainingConfig config) {
-    if (dir != null) {
-      io.downhill.train.Checkpoints.requireMinibatch(config); // before Spark starts, not after loading
-    }
-    if (resume && dir == null) {
-      throw BadInputException.of("--resume", "resume without a checkpoint directory", "--checkpoint-dir DIR", "none");
-    }
-    if (dir != null) {
-      Checkpointing.of(null, every, "", List::of); // the interval's own checks
-      if (keep < 1) {
-        throw BadInputException.of("--checkpoint-keep", "invalid number of checkpoints to keep", "an integer >= 1",
-            Integer.toString(keep));
-      }
+  int keep() {
+    return values().get(CHECKPOINT_KEEP);
+  }
+
+  boolean resume() {
+    return values().get(RESUME);
+  }
+
+  /** Checks the settings together before Spark starts (each one is checked by its declaration). */
+  void validate(TrainingConfig config) {
+    if (enabled()) {
+      Checkpoints.requireMinibatch(config); // before Spark starts, not after loading
+    } else if (resume()) {
+      throw BadInputException.setting("resume", "resume without a checkpoint directory", "{checkpointDir} DIR",
+          "none");
     }
   }
 
   CheckpointStore store(Configuration hadoop) {
-    return new CheckpointStore(dir, keep, hadoop);
+    return new CheckpointStore(dir(), keep(), hadoop);
   }
 
   Checkpointing checkpointing(CheckpointStore store, String settings, Supplier<List<Path>> attachments) {
-    return Checkpointing.of(store, every, settings, attachments);
+    return Checkpointing.of(store, values().get(CHECKPOINT_EVERY), settings, attachments);
   }
 }

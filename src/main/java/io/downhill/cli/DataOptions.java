@@ -1,15 +1,27 @@
 package io.downhill.cli;
 
-import io.downhill.BadInputException;
+import static io.downhill.train.TrainingSettings.BLOCK_ROWS;
+import static io.downhill.train.TrainingSettings.NUM_PARTITIONS;
+import static io.downhill.train.TrainingSettings.VALIDATION_FRACTION;
+import static io.downhill.train.TrainingSettings.WEIGHT_COL;
+
 import io.downhill.data.DataSpec;
+import io.downhill.data.Storage;
 import io.downhill.linalg.Precision;
+import io.downhill.settings.Setting;
+import io.downhill.settings.SettingValues;
 import io.downhill.spark.DataLoader;
 import io.downhill.spark.Preprocess;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** What data to read and how to hold it. */
-final class DataOptions {
+/** What data to read and how to hold it: the data settings of the schema and the command line's own. */
+final class DataOptions implements ShowsSettings {
   @Option(names = "--data", paramLabel = "SPEC",
       description = "Training data: fashion-mnist, mnist, synthetic, idx:DIR, cifar10:DIR, libsvm:FILE, parquet:PATH, "
           + "csv:PATH (default: fashion-mnist when found, else synthetic)")
@@ -19,13 +31,8 @@ final class DataOptions {
       description = "Test data, same forms (default: the test split of an IDX/CIFAR/synthetic --data, else none)")
   String testData;
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "First place to look for named datasets (then $DOWNHILL_DATA, ../shared/data, /usr/share/datasets)")
-  String dataDir;
-
-  @Option(names = "--val-fraction", paramLabel = "F", defaultValue = "0.1",
-      description = "Fraction of training rows held out for validation, seeded (default: ${DEFAULT-VALUE})")
-  double valFraction;
+  @Mixin
+  SourceOptions source;
 
   @Option(names = "--num-features", paramLabel = "D", defaultValue = "0",
       description = "Number of features of LIBSVM data (default: inferred from the training file)")
@@ -40,62 +47,44 @@ final class DataOptions {
           + "pca:K, fitted on the training split by MLlib's StandardScaler and PCA (default: ${DEFAULT-VALUE})")
   String preprocess;
 
-  @Option(names = "--partitions", paramLabel = "P", defaultValue = "0",
-      description = "Partitions of the training data (default: the master's cores)")
-  int partitions;
-
-  @Option(names = "--block-rows", paramLabel = "R", defaultValue = "0",
-      description = "Rows per cached dense block (default: about 32 MB per block)")
-  int blockRows;
-
   @Option(names = "--storage", paramLabel = "S", defaultValue = "auto",
       description = "dense row blocks, sparse (CSR) blocks, or auto: CSR when the rows are sparse vectors (LIBSVM, "
           + "hashed features) and it takes under half the dense bytes (default: ${DEFAULT-VALUE})")
   String storage;
-
-  @Option(names = "--label-col", paramLabel = "NAME", defaultValue = "label",
-      description = "Label column of Parquet/CSV data (default: ${DEFAULT-VALUE})")
-  String labelCol;
-
-  @Option(names = "--features-col", paramLabel = "NAME", defaultValue = "features",
-      description = "Vector column of Parquet/CSV data; when absent, all other numeric columns (default: ${DEFAULT-VALUE})")
-  String featuresCol;
 
   @Option(names = "--class-weights", paramLabel = "W",
       description = "balanced (N / (k·n_c)) or w0,w1,...: multiply each training row's weight by its class's "
           + "(default: none)")
   String classWeights;
 
-  @Option(names = "--weight-col", paramLabel = "NAME",
-      description = "Sample-weight column of Parquet/CSV data (default: none, every row weighs 1)")
-  String weightCol;
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
+  @Override
+  public List<ShownSetting> settings() {
+    return ShownSetting.groups(Set.of(Setting.Group.DATA));
+  }
 
   /** The training data spec; without --data, Fashion-MNIST when found, else the synthetic set (said on {@code out}). */
   DataSpec trainSpec(PrintWriter out) {
-    if (data != null) {
-      return DataSpec.parse(data, DataSpec.searchDirs(dataDir));
-    }
-    try {
-      return DataSpec.parse("fashion-mnist", DataSpec.searchDirs(dataDir));
-    } catch (BadInputException notFound) {
-      out.println("data: Fashion-MNIST not found (" + notFound.getMessage() + "); using the built-in synthetic dataset");
-      return DataSpec.parse("synthetic", DataSpec.searchDirs(dataDir));
-    }
+    return source.trainSpec(data, out);
   }
 
   DataSpec testSpec() {
-    return testData == null ? null : DataSpec.parse(testData, DataSpec.searchDirs(dataDir));
+    return testData == null ? null : source.spec(testData);
   }
 
   /** The loader's settings (validated: nonsense values fail here, before Spark starts). */
   DataLoader.Settings settings(DataSpec train, DataSpec test, long seed, Precision precision) {
-    return settings(train, test, seed, precision, valFraction);
+    return settings(train, test, seed, precision, SettingOptions.values(command).get(VALIDATION_FRACTION));
   }
 
   /** The same with another validation fraction (0: train on every row, as a search's retraining does). */
   DataLoader.Settings settings(DataSpec train, DataSpec test, long seed, Precision precision, double valFraction) {
-    return new DataLoader.Settings(train, test, valFraction, seed, partitions, precision, blockRows,
-        Preprocess.parse(preprocess), numFeatures, numClasses, labelCol, featuresCol, weightCol, classWeights,
-        io.downhill.data.Storage.parse(storage));
+    SettingValues v = SettingOptions.values(command);
+    String weightCol = v.get(WEIGHT_COL);
+    return new DataLoader.Settings(train, test, valFraction, seed, v.get(NUM_PARTITIONS), precision,
+        v.get(BLOCK_ROWS), Preprocess.parse(preprocess), numFeatures, numClasses, source.labelCol, source.featuresCol,
+        weightCol.isEmpty() ? null : weightCol, classWeights, Storage.parse(storage));
   }
 }

@@ -1,5 +1,7 @@
 package io.downhill.cli;
 
+import static io.downhill.train.TrainingSettings.NUM_PARTITIONS;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.monitor.RunFiles;
@@ -32,6 +34,7 @@ import io.downhill.ml.SavedModels;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.util.Identifiable$;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,7 +45,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Evaluate a saved model (the model/ folder of a training run, or the run folder itself).",
         "By default on the test split of the data it was trained on."})
-final class EvaluateCommand implements Callable<Integer> {
+final class EvaluateCommand implements Callable<Integer>, ShowsSettings {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "A run folder or its model/ folder")
   Path modelDir;
 
@@ -53,17 +56,8 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--test-data", paramLabel = "SPEC", description = "Evaluate on this instead (its test split for directories)")
   String testData;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "First place to look for named datasets")
-  String dataDir;
-
-  @Option(names = "--partitions", paramLabel = "P", defaultValue = "0", description = "Partitions (default: the master's cores)")
-  int partitions;
-
-  @Option(names = "--label-col", paramLabel = "NAME", defaultValue = "label", description = "Label column of Parquet/CSV data")
-  String labelCol;
-
-  @Option(names = "--features-col", paramLabel = "NAME", defaultValue = "features", description = "Features column of Parquet/CSV data")
-  String featuresCol;
+  @Mixin
+  SourceOptions sourceOptions;
 
   @Option(names = "--out", paramLabel = "FILE", description = "Also write the evaluation as JSON to FILE (atomically)")
   Path out;
@@ -76,6 +70,11 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
+
+  @Override
+  public List<ShownSetting> settings() {
+    return List.of(ShownSetting.of(NUM_PARTITIONS).doc("Partitions of the data; 0 for the master's cores"));
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -99,10 +98,8 @@ final class EvaluateCommand implements Callable<Integer> {
       throw BadInputException.of("--data", "no data to evaluate on", "--data or --test-data", "neither, and the model "
           + "does not record its training data");
     }
-    DataSpec dataSpec = DataSpec.parse(dataText, DataSpec.searchDirs(dataDir));
-    if (partitions < 0) {
-      throw BadInputException.of("--partitions", "invalid partition count", "an integer >= 1", Integer.toString(partitions));
-    }
+    DataSpec dataSpec = sourceOptions.spec(dataText);
+    int partitions = SettingOptions.values(spec).get(NUM_PARTITIONS);
 
     try (Session session = new Session(sparkOptions, "downhill evaluate")) {
       int p = partitions > 0 ? partitions : session.jsc.defaultParallelism();
@@ -111,7 +108,7 @@ final class EvaluateCommand implements Callable<Integer> {
       int inputs = preprocessing == null ? model.inputs()
           : ((StandardScalerModel) preprocessing.stages()[0]).mean().size();
       Sources.Loaded source = Sources.read(session.spark, dataSpec, dataSpec.bringsTestSplit(),
-          new Sources.Options(p, inputs, labelCol, featuresCol, null, 0L));
+          new Sources.Options(p, inputs, sourceOptions.labelCol, sourceOptions.featuresCol, null, 0L));
       if (source.features() != inputs) {
         throw BadInputException.of(dataSpec.text(), "data of another width than the model " + dir, inputs
             + " features (the model's input width)", source.features() + " features");

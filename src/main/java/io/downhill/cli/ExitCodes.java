@@ -56,8 +56,8 @@ public final class ExitCodes {
       return CLUSTER;
     }
     Throwable bad = find(failure, BadInputException.class);
-    if (bad != null) {
-      err.println("downhill: error: " + bad.getMessage());
+    if (bad != null) { // a setting named by its flag
+      err.println("downhill: error: " + ((BadInputException) bad).worded(ShownSetting::flag).getMessage());
       return BAD_INPUT;
     }
     Throwable diverged = find(failure, DivergedException.class);

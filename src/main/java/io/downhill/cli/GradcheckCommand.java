@@ -1,5 +1,15 @@
 package io.downhill.cli;
 
+import static io.downhill.train.TrainingSettings.ACTIVATION;
+import static io.downhill.train.TrainingSettings.DROPOUT;
+import static io.downhill.train.TrainingSettings.HIDDEN_LAYERS;
+import static io.downhill.train.TrainingSettings.INIT_SCALE;
+import static io.downhill.train.TrainingSettings.L1_RATIO;
+import static io.downhill.train.TrainingSettings.LOSS;
+import static io.downhill.train.TrainingSettings.MODEL_TYPE;
+import static io.downhill.train.TrainingSettings.REG;
+import static io.downhill.train.TrainingSettings.SEED;
+
 import io.downhill.data.Block;
 import io.downhill.data.DataSpec;
 import io.downhill.data.Shard;
@@ -11,11 +21,14 @@ import io.downhill.loss.Regularizer;
 import io.downhill.model.Initializer;
 import io.downhill.model.Model;
 import io.downhill.model.Pass;
+import io.downhill.settings.SettingValues;
 import io.downhill.train.ModelConfig;
+import io.downhill.train.TrainingConfig;
 import io.downhill.spark.DataLoader;
 import io.downhill.spark.Preprocess;
 import io.downhill.shard.MinibatchObjective;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -34,48 +47,21 @@ import picocli.CommandLine.Spec;
         "on a real minibatch and on random data. Exit 1 when the worst relative error is above the threshold.",
         "Relative error = |a - n| / max(|a|, |n|, floor), floor = 10·ε·|f|/h / threshold: where the true",
         "derivative is below it, the difference quotient's own rounding error (ε·|f|/h) would dominate."})
-final class GradcheckCommand implements Callable<Integer> {
-  @Option(names = "--model", paramLabel = "M", defaultValue = "softmax",
-      description = "softmax, svm, logistic (linear) or mlp (default: ${DEFAULT-VALUE})")
-  String modelName;
-
-  @Option(names = "--loss", paramLabel = "L", description = "Head of an mlp: softmax, svm or logistic (default: softmax)")
-  String lossName;
-
-  @Option(names = "--hidden", paramLabel = "H1,H2", split = ",", description = "Hidden widths of an mlp (default: 32)")
-  java.util.List<Integer> hidden;
-
-  @Option(names = "--activation", paramLabel = "F", defaultValue = "relu", description = "relu, leaky-relu or tanh")
-  String activation;
-
-  @Option(names = "--dropout", paramLabel = "P", defaultValue = "0",
-      description = "Dropout on, with one fixed mask for every evaluation of f (default: ${DEFAULT-VALUE})")
-  double dropout;
-
-  @Option(names = "--l1-ratio", paramLabel = "ALPHA", defaultValue = "0",
-      description = "Elastic-net mix of the regularization: 0 is L2, 1 is L1 (default: ${DEFAULT-VALUE})")
-  double l1Ratio;
+final class GradcheckCommand implements Callable<Integer>, ShowsSettings {
+  /** The hidden layer of an mlp without --hidden: small enough to check every weight. */
+  private static final List<Integer> MLP_HIDDEN = List.of(32);
 
   @Option(names = "--data", paramLabel = "SPEC", description = "Where the real minibatch comes from (default: fashion-mnist when found, else synthetic)")
   String data;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "First place to look for named datasets")
-  String dataDir;
+  @Mixin
+  SourceOptions source;
 
   @Option(names = "--preprocess", paramLabel = "MODE", defaultValue = "none", description = "none, center or standardize")
   String preprocess;
 
   @Option(names = "--batch", paramLabel = "N", defaultValue = "16", description = "Rows in the real minibatch (default: ${DEFAULT-VALUE})")
   int batch;
-
-  @Option(names = "--reg", paramLabel = "LAMBDA", defaultValue = "0.01",
-      description = "L2 strength, so the regularization gradient is checked too (default: ${DEFAULT-VALUE})")
-  double reg;
-
-  @Option(names = "--init-scale", paramLabel = "SIGMA", defaultValue = "0.1",
-      description = "Linear models: weights ~ SIGMA · N(0,1) at the checked point, large enough for varied scores; "
-          + "networks use He initialization (default: ${DEFAULT-VALUE})")
-  double initScale;
 
   @Option(names = "--h", paramLabel = "H", defaultValue = "1e-5", description = "Central-difference step (default: ${DEFAULT-VALUE})")
   double h;
@@ -87,9 +73,6 @@ final class GradcheckCommand implements Callable<Integer> {
       description = "Check every parameter up to C of them, else a seeded sample of C (default: ${DEFAULT-VALUE})")
   int maxCoords;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seeds θ, the sample of rows and coordinates")
-  long seed;
-
   @Option(names = "--conf", paramLabel = "FILE", description = "Properties file of defaults for these flags (flags win)")
   String conf;
 
@@ -99,27 +82,47 @@ final class GradcheckCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  /** The model settings of training, with defaults for checking gradients: a stronger L2 and larger weights. */
+  @Override
+  public List<ShownSetting> settings() {
+    return List.of(ShownSetting.of(MODEL_TYPE), ShownSetting.of(LOSS),
+        ShownSetting.of(HIDDEN_LAYERS).doc("Hidden widths of an mlp")
+            .defaultText(HIDDEN_LAYERS.format(MLP_HIDDEN) + " for an mlp"),
+        ShownSetting.of(ACTIVATION),
+        ShownSetting.of(DROPOUT).doc("Dropout on, with one fixed mask for every evaluation of f"),
+        ShownSetting.of(L1_RATIO),
+        ShownSetting.of(REG, 0.01).doc("Regularization strength, so the regularization gradient is checked too"),
+        ShownSetting.of(INIT_SCALE, 0.1).doc("Linear models: weights ~ SIGMA · N(0,1) at the checked point, large "
+            + "enough for varied scores; networks use He initialization"),
+        ShownSetting.of(SEED).doc("Seeds θ, the sample of rows and coordinates"));
+  }
+
   @Override
   public Integer call() {
     PrintWriter console = spec.commandLine().getOut();
-    ModelConfig modelConfig = modelConfig();
+    SettingValues values = SettingOptions.values(spec);
+    if (values.get(MODEL_TYPE).equals("mlp") && !values.isSet(HIDDEN_LAYERS)) {
+      values = values.with(HIDDEN_LAYERS, MLP_HIDDEN);
+    }
+    TrainingConfig config = TrainingConfig.from(values);
+    ModelConfig modelConfig = config.model();
     Loss loss = Loss.parse(modelConfig.loss());
-    Regularizer regularizer = new Regularizer(reg, l1Ratio);
+    Regularizer regularizer = config.regularizer();
+    long seed = config.seed();
+    double dropout = modelConfig.dropout();
     if (!(h > 0) || !(threshold > 0) || maxCoords < 1 || batch < 1) {
       throw io.downhill.BadInputException.of("gradcheck", "invalid setting",
           "--h > 0, --threshold > 0, --max-coords >= 1, --batch >= 1",
           "h " + h + ", threshold " + threshold + ", max-coords " + maxCoords + ", batch " + batch);
     }
     GradientCheck check = new GradientCheck(h, threshold, maxCoords, seed, 5);
-    DataOptions dataOptions = new DataOptions();
-    dataOptions.data = data;
-    dataOptions.dataDir = dataDir;
-    DataSpec dataSpec = dataOptions.trainSpec(console);
+    DataSpec dataSpec = source.trainSpec(data, console);
 
     Minibatch real;
     try (Session session = new Session(sparkOptions, "downhill gradcheck")) {
       DataLoader.Settings settings = DataLoader.Settings.builder(dataSpec).valFraction(0).seed(seed)
-          .precision(Precision.FLOAT64).preprocess(Preprocess.parse(preprocess)).build();
+          .precision(Precision.FLOAT64).preprocess(Preprocess.parse(preprocess)).labelCol(source.labelCol)
+          .featuresCol(source.featuresCol).build();
       DataLoader.Head head = DataLoader.head(session.spark, settings, batch);
       real = Minibatch.of(head.rows(), head.labels().numClasses());
     }
@@ -140,7 +143,7 @@ final class GradcheckCommand implements Callable<Integer> {
       Model model = Model.of(modelConfig.spec(mb.features, mb.classes));
       double[] theta = new double[model.layout().size()];
       Initializer init = !modelConfig.isLinear() ? Initializer.he()
-          : Initializer.gaussian(mb == real ? initScale : 1.0);
+          : Initializer.gaussian(mb == real ? modelConfig.initScale() : 1.0);
       init.initialize(model.layout(), theta, seed);
       if (mb == random || !modelConfig.isLinear()) {
         // Non-zero biases too, so their gradients are checked away from the symmetric start.
@@ -157,12 +160,6 @@ final class GradcheckCommand implements Callable<Integer> {
     console.printf("regularization %s%s: gradient check %s%n", regularizer.describe(),
         dropout > 0 ? ", dropout " + dropout + " (fixed masks)" : "", pass ? "passed" : "FAILED");
     return pass ? ExitCodes.OK : ExitCodes.FAILED;
-  }
-
-  private ModelConfig modelConfig() {
-    return TrainOptions.modelConfig(modelName, lossName,
-        modelName.equalsIgnoreCase("mlp") && hidden == null ? java.util.List.of(32) : hidden, activation, dropout,
-        "auto", initScale);
   }
 
   /** A small minibatch in float64. */

@@ -6,15 +6,21 @@ import io.downhill.spark.DataLoader;
 import io.downhill.spark.Preprocess;
 import io.downhill.train.Algorithm;
 import io.downhill.train.TrainingConfig;
+import io.downhill.settings.Setting;
+import io.downhill.train.TrainingSettings;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code --init-model DIR} and {@code --init-preprocess keep|refit}: a warm start from a saved
- * model's weights ({@link WarmStart}).
+ * {@code --init-model DIR} (the setting {@code initialModel}) and {@code --init-preprocess keep|refit}:
+ * a warm start from a saved model's weights ({@link WarmStart}).
  *
  * <p>{@code keep} (the default) applies the parent's fitted StandardScaler/PCA stages to the new
  * data instead of fitting them again, so the warm-started weights see the feature space they were
@@ -23,26 +29,32 @@ import picocli.CommandLine.Option;
  * explicitly (flag or --conf) that differs from the kept stages is refused. {@code refit} fits
  * {@code --preprocess} afresh on the new data.
  */
-final class InitModelOptions {
-  @Option(names = "--init-model", paramLabel = "DIR",
-      description = "Start from this saved model's weights (a run folder or its model/ folder, any Hadoop path) "
-          + "when the architecture matches; fresh optimizer state, schedule from epoch 1 (default: random weights)")
-  String dir;
-
+final class InitModelOptions implements ShowsSettings {
   @Option(names = "--init-preprocess", paramLabel = "MODE",
       description = "With --init-model: keep (apply the saved model's fitted preprocessing to the new data) or "
           + "refit (fit --preprocess afresh) (default: keep)")
   String preprocess;
 
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
   /** The parent loaded for this run, or null (set by {@link #load}). */
   private WarmStart parent;
 
-  boolean enabled() {
-    return dir != null;
+  @Override
+  public List<ShownSetting> settings() {
+    return ShownSetting.groups(Set.of(Setting.Group.WARM_START));
+  }
+
+  /** The saved model to start from, or null. */
+  String dir() {
+    String dir = SettingOptions.values(command).get(TrainingSettings.INITIAL_MODEL);
+    return dir.isEmpty() ? null : dir;
   }
 
   /** Checks the flags before Spark starts. */
   void validate(TrainingConfig config) {
+    String dir = dir();
     if (preprocess != null && dir == null) {
       throw BadInputException.of("--init-preprocess " + preprocess, "preprocessing choice without a warm start",
           "--init-model DIR", "none");
@@ -51,8 +63,8 @@ final class InitModelOptions {
       throw BadInputException.of("--init-preprocess", "unknown mode", "keep or refit", "'" + preprocess + "'");
     }
     if (dir != null && config.algorithm() == Algorithm.RANDOM_SEARCH) {
-      throw BadInputException.of("--init-model " + dir, "a warm start for random search, which ignores the "
-          + "initial weights", "a minibatch optimizer or gd", "--optimizer random-search");
+      throw BadInputException.setting("initialModel", dir, "a warm start for random search, which ignores the "
+          + "initial weights", "a minibatch optimizer or gd", "{optimizer} random-search");
     }
   }
 
@@ -67,6 +79,7 @@ final class InitModelOptions {
 
   /** Reads the parent (null without --init-model). */
   WarmStart load(SparkSession spark) {
+    String dir = dir();
     if (dir == null) {
       return null;
     }
@@ -91,7 +104,7 @@ final class InitModelOptions {
     Preprocess saved = parent.preprocess();
     if (preprocessGiven && !saved.equals(settings.preprocess())) {
       throw BadInputException.of("--preprocess " + settings.preprocess().label(), "differs from the preprocessing "
-          + "kept from --init-model " + dir, saved.label() + " (as saved; or --init-preprocess refit to fit "
+          + "kept from --init-model " + dir(), saved.label() + " (as saved; or --init-preprocess refit to fit "
           + settings.preprocess().label() + " afresh)", settings.preprocess().label());
     }
     return settings.withPreprocess(saved);

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.UsageMessageSpec;
 
 /** {@code downhill}: the entry point of scripts/downhill and of spark-submit. */
 @Command(name = "downhill", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
@@ -37,9 +38,19 @@ public final class Main implements Runnable {
     System.exit(run(System.out, System.err, args));
   }
 
+  /** The command line: every command with its options, those of the settings it shows among them. */
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    for (CommandLine command : cl.getSubcommands().values()) {
+      SettingOptions.install(command);
+      command.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_OPTION_LIST, new OptionSections());
+    }
+    return cl;
+  }
+
   /** Runs a command line and returns its exit code (tests call this in-process). */
   public static int run(PrintStream out, PrintStream err, String... args) {
-    CommandLine cl = new CommandLine(new Main());
+    CommandLine cl = commandLine();
     cl.setOverwrittenOptionsAllowed(true); // a flag given twice: the last one wins
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));

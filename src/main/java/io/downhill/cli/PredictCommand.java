@@ -1,5 +1,8 @@
 package io.downhill.cli;
 
+import static io.downhill.train.TrainingSettings.NUM_PARTITIONS;
+import static io.downhill.train.TrainingSettings.SEED;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,6 +10,8 @@ import io.downhill.BadInputException;
 import io.downhill.data.DataSpec;
 import io.downhill.ml.DownhillClassificationModel;
 import io.downhill.model.ModelFiles;
+import io.downhill.settings.Setting;
+import io.downhill.settings.SettingValues;
 import io.downhill.spark.ScoringInput;
 import io.downhill.spark.Version;
 import java.io.PrintWriter;
@@ -45,7 +50,7 @@ import static org.apache.spark.sql.functions.col;
     description = {"Score data with a saved model (a run folder or its model/ folder).",
         "Writes PATH/predictions/ (Parquet or CSV: id, prediction, class_name, probabilities, raw scores) and "
             + "PATH/summary.json, all at once when it succeeds."})
-final class PredictCommand implements Callable<Integer> {
+final class PredictCommand implements Callable<Integer>, ShowsSettings {
   static final String PREDICTION = "prediction";
   static final String CLASS_NAME = "class_name";
   static final String PROBABILITY = "probability";
@@ -80,27 +85,8 @@ final class PredictCommand implements Callable<Integer> {
           + "the row's position in the input)")
   String idCol;
 
-  @Option(names = "--features-col", paramLabel = "NAME", defaultValue = "features",
-      description = "Vector or array column of Parquet/CSV data; when absent, every numeric column but the id and "
-          + "label columns (default: ${DEFAULT-VALUE})")
-  String featuresCol;
-
-  @Option(names = "--label-col", paramLabel = "NAME", defaultValue = "label",
-      description = "A label column of Parquet/CSV data, left out of the features when present (default: "
-          + "${DEFAULT-VALUE})")
-  String labelCol;
-
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "First place to look for named datasets")
-  String dataDir;
-
-  @Option(names = "--partitions", paramLabel = "P", defaultValue = "0",
-      description = "Partitions (and output files): for idx/cifar10/synthetic the master's cores by default; "
-          + "file formats keep Spark's splits unless given")
-  int partitions;
-
-  @Option(names = "--seed", paramLabel = "S",
-      description = "Seed of the synthetic dataset (default: the model's training seed, else 42)")
-  Long seed;
+  @Mixin
+  SourceOptions source;
 
   @Option(names = "--conf", paramLabel = "FILE", description = "Properties file of defaults for these flags (flags win)")
   String conf;
@@ -112,6 +98,14 @@ final class PredictCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Override
+  public List<ShownSetting> settings() {
+    return List.of(ShownSetting.of(NUM_PARTITIONS).doc("Partitions (and output files): for idx/cifar10/synthetic "
+            + "0 is the master's cores; file formats keep Spark's splits unless given"),
+        ShownSetting.of(SEED).doc("Seed of the synthetic dataset").defaultText("the model's training seed, else 42")
+            .in(Setting.Group.DATA));
+  }
+
+  @Override
   public Integer call() throws Exception {
     long start = System.nanoTime();
     PrintWriter console = spec.commandLine().getOut();
@@ -119,14 +113,13 @@ final class PredictCommand implements Callable<Integer> {
     if (!fmt.equals("parquet") && !fmt.equals("csv")) {
       throw BadInputException.of("--format", "unknown output format", "parquet or csv", "'" + format + "'");
     }
-    DataSpec dataSpec = DataSpec.parse(data, DataSpec.searchDirs(dataDir));
+    SettingValues settings = SettingOptions.values(spec);
+    int partitions = settings.get(NUM_PARTITIONS);
+    DataSpec dataSpec = source.spec(data);
     boolean test = test(dataSpec);
     if (idCol != null && dataSpec.kind() != DataSpec.Kind.PARQUET && dataSpec.kind() != DataSpec.Kind.CSV) {
       throw BadInputException.of("--id-col " + idCol, "no id column in this format",
           "parquet: or csv: data (other formats get row_id, the row's position)", dataSpec.text());
-    }
-    if (partitions < 0) {
-      throw BadInputException.of("--partitions", "invalid partition count", "an integer >= 1", Integer.toString(partitions));
     }
     Path dir = Files.isDirectory(modelDir.resolve("model")) ? modelDir.resolve("model") : modelDir;
     refuseOverlap(dir, "the model", dataSpec);
@@ -139,10 +132,10 @@ final class PredictCommand implements Callable<Integer> {
       DownhillClassificationModel classifier = classifier(pipeline, dir);
       int width = inputWidth(pipeline);
       String inputCol = inputColumn(pipeline.stages()[0]);
-      long dataSeed = seed != null ? seed : trainingSeed(classifier);
+      long dataSeed = settings.isSet(SEED) ? settings.get(SEED) : trainingSeed(classifier);
       ScoringInput.Input input = ScoringInput.read(session.spark, dataSpec, new ScoringInput.Options(test,
           partitions > 0 ? partitions : dataSpec.bringsTestSplit() ? session.jsc.defaultParallelism() : 0, width,
-          idCol, featuresCol, labelCol, dataSeed));
+          idCol, source.featuresCol, source.labelCol, dataSeed));
       if (input.features() != width) {
         throw BadInputException.of(dataSpec.text(), "dimension mismatch with the model " + dir, width + " features",
             input.features() + " features");

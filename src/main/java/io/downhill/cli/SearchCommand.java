@@ -90,7 +90,7 @@ final class SearchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter console = spec.commandLine().getOut();
     SearchSpace space = SearchSpace.parse(readOrdered(spaceFile), spaceFile.toString());
-    TrialFlags flags = new TrialFlags(spec, spaceFile.toString(), train::config);
+    TrialFlags flags = new TrialFlags(spec, spaceFile.toString());
     flags.check(space);
     TrainingConfig base = flags.config(space.fixed(), Map.of());
     DataSpec trainSpec = data.trainSpec(console);

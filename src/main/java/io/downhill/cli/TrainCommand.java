@@ -80,10 +80,6 @@ final class TrainCommand implements Callable<Integer> {
     DataSpec testSpec = data.testSpec();
     DataLoader.Settings settings = data.settings(trainSpec, testSpec, config.seed(), config.precision());
     checkpoint.validate(config);
-    if (config.earlyStopping().enabled() && data.valFraction == 0) { // else refused only after a whole epoch
-      throw BadInputException.of("--early-stopping " + config.earlyStopping().metric(), "no validation data",
-          "a validation split (--val-fraction > 0)", "--val-fraction 0");
-    }
     init.validate(config);
     Path target = out != null ? out : Path.of("runs", Names.of(trainSpec) + "-" + train.modelName());
 
@@ -144,7 +140,7 @@ final class TrainCommand implements Callable<Integer> {
               });
           if (checkpoints != null) {
             console.printf("checkpoints: %s into %s (keeping %d)%n", checkpoints.describe(), store.location(),
-                checkpoint.keep);
+                checkpoint.keep());
           }
           result = fit.withCheckpoints(checkpoints, resumed == null ? null : resumed.state())
               .run(source, parent == null ? null : parent.theta(),
@@ -216,7 +212,7 @@ final class TrainCommand implements Callable<Integer> {
     if (store == null) {
       return null;
     }
-    CheckpointStore.Loaded l = store.begin(checkpoint.resume, "--checkpoint-dir " + store.location(), "--resume",
+    CheckpointStore.Loaded l = store.begin(checkpoint.resume(), "--checkpoint-dir " + store.location(), "--resume",
         line -> console.println("checkpoints: " + line));
     if (l.state() == null) {
       return null;

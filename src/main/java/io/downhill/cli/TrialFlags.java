@@ -1,6 +1,8 @@
 package io.downhill.cli;
 
 import io.downhill.BadInputException;
+import io.downhill.settings.Setting;
+import io.downhill.settings.SettingValues;
 import io.downhill.train.TrainingConfig;
 import io.downhill.tuning.Search;
 import io.downhill.tuning.SearchSpace;
@@ -8,27 +10,23 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * A trial's training flags: this command's own (command line, --conf, defaults), then the space
- * file's fixed settings (unless given on the command line), then the trial's sampled ones, set
- * through picocli's option model so each is converted and validated as the flag would be.
+ * A trial's training settings: this command's own (command line, --conf, defaults), then the space
+ * file's fixed settings (unless given on the command line), then the trial's sampled ones, each
+ * read and validated by its setting's declaration. Keys are the training flags without dashes.
  */
 final class TrialFlags {
   private final CommandSpec spec;
   private final String source;
-  private final Supplier<TrainingConfig> build;
-  private final Map<String, OptionSpec> trainFlags = new LinkedHashMap<>();
+  private final Map<String, Setting<?>> trainFlags = new LinkedHashMap<>();
 
-  TrialFlags(CommandSpec spec, String source, Supplier<TrainingConfig> build) {
+  TrialFlags(CommandSpec spec, String source) {
     this.spec = spec;
     this.source = source;
-    this.build = build;
-    for (OptionSpec o : spec.mixins().get("train").options()) {
-      trainFlags.put(o.longestName().replaceFirst("^-+", ""), o);
+    for (ShownSetting s : ShownSetting.groups(TrainOptions.GROUPS)) {
+      trainFlags.put(s.setting().key(), s.setting());
     }
   }
 
@@ -58,7 +56,6 @@ final class TrialFlags {
    * validation epoch's weights kept (early stopping on validation accuracy that never stops).
    */
   TrainingConfig config(Map<String, String> fixed, Map<String, String> settings, boolean asTrial) {
-    Map<String, Object> saved = new LinkedHashMap<>();
     Map<String, String> all = new LinkedHashMap<>();
     fixed.forEach((k, v) -> {
       if (!spec.commandLine().getParseResult().hasMatchedOption("--" + k)) {
@@ -71,42 +68,15 @@ final class TrialFlags {
       all.put("early-stopping", "val_accuracy");
       all.put("patience", settings.getOrDefault("epochs", "1000"));
     }
-    try {
-      all.forEach((k, v) -> {
-        OptionSpec o = trainFlags.get(k);
-        saved.put(k, o.getValue());
-        o.setValue(convert(o, k, v));
-      });
-      return build.get();
-    } finally {
-      saved.forEach((k, v) -> trainFlags.get(k).setValue(v));
+    SettingValues values = SettingOptions.values(spec);
+    for (Map.Entry<String, String> e : all.entrySet()) {
+      try {
+        values = values.withText(trainFlags.get(e.getKey()), e.getValue());
+      } catch (BadInputException bad) {
+        throw new BadInputException(source + ": " + e.getKey() + "=" + e.getValue() + ": "
+            + bad.worded(ShownSetting::flag).getMessage(), bad);
+      }
     }
-  }
-
-  private Object convert(OptionSpec o, String key, String v) {
-    Class<?> type = o.type();
-    try {
-      if (type == double.class || type == Double.class) {
-        return Double.parseDouble(v);
-      }
-      if (type == int.class || type == Integer.class) {
-        return Integer.parseInt(v.trim());
-      }
-      if (type == long.class || type == Long.class) {
-        return Long.parseLong(v);
-      }
-      if (List.class.isAssignableFrom(type)) {
-        List<Integer> list = new ArrayList<>();
-        for (String part : v.split(",")) {
-          list.add(Integer.parseInt(part.trim()));
-        }
-        return list;
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw BadInputException.of(source + ": " + key, "not a valid value for --" + key,
-          type.getSimpleName() + (List.class.isAssignableFrom(type) ? " of integers, e.g. 256,128" : ""),
-          "'" + v + "'");
-    }
+    return TrainingConfig.from(values);
   }
 }

@@ -35,7 +35,21 @@ public final class Setting<T> {
   }
 
   /** The help section and the commands a setting belongs to. */
-  public enum Group { MODEL, OPTIMIZER, SCHEDULE, REGULARIZATION, STOPPING, DATA, CHECKPOINTS, WARM_START }
+  public enum Group {
+    MODEL("Model"), OPTIMIZER("Optimizer"), SCHEDULE("Learning-rate schedule"), REGULARIZATION("Regularization"),
+    STOPPING("Early stopping"), DATA("Data"), CHECKPOINTS("Checkpoints"), WARM_START("Warm start");
+
+    private final String title;
+
+    Group(String title) {
+      this.title = title;
+    }
+
+    /** The heading of the group's section in help texts and docs. */
+    public String title() {
+      return title;
+    }
+  }
 
   private final String name;
   private final String flag;
@@ -62,11 +76,16 @@ public final class Setting<T> {
     this.noun = b.noun;
     this.doc = b.doc;
     this.choices = b.choices;
-    this.allowed = b.allowed != null ? b.allowed : b.choices != null ? null : "any value";
+    this.allowed = b.allowed != null ? b.allowed : b.choices != null ? null : anything(b.type);
     this.ok = b.ok;
     this.canonical = b.canonical;
     this.group = b.group;
     this.fronts = b.fronts;
+  }
+
+  private static String anything(Class<?> type) {
+    return type == Boolean.class ? "true or false" : type == String.class ? "any text"
+        : type == Double.class ? "any number" : type == List.class ? "comma-separated integers" : "any integer";
   }
 
   public String name() {
@@ -98,9 +117,14 @@ public final class Setting<T> {
     return noun;
   }
 
-  /** One line for help texts and Param docs. */
+  /** One line for help texts and Param docs, other settings named by their names. */
   public String doc() {
-    return doc;
+    return doc(UnaryOperator.identity());
+  }
+
+  /** The same with the other settings it mentions ({@code {name}} in the declaration) named by {@code wording}. */
+  public String doc(UnaryOperator<String> wording) {
+    return BadInputException.mentions(doc, wording);
   }
 
   public Group group() {
@@ -146,7 +170,8 @@ public final class Setting<T> {
       throw BadInputException.setting(name, "unknown " + noun, allowed(), "'" + value + "'");
     }
     if (!ok.test(v)) {
-      throw BadInputException.setting(name, "invalid " + noun, allowed(), format(value));
+      throw BadInputException.setting(name, "invalid " + noun, allowed(), value instanceof String
+          ? "'" + value + "'" : format(value));
     }
     return v;
   }
@@ -283,6 +308,7 @@ public final class Setting<T> {
     /** Spark ML's default where its conventions differ from the command line's (say why in the doc). */
     public Builder<T> mlDefault(T v) { mlDefault = v; return this; }
     public Builder<T> noun(String v) { noun = v; return this; }
+    /** The doc; {@code {name}} in it mentions another setting, which each front end names its own way. */
     public Builder<T> doc(String v) { doc = v; return this; }
     /** The validator and its description ("a finite number > 0"). */
     public Builder<T> check(Predicate<T> v, String description) { ok = v; allowed = description; return this; }

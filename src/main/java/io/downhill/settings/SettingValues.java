@@ -34,6 +34,11 @@ public final class SettingValues implements Serializable {
     return new SettingValues(front, next);
   }
 
+  /** These values with {@code setting} set to its value written as {@code text} ({@link Setting#parse}). */
+  public <T> SettingValues withText(Setting<T> setting, String text) {
+    return with(setting, setting.parse(text));
+  }
+
   /** The value of {@code setting}: as set, else its default for this front end. */
   @SuppressWarnings("unchecked")
   public <T> T get(Setting<T> setting) {

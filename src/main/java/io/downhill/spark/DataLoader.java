@@ -56,15 +56,15 @@ public final class DataLoader {
 
     public Settings {
       if (!(valFraction >= 0 && valFraction < 1)) {
-        throw BadInputException.of("--val-fraction", "invalid validation fraction", "a number in [0, 1)",
+        throw BadInputException.setting("validationFraction", "invalid validation fraction", "a number in [0, 1)",
             Double.toString(valFraction));
       }
       if (partitions < 0) {
-        throw BadInputException.of("--partitions", "invalid partition count", "an integer >= 1 (or 0 for the default)",
+        throw BadInputException.setting("numPartitions", "invalid partition count", "an integer >= 1 (or 0 for the default)",
             Integer.toString(partitions));
       }
       if (blockRows < 0) {
-        throw BadInputException.of("--block-rows", "invalid block size", "an integer >= 1 (or 0 for automatic)",
+        throw BadInputException.setting("blockRows", "invalid block size", "an integer >= 1 (or 0 for automatic)",
             Integer.toString(blockRows));
       }
       if (numFeatures < 0 || numClasses < 0 || numClasses == 1) {

@@ -1,34 +1,18 @@
 package io.downhill.train;
 
 import io.downhill.shard.Evaluation;
-import io.downhill.BadInputException;
 import java.io.Serializable;
-import java.util.Locale;
 
 /**
  * Early stopping ({@code --early-stopping val_loss|val_accuracy --patience N}): after each
  * epoch, the validation metric is compared with the best so far; after {@code patience} epochs
  * without improvement training stops, and the weights of the best epoch are restored (and saved).
+ * Validated, like every setting, by {@link TrainingConfig}.
  *
  * @param metric  none, val_loss (lower is better) or val_accuracy (higher is better)
  * @param patience epochs without improvement before stopping, >= 1
  */
 public record EarlyStopping(String metric, int patience) implements Serializable {
-
-  public EarlyStopping {
-    metric = metric.toLowerCase(Locale.ROOT).replace('-', '_');
-    if (!java.util.List.of("none", "val_loss", "val_accuracy").contains(metric)) {
-      throw BadInputException.of("--early-stopping", "unknown metric", "none, val_loss or val_accuracy",
-          "'" + metric + "'");
-    }
-    if (patience < 1) {
-      throw BadInputException.of("--patience", "invalid patience", "an integer >= 1", Integer.toString(patience));
-    }
-  }
-
-  public static EarlyStopping none() {
-    return new EarlyStopping("none", 5);
-  }
 
   public boolean enabled() {
     return !metric.equals("none");

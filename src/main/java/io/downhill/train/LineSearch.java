@@ -1,12 +1,11 @@
 package io.downhill.train;
 
-import io.downhill.BadInputException;
 import java.io.Serializable;
-import java.util.Locale;
 
 /**
  * Settings of full-batch gradient descent ({@code --optimizer gd}): the backtracking (Armijo) line
- * search and the convergence test.
+ * search and the convergence test ({@code kind} and {@code tol} are settings, validated by
+ * {@link TrainingConfig}).
  * <pre>
  *   d = -g,  η from the previous iteration (×2), or --lr at the first
  *   while f(θ + η·d) > f(θ) - c·η·‖g‖²:   η ← β·η          (each trial: one distributed loss pass)
@@ -15,27 +14,16 @@ import java.util.Locale;
  * </pre>
  *
  * @param kind   armijo (backtracking) or none (the schedule's rate, every iteration)
- * @param tol    convergence tolerance ({@code --tol}), >= 0 (0: run every epoch)
+ * @param tol    convergence tolerance, >= 0 (0: run every epoch)
  * @param c      sufficient-decrease constant, in (0, 1)
  * @param shrink β, the backtracking factor, in (0, 1)
  */
 public record LineSearch(String kind, double tol, double c, double shrink) implements Serializable {
 
   public LineSearch {
-    kind = kind.toLowerCase(Locale.ROOT);
-    if (!java.util.List.of("none", "armijo").contains(kind)) {
-      throw BadInputException.of("--line-search", "unknown line search", "armijo or none", "'" + kind + "'");
-    }
-    if (!(tol >= 0) || Double.isInfinite(tol)) {
-      throw BadInputException.of("--tol", "invalid tolerance", "a finite number >= 0", Double.toString(tol));
-    }
     if (!(c > 0 && c < 1) || !(shrink > 0 && shrink < 1)) {
       throw new IllegalArgumentException("line search needs 0 < c < 1 and 0 < shrink < 1");
     }
-  }
-
-  public static LineSearch armijo(double tol) {
-    return new LineSearch("armijo", tol, 1e-4, 0.5);
   }
 
   public boolean enabled() {

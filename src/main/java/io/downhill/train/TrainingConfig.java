@@ -1,70 +1,141 @@
 package io.downhill.train;
 
+import static io.downhill.train.TrainingSettings.ABORT_FACTOR;
+import static io.downhill.train.TrainingSettings.ACTIVATION;
+import static io.downhill.train.TrainingSettings.ALGORITHM;
+import static io.downhill.train.TrainingSettings.BATCH_SIZE;
+import static io.downhill.train.TrainingSettings.BETA1;
+import static io.downhill.train.TrainingSettings.BETA2;
+import static io.downhill.train.TrainingSettings.DECAY_RATE;
+import static io.downhill.train.TrainingSettings.DROPOUT;
+import static io.downhill.train.TrainingSettings.EARLY_STOPPING;
+import static io.downhill.train.TrainingSettings.EPOCHS;
+import static io.downhill.train.TrainingSettings.EPS;
+import static io.downhill.train.TrainingSettings.HIDDEN_LAYERS;
+import static io.downhill.train.TrainingSettings.INIT;
+import static io.downhill.train.TrainingSettings.INIT_SCALE;
+import static io.downhill.train.TrainingSettings.L1_RATIO;
+import static io.downhill.train.TrainingSettings.LEARNING_RATE;
+import static io.downhill.train.TrainingSettings.LINE_SEARCH;
+import static io.downhill.train.TrainingSettings.LOCAL_STEPS;
+import static io.downhill.train.TrainingSettings.LOSS;
+import static io.downhill.train.TrainingSettings.LR_DECAY;
+import static io.downhill.train.TrainingSettings.LR_MIN;
+import static io.downhill.train.TrainingSettings.LR_STEP;
+import static io.downhill.train.TrainingSettings.MAX_NORM;
+import static io.downhill.train.TrainingSettings.MODEL_TYPE;
+import static io.downhill.train.TrainingSettings.MOMENTUM;
+import static io.downhill.train.TrainingSettings.OPTIMIZER_NAME;
+import static io.downhill.train.TrainingSettings.PATIENCE;
+import static io.downhill.train.TrainingSettings.PRECISION;
+import static io.downhill.train.TrainingSettings.REG;
+import static io.downhill.train.TrainingSettings.RHO;
+import static io.downhill.train.TrainingSettings.SCHEDULE_KIND;
+import static io.downhill.train.TrainingSettings.SEED;
+import static io.downhill.train.TrainingSettings.TOL;
+import static io.downhill.train.TrainingSettings.TRIALS;
+import static io.downhill.train.TrainingSettings.VALIDATION_FRACTION;
+import static io.downhill.train.TrainingSettings.WARMUP;
+import static io.downhill.train.TrainingSettings.WEIGHT_DECAY;
+
 import io.downhill.BadInputException;
 import io.downhill.linalg.Precision;
 import io.downhill.loss.Regularizer;
 import io.downhill.model.Activation;
 import io.downhill.optim.OptimizerConfig;
 import io.downhill.optim.schedule.Schedules;
+import io.downhill.settings.Setting;
 import io.downhill.settings.SettingValues;
 import java.util.List;
 
 /**
  * The settings of a training run that concern the model and the optimization (data settings
- * live with the data loader). Immutable; every part validates itself at construction, with
- * messages naming the flag.
+ * live with the data loader). Immutable, and validated once, at construction, by the settings'
+ * own declarations ({@link TrainingSettings}) however it was built, with the checks that span
+ * several settings; errors name the setting ({@link BadInputException#setting}).
  *
  * @param model         head, hidden layers, initialization
  * @param optimizer     update rule and its hyperparameters (its name also selects the {@link #algorithm})
  * @param schedule      learning rate η₀ and its schedule
- * @param regularizer   L2 / L1 / elastic net on weights ({@code --reg}, {@code --l1-ratio})
- * @param maxNorm       max-norm constraint c on each unit's incoming weights, 0 for none ({@code --max-norm})
- * @param batchSize     B, the global minibatch ({@code --batch-size}), >= 1
- * @param epochs        passes over the training data ({@code --epochs}), >= 1; iterations for gd
+ * @param regularizer   L2 / L1 / elastic net on weights ({@code regParam}, {@code l1Ratio})
+ * @param maxNorm       max-norm constraint c on each unit's incoming weights, 0 for none
+ * @param batchSize     B, the global minibatch, >= 1
+ * @param epochs        passes over the training data, >= 1; iterations for gd
  * @param seed          seeds initialization, minibatch order, dropout masks and the validation split
- * @param precision     compute and storage precision of the blocks ({@code --precision})
+ * @param precision     compute and storage precision of the blocks
  * @param earlyStopping early stopping on a validation metric
  * @param lineSearch    line search and convergence test of full-batch gd
- * @param trials        random weight matrices tried by random search ({@code --trials}), >= 1
- * @param localSteps    K, minibatch steps each partition takes per job before the driver averages
- *                      ({@code --local-steps}); 1 is exact synchronous SGD
+ * @param trials        random weight matrices tried by random search, >= 1
+ * @param localSteps    K, minibatch steps each partition takes per job before the driver averages; 1 is exact
+ *                      synchronous SGD
  * @param abortFactor   stop a run whose minibatch loss exceeds this multiple of its first step's loss
- *                      (the lecture's "loss exploded" test, 3 in a search); 0 never stops ({@code --abort-factor})
+ *                      (the lecture's "loss exploded" test, 3 in a search); 0 never stops
  */
 public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Schedules.Config schedule,
     Regularizer regularizer, double maxNorm, int batchSize, int epochs, long seed, Precision precision,
     EarlyStopping earlyStopping, LineSearch lineSearch, int trials, int localSteps, double abortFactor) {
 
   public TrainingConfig {
-    if (batchSize < 1) {
-      throw BadInputException.of("--batch-size", "invalid batch size", "an integer >= 1", Integer.toString(batchSize));
+    valid(LOSS, model.loss());
+    valid(HIDDEN_LAYERS, model.hidden());
+    valid(ACTIVATION, model.activation().label());
+    valid(DROPOUT, model.dropout());
+    valid(INIT, model.init());
+    valid(INIT_SCALE, model.initScale());
+    valid(OPTIMIZER_NAME, optimizer.name());
+    valid(MOMENTUM, optimizer.momentum());
+    valid(BETA1, optimizer.beta1());
+    valid(BETA2, optimizer.beta2());
+    valid(EPS, optimizer.eps());
+    valid(RHO, optimizer.rho());
+    valid(WEIGHT_DECAY, optimizer.weightDecay());
+    valid(SCHEDULE_KIND, schedule.kind());
+    valid(LEARNING_RATE, schedule.lr());
+    valid(LR_DECAY, schedule.decay());
+    valid(LR_STEP, schedule.stepEpochs());
+    valid(DECAY_RATE, schedule.rate());
+    valid(LR_MIN, schedule.min());
+    valid(WARMUP, schedule.warmup());
+    valid(REG, regularizer.lambda());
+    valid(L1_RATIO, regularizer.l1Ratio());
+    valid(MAX_NORM, maxNorm);
+    valid(BATCH_SIZE, batchSize);
+    valid(EPOCHS, epochs);
+    valid(PRECISION, precision.label());
+    valid(EARLY_STOPPING, earlyStopping.metric());
+    valid(PATIENCE, earlyStopping.patience());
+    valid(LINE_SEARCH, lineSearch.kind());
+    valid(TOL, lineSearch.tol());
+    valid(TRIALS, trials);
+    valid(LOCAL_STEPS, localSteps);
+    valid(ABORT_FACTOR, abortFactor);
+    if (model.loss().equals("auto")) {
+      throw new IllegalArgumentException("a model's loss is resolved (see from), not auto");
     }
-    if (epochs < 1) {
-      throw BadInputException.of("--epochs", "invalid number of epochs", "an integer >= 1", Integer.toString(epochs));
+    if (model.dropout() > 0 && model.hidden().isEmpty()) {
+      throw BadInputException.setting("dropout", "dropout needs hidden layers", "{modelType} mlp {hiddenLayers} ...",
+          "a linear model");
     }
-    if (!(maxNorm >= 0) || Double.isInfinite(maxNorm)) {
-      throw BadInputException.of("--max-norm", "invalid max-norm constraint", "a finite number > 0 (0 for none)",
-          Double.toString(maxNorm));
-    }
-    if (trials < 1) {
-      throw BadInputException.of("--trials", "invalid number of trials", "an integer >= 1", Integer.toString(trials));
-    }
-    if (localSteps < 1) {
-      throw BadInputException.of("--local-steps", "invalid number of local steps", "an integer >= 1 (1 = synchronous SGD)",
-          Integer.toString(localSteps));
+    if (schedule.min() > schedule.lr()) {
+      throw BadInputException.setting("lrMin", "invalid " + LR_MIN.noun(), LR_MIN.allowed(),
+          LR_MIN.format(schedule.min()));
     }
     Algorithm algorithm = algorithm(optimizer);
     if (localSteps > 1 && !algorithm.minibatch()) {
-      throw BadInputException.of("--local-steps", "local steps with --optimizer " + optimizer.name(),
+      throw BadInputException.setting("localSteps", "local steps with {optimizer} " + optimizer.name(),
           "1 (local steps need minibatch steps)", Integer.toString(localSteps));
     }
-    if (!(abortFactor == 0 || abortFactor > 1) || Double.isInfinite(abortFactor)) {
-      throw BadInputException.of("--abort-factor", "invalid abort factor", "0 (never) or a finite number > 1",
-          Double.toString(abortFactor));
-    }
     if (algorithm == Algorithm.GD && model.dropout() > 0) {
-      throw BadInputException.of("--optimizer gd", "full-batch descent with dropout",
-          "--dropout 0 (a line search needs one deterministic objective)", "--dropout " + model.dropout());
+      throw BadInputException.setting("optimizer", "gd", "full-batch descent with dropout",
+          "{dropout} 0 (a line search needs one deterministic objective)", "{dropout} " + model.dropout());
+    }
+  }
+
+  /** {@code value} passes its setting's validator and is in its canonical spelling (front ends normalize it). */
+  private static <T> void valid(Setting<T> setting, T value) {
+    T canonical = setting.checked(value);
+    if (!canonical.equals(value)) {
+      throw new IllegalArgumentException(setting + ": '" + value + "' is not written as '" + canonical + "'");
     }
   }
 
@@ -91,13 +162,13 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
    * The config these settings describe (each value already validated by its {@link TrainingSettings}
    * declaration). The one place where the model's type, loss and hidden layers are reconciled:
    * {@code modelType mlp} takes {@code loss} (auto: softmax) and {@code hiddenLayers} (none: 256); a
-   * linear model takes neither (a loss, if given, must be its own). {@code --optimizer gd} and
-   * {@code random-search} are shorthands for the algorithm.
+   * linear model takes neither (a loss, if given, must be its own). {@code optimizer gd} and
+   * {@code random-search} are shorthands for the algorithm. Early stopping needs validation rows.
    */
   public static TrainingConfig from(SettingValues v) {
-    String type = v.get(TrainingSettings.MODEL_TYPE);
-    String loss = v.get(TrainingSettings.LOSS);
-    List<Integer> hidden = v.get(TrainingSettings.HIDDEN_LAYERS);
+    String type = v.get(MODEL_TYPE);
+    String loss = v.get(LOSS);
+    List<Integer> hidden = v.get(HIDDEN_LAYERS);
     if (type.equals("mlp")) {
       loss = loss.equals("auto") ? "softmax" : loss;
       hidden = hidden.isEmpty() ? List.of(256) : hidden;
@@ -112,30 +183,31 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
       }
       loss = type;
     }
-    String optimizer = v.get(TrainingSettings.OPTIMIZER_NAME);
-    String algorithm = v.get(TrainingSettings.ALGORITHM);
+    String optimizer = v.get(OPTIMIZER_NAME);
+    String algorithm = v.get(ALGORITHM);
     if (!algorithm.equals("minibatch")) {
-      if (v.isSet(TrainingSettings.OPTIMIZER_NAME) && !optimizer.equals("sgd") && !optimizer.equals(algorithm)) {
+      if (v.isSet(OPTIMIZER_NAME) && !optimizer.equals("sgd") && !optimizer.equals(algorithm)) {
         throw BadInputException.setting("optimizer", "an update rule with {algorithm} " + algorithm,
             "sgd (or no {optimizer})", "{optimizer} " + optimizer);
       }
       optimizer = algorithm;
     }
+    String stopping = v.get(EARLY_STOPPING);
+    if (!stopping.equals("none") && v.get(VALIDATION_FRACTION) == 0) { // else refused only after a whole epoch
+      throw BadInputException.setting("earlyStopping", stopping, "no validation data",
+          "a validation split ({validationFraction} > 0)", "{validationFraction} 0");
+    }
     return new TrainingConfig(
-        new ModelConfig(loss, hidden, Activation.Kind.parse(v.get(TrainingSettings.ACTIVATION)),
-            v.get(TrainingSettings.DROPOUT), v.get(TrainingSettings.INIT), v.get(TrainingSettings.INIT_SCALE)),
-        new OptimizerConfig(optimizer, v.get(TrainingSettings.MOMENTUM), v.get(TrainingSettings.BETA1),
-            v.get(TrainingSettings.BETA2), v.get(TrainingSettings.EPS), v.get(TrainingSettings.RHO),
-            v.get(TrainingSettings.WEIGHT_DECAY)),
-        new Schedules.Config(v.get(TrainingSettings.SCHEDULE_KIND), v.get(TrainingSettings.LEARNING_RATE),
-            v.get(TrainingSettings.LR_DECAY), v.get(TrainingSettings.LR_STEP), v.get(TrainingSettings.DECAY_RATE),
-            v.get(TrainingSettings.LR_MIN), v.get(TrainingSettings.WARMUP)),
-        new Regularizer(v.get(TrainingSettings.REG), v.get(TrainingSettings.L1_RATIO)),
-        v.get(TrainingSettings.MAX_NORM), v.get(TrainingSettings.BATCH_SIZE), v.get(TrainingSettings.EPOCHS),
-        v.get(TrainingSettings.SEED), Precision.parse(v.get(TrainingSettings.PRECISION)),
-        new EarlyStopping(v.get(TrainingSettings.EARLY_STOPPING), v.get(TrainingSettings.PATIENCE)),
-        new LineSearch(v.get(TrainingSettings.LINE_SEARCH), v.get(TrainingSettings.TOL), 1e-4, 0.5),
-        v.get(TrainingSettings.TRIALS), v.get(TrainingSettings.LOCAL_STEPS), v.get(TrainingSettings.ABORT_FACTOR));
+        new ModelConfig(loss, hidden, Activation.Kind.parse(v.get(ACTIVATION)), v.get(DROPOUT), v.get(INIT),
+            v.get(INIT_SCALE)),
+        new OptimizerConfig(optimizer, v.get(MOMENTUM), v.get(BETA1), v.get(BETA2), v.get(EPS), v.get(RHO),
+            v.get(WEIGHT_DECAY)),
+        new Schedules.Config(v.get(SCHEDULE_KIND), v.get(LEARNING_RATE), v.get(LR_DECAY), v.get(LR_STEP),
+            v.get(DECAY_RATE), v.get(LR_MIN), v.get(WARMUP)),
+        new Regularizer(v.get(REG), v.get(L1_RATIO)), v.get(MAX_NORM), v.get(BATCH_SIZE), v.get(EPOCHS), v.get(SEED),
+        Precision.parse(v.get(PRECISION)), new EarlyStopping(stopping, v.get(PATIENCE)),
+        new LineSearch(v.get(LINE_SEARCH), v.get(TOL), 1e-4, 0.5), v.get(TRIALS), v.get(LOCAL_STEPS),
+        v.get(ABORT_FACTOR));
   }
 
   public static Builder builder() {
@@ -143,89 +215,62 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
   }
 
   /**
-   * Flat setters for every setting. Defaults are those of the command line: a linear softmax
-   * model, SGD at η 0.1 with step decay ×0.8 per epoch, B 256, 10 epochs, L2 1e-4, seed 42,
-   * float32.
+   * Flat setters for the training settings, over {@link SettingValues}: each value is validated when
+   * set, and the defaults are the schema's (the command line's). Without {@link #modelType}, the
+   * model is an mlp when it has hidden layers, else the linear model of its loss.
    */
   public static final class Builder {
-    private String loss = "softmax";
-    private List<Integer> hidden = List.of();
-    private Activation.Kind activation = Activation.Kind.RELU;
-    private double dropout = 0.0;
-    private String init = "auto";
-    private double initScale = 0.01;
-    private String optimizer = "sgd";
-    private double momentum = 0.9;
-    private double beta1 = 0.9;
-    private double beta2 = 0.999;
-    private double eps = 1e-8;
-    private double rho = 0.99;
-    private double weightDecay = 0.01;
-    private String schedule = "step";
-    private double learningRate = 0.1;
-    private double lrDecay = 0.8;
-    private double lrStep = 1.0;
-    private double decayRate = 0.0;
-    private double lrMin = 0.0;
-    private double warmup = 0.0;
-    private double reg = 1e-4;
-    private double l1Ratio = 0.0;
-    private double maxNorm = 0.0;
-    private int batchSize = 256;
-    private int epochs = 10;
-    private long seed = 42;
-    private Precision precision = Precision.FLOAT32;
-    private String earlyStopping = "none";
-    private int patience = 5;
-    private String lineSearch = "armijo";
-    private double tol = 1e-6;
-    private int trials = 100;
-    private int localSteps = 1;
-    private double abortFactor = 0;
+    private SettingValues values = SettingValues.defaults(Setting.Front.CLI);
 
-    public Builder loss(String v) { loss = v; return this; }
-    public Builder hidden(List<Integer> v) { hidden = v; return this; }
-    public Builder activation(Activation.Kind v) { activation = v; return this; }
-    public Builder dropout(double v) { dropout = v; return this; }
-    public Builder init(String v) { init = v; return this; }
-    public Builder initScale(double v) { initScale = v; return this; }
-    public Builder optimizer(String v) { optimizer = v; return this; }
-    public Builder momentum(double v) { momentum = v; return this; }
-    public Builder beta1(double v) { beta1 = v; return this; }
-    public Builder beta2(double v) { beta2 = v; return this; }
-    public Builder eps(double v) { eps = v; return this; }
-    public Builder rho(double v) { rho = v; return this; }
-    public Builder weightDecay(double v) { weightDecay = v; return this; }
-    public Builder schedule(String v) { schedule = v; return this; }
-    public Builder learningRate(double v) { learningRate = v; return this; }
-    public Builder lrDecay(double v) { lrDecay = v; return this; }
-    public Builder lrStep(double v) { lrStep = v; return this; }
-    public Builder decayRate(double v) { decayRate = v; return this; }
-    public Builder lrMin(double v) { lrMin = v; return this; }
-    public Builder warmup(double v) { warmup = v; return this; }
-    public Builder reg(double v) { reg = v; return this; }
-    public Builder l1Ratio(double v) { l1Ratio = v; return this; }
-    public Builder maxNorm(double v) { maxNorm = v; return this; }
-    public Builder batchSize(int v) { batchSize = v; return this; }
-    public Builder epochs(int v) { epochs = v; return this; }
-    public Builder seed(long v) { seed = v; return this; }
-    public Builder precision(Precision v) { precision = v; return this; }
-    public Builder earlyStopping(String v) { earlyStopping = v; return this; }
-    public Builder patience(int v) { patience = v; return this; }
-    public Builder lineSearch(String v) { lineSearch = v; return this; }
-    public Builder tol(double v) { tol = v; return this; }
-    public Builder trials(int v) { trials = v; return this; }
-    public Builder localSteps(int v) { localSteps = v; return this; }
-    public Builder abortFactor(double v) { abortFactor = v; return this; }
+    private <T> Builder set(Setting<T> setting, T value) {
+      values = values.with(setting, value);
+      return this;
+    }
+
+    public Builder modelType(String v) { return set(MODEL_TYPE, v); }
+    public Builder loss(String v) { return set(LOSS, v); }
+    public Builder hidden(List<Integer> v) { return set(HIDDEN_LAYERS, v); }
+    public Builder activation(String v) { return set(ACTIVATION, v); }
+    public Builder dropout(double v) { return set(DROPOUT, v); }
+    public Builder init(String v) { return set(INIT, v); }
+    public Builder initScale(double v) { return set(INIT_SCALE, v); }
+    public Builder algorithm(String v) { return set(ALGORITHM, v); }
+    public Builder optimizer(String v) { return set(OPTIMIZER_NAME, v); }
+    public Builder momentum(double v) { return set(MOMENTUM, v); }
+    public Builder beta1(double v) { return set(BETA1, v); }
+    public Builder beta2(double v) { return set(BETA2, v); }
+    public Builder eps(double v) { return set(EPS, v); }
+    public Builder rho(double v) { return set(RHO, v); }
+    public Builder weightDecay(double v) { return set(WEIGHT_DECAY, v); }
+    public Builder schedule(String v) { return set(SCHEDULE_KIND, v); }
+    public Builder learningRate(double v) { return set(LEARNING_RATE, v); }
+    public Builder lrDecay(double v) { return set(LR_DECAY, v); }
+    public Builder lrStep(double v) { return set(LR_STEP, v); }
+    public Builder decayRate(double v) { return set(DECAY_RATE, v); }
+    public Builder lrMin(double v) { return set(LR_MIN, v); }
+    public Builder warmup(double v) { return set(WARMUP, v); }
+    public Builder reg(double v) { return set(REG, v); }
+    public Builder l1Ratio(double v) { return set(L1_RATIO, v); }
+    public Builder maxNorm(double v) { return set(MAX_NORM, v); }
+    public Builder batchSize(int v) { return set(BATCH_SIZE, v); }
+    public Builder epochs(int v) { return set(EPOCHS, v); }
+    public Builder seed(long v) { return set(SEED, v); }
+    public Builder precision(Precision v) { return set(PRECISION, v.label()); }
+    public Builder earlyStopping(String v) { return set(EARLY_STOPPING, v); }
+    public Builder patience(int v) { return set(PATIENCE, v); }
+    public Builder lineSearch(String v) { return set(LINE_SEARCH, v); }
+    public Builder tol(double v) { return set(TOL, v); }
+    public Builder trials(int v) { return set(TRIALS, v); }
+    public Builder localSteps(int v) { return set(LOCAL_STEPS, v); }
+    public Builder abortFactor(double v) { return set(ABORT_FACTOR, v); }
 
     public TrainingConfig build() {
-      return new TrainingConfig(
-          new ModelConfig(loss, hidden, activation, dropout, init, initScale),
-          new OptimizerConfig(optimizer, momentum, beta1, beta2, eps, rho, weightDecay),
-          new Schedules.Config(schedule, learningRate, lrDecay, lrStep, decayRate, lrMin, warmup),
-          new Regularizer(reg, l1Ratio), maxNorm, batchSize, epochs, seed, precision,
-          new EarlyStopping(earlyStopping, patience), new LineSearch(lineSearch, tol, 1e-4, 0.5), trials, localSteps,
-          abortFactor);
+      SettingValues v = values;
+      if (!v.isSet(MODEL_TYPE)) {
+        String loss = v.get(LOSS);
+        v = v.with(MODEL_TYPE, !v.get(HIDDEN_LAYERS).isEmpty() ? "mlp" : loss.equals("auto") ? "softmax" : loss);
+      }
+      return from(v);
     }
   }
 }

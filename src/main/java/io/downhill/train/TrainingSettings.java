@@ -9,6 +9,7 @@ import static io.downhill.settings.Setting.Group.SCHEDULE;
 import static io.downhill.settings.Setting.Group.STOPPING;
 import static io.downhill.settings.Setting.Group.WARM_START;
 
+import io.downhill.linalg.Precision;
 import io.downhill.optim.OptimizerConfig;
 import io.downhill.settings.Setting;
 import java.util.List;
@@ -35,7 +36,7 @@ public final class TrainingSettings {
           () -> List.of("softmax", "svm", "logistic", "mlp"))
       .label("M").dflt("softmax").noun("model").in(MODEL)
       .doc("softmax, svm (multiclass hinge), logistic (binary): a linear score function Wx + b; or mlp: a fully "
-          + "connected network (hiddenLayers, loss)").build();
+          + "connected network ({hiddenLayers}, {loss})").build();
 
   public static final Setting<String> LOSS = Setting.choice("loss", "--loss",
           () -> List.of("auto", "softmax", "svm", "logistic"))
@@ -44,23 +45,23 @@ public final class TrainingSettings {
       .build();
 
   public static final Setting<List<Integer>> HIDDEN_LAYERS = Setting.intList("hiddenLayers", "--hidden")
-      .label("H1,H2").dflt(List.of()).noun("hidden layer widths").in(MODEL)
+      .label("H1,H2").dflt(List.of()).noun("hidden layer width").in(MODEL)
       .check(h -> h.stream().allMatch(w -> w > 0), "positive integers, e.g. 256,128")
       .doc("Hidden layer widths of an mlp, e.g. 256,128; none means 256 for an mlp").build();
 
   public static final Setting<String> ACTIVATION = Setting.choice("activation", "--activation",
           () -> List.of("relu", "leaky-relu", "tanh"))
       .label("F").dflt("relu").noun("activation").in(MODEL)
-      .canonical(s -> switch (s.toLowerCase(Locale.ROOT).replace('_', '-')) {
-        case "leakyrelu", "leaky" -> "leaky-relu";
-        default -> s;
+      .canonical(s -> {
+        String t = s.toLowerCase(Locale.ROOT).replace('_', '-');
+        return t.equals("leakyrelu") || t.equals("leaky") ? "leaky-relu" : t;
       })
       .doc("Hidden activation: relu, leaky-relu or tanh").build();
 
   public static final Setting<String> INIT = Setting.choice("init", "--init",
           () -> List.of("auto", "gaussian", "xavier", "he"))
       .label("I").dflt("auto").noun("initializer").in(MODEL)
-      .doc("Weight initialization: gaussian (initScale · N(0,1)), xavier, he; auto = gaussian for linear models, "
+      .doc("Weight initialization: gaussian ({initScale} · N(0,1)), xavier, he; auto = gaussian for linear models, "
           + "he for networks").build();
 
   public static final Setting<Double> INIT_SCALE = Setting.real("initScale", "--init-scale")
@@ -71,6 +72,13 @@ public final class TrainingSettings {
   public static final Setting<String> PRECISION = Setting.choice("precision", "--precision",
           () -> List.of("float32", "float64"))
       .label("P").dflt("float32").noun("precision").in(MODEL)
+      .canonical(s -> { // also float, double, single, f32, f64
+        try {
+          return Precision.parse(s).label();
+        } catch (IllegalArgumentException e) {
+          return s;
+        }
+      })
       .doc("float32 or float64 storage and arithmetic; sums are always double").build();
 
   // ---- optimizer ----
@@ -78,14 +86,14 @@ public final class TrainingSettings {
   public static final Setting<String> ALGORITHM = Setting.choice("algorithm", "--algorithm",
           () -> List.of("minibatch", "gd", "random-search"))
       .label("A").dflt("minibatch").noun("training algorithm").in(OPTIMIZER)
-      .doc("minibatch (steps of the optimizer on minibatches, localSteps per job); gd (full batch, with lineSearch); "
-          + "random-search (trials random weights, the lecture's baseline)").build();
+      .doc("minibatch (steps of the {optimizer} on minibatches, {localSteps} per job); gd (full batch, with "
+          + "{lineSearch}); random-search ({trials} random weights, the lecture's baseline)").build();
 
   public static final Setting<String> OPTIMIZER_NAME = Setting.choice("optimizer", "--optimizer",
           OptimizerConfig::names)
       .label("O").dflt("sgd").noun("optimizer").in(OPTIMIZER)
       .doc("Update rule: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw; gd and random-search are kept as "
-          + "shorthands for the algorithm").build();
+          + "shorthands for the {algorithm}").build();
 
   public static final Setting<Integer> BATCH_SIZE = Setting.integer("batchSize", "--batch-size")
       .label("B").dflt(256).noun("batch size").in(OPTIMIZER)
@@ -209,7 +217,8 @@ public final class TrainingSettings {
   public static final Setting<String> EARLY_STOPPING = Setting.choice("earlyStopping", "--early-stopping",
           () -> List.of("none", "val_loss", "val_accuracy"))
       .label("METRIC").dflt("none").noun("early-stopping metric").in(STOPPING)
-      .doc("none, val_loss or val_accuracy: stop after patience epochs without improvement and keep the best "
+      .canonical(s -> s.replace('-', '_'))
+      .doc("none, val_loss or val_accuracy: stop after {patience} epochs without improvement and keep the best "
           + "epoch's weights (needs validation rows)").build();
 
   public static final Setting<Integer> PATIENCE = Setting.integer("patience", "--patience")
@@ -259,7 +268,7 @@ public final class TrainingSettings {
 
   public static final Setting<Boolean> RESUME = Setting.bool("resume", "--resume")
       .noun("resume").in(CHECKPOINTS)
-      .doc("Continue from the newest complete checkpoint in checkpointDir (start afresh when there is none); a "
+      .doc("Continue from the newest complete checkpoint in {checkpointDir} (start afresh when there is none); a "
           + "corrupt or partial checkpoint is skipped with a warning").build();
 
   // ---- warm start ----

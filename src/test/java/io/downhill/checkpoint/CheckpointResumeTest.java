@@ -157,7 +157,7 @@ class CheckpointResumeTest {
     assertEquals("every 1 epoch", Checkpointing.of(store, "1epoch", "", List::of).describe());
     for (String bad : List.of("0", "-3", "often", "5minutes", "99999999999")) {
       BadInputException e = assertThrows(BadInputException.class, () -> Checkpointing.of(store, bad, "", List::of));
-      assertTrue(e.getMessage().contains("--checkpoint-every"), e.getMessage());
+      assertEquals("checkpointEvery", e.setting(), e.getMessage());
     }
     assertThrows(BadInputException.class, () -> CheckpointStore.local(dir, 0));
     assertTrue(store.latest().isEmpty());

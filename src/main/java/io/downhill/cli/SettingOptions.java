@@ -1,0 +1,64 @@
+package io.downhill.cli;
+
+import io.downhill.settings.Setting;
+import io.downhill.settings.SettingValues;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * The command line's options made from the settings schema: for every setting a command (or one
+ * of its mixins) shows, an option with the setting's flag, label, type, default and doc; the
+ * properties key of {@code --conf} follows from the flag ({@link ConfFile}). A command reads its
+ * settings back as {@link SettingValues}, in which only those given on the command line or in the
+ * --conf file (or with a default of the command's own) count as set, each validated by its setting.
+ */
+final class SettingOptions {
+  private SettingOptions() {}
+
+  /** Adds the options of the settings {@code command} shows. */
+  static void install(CommandLine command) {
+    CommandSpec spec = command.getCommandSpec();
+    List<Object> parts = new ArrayList<>(List.of(spec.userObject()));
+    spec.mixins().values().forEach(m -> parts.add(m.userObject()));
+    for (Object part : parts) {
+      if (part instanceof ShowsSettings shows) {
+        shows.settings().forEach(s -> spec.addOption(option(s)));
+      }
+    }
+  }
+
+  /** The settings of {@code command}: those given (flag, --conf file or the command's own default); the rest unset. */
+  static SettingValues values(CommandSpec command) {
+    SettingValues values = SettingValues.defaults(Setting.Front.CLI);
+    for (OptionSpec o : command.options()) {
+      if (o.userObject() instanceof ShownSetting shown && o.getValue() != null) {
+        values = with(values, shown.setting(), o.getValue());
+      }
+    }
+    return values;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> SettingValues with(SettingValues values, Setting<T> setting, Object value) {
+    return values.with(setting, (T) value);
+  }
+
+  /**
+   * No picocli default unless the command has its own: a value then means the setting was given. A
+   * Boolean is a flag without a value (picocli's arity 0 for it, which also reads "true" from --conf).
+   */
+  private static OptionSpec option(ShownSetting shown) {
+    Setting<?> s = shown.setting();
+    OptionSpec.Builder b = OptionSpec.builder(s.flag()).paramLabel(s.label()).description(shown.help())
+        .defaultValue(shown.defaultValue()).userObject(shown);
+    if (s.type() == List.class) {
+      b.type(List.class).auxiliaryTypes(Integer.class).splitRegex(",");
+    } else {
+      b.type(s.type());
+    }
+    return b.build();
+  }
+}
