@@ -259,7 +259,7 @@ final class TrainCommand implements Callable<Integer> {
         ModelFiles.indexNames(td.labels().numClasses()), td.labels().isPlusMinusOne(), config.precision().label(),
         theta, extra);
     DownhillClassificationModel classifier = new DownhillClassificationModel(
-        Identifiable$.MODULE$.randomUID("downhill"), saved, summary.toString());
+        Identifiable$.MODULE$.randomUID("downhill"), saved, summary.toString()).withTrainingSettings(train.values());
     List<Transformer> stages = new java.util.ArrayList<>();
     if (td.preprocessing() != null) {
       stages.addAll(Arrays.asList(td.preprocessing().stages()));

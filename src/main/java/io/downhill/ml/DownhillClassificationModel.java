@@ -10,6 +10,7 @@ import io.downhill.model.ModelSpec;
 import io.downhill.model.Pass;
 import io.downhill.model.Workspace;
 import io.downhill.settings.Setting;
+import io.downhill.settings.SettingValues;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -210,6 +211,18 @@ public final class DownhillClassificationModel
   @SuppressWarnings("rawtypes")
   public scala.Tuple3 findSummaryModel() {
     return super.findSummaryModel();
+  }
+
+  /**
+   * Records the settings a model was trained with outside Spark ML (the command line's run) as
+   * this model's Params, every one at the value the run used, so a saved run answers
+   * {@code extractParamMap()} like a model from {@code DownhillClassifier.fit}.
+   */
+  public DownhillClassificationModel withTrainingSettings(SettingValues values) {
+    for (Setting<?> s : SettingParams.ML) {
+      SettingParams.set(this, s, SettingParams.toParam(values.get(s)));
+    }
+    return this;
   }
 
   @Override

@@ -76,6 +76,13 @@ class CliTest {
         stages.toString());
     assertTrue(Files.exists(out.resolve("model/stages").resolve(stages.get(1)).resolve(ModelFiles.SUMMARY)));
     assertEquals(4 * 36 + 4, ModelFiles.load(out.resolve("model")).theta().length, "the svm's θ, read from the stage");
+    // the saved stage carries the run's settings as Params, like a model from DownhillClassifier.fit
+    var classifier = (io.downhill.ml.DownhillClassificationModel)
+        org.apache.spark.ml.PipelineModel.load(out.resolve("model").toString()).stages()[1];
+    assertEquals("svm", classifier.getModelType());
+    assertEquals(0.5, classifier.getLearningRate(), 0.0);
+    assertEquals(64, classifier.getBatchSize());
+    assertEquals(0.1, classifier.getValidationFraction(), 0.0, "the command line's default, the value the run used");
 
     Cli e = Cli.run("evaluate", "--model", out.toString(), "--out", dir.resolve("eval.json").toString());
     assertEquals(0, e.code(), e.toString());
