@@ -11,6 +11,7 @@ import io.downhill.spark.SharedJobs;
 import io.downhill.spark.SparkGradientSource;
 import io.downhill.spark.TrainingData;
 import io.downhill.train.ClosableGradientSource;
+import io.downhill.settings.SettingValues;
 import io.downhill.shard.Evaluation;
 import io.downhill.shard.ShardComputer;
 import io.downhill.shard.Split;
@@ -153,10 +154,12 @@ final class SearchCommand implements Callable<Integer> {
         Evaluation test;
         String saved = "the best trial's weights (trained on the training split)";
         TrainingResult retrained = null;
+        SettingValues savedSettings = flags.values(space.fixed(), best.settings(), true);
         if (retrain) {
           Map<String, String> settings = new LinkedHashMap<>(best.settings());
           settings.put("epochs", Integer.toString(best.bestEpoch()));
-          TrainingConfig again = flags.config(space.fixed(), settings, false);
+          savedSettings = flags.values(space.fixed(), settings, false);
+          TrainingConfig again = TrainingConfig.from(savedSettings);
           TrainingData full = DataLoader.load(session.spark, data.settings(trainSpec, testSpec, base.seed(),
               base.precision(), 0));
           retrained = fit(again, full.features(), k).run(c -> new SparkGradientSource(session.jsc, full, c), null,
@@ -180,7 +183,7 @@ final class SearchCommand implements Callable<Integer> {
         modelSummary.put("data_identity", saveData.identity());
         modelSummary.put("test_accuracy", test == null ? null : test.accuracy());
         TrainCommand.saveModel(output.dir().resolve("model"), winner.model(), winner.loss(), saveData, bestConfig,
-            trainSpec, theta, modelSummary);
+            savedSettings, trainSpec, theta, modelSummary);
         if (saveData != td) {
           saveData.unpersist();
         }

@@ -29,6 +29,7 @@ import io.downhill.spark.TrainingData;
 import io.downhill.checkpoint.CheckpointStore;
 import io.downhill.checkpoint.Checkpointing;
 import io.downhill.train.EpochRecord;
+import io.downhill.settings.SettingValues;
 import io.downhill.shard.Split;
 import io.downhill.train.Fit;
 import io.downhill.train.TrainingConfig;
@@ -167,7 +168,8 @@ final class TrainCommand implements Callable<Integer> {
           DeadUnits.fractions(model, result.theta(), rows).forEach(dead::put);
         }
         Summary.write(output.dir().resolve("summary.json"), summary);
-        saveModel(output.dir().resolve("model"), model, loss, td, config, trainSpec, result.theta(), summary);
+        saveModel(output.dir().resolve("model"), model, loss, td, config, train.values(), trainSpec, result.theta(),
+            summary);
         Report.write(output.dir());
         List<Diagnosis.Finding> findings = Diagnosis.of(RunFiles.read(output.dir()));
         output.commit();
@@ -243,8 +245,8 @@ final class TrainCommand implements Callable<Integer> {
    * Spark ML's writers write part of it (metadata, the MLlib stages' data) from executor tasks: on
    * a cluster of several hosts {@code --out} must be on storage every host mounts at the same path.
    */
-  static void saveModel(Path dir, Model model, Loss loss, TrainingData td, TrainingConfig config, DataSpec spec,
-      double[] theta, ObjectNode summary) {
+  static void saveModel(Path dir, Model model, Loss loss, TrainingData td, TrainingConfig config,
+      SettingValues settings, DataSpec spec, double[] theta, ObjectNode summary) {
     ObjectNode extra = ModelFiles.object();
     extra.put("data", spec.text());
     extra.put("features", td.features());
@@ -259,7 +261,7 @@ final class TrainCommand implements Callable<Integer> {
         ModelFiles.indexNames(td.labels().numClasses()), td.labels().isPlusMinusOne(), config.precision().label(),
         theta, extra);
     DownhillClassificationModel classifier = new DownhillClassificationModel(
-        Identifiable$.MODULE$.randomUID("downhill"), saved, summary.toString()).withTrainingSettings(train.values());
+        Identifiable$.MODULE$.randomUID("downhill"), saved, summary.toString()).withTrainingSettings(settings);
     List<Transformer> stages = new java.util.ArrayList<>();
     if (td.preprocessing() != null) {
       stages.addAll(Arrays.asList(td.preprocessing().stages()));

@@ -56,6 +56,11 @@ final class TrialFlags {
    * validation epoch's weights kept (early stopping on validation accuracy that never stops).
    */
   TrainingConfig config(Map<String, String> fixed, Map<String, String> settings, boolean asTrial) {
+    return TrainingConfig.from(values(fixed, settings, asTrial));
+  }
+
+  /** The settings of one trial (see {@link #config(Map, Map, boolean)}). */
+  SettingValues values(Map<String, String> fixed, Map<String, String> settings, boolean asTrial) {
     Map<String, String> all = new LinkedHashMap<>();
     fixed.forEach((k, v) -> {
       if (!spec.commandLine().getParseResult().hasMatchedOption("--" + k)) {
@@ -77,6 +82,6 @@ final class TrialFlags {
             + bad.worded(ShownSetting::flag).getMessage(), bad);
       }
     }
-    return TrainingConfig.from(values);
+    return values;
   }
 }
