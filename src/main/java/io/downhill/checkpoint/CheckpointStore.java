@@ -62,7 +62,7 @@ public final class CheckpointStore {
    */
   public CheckpointStore(String dir, int keep, Configuration hadoop) {
     if (keep < 1) {
-      throw BadInputException.of("--checkpoint-keep", "invalid number of checkpoints to keep", "an integer >= 1",
+      throw BadInputException.setting("checkpointKeep", "invalid number of checkpoints to keep", "an integer >= 1",
           Integer.toString(keep));
     }
     try {
@@ -70,11 +70,11 @@ public final class CheckpointStore {
       this.fs = this.dir.getFileSystem(hadoop);
       fs.mkdirs(this.dir);
       if (!fs.getFileStatus(this.dir).isDirectory()) {
-        throw BadInputException.of("--checkpoint-dir " + dir, "the checkpoint directory is not a directory",
+        throw BadInputException.setting("checkpointDir", dir, "the checkpoint directory is not a directory",
             "a directory (or a path to create one)", "a file");
       }
     } catch (IOException | IllegalArgumentException e) {
-      throw BadInputException.of("--checkpoint-dir " + dir, "cannot use the checkpoint directory",
+      throw BadInputException.setting("checkpointDir", dir, "cannot use the checkpoint directory",
           "a writable directory on a file system Hadoop knows", oneLine(e));
     }
     probe(dir);
@@ -100,7 +100,7 @@ public final class CheckpointStore {
         throw new StorageFullException("--checkpoint-dir " + where + ": out of space: cannot write a file there ("
             + oneLine(e) + "); free space or choose another directory", e);
       }
-      throw BadInputException.of("--checkpoint-dir " + where, "the checkpoint directory is not writable",
+      throw BadInputException.setting("checkpointDir", where, "the checkpoint directory is not writable",
           "a directory this run can create files in", oneLine(e));
     }
   }

@@ -1,11 +1,9 @@
 package io.downhill.optim;
 
-import io.downhill.BadInputException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -18,6 +16,9 @@ import java.util.function.Function;
  * full-batch gradient descent (the sgd rule on the gradient of all training rows, with an optional
  * line search), and {@code random-search}, the lecture's bad idea (no gradient at all). The
  * training loop's {@code io.downhill.train.Algorithm} runs them.
+ *
+ * <p>The values are validated by the settings schema when part of a training config
+ * ({@code io.downhill.train.TrainingSettings}).
  *
  * @param name        an update rule ({@link #ruleNames}) or an algorithm ({@link #ALGORITHMS})
  * @param momentum    μ of momentum and nesterov, in [0, 1)
@@ -46,29 +47,6 @@ public record OptimizerConfig(String name, double momentum, double beta1, double
   /** The {@code --optimizer} values that name a training algorithm rather than an update rule. */
   public static final List<String> ALGORITHMS = List.of("gd", "random-search");
 
-  public OptimizerConfig {
-    name = name.toLowerCase(Locale.ROOT);
-    if (!RULES.containsKey(name) && !ALGORITHMS.contains(name)) {
-      throw BadInputException.of("--optimizer", "unknown optimizer", String.join(", ", names()), "'" + name + "'");
-    }
-    unit("--momentum", momentum);
-    unit("--beta1", beta1);
-    unit("--beta2", beta2);
-    unit("--rho", rho);
-    if (!(eps > 0) || Double.isInfinite(eps)) {
-      throw BadInputException.of("--eps", "invalid epsilon", "a finite number > 0", Double.toString(eps));
-    }
-    if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-      throw BadInputException.of("--weight-decay", "invalid weight decay", "a finite number >= 0",
-          Double.toString(weightDecay));
-    }
-  }
-
-  private static void unit(String flag, double v) {
-    if (!(v >= 0 && v < 1)) {
-      throw BadInputException.of(flag, "invalid decay factor", "a number in [0, 1)", Double.toString(v));
-    }
-  }
 
   /** Defaults: μ 0.9, β₁ 0.9, β₂ 0.999, ε 1e-8, ρ 0.99, λ_wd 0.01. */
   public static OptimizerConfig of(String name) {

@@ -29,7 +29,7 @@ public interface Checkpoints {
   static void requireMinibatch(TrainingConfig config) {
     if (!config.algorithm().minibatch()) {
       String optimizer = config.optimizer().name();
-      throw BadInputException.of("--checkpoint-dir", "checkpoints with --optimizer " + optimizer,
+      throw BadInputException.setting("checkpointDir", "checkpoints with {optimizer} " + optimizer,
           "a minibatch optimizer (" + String.join(", ", OptimizerConfig.ruleNames()) + ")", optimizer);
     }
   }

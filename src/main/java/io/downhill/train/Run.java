@@ -98,7 +98,7 @@ final class Run {
       return 0;
     }
     if (!resume.optimizer().equals(rule.name())) {
-      throw BadInputException.of("--resume", "the checkpoint was written with another optimizer", rule.name(),
+      throw BadInputException.setting("resume", "the checkpoint was written with another optimizer", rule.name(),
           resume.optimizer());
     }
     state.restoreInPlace(resume.optimizerState(), resume.optimizerSteps());
@@ -209,8 +209,8 @@ final class Run {
       return false;
     }
     if (val == null) {
-      throw BadInputException.of("--early-stopping " + stopping.metric(), "no validation data",
-          "a validation split (--val-fraction > 0)", "none");
+      throw BadInputException.setting("earlyStopping", stopping.metric(), "no validation data",
+          "a validation split ({validationFraction} > 0)", "none");
     }
     double score = stopping.score(record);
     if (score > bestScore) {

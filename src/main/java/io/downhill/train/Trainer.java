@@ -59,11 +59,11 @@ public final class Trainer {
     if (resume != null) {
       String expected = checkpoints != null ? checkpoints.settings() : resume.settings();
       if (!resume.settings().equals(expected)) {
-        throw BadInputException.of("--resume", "the checkpoint was written by a run with other settings",
+        throw BadInputException.setting("resume", "the checkpoint was written by a run with other settings",
             expected, resume.settings());
       }
       if (resume.theta().length != theta.length) {
-        throw BadInputException.of("--resume", "checkpoint θ does not fit the model", theta.length + " parameters",
+        throw BadInputException.setting("resume", "checkpoint θ does not fit the model", theta.length + " parameters",
             resume.theta().length + " parameters");
       }
       System.arraycopy(resume.theta(), 0, theta, 0, theta.length);

@@ -112,7 +112,8 @@ class CheckpointFaultTest {
   void aCheckpointDirectoryThatIsNotADirectoryIsRefusedAtOnce(@TempDir Path dir) throws IOException {
     Path file = Files.writeString(dir.resolve("file"), "not a directory");
     BadInputException under = assertThrows(BadInputException.class, () -> CheckpointStore.local(file.resolve("ckpt"), 2));
-    assertTrue(under.getMessage().startsWith("--checkpoint-dir ") && under.getMessage().contains("file/ckpt")
+    assertEquals("checkpointDir", under.setting()); // the command line words it --checkpoint-dir, Spark ML checkpointDir
+    assertTrue(under.getMessage().startsWith("checkpointDir ") && under.getMessage().contains("file/ckpt")
         && under.getMessage().contains("cannot use the checkpoint directory"), under.getMessage());
     assertFalse(under.getMessage().contains("\n"), under.getMessage());
 

@@ -8,6 +8,7 @@ import io.downhill.BadInputException;
 import io.downhill.model.ParameterLayout;
 import io.downhill.optim.schedule.Schedule;
 import io.downhill.optim.schedule.Schedules;
+import io.downhill.train.TrainingConfig;
 import org.junit.jupiter.api.Test;
 
 class ScheduleAndConstraintTest {
@@ -42,12 +43,18 @@ class ScheduleAndConstraintTest {
 
   @Test
   void nonsenseSettingsAreRejected() {
-    assertThrows(BadInputException.class, () -> new Schedules.Config("linear", 0.1, 0.5, 1, 0, 0, 0));
-    assertThrows(BadInputException.class, () -> new Schedules.Config("step", 0.1, 1.5, 1, 0, 0, 0));
-    assertThrows(BadInputException.class, () -> new Schedules.Config("cosine", 0.1, 0.5, 1, 0, 0.2, 0));
-    assertThrows(BadInputException.class, () -> new Schedules.Config("step", 0.1, 0.5, 0, 0, 0, 0));
-    assertThrows(BadInputException.class, () -> OptimizerConfig.of("lbfgs"));
-    assertThrows(BadInputException.class, () -> new OptimizerConfig("adam", 0.9, 1.0, 0.999, 1e-8, 0.99, 0));
+    // validated once, by the settings schema, however the config is built
+    assertThrows(BadInputException.class, () -> TrainingConfig.builder().schedule("linear").build());
+    assertThrows(BadInputException.class, () -> TrainingConfig.builder().lrDecay(1.5).build());
+    assertThrows(BadInputException.class, () -> TrainingConfig.builder().schedule("cosine").lrMin(0.2).build());
+    assertThrows(BadInputException.class, () -> TrainingConfig.builder().lrStep(0).build());
+    assertThrows(BadInputException.class, () -> TrainingConfig.builder().optimizer("lbfgs").build());
+    assertThrows(BadInputException.class, () -> TrainingConfig.builder().optimizer("adam").beta1(1.0).build());
+    TrainingConfig fine = TrainingConfig.builder().optimizer("adam").build();
+    assertThrows(BadInputException.class, () -> new TrainingConfig(fine.model(),
+        new OptimizerConfig("adam", 0.9, 1.0, 0.999, 1e-8, 0.99, 0), fine.schedule(), fine.regularizer(),
+        fine.maxNorm(), fine.batchSize(), fine.epochs(), fine.seed(), fine.precision(), fine.earlyStopping(),
+        fine.lineSearch(), fine.trials(), fine.localSteps(), fine.abortFactor()));
   }
 
   @Test

@@ -1,16 +1,14 @@
 package io.downhill.optim.schedule;
 
 import io.downhill.linalg.Numbers;
-import io.downhill.BadInputException;
 import java.io.Serializable;
-import java.util.Locale;
 
 /**
  * The schedules, each a one-line formula in {@code t} (epochs, fractional):
  * <pre>
  *   constant      η(t) = η₀
- *   step          η(t) = η₀ · γ^⌊t / s⌋                       (γ: --lr-decay, s: --lr-step epochs)
- *   exponential   η(t) = η₀ · e^(-k·t)                         (k: --decay-rate)
+ *   step          η(t) = η₀ · γ^⌊t / s⌋                       (γ: lrDecay, s: lrStep epochs)
+ *   exponential   η(t) = η₀ · e^(-k·t)                         (k: decayRate)
  *   inverse       η(t) = η₀ / (1 + k·t)                        (the 1/t decay)
  *   cosine        η(t) = η_min + ½(η₀ - η_min)(1 + cos(π·t/T))  (T: the epochs of the run)
  * </pre>
@@ -21,47 +19,20 @@ public final class Schedules {
   private Schedules() {}
 
   /**
-   * The settings of a schedule.
+   * The settings of a schedule, validated by the settings schema when part of a training config
+   * ({@code io.downhill.train.TrainingSettings}).
    *
    * @param kind      constant, step, exponential, inverse or cosine
-   * @param lr        η₀ ({@code --lr})
-   * @param decay     γ of the step schedule ({@code --lr-decay}), in (0, 1]
-   * @param stepEpochs s of the step schedule ({@code --lr-step}), > 0
-   * @param rate      k of exponential and inverse ({@code --decay-rate}), >= 0
-   * @param min       η_min of cosine ({@code --lr-min}), in [0, η₀]
-   * @param warmup    w, warm-up epochs ({@code --warmup}), >= 0
+   * @param lr        η₀ ({@code learningRate})
+   * @param decay     γ of the step schedule ({@code lrDecay}), in (0, 1]
+   * @param stepEpochs s of the step schedule ({@code lrStep}), > 0
+   * @param rate      k of exponential and inverse ({@code decayRate}), >= 0
+   * @param min       η_min of cosine ({@code lrMin}), in [0, η₀]
+   * @param warmup    w, warm-up epochs ({@code warmup}), >= 0
    */
   public record Config(String kind, double lr, double decay, double stepEpochs, double rate, double min, double warmup)
       implements Serializable {
 
-    public Config {
-      kind = kind.toLowerCase(Locale.ROOT);
-      if (!java.util.List.of("constant", "step", "exponential", "inverse", "cosine").contains(kind)) {
-        throw BadInputException.of("--schedule", "unknown schedule", "constant, step, exponential, inverse or cosine",
-            "'" + kind + "'");
-      }
-      if (!(lr > 0) || Double.isInfinite(lr)) {
-        throw BadInputException.of("--lr", "invalid learning rate", "a finite number > 0", Double.toString(lr));
-      }
-      if (!(decay > 0 && decay <= 1)) {
-        throw BadInputException.of("--lr-decay", "invalid learning-rate decay", "a number in (0, 1] (1 = constant)",
-            Double.toString(decay));
-      }
-      if (!(stepEpochs > 0) || Double.isInfinite(stepEpochs)) {
-        throw BadInputException.of("--lr-step", "invalid decay interval", "a number of epochs > 0",
-            Double.toString(stepEpochs));
-      }
-      if (!(rate >= 0) || Double.isInfinite(rate)) {
-        throw BadInputException.of("--decay-rate", "invalid decay rate", "a finite number >= 0", Double.toString(rate));
-      }
-      if (!(min >= 0 && min <= lr)) {
-        throw BadInputException.of("--lr-min", "invalid final learning rate", "a number in [0, --lr]",
-            Double.toString(min));
-      }
-      if (!(warmup >= 0) || Double.isInfinite(warmup)) {
-        throw BadInputException.of("--warmup", "invalid warm-up", "a number of epochs >= 0", Double.toString(warmup));
-      }
-    }
 
     /** The schedule for a run of {@code epochs} epochs of {@code stepsPerEpoch} steps. */
     public Schedule create(int epochs, int stepsPerEpoch) {
