@@ -62,8 +62,8 @@ final class EvaluateCommand implements Callable<Integer>, ShowsSettings {
   @Option(names = "--out", paramLabel = "FILE", description = "Also write the evaluation as JSON to FILE (atomically)")
   Path out;
 
-  @Option(names = "--conf", paramLabel = "FILE", description = "Properties file of defaults for these flags (flags win)")
-  String conf;
+  @Mixin
+  ConfOption conf;
 
   @Mixin
   SparkOptions sparkOptions;

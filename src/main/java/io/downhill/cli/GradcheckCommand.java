@@ -73,8 +73,8 @@ final class GradcheckCommand implements Callable<Integer>, ShowsSettings {
       description = "Check every parameter up to C of them, else a seeded sample of C (default: ${DEFAULT-VALUE})")
   int maxCoords;
 
-  @Option(names = "--conf", paramLabel = "FILE", description = "Properties file of defaults for these flags (flags win)")
-  String conf;
+  @Mixin
+  ConfOption conf;
 
   @Mixin
   SparkOptions sparkOptions;

@@ -88,8 +88,8 @@ final class PredictCommand implements Callable<Integer>, ShowsSettings {
   @Mixin
   SourceOptions source;
 
-  @Option(names = "--conf", paramLabel = "FILE", description = "Properties file of defaults for these flags (flags win)")
-  String conf;
+  @Mixin
+  ConfOption conf;
 
   @Mixin
   SparkOptions sparkOptions;

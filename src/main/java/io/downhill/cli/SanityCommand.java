@@ -54,8 +54,8 @@ final class SanityCommand implements Callable<Integer> {
       description = "Minibatch steps per learning rate of the sweep (default: ${DEFAULT-VALUE})")
   int sweepSteps;
 
-  @Option(names = "--conf", paramLabel = "FILE", description = "Properties file of defaults for these flags (flags win)")
-  String conf;
+  @Mixin
+  ConfOption conf;
 
   @Spec
   CommandSpec spec;

@@ -79,8 +79,8 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/search-DATA-MODEL)")
   Path out;
 
-  @Option(names = "--conf", paramLabel = "FILE", description = "Properties file of defaults for these flags (flags win)")
-  String conf;
+  @Mixin
+  ConfOption conf;
 
   @Spec
   CommandSpec spec;

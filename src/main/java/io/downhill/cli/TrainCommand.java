@@ -67,8 +67,8 @@ final class TrainCommand implements Callable<Integer> {
       description = "Output folder (default: runs/DATA-MODEL); an earlier run there is replaced when this one succeeds")
   Path out;
 
-  @Option(names = "--conf", paramLabel = "FILE", description = "Properties file of defaults for these flags (flags win)")
-  String conf;
+  @Mixin
+  ConfOption conf;
 
   @Spec
   CommandSpec spec;
