@@ -1,6 +1,6 @@
 package io.downhill.bench;
 
-import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.model.DenseLayer;
 import io.downhill.model.Layer;
 import io.downhill.model.Model;
@@ -39,7 +39,7 @@ record DownhillRun(String name, String model, int localSteps, String settings, d
       double target) {
     int k = data.labels().numClasses();
     Model model = Model.of(config.model().spec(data.features(), k));
-    ShardComputer computer = new ShardComputer(model, Loss.parse(config.loss()), k, config.precision(), config.seed());
+    ShardComputer computer = new ShardComputer(model, Losses.parse(config.loss()), k, config.precision(), config.seed());
     double[] theta = new double[model.layout().size()];
     config.model().initializer().initialize(model.layout(), theta, config.seed());
     List<Double> steps = new ArrayList<>();
@@ -93,7 +93,7 @@ record DownhillRun(String name, String model, int localSteps, String settings, d
   static double[] kernel(TrainingData data, TrainingConfig config) {
     int k = data.labels().numClasses();
     Model model = Model.of(config.model().spec(data.features(), k));
-    ShardComputer computer = new ShardComputer(model, Loss.parse(config.loss()), k, config.precision(), config.seed());
+    ShardComputer computer = new ShardComputer(model, Losses.parse(config.loss()), k, config.precision(), config.seed());
     double[] theta = new double[model.layout().size()];
     config.model().initializer().initialize(model.layout(), theta, config.seed());
     Buf params = computer.params(theta);

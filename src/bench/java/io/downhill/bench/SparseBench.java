@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.data.DataSpec;
 import io.downhill.data.Storage;
-import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.model.Model;
 import io.downhill.spark.DataLoader;
 import io.downhill.spark.Preprocess;
@@ -281,7 +281,7 @@ final class SparseBench implements Callable<Integer> {
       double loadSeconds, boolean denseGradients) {
     int k = data.labels().numClasses();
     Model model = Model.of(config.model().spec(data.features(), k));
-    ShardComputer computer = new ShardComputer(model, Loss.parse(config.loss()), k, config.precision(), config.seed());
+    ShardComputer computer = new ShardComputer(model, Losses.parse(config.loss()), k, config.precision(), config.seed());
     if (denseGradients) {
       computer = computer.denseGradients();
     }

@@ -9,6 +9,7 @@ import io.downhill.data.Labels;
 import io.downhill.data.Shard;
 import io.downhill.linalg.Precision;
 import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.model.Model;
 import io.downhill.model.ModelFiles;
 import io.downhill.spark.Blockify;
@@ -87,7 +88,7 @@ final class EvaluateCommand implements Callable<Integer> {
     Loss loss;
     Precision precision;
     try {
-      loss = Loss.parse(saved.loss());
+      loss = Losses.parse(saved.loss());
       precision = Precision.parse(saved.precision());
     } catch (IllegalArgumentException e) {
       throw BadInputException.of(dir.toString(), "invalid model data",

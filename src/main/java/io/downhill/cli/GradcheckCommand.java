@@ -7,6 +7,7 @@ import io.downhill.gradcheck.GradientCheck;
 import io.downhill.gradcheck.GradientCheckReport;
 import io.downhill.linalg.Precision;
 import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.loss.Regularizer;
 import io.downhill.model.Initializer;
 import io.downhill.model.Model;
@@ -103,7 +104,7 @@ final class GradcheckCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter console = spec.commandLine().getOut();
     ModelConfig modelConfig = modelConfig();
-    Loss loss = Loss.parse(modelConfig.loss());
+    Loss loss = Losses.parse(modelConfig.loss());
     Regularizer regularizer = new Regularizer(reg, l1Ratio);
     if (!(h > 0) || !(threshold > 0) || maxCoords < 1 || batch < 1) {
       throw io.downhill.BadInputException.of("gradcheck", "invalid setting",

@@ -4,6 +4,7 @@ import io.downhill.BadInputException;
 import io.downhill.data.DataSpec;
 import io.downhill.data.Shard;
 import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.model.Model;
 import io.downhill.spark.DataLoader;
 import io.downhill.spark.SparkGradientSource;
@@ -72,7 +73,7 @@ final class SanityCommand implements Callable<Integer> {
           + "sweep-steps %d", tolerance, overfitRows, overfitSteps, sweepSteps));
     }
     DataSpec trainSpec = data.trainSpec(console);
-    Loss loss = Loss.parse(config.loss());
+    Loss loss = Losses.parse(config.loss());
     List<SanityChecks.Check> checks = new ArrayList<>();
     try (Session session = new Session(sparkOptions, "downhill sanity")) {
       TrainingData td = DataLoader.load(session.spark, data.settings(trainSpec, data.testSpec(), config.seed(),

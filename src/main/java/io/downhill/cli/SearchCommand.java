@@ -6,6 +6,7 @@ import io.downhill.BadInputException;
 import io.downhill.data.DataSpec;
 import io.downhill.linalg.Blas;
 import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.model.Model;
 import io.downhill.monitor.ProgressBar;
 import io.downhill.spark.DataLoader;
@@ -150,7 +151,7 @@ final class SearchCommand implements Callable<Integer> {
 
         TrainingConfig bestConfig = trials.config(best.settings());
         Model model = trials.model(bestConfig);
-        Loss loss = Loss.parse(bestConfig.loss());
+        Loss loss = Losses.parse(bestConfig.loss());
         double[] theta = best.theta();
         TrainingData saveData = td;
         Evaluation test;
@@ -271,7 +272,7 @@ final class SearchCommand implements Callable<Integer> {
 
       @Override
       public ClosableGradientSource open(Model model, TrainingConfig config) {
-        return shared.join(new ShardComputer(model, Loss.parse(config.loss()), k, config.precision(), config.seed()),
+        return shared.join(new ShardComputer(model, Losses.parse(config.loss()), k, config.precision(), config.seed()),
             Set.of(Split.VALIDATION));
       }
     };

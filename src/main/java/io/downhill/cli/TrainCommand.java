@@ -6,6 +6,7 @@ import io.downhill.data.DataSpec;
 import io.downhill.linalg.Blas;
 import io.downhill.linalg.Numbers;
 import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.model.Model;
 import io.downhill.ml.DownhillClassificationModel;
 import io.downhill.ml.WarmStart;
@@ -80,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
     DataSpec trainSpec = data.trainSpec(console);
     DataSpec testSpec = data.testSpec();
     DataLoader.Settings settings = data.settings(trainSpec, testSpec, config.seed(), config.precision());
-    Loss loss = Loss.parse(config.loss());
+    Loss loss = Losses.parse(config.loss());
     checkpoint.validate(config);
     if (config.earlyStopping().enabled() && data.valFraction == 0) { // else refused only after a whole epoch
       throw BadInputException.of("--early-stopping " + config.earlyStopping().metric(), "no validation data",

@@ -3,7 +3,7 @@ package io.downhill.cli;
 import io.downhill.BadInputException;
 import io.downhill.linalg.Precision;
 import io.downhill.loss.Regularizer;
-import io.downhill.model.Activation;
+import io.downhill.model.Activations;
 import io.downhill.optim.OptimizerConfig;
 import io.downhill.optim.schedule.Schedules;
 import io.downhill.train.EarlyStopping;
@@ -196,11 +196,11 @@ final class TrainOptions {
   static ModelConfig modelConfig(String modelFlag, String lossFlag, List<Integer> hiddenFlag, String activationFlag,
       double dropout, String init, double initScale) {
     String m = modelFlag.toLowerCase(Locale.ROOT);
-    Activation.Kind activation;
+    String activation;
     try {
-      activation = Activation.Kind.parse(activationFlag);
+      activation = Activations.of(activationFlag).name();
     } catch (IllegalArgumentException e) {
-      throw BadInputException.of("--activation", "unknown activation", "relu, leaky-relu or tanh",
+      throw BadInputException.of("--activation", "unknown activation", Activations.expected(),
           "'" + activationFlag + "'");
     }
     List<Integer> hidden = new ArrayList<>();

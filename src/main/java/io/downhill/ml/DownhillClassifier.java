@@ -5,7 +5,7 @@ import io.downhill.BadInputException;
 import io.downhill.data.DataSpec;
 import io.downhill.linalg.Precision;
 import io.downhill.loss.Loss;
-import io.downhill.model.Activation;
+import io.downhill.loss.Losses;
 import io.downhill.model.Model;
 import io.downhill.model.ModelFiles;
 import io.downhill.optim.OptimizerConfig;
@@ -359,7 +359,7 @@ public final class DownhillClassifier
       }
       head = m;
     }
-    return TrainingConfig.builder().loss(head).hidden(hidden).activation(Activation.Kind.parse(str(activation)))
+    return TrainingConfig.builder().loss(head).hidden(hidden).activation(str(activation))
         .dropout(num(dropout)).init(str(init)).initScale(num(initScale)).optimizer(str(optimizer))
         .momentum(num(momentum)).beta1(num(beta1)).beta2(num(beta2)).eps(num(eps)).rho(num(rho))
         .weightDecay(num(weightDecay)).schedule(str(schedule)).learningRate(num(learningRate)).lrDecay(num(lrDecay))
@@ -408,7 +408,7 @@ public final class DownhillClassifier
         throw BadInputException.of("DownhillClassifier modelType " + str(modelType), "binary model on multiclass data",
             "2 classes", k + " classes");
       }
-      Loss lossFn = Loss.parse(config.loss());
+      Loss lossFn = Losses.parse(config.loss());
       List<String> classNames = names != null && names.size() == k ? names : ModelFiles.indexNames(k);
       WarmStart parent = null;
       double[] theta;

@@ -3,7 +3,6 @@ package io.downhill.train;
 import io.downhill.BadInputException;
 import io.downhill.linalg.Precision;
 import io.downhill.loss.Regularizer;
-import io.downhill.model.Activation;
 import io.downhill.optim.OptimizerConfig;
 import io.downhill.optim.schedule.Schedules;
 import java.util.List;
@@ -87,7 +86,7 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
   public static final class Builder {
     private String loss = "softmax";
     private List<Integer> hidden = List.of();
-    private Activation.Kind activation = Activation.Kind.RELU;
+    private String activation = "relu";
     private double dropout = 0.0;
     private String init = "auto";
     private double initScale = 0.01;
@@ -122,7 +121,7 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
 
     public Builder loss(String v) { loss = v; return this; }
     public Builder hidden(List<Integer> v) { hidden = v; return this; }
-    public Builder activation(Activation.Kind v) { activation = v; return this; }
+    public Builder activation(String v) { activation = v; return this; }
     public Builder dropout(double v) { dropout = v; return this; }
     public Builder init(String v) { init = v; return this; }
     public Builder initScale(double v) { initScale = v; return this; }

@@ -13,6 +13,7 @@ import io.downhill.data.Shard;
 import io.downhill.linalg.Buf;
 import io.downhill.linalg.Precision;
 import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.model.Model;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ class SanityChecksTest {
 
   private static List<SanityChecks.Check> run(TrainingConfig config) {
     Model model = Model.of(config.model().spec(DATA.cols(), K));
-    Loss loss = Loss.parse(config.loss());
+    Loss loss = Losses.parse(config.loss());
     SanityChecks sanity = new SanityChecks(model, loss, config, K);
     LocalGradientSource source = new LocalGradientSource(new ShardComputer(model, loss, K, Precision.FLOAT64,
         config.seed()), List.of(DATA), Map.of(Split.TRAIN, List.of(DATA)));
@@ -67,9 +68,9 @@ class SanityChecksTest {
   @Test
   void theExpectedInitialLossIsTheChanceLoss() {
     Model m = Model.of(TrainingConfig.builder().build().model().spec(20, K));
-    assertEquals(Math.log(K), new SanityChecks(m, Loss.parse("softmax"), TrainingConfig.builder().build(), K)
+    assertEquals(Math.log(K), new SanityChecks(m, Losses.parse("softmax"), TrainingConfig.builder().build(), K)
         .expectedInitialLoss(), 1e-15);
-    assertEquals(K - 1, new SanityChecks(m, Loss.parse("svm"), TrainingConfig.builder().loss("svm").build(), K)
+    assertEquals(K - 1, new SanityChecks(m, Losses.parse("svm"), TrainingConfig.builder().loss("svm").build(), K)
         .expectedInitialLoss(), 1e-15);
   }
 
