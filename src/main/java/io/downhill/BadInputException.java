@@ -90,4 +90,11 @@ public class BadInputException extends RuntimeException {
     }
     return m.appendTail(out).toString();
   }
+
+  /** The first line of {@code e}'s description, for the "found" part of a message: messages are one line. */
+  public static String oneLine(Object e) {
+    String s = String.valueOf(e);
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl).trim() + " ...";
+  }
 }

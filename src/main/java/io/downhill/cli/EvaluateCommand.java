@@ -11,6 +11,7 @@ import io.downhill.data.Labels;
 import io.downhill.data.Shard;
 import io.downhill.linalg.Precision;
 import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.model.Model;
 import io.downhill.model.ModelFiles;
 import io.downhill.spark.Blockify;
@@ -86,7 +87,7 @@ final class EvaluateCommand implements Callable<Integer>, ShowsSettings {
     Loss loss;
     Precision precision;
     try {
-      loss = Loss.parse(saved.loss());
+      loss = Losses.parse(saved.loss());
       precision = Precision.parse(saved.precision());
     } catch (IllegalArgumentException e) {
       throw BadInputException.of(dir.toString(), "invalid model data",

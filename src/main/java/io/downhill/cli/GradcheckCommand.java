@@ -17,6 +17,7 @@ import io.downhill.gradcheck.GradientCheck;
 import io.downhill.gradcheck.GradientCheckReport;
 import io.downhill.linalg.Precision;
 import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.loss.Regularizer;
 import io.downhill.model.Initializer;
 import io.downhill.model.Model;
@@ -106,7 +107,7 @@ final class GradcheckCommand implements Callable<Integer>, ShowsSettings {
     }
     TrainingConfig config = TrainingConfig.from(values);
     ModelConfig modelConfig = config.model();
-    Loss loss = Loss.parse(modelConfig.loss());
+    Loss loss = Losses.parse(modelConfig.loss());
     Regularizer regularizer = config.regularizer();
     long seed = config.seed();
     double dropout = modelConfig.dropout();

@@ -6,6 +6,7 @@ import io.downhill.data.DataSpec;
 import io.downhill.linalg.Blas;
 import io.downhill.linalg.Numbers;
 import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.model.Model;
 import io.downhill.ml.DownhillClassificationModel;
 import io.downhill.ml.WarmStart;

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Compares an analytic gradient with central differences.
@@ -72,7 +73,7 @@ public final class GradientCheck {
     int checked = 0;
     int skipped = 0;
     double max = 0.0;
-    for (int i : coordinates(p)) {
+    for (int i : coordinates(f)) {
       double original = probe[i];
       probe[i] = original + h;
       double plus = f.value(probe);
@@ -104,19 +105,14 @@ public final class GradientCheck {
     return new GradientCheckReport(checked, skipped, max, list, floor, threshold);
   }
 
-  private int[] coordinates(int p) {
+  /** The trained coordinates of {@code f}: all of them, or a seeded sample of {@code maxCoordinates}. */
+  private int[] coordinates(Objective f) {
+    int[] idx = IntStream.range(0, f.dimension()).filter(f::trained).toArray();
+    int p = idx.length;
     if (p <= maxCoordinates) {
-      int[] all = new int[p];
-      for (int i = 0; i < p; i++) {
-        all[i] = i;
-      }
-      return all;
+      return idx;
     }
     // A seeded sample without replacement (partial Fisher-Yates), sorted for locality.
-    int[] idx = new int[p];
-    for (int i = 0; i < p; i++) {
-      idx[i] = i;
-    }
     SplittableRandom rng = new SplittableRandom(seed);
     for (int i = 0; i < maxCoordinates; i++) {
       int j = i + rng.nextInt(p - i);

@@ -20,6 +20,14 @@ public interface Objective {
     return 0L;
   }
 
+  /**
+   * Whether coordinate {@code i} is a trained parameter. Non-trained state kept in θ (a
+   * normalization's running statistics) has a gradient of 0 by definition and is not checked.
+   */
+  default boolean trained(int i) {
+    return true;
+  }
+
   /** A readable name for coordinate {@code i}, e.g. "W[3,7]". */
   default String describe(int i) {
     return "θ[" + i + "]";

@@ -1,9 +1,8 @@
 package io.downhill.loss;
 
 import java.io.Serializable;
-import java.util.Locale;
 
-/** A data loss over the scores of a minibatch. Implementations are stateless. */
+/** A data loss over the scores of a minibatch. Implementations are stateless; {@link Losses} finds them by name. */
 public interface Loss extends Serializable {
 
   /** "softmax", "svm" or "logistic". */
@@ -31,16 +30,6 @@ public interface Loss extends Serializable {
    */
   default long piece(double[] scores, int n, int c, int[] labels) {
     return 0L;
-  }
-
-  /** Parses {@code softmax}, {@code svm} (also {@code hinge}) or {@code logistic}. */
-  static Loss parse(String name) {
-    return switch (name.toLowerCase(Locale.ROOT)) {
-      case "softmax", "softmax-cross-entropy", "cross-entropy" -> new SoftmaxCrossEntropy();
-      case "svm", "hinge", "multiclass-hinge" -> new MulticlassHinge();
-      case "logistic", "binary-logistic" -> new BinaryLogistic();
-      default -> throw new IllegalArgumentException("unknown loss '" + name + "'; expected softmax, svm or logistic");
-    };
   }
 
   /** Index of the largest of {@code c} scores of row {@code row} (first on ties). */

@@ -55,7 +55,7 @@ public record Regularizer(double lambda, double l1Ratio) implements Serializable
     double squares = 0.0;
     double absolutes = 0.0;
     for (ParameterLayout.Slice s : layout.slices()) {
-      if (s.regularized()) {
+      if (s.role().regularized()) {
         squares += Blas.sumOfSquares(theta, s.offset(), s.size());
         if (l1Ratio > 0) {
           for (int i = s.offset(); i < s.end(); i++) {
@@ -73,7 +73,7 @@ public record Regularizer(double lambda, double l1Ratio) implements Serializable
       return;
     }
     for (ParameterLayout.Slice s : layout.slices()) {
-      if (s.regularized()) {
+      if (s.role().regularized()) {
         if (l1Ratio < 1) {
           Blas.axpy(s.size(), 2 * lambda * (1 - l1Ratio), theta, s.offset(), grad, s.offset()); // 2λ(1-α)·W
         }
@@ -93,7 +93,7 @@ public record Regularizer(double lambda, double l1Ratio) implements Serializable
     }
     long hash = 1469598103934665603L;
     for (ParameterLayout.Slice s : layout.slices()) {
-      if (s.regularized()) {
+      if (s.role().regularized()) {
         for (int i = s.offset(); i < s.end(); i++) {
           hash = (hash ^ (long) Math.signum(theta[i]) + 1) * 1099511628211L;
         }

@@ -1,5 +1,6 @@
 /**
- * Data losses on model scores, and regularization on weights.
+ * Data losses on model scores, and regularization on weights. {@link io.downhill.loss.Losses}
+ * finds a loss by name (a new loss is its class and a line there).
  *
  * <p>Dimensions: {@code n} rows, {@code c} score columns ({@code k} classes, or 1 for binary
  * logistic). Scores arrive as an {@code n x c} row-major {@code double[]} (the model's output,

@@ -270,7 +270,6 @@ public final class DownhillClassificationModel
       Buf row = rows.get();
       row.copyFrom(x, x.length);
       Workspace ws = workspaces.get();
-      ws.ensure(model, precision, 1);
       Buf out = model.forward(params, row, 0, 1, ws, Pass.EVAL); // (1 x k)
       double[] scores = new double[model.outputs()];
       out.copyTo(0, scores, scores.length);

@@ -48,6 +48,6 @@ public final class SavedModels {
     ChecksumException sum = io.downhill.model.ModelManifest.checksumError(e);
     Throwable shown = sum != null ? sum : root;
     return BadInputException.of(where, what, expected,
-        ModelFiles.oneLine(shown.getClass().getSimpleName() + ": " + shown.getMessage()));
+        BadInputException.oneLine(shown.getClass().getSimpleName() + ": " + shown.getMessage()));
   }
 }

@@ -178,7 +178,7 @@ public final class WarmStart {
     if (!saved.loss().equals(loss)) {
       throw differs("loss differs", saved.loss(), loss);
     }
-    if (!parent.hidden().equals(run.hidden()) || (!run.isLinear() && parent.activation() != run.activation())) {
+    if (!parent.hidden().equals(run.hidden()) || (!run.isLinear() && !parent.activation().equals(run.activation()))) {
       throw differs("architecture differs", shape(parent), shape(run));
     }
     if (saved.classes() != labels.numClasses() || saved.plusMinusOne() != labels.isPlusMinusOne()) {
@@ -202,7 +202,7 @@ public final class WarmStart {
 
   /** e.g. "linear 36-4", "mlp 784-256-10 (relu)": the shape of θ, dropout left out. */
   private static String shape(ModelSpec s) {
-    return new ModelSpec(s.inputs(), s.hidden(), s.outputs(), s.activation(), 0).describe();
+    return s.withoutDropout().describe();
   }
 
   /**

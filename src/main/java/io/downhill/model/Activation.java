@@ -1,11 +1,12 @@
 package io.downhill.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.linalg.Buf;
-import io.downhill.linalg.Ops;
-import java.util.Locale;
 
 /**
- * An element-wise non-linearity {@code a = f(z)} after a hidden dense layer.
+ * An element-wise non-linearity {@code a = f(z)} after a hidden dense layer; the function is an
+ * {@link ActivationFunction} found by name in {@link Activations}:
  * <pre>
  *   relu         f(z) = max(0, z)              f'(z) = 1[z > 0]
  *   leaky-relu   f(z) = z > 0 ? z : 0.01·z     f'(z) = z > 0 ? 1 : 0.01
@@ -16,37 +17,49 @@ import java.util.Locale;
 public final class Activation implements Layer {
   private static final long serialVersionUID = 1L;
 
-  /** The three functions. */
-  public enum Kind {
-    RELU, LEAKY_RELU, TANH;
+  /** An activation layer applying the function named {@code function} (its canonical name). */
+  public record Spec(String function) implements LayerSpec {
+    public static final String KIND = "activation";
 
-    public static Kind parse(String name) {
-      return switch (name.toLowerCase(Locale.ROOT).replace('_', '-')) {
-        case "relu" -> RELU;
-        case "leaky-relu", "leakyrelu", "leaky" -> LEAKY_RELU;
-        case "tanh" -> TANH;
-        default -> throw new IllegalArgumentException("unknown activation '" + name + "'; expected relu, leaky-relu or tanh");
-      };
+    public Spec {
+      function = Activations.of(function).name();
     }
 
-    public String label() {
-      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    static Spec read(JsonNode json) {
+      return new Spec(json.path("function").asText());
+    }
+
+    @Override
+    public String kind() {
+      return KIND;
+    }
+
+    @Override
+    public int outputs(int inputs) {
+      return inputs;
+    }
+
+    @Override
+    public Layer build(int inputs, Slices slices) {
+      return new Activation(Activations.of(function), inputs);
+    }
+
+    @Override
+    public void write(ObjectNode json) {
+      json.put("function", function);
     }
   }
 
-  /** The slope of leaky ReLU for negative inputs. */
-  public static final double LEAKY_SLOPE = 0.01;
-
-  private final Kind kind;
+  private final ActivationFunction function;
   private final int width;
 
-  public Activation(Kind kind, int width) {
-    this.kind = kind;
+  public Activation(ActivationFunction function, int width) {
+    this.function = function;
     this.width = width;
   }
 
-  public Kind kind() {
-    return kind;
+  public ActivationFunction function() {
+    return function;
   }
 
   @Override
@@ -61,29 +74,18 @@ public final class Activation implements Layer {
 
   @Override
   public void forward(Buf params, Buf z, int zOff, int n, Buf a, Pass pass) {
-    int len = n * width;
-    switch (kind) {
-      case RELU -> Ops.leakyRelu(z, zOff, a, len, 0.0);
-      case LEAKY_RELU -> Ops.leakyRelu(z, zOff, a, len, LEAKY_SLOPE);
-      case TANH -> Ops.tanh(z, zOff, a, len);
-    }
+    function.forward(z, zOff, a, n * width);
   }
 
   @Override
   public void backward(Buf params, Buf z, int zOff, Buf a, Buf dA, int n, Buf grad, Buf dZ, Pass pass) {
-    if (dZ == null) {
-      return;
-    }
-    int len = n * width;
-    switch (kind) {
-      case RELU -> Ops.leakyReluBackward(z, zOff, dA, dZ, len, 0.0);
-      case LEAKY_RELU -> Ops.leakyReluBackward(z, zOff, dA, dZ, len, LEAKY_SLOPE);
-      case TANH -> Ops.tanhBackward(a, dA, dZ, len);
+    if (dZ != null) {
+      function.backward(z, zOff, a, dA, dZ, n * width);
     }
   }
 
   @Override
   public long piece(Buf z, int zOff, int n) {
-    return kind == Kind.TANH ? 0L : Ops.positivePattern(z, zOff, n * width);
+    return function.piece(z, zOff, n * width);
   }
 }

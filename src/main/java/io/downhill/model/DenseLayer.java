@@ -1,5 +1,7 @@
 package io.downhill.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.linalg.Blas;
 import io.downhill.linalg.Buf;
 import io.downhill.linalg.Csr;
@@ -19,6 +21,53 @@ import io.downhill.linalg.Ops;
  */
 public final class DenseLayer implements Layer {
   private static final long serialVersionUID = 1L;
+
+  /**
+   * A dense layer of {@code units} outputs. It starts a block of slices ({@link Slices}): its
+   * weights {@code W} ({@code in x units}, {@link ParameterLayout.Role#WEIGHT}) and biases
+   * {@code b} ({@code 1 x units}, {@link ParameterLayout.Role#BIAS}).
+   */
+  public record Spec(int units) implements LayerSpec {
+    public static final String KIND = "dense";
+
+    public Spec {
+      if (units <= 0) {
+        throw new IllegalArgumentException("layer widths must be positive, found " + units);
+      }
+    }
+
+    static Spec read(JsonNode json) {
+      return new Spec(json.path("units").asInt());
+    }
+
+    @Override
+    public String kind() {
+      return KIND;
+    }
+
+    @Override
+    public int outputs(int inputs) {
+      return units;
+    }
+
+    @Override
+    public long parameterCount(int inputs) {
+      return (long) inputs * units + units;
+    }
+
+    @Override
+    public Layer build(int inputs, Slices slices) {
+      slices.nextBlock();
+      int w = slices.add("W", inputs, units, ParameterLayout.Role.WEIGHT);
+      int b = slices.add("b", 1, units, ParameterLayout.Role.BIAS);
+      return new DenseLayer(inputs, units, w, b);
+    }
+
+    @Override
+    public void write(ObjectNode json) {
+      json.put("units", units);
+    }
+  }
 
   private final int in;
   private final int out;

@@ -1,5 +1,7 @@
 package io.downhill.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.linalg.Buf;
 import io.downhill.linalg.Ops;
 
@@ -18,6 +20,39 @@ import io.downhill.linalg.Ops;
 public final class Dropout implements Layer {
   private static final long serialVersionUID = 1L;
 
+  /** Dropout with probability {@code p}, salted with its block's number (so each hidden layer draws its own masks). */
+  public record Spec(double p) implements LayerSpec {
+    public static final String KIND = "dropout";
+
+    public Spec {
+      check(p);
+    }
+
+    static Spec read(JsonNode json) {
+      return new Spec(json.path("p").asDouble(Double.NaN));
+    }
+
+    @Override
+    public String kind() {
+      return KIND;
+    }
+
+    @Override
+    public int outputs(int inputs) {
+      return inputs;
+    }
+
+    @Override
+    public Layer build(int inputs, Slices slices) {
+      return new Dropout(p, inputs, slices.block());
+    }
+
+    @Override
+    public void write(ObjectNode json) {
+      json.put("p", p);
+    }
+  }
+
   private final double p;
   private final int width;
   private final long salt;
@@ -26,12 +61,16 @@ public final class Dropout implements Layer {
    * @param salt distinguishes this layer's masks from other dropout layers' in the same pass
    */
   public Dropout(double p, int width, long salt) {
-    if (!(p >= 0 && p < 1)) {
-      throw new IllegalArgumentException("dropout probability must be in [0, 1), found " + p);
-    }
+    check(p);
     this.p = p;
     this.width = width;
     this.salt = salt;
+  }
+
+  private static void check(double p) {
+    if (!(p >= 0 && p < 1)) {
+      throw new IllegalArgumentException("dropout probability must be in [0, 1), found " + p);
+    }
   }
 
   @Override

@@ -1,10 +1,13 @@
 package io.downhill.model;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * How weights start; biases always start at zero. For a weight matrix with {@code fan_in} inputs:
+ * How weights start; the other slices start where their role says ({@link ParameterLayout.Start}:
+ * biases and shifts at 0, scales at 1, state by its layer). For a weight matrix with
+ * {@code fan_in} inputs:
  * <pre>
  *   gaussian   W ~ scale · N(0, 1)            the lecture's small random numbers (0.01·randn)
  *   xavier     W ~ N(0, 1) / √fan_in          keeps activation variance through tanh layers
@@ -45,31 +48,44 @@ public record Initializer(Kind kind, double scale) {
     };
   }
 
-  /** Fills {@code theta} for {@code layout}: weights random (seeded), biases zero. */
+  /**
+   * Fills {@code theta} for {@code layout}: weights random (seeded), biases and shifts zero,
+   * scales one. STATE slices are left to their layers ({@link Model#initStateInPlace}).
+   */
   public void initialize(ParameterLayout layout, double[] theta, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     for (ParameterLayout.Slice s : layout.slices()) {
-      double std = switch (kind) {
-        case GAUSSIAN -> scale;
-        case XAVIER -> 1.0 / Math.sqrt(s.rows());
-        case HE -> Math.sqrt(2.0 / s.rows());
-      };
-      for (int i = s.offset(); i < s.end(); i++) {
-        theta[i] = s.regularized() ? std * gaussian(rng) : 0.0;
+      switch (s.role().start()) {
+        case RANDOM -> {
+          double std = switch (kind) {
+            case GAUSSIAN -> scale;
+            case XAVIER -> 1.0 / Math.sqrt(s.rows());
+            case HE -> Math.sqrt(2.0 / s.rows());
+          };
+          for (int i = s.offset(); i < s.end(); i++) {
+            theta[i] = std * gaussian(rng);
+          }
+        }
+        case ZERO -> Arrays.fill(theta, s.offset(), s.end(), 0.0);
+        case ONE -> Arrays.fill(theta, s.offset(), s.end(), 1.0);
+        case BY_LAYER -> { }
       }
     }
   }
 
   /**
-   * Biases uniform in [-0.1, 0.1) (seeded), weights untouched: a point away from the symmetric
-   * zero-bias start, where a gradient check also exercises the biases' gradients.
+   * Biases (and shifts) uniform in [-0.1, 0.1), scales in [0.9, 1.1) (seeded); weights and state
+   * untouched: a point away from the symmetric start, where a gradient check also exercises the
+   * gradients of these slices.
    */
   public static void randomizeBiases(ParameterLayout layout, double[] theta, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     for (ParameterLayout.Slice s : layout.slices()) {
-      if (!s.regularized()) {
+      ParameterLayout.Start start = s.role().start();
+      if (start == ParameterLayout.Start.ZERO || start == ParameterLayout.Start.ONE) {
+        double base = start == ParameterLayout.Start.ONE ? 1.0 : 0.0;
         for (int i = s.offset(); i < s.end(); i++) {
-          theta[i] = 0.2 * (rng.nextDouble() - 0.5);
+          theta[i] = base + 0.2 * (rng.nextDouble() - 0.5);
         }
       }
     }

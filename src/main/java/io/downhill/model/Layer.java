@@ -6,6 +6,10 @@ import java.io.Serializable;
 /**
  * One stage of a {@link Model}, with its forward and backward pass side by side.
  * Activations are {@code n x inputs()} in and {@code n x outputs()} out, row-major.
+ *
+ * <p>A layer with non-trained state (a normalization's running mean and variance) keeps it in
+ * STATE slices of θ and overrides the four state methods at the end; the defaults are those of a
+ * layer without state. See the package documentation for who calls them.
  */
 public interface Layer extends Serializable {
   int inputs();
@@ -29,4 +33,26 @@ public interface Layer extends Serializable {
   default long piece(Buf in, int inOff, int n) {
     return 0L;
   }
+
+  /** Values of batch statistics this layer adds up per training batch; 0 for a layer without state. */
+  default int statsSize() {
+    return 0;
+  }
+
+  /**
+   * After a training forward pass over {@code n} rows of {@code in}: adds this batch's statistics
+   * into {@code stats[off .. off + statsSize())}. Sums (a row count, Σx, Σx² ...), never means,
+   * so the buffers of batches and partitions merge by adding them.
+   */
+  default void accumulateStats(Buf in, int inOff, int n, double[] stats, int off) {}
+
+  /**
+   * On the driver, once per step, with {@code stats} summed over every batch and partition of
+   * the step: moves this layer's STATE slices of {@code theta} towards them (e.g. running mean
+   * {@code ← m·mean + (1 - m)·Σx / rows}).
+   */
+  default void mergeStatsInPlace(double[] theta, double[] stats, int off) {}
+
+  /** Writes the starting values of this layer's STATE slices into a fresh {@code theta} (a running variance of 1). */
+  default void initStateInPlace(double[] theta) {}
 }

@@ -8,14 +8,18 @@ import java.util.List;
 
 /**
  * A score function: a chain of layers over one flat parameter vector. Built from a
- * {@link ModelSpec}: the linear classifier is one {@link DenseLayer} ({@code W}, {@code b}); a
- * network is, per hidden layer, {@code Wi, bi} dense, an {@link Activation} and (with dropout) a
- * {@link Dropout}, then a dense head.
+ * {@link ModelSpec}, each {@link LayerSpec} building its layer and declaring its slices: the linear
+ * classifier is one {@link DenseLayer} ({@code W}, {@code b}); a network is, per hidden layer,
+ * {@code Wi, bi} dense, an {@link Activation} and (with dropout) a {@link Dropout}, then a dense head.
  *
  * <p>Usage per minibatch: {@link #forward} writes every layer's output into the
  * {@link Workspace} and returns the scores ({@code n x k}); the caller fills
  * {@link Workspace#outputGradient()} with {@code dL/dscores} and calls {@link #backward}, which
  * adds {@code dL/dθ} into {@code grad}.
+ *
+ * <p>Layers with non-trained state (STATE slices of θ) are served by {@link #statsSize},
+ * {@link #accumulateStats}, {@link #mergeStatsInPlace} and {@link #initStateInPlace}; for a model
+ * without such layers they do nothing (see the package documentation).
  */
 public final class Model implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -23,39 +27,32 @@ public final class Model implements Serializable {
   private final ModelSpec spec;
   private final List<Layer> layers;
   private final ParameterLayout layout;
+  /** Where each layer's statistics start in a stats buffer. */
+  private final int[] statsOffsets;
+  private final int statsSize;
 
   private Model(ModelSpec spec, List<Layer> layers, ParameterLayout layout) {
     this.spec = spec;
     this.layers = List.copyOf(layers);
     this.layout = layout;
+    this.statsOffsets = new int[layers.size()];
+    int size = 0;
+    for (int i = 0; i < layers.size(); i++) {
+      statsOffsets[i] = size;
+      size += layers.get(i).statsSize();
+    }
+    this.statsSize = size;
   }
 
   public static Model of(ModelSpec spec) {
-    ParameterLayout.Builder layout = ParameterLayout.builder();
+    Slices slices = new Slices(!spec.isLinear());
     List<Layer> layers = new ArrayList<>();
-    if (spec.isLinear()) {
-      int w = layout.add("W", spec.inputs(), spec.outputs(), true);
-      int b = layout.add("b", 1, spec.outputs(), false);
-      layers.add(new DenseLayer(spec.inputs(), spec.outputs(), w, b));
-      return new Model(spec, layers, layout.build());
-    }
     int in = spec.inputs();
-    int index = 1;
-    for (int h : spec.hidden()) {
-      int w = layout.add("W" + index, in, h, true);
-      int b = layout.add("b" + index, 1, h, false);
-      layers.add(new DenseLayer(in, h, w, b));
-      layers.add(new Activation(spec.activation(), h));
-      if (spec.dropout() > 0) {
-        layers.add(new Dropout(spec.dropout(), h, index));
-      }
-      in = h;
-      index++;
+    for (LayerSpec layer : spec.chain()) {
+      layers.add(layer.build(in, slices));
+      in = layer.outputs(in);
     }
-    int w = layout.add("W" + index, in, spec.outputs(), true);
-    int b = layout.add("b" + index, 1, spec.outputs(), false);
-    layers.add(new DenseLayer(in, spec.outputs(), w, b));
-    return new Model(spec, layers, layout.build());
+    return new Model(spec, layers, slices.layout());
   }
 
   public ModelSpec spec() {
@@ -80,7 +77,7 @@ public final class Model implements Serializable {
 
   /** Scores {@code (n x k)} of {@code n} rows of {@code x} starting at {@code xOff}; a buffer of {@code ws}. */
   public Buf forward(Buf params, Buf x, int xOff, int n, Workspace ws, Pass pass) {
-    ws.ensure(this, x.precision(), n);
+    ws.ensure(layers, x.precision(), n);
     Buf in = x;
     int inOff = xOff;
     for (int i = 0; i < layers.size(); i++) {
@@ -111,7 +108,7 @@ public final class Model implements Serializable {
    */
   public Buf forward(Buf params, Csr x, Workspace ws, Pass pass) {
     int n = x.rows();
-    ws.ensure(this, x.precision(), n);
+    ws.ensure(layers, x.precision(), n);
     first().forward(params, x, ws.outs[0]);
     for (int i = 1; i < layers.size(); i++) {
       layers.get(i).forward(params, ws.outs[i - 1], 0, n, ws.outs[i], pass);
@@ -142,5 +139,48 @@ public final class Model implements Serializable {
       hash = hash * 31 + layers.get(i).piece(i == 0 ? x : ws.outs[i - 1], i == 0 ? xOff : 0, n);
     }
     return hash;
+  }
+
+  /** Values of batch statistics per training batch, all layers together: the size of a stats buffer (0: no state). */
+  public int statsSize() {
+    return statsSize;
+  }
+
+  /**
+   * Adds the statistics of the last training {@link #forward} on {@code n} rows of {@code x} (with
+   * the same {@code ws}) into {@code stats} ({@link #statsSize} values): the executor's
+   * {@code shard.ShardComputer} calls it per batch, and the partitions' buffers are summed like
+   * gradients. A sparse batch passes {@code x = null}: its first layer is dense and keeps none.
+   */
+  public void accumulateStats(Buf x, int xOff, int n, Workspace ws, double[] stats) {
+    for (int i = 0; i < layers.size(); i++) {
+      Layer layer = layers.get(i);
+      if (layer.statsSize() > 0) {
+        layer.accumulateStats(i == 0 ? x : ws.outs[i - 1], i == 0 ? xOff : 0, n, stats, statsOffsets[i]);
+      }
+    }
+  }
+
+  /**
+   * Folds {@code statsSum}, the statistics of one step summed over its batches and partitions,
+   * into the STATE slices of {@code theta}: the driver's training loop calls it after each step,
+   * before θ is broadcast again.
+   */
+  public void mergeStatsInPlace(double[] theta, double[] statsSum) {
+    for (int i = 0; i < layers.size(); i++) {
+      if (layers.get(i).statsSize() > 0) {
+        layers.get(i).mergeStatsInPlace(theta, statsSum, statsOffsets[i]);
+      }
+    }
+  }
+
+  /**
+   * Writes the starting values of every STATE slice into a fresh {@code theta}: the setup path
+   * calls it after {@link Initializer#initialize}, which leaves STATE slices to their layers.
+   */
+  public void initStateInPlace(double[] theta) {
+    for (Layer layer : layers) {
+      layer.initStateInPlace(theta);
+    }
   }
 }

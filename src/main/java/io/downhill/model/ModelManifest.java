@@ -29,12 +29,14 @@ public final class ModelManifest {
   private ModelManifest() {}
 
   /**
-   * The manifest of the model's other files for the row written into {@code stageDir}: every file
-   * under the model's root (the enclosing PipelineModel's folder when {@code stageDir} is one of
-   * its stages, else {@code stageDir}) but {@code stageDir/data/}, Hadoop's side files ({@code .crc})
-   * and markers ({@code _SUCCESS}); each with its path relative to the root, size and CRC32.
+   * The manifest of the model's other files for the row written into {@code data}, the row's
+   * folder in {@code stageDir}: every file under the model's root (the enclosing PipelineModel's
+   * folder when {@code stageDir} is one of its stages, else {@code stageDir}) but those in
+   * {@code data}, Hadoop's side files ({@code .crc}) and markers ({@code _SUCCESS}); each with its
+   * path relative to the root, size and CRC32.
    */
-  static String of(org.apache.hadoop.fs.Path stageDir, Configuration conf) throws IOException {
+  static String of(org.apache.hadoop.fs.Path stageDir, org.apache.hadoop.fs.Path data, Configuration conf)
+      throws IOException {
     FileSystem fs = stageDir.getFileSystem(conf);
     ArrayNode files = JSON.createArrayNode();
     org.apache.hadoop.fs.Path root = root(stageDir, fs);
@@ -42,7 +44,7 @@ public final class ModelManifest {
       return files.toString();
     }
     String prefix = fs.makeQualified(root).toString() + "/";
-    String own = fs.makeQualified(new org.apache.hadoop.fs.Path(stageDir, ModelFiles.DATA)).toString() + "/";
+    String own = fs.makeQualified(data).toString() + "/";
     List<org.apache.hadoop.fs.Path> paths = new ArrayList<>();
     RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
     while (it.hasNext()) {
@@ -83,7 +85,7 @@ public final class ModelManifest {
       files = JSON.readTree(json);
     } catch (IOException e) {
       throw BadInputException.of(where, "invalid model data", "a JSON manifest in the files field",
-          ModelFiles.oneLine(e));
+          BadInputException.oneLine(e));
     }
     String rel = "";
     try {
@@ -117,7 +119,7 @@ public final class ModelManifest {
       }
     } catch (IOException e) {
       throw BadInputException.of(stageDir + "/" + rel, "cannot read a model file", "a readable file",
-          ModelFiles.oneLine(e));
+          BadInputException.oneLine(e));
     }
   }
 

@@ -1,51 +1,88 @@
 package io.downhill.model;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The architecture of a model: {@code inputs} (d), the hidden layer widths (empty for a linear
- * model), {@code outputs} (k, or 1 for a binary logistic head), the hidden activation and the
- * dropout probability after each hidden activation.
+ * The architecture of a model: {@code inputs} (d), the list of hidden layers (empty for a linear
+ * model), and {@code outputs} (k, or 1 for a binary logistic head): the width of the dense head
+ * that ends every model. {@link Model#of} builds the chain, asking each {@link LayerSpec} for its
+ * layer and its parameter slices.
+ *
+ * <p>The accessors {@link #hidden}, {@link #activation} and {@link #dropout} read the list the
+ * way {@link #mlp} writes it: dense, activation[, dropout] per hidden layer.
  */
-public record ModelSpec(int inputs, List<Integer> hidden, int outputs, Activation.Kind activation, double dropout)
-    implements Serializable {
+public record ModelSpec(int inputs, List<LayerSpec> layers, int outputs) implements Serializable {
 
   public ModelSpec {
-    hidden = List.copyOf(hidden);
+    layers = List.copyOf(layers);
     if (inputs <= 0 || outputs <= 0) {
       throw new IllegalArgumentException("model needs positive inputs and outputs, got " + inputs + " and " + outputs);
-    }
-    for (int h : hidden) {
-      if (h <= 0) {
-        throw new IllegalArgumentException("hidden layer widths must be positive, got " + hidden);
-      }
-    }
-    if (!(dropout >= 0 && dropout < 1)) {
-      throw new IllegalArgumentException("dropout probability must be in [0, 1), found " + dropout);
     }
   }
 
   /** The linear score function {@code f(x) = Wx + b}. */
   public static ModelSpec linear(int inputs, int outputs) {
-    return new ModelSpec(inputs, List.of(), outputs, Activation.Kind.RELU, 0.0);
+    return new ModelSpec(inputs, List.of(), outputs);
   }
 
-  /** A fully connected network: dense, activation[, dropout] per hidden layer, then a dense head. */
-  public static ModelSpec mlp(int inputs, List<Integer> hidden, int outputs, Activation.Kind activation, double dropout) {
-    return new ModelSpec(inputs, hidden, outputs, activation, dropout);
+  /**
+   * A fully connected network: dense, activation and (when {@code dropout > 0}) dropout per
+   * hidden layer, then the dense head; with no hidden layers, the linear model.
+   */
+  public static ModelSpec mlp(int inputs, List<Integer> hidden, int outputs, String activation, double dropout) {
+    String function = Activations.of(activation).name();
+    List<LayerSpec> layers = new ArrayList<>();
+    for (int h : hidden) {
+      layers.add(new DenseLayer.Spec(h));
+      layers.add(new Activation.Spec(function));
+      if (dropout != 0) {
+        layers.add(new Dropout.Spec(dropout));
+      }
+    }
+    return new ModelSpec(inputs, layers, outputs);
   }
 
-  /** Weights and biases of every layer, counted in a long (a layout holds at most 2^31 - 9). */
+  /** The hidden layers, then the dense head of {@code outputs} units. */
+  public List<LayerSpec> chain() {
+    List<LayerSpec> chain = new ArrayList<>(layers);
+    chain.add(new DenseLayer.Spec(outputs));
+    return chain;
+  }
+
+  /** The widths of the hidden dense layers. */
+  public List<Integer> hidden() {
+    return layers.stream().filter(l -> l instanceof DenseLayer.Spec).map(l -> ((DenseLayer.Spec) l).units()).toList();
+  }
+
+  /** The hidden activation's name (the first activation layer's); "none" for a linear model. */
+  public String activation() {
+    return layers.stream().filter(l -> l instanceof Activation.Spec).map(l -> ((Activation.Spec) l).function())
+        .findFirst().orElse("none");
+  }
+
+  /** The dropout probability (the first dropout layer's); 0 without dropout. */
+  public double dropout() {
+    return layers.stream().filter(l -> l instanceof Dropout.Spec).mapToDouble(l -> ((Dropout.Spec) l).p())
+        .findFirst().orElse(0.0);
+  }
+
+  /** The same architecture without its dropout layers: the same θ, as prediction runs it. */
+  public ModelSpec withoutDropout() {
+    return new ModelSpec(inputs, layers.stream().filter(l -> !(l instanceof Dropout.Spec)).toList(), outputs);
+  }
+
+  /** The values of every layer's slices, counted in a long (a layout holds at most 2^31 - 9). */
   public long parameterCount() {
     long count = 0;
     int in = inputs;
-    for (int h : hidden) {
-      count += (long) in * h + h;
-      in = h;
+    for (LayerSpec layer : chain()) {
+      count += layer.parameterCount(in);
+      in = layer.outputs(in);
     }
-    return count + (long) in * outputs + outputs;
+    return count;
   }
 
   /**
@@ -68,11 +105,12 @@ public record ModelSpec(int inputs, List<Integer> hidden, int outputs, Activatio
   public static final int TRAINING_COPIES = 6;
 
   public boolean isLinear() {
-    return hidden.isEmpty();
+    return layers.isEmpty();
   }
 
   /** e.g. "784-10" or "784-256-128-10". */
   public String shape() {
+    List<Integer> hidden = hidden();
     return inputs + "-" + (hidden.isEmpty() ? "" : hidden.stream().map(String::valueOf).collect(Collectors.joining("-")) + "-")
         + outputs;
   }
@@ -82,6 +120,7 @@ public record ModelSpec(int inputs, List<Integer> hidden, int outputs, Activatio
     if (isLinear()) {
       return "linear " + shape();
     }
-    return "mlp " + shape() + " (" + activation.label() + (dropout > 0 ? ", dropout " + dropout : "") + ")";
+    double dropout = dropout();
+    return "mlp " + shape() + " (" + activation() + (dropout > 0 ? ", dropout " + dropout : "") + ")";
   }
 }

@@ -13,5 +13,51 @@
  * <p>Sign convention (stated once for the whole project): the loss is minimised, gradients are
  * true gradients of the loss, optimizers subtract them. Backward passes <i>accumulate</i>
  * ({@code +=}) parameter gradients.
+ *
+ * <h2>Architectures are lists, kinds are registered</h2>
+ *
+ * A {@link io.downhill.model.ModelSpec} is the input width, a list of
+ * {@link io.downhill.model.LayerSpec}s and the width of the dense head. {@link
+ * io.downhill.model.Model#of} walks the list: each spec builds its layer and declares its slices
+ * through {@link io.downhill.model.Slices}, which numbers them by block ({@code W1, b1} for the
+ * first dense layer and the layers after it). Model files store the list as JSON; {@link
+ * io.downhill.model.LayerKinds} maps each kind's name to its reader. Two registries keep additions
+ * local:
+ * <ul>
+ *   <li>an activation function is one {@link io.downhill.model.ActivationFunction} class and one
+ *       line in {@link io.downhill.model.Activations} (its name, its aliases); configurations carry
+ *       it by name, and the names accepted and the error messages follow the table;</li>
+ *   <li>a layer kind is one class (a {@link io.downhill.model.Layer}, by habit with its spec as a
+ *       nested record that reads and writes its JSON) and one line in
+ *       {@link io.downhill.model.LayerKinds}.</li>
+ * </ul>
+ *
+ * <h2>Roles of the slices</h2>
+ *
+ * Each slice has a {@link io.downhill.model.ParameterLayout.Role}: weights are drawn by the
+ * {@link io.downhill.model.Initializer}, regularized, decayed by AdamW and max-normed; biases and
+ * shifts start at 0, scales at 1, and none of these three is penalized; STATE is not trained at
+ * all. Code that treats slices differently asks the role, never the slice's name.
+ *
+ * <h2>Layers with non-trained state</h2>
+ *
+ * A layer such as batch normalization keeps running statistics. They live in θ as STATE slices,
+ * so that the broadcast of θ, checkpoints and model files carry them without knowing about them;
+ * their gradient is always 0 and the gradient check skips them. They change by merging batch
+ * statistics, in three places:
+ * <ol>
+ *   <li>setup: after {@link io.downhill.model.Initializer#initialize} (which leaves STATE slices
+ *       alone), {@link io.downhill.model.Model#initStateInPlace} writes their starting values;</li>
+ *   <li>executors: after each training forward pass, {@code shard.ShardComputer} calls
+ *       {@link io.downhill.model.Model#accumulateStats}, which has each layer add its batch's
+ *       statistics as <i>sums</i> (a row count, Σx, Σx²) into a buffer of
+ *       {@link io.downhill.model.Model#statsSize} doubles; sums merge across batches and
+ *       partitions by addition, like gradients, so distributed equals local;</li>
+ *   <li>driver: after each step the training loop calls
+ *       {@link io.downhill.model.Model#mergeStatsInPlace} with the summed buffer, and each layer
+ *       moves its STATE slices of θ towards the step's statistics before θ is broadcast again.</li>
+ * </ol>
+ * The {@link io.downhill.model.Layer} defaults do nothing and {@code statsSize()} is 0, so a
+ * model without such layers is untouched: its buffer is empty and nothing needs to be sent.
  */
 package io.downhill.model;

@@ -45,7 +45,7 @@ public final class DeadUnits {
         continue;
       }
       hidden++;
-      if (a.kind() != Activation.Kind.RELU) {
+      if (!a.function().name().equals("relu")) {
         continue;
       }
       int h = a.outputs();

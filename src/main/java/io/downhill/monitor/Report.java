@@ -246,7 +246,7 @@ public final class Report {
     ParameterLayout layout = Model.of(m.spec()).layout();
     StringBuilder s = new StringBuilder("<div class=\"plots\">");
     for (ParameterLayout.Slice slice : layout.slices()) {
-      if (slice.regularized()) {
+      if (slice.role() == ParameterLayout.Role.WEIGHT) {
         s.append(histogram(m.theta(), slice));
       }
     }

@@ -16,7 +16,7 @@ public record MaxNorm(double c) {
   public int projectInPlace(double[] theta, ParameterLayout layout) {
     int rescaled = 0;
     for (ParameterLayout.Slice s : layout.slices()) {
-      if (!s.regularized()) {
+      if (!s.role().maxNormed()) {
         continue;
       }
       for (int j = 0; j < s.cols(); j++) {

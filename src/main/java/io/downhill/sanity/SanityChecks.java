@@ -249,7 +249,7 @@ public final class SanityChecks {
    */
   private TrainingConfig.Builder atConstantRate() {
     return TrainingConfig.builder().loss(config.loss()).hidden(config.model().hidden())
-        .activation(config.model().activation().label()).init(config.model().init()).initScale(config.model().initScale())
+        .activation(config.model().activation()).init(config.model().init()).initScale(config.model().initScale())
         .optimizer(config.optimizer().name()).momentum(config.optimizer().momentum()).beta1(config.optimizer().beta1())
         .beta2(config.optimizer().beta2()).eps(config.optimizer().eps()).rho(config.optimizer().rho())
         .schedule("constant").seed(config.seed()).abortFactor(0);

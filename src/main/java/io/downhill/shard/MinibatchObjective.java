@@ -98,6 +98,11 @@ public final class MinibatchObjective implements Objective {
   }
 
   @Override
+  public boolean trained(int i) {
+    return model.layout().sliceAt(i).role().trained();
+  }
+
+  @Override
   public String describe(int i) {
     return model.layout().describe(i);
   }

@@ -2,6 +2,7 @@ package io.downhill.train;
 
 import io.downhill.BadInputException;
 import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.model.Model;
 import io.downhill.model.ModelSpec;
 import io.downhill.shard.ShardComputer;
@@ -54,7 +55,7 @@ public final class Fit {
     }
     spec.checkFits(data == null ? setting : setting + " on " + data, Runtime.getRuntime().maxMemory());
     Model model = Model.of(spec);
-    Loss loss = Loss.parse(config.loss());
+    Loss loss = Losses.parse(config.loss());
     return new Fit(config, model, loss, classes,
         new ShardComputer(model, loss, classes, config.precision(), config.seed()), null, null);
   }

@@ -1,8 +1,8 @@
 package io.downhill.train;
 
 import io.downhill.BadInputException;
-import io.downhill.loss.Loss;
-import io.downhill.model.Activation;
+import io.downhill.loss.Losses;
+import io.downhill.model.Activations;
 import io.downhill.model.Initializer;
 import io.downhill.model.ModelSpec;
 import java.io.Serializable;
@@ -14,20 +14,25 @@ import java.util.Locale;
  *
  * @param loss       softmax, svm or logistic
  * @param hidden     hidden layer widths; empty for the linear model ({@code --hidden})
- * @param activation hidden non-linearity ({@code --activation})
+ * @param activation hidden non-linearity ({@code --activation}), by its canonical name in {@link Activations}
  * @param dropout    inverted-dropout probability after each hidden activation ({@code --dropout}), in [0, 1)
  * @param init       gaussian, xavier, he, or auto: gaussian for linear models, he for networks ({@code --init})
  * @param initScale  σ of the gaussian initializer ({@code --init-scale})
  */
-public record ModelConfig(String loss, List<Integer> hidden, Activation.Kind activation, double dropout, String init,
+public record ModelConfig(String loss, List<Integer> hidden, String activation, double dropout, String init,
     double initScale) implements Serializable {
 
   public ModelConfig {
     loss = loss.toLowerCase(Locale.ROOT);
     try {
-      Loss.parse(loss);
+      Losses.parse(loss);
     } catch (IllegalArgumentException e) {
-      throw BadInputException.of("--loss", "unknown loss", "softmax, svm or logistic", "'" + loss + "'");
+      throw BadInputException.of("--loss", "unknown loss", Losses.expected(), "'" + loss + "'");
+    }
+    try {
+      activation = Activations.of(activation).name();
+    } catch (IllegalArgumentException e) {
+      throw BadInputException.of("--activation", "unknown activation", Activations.expected(), "'" + activation + "'");
     }
     hidden = List.copyOf(hidden);
     for (int h : hidden) {
@@ -54,7 +59,7 @@ public record ModelConfig(String loss, List<Integer> hidden, Activation.Kind act
 
   /** A linear model with this loss, initialized with 0.01·N(0,1). */
   public static ModelConfig linear(String loss) {
-    return new ModelConfig(loss, List.of(), Activation.Kind.RELU, 0.0, "auto", 0.01);
+    return new ModelConfig(loss, List.of(), "relu", 0.0, "auto", 0.01);
   }
 
   public boolean isLinear() {
@@ -63,7 +68,7 @@ public record ModelConfig(String loss, List<Integer> hidden, Activation.Kind act
 
   /** The architecture for {@code d} inputs and {@code k} classes. */
   public ModelSpec spec(int d, int k) {
-    int outputs = Loss.parse(loss).outputs(k);
+    int outputs = Losses.parse(loss).outputs(k);
     return isLinear() ? ModelSpec.linear(d, outputs) : ModelSpec.mlp(d, hidden, outputs, activation, dropout);
   }
 

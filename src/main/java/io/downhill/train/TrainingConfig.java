@@ -41,7 +41,6 @@ import static io.downhill.train.TrainingSettings.WEIGHT_DECAY;
 import io.downhill.BadInputException;
 import io.downhill.linalg.Precision;
 import io.downhill.loss.Regularizer;
-import io.downhill.model.Activation;
 import io.downhill.optim.OptimizerConfig;
 import io.downhill.optim.schedule.Schedules;
 import io.downhill.settings.Setting;
@@ -78,7 +77,7 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
   public TrainingConfig {
     valid(LOSS, model.loss());
     valid(HIDDEN_LAYERS, model.hidden());
-    valid(ACTIVATION, model.activation().label());
+    valid(ACTIVATION, model.activation());
     valid(DROPOUT, model.dropout());
     valid(INIT, model.init());
     valid(INIT_SCALE, model.initScale());
@@ -198,7 +197,7 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
           "a validation split ({validationFraction} > 0)", "{validationFraction} 0");
     }
     return new TrainingConfig(
-        new ModelConfig(loss, hidden, Activation.Kind.parse(v.get(ACTIVATION)), v.get(DROPOUT), v.get(INIT),
+        new ModelConfig(loss, hidden, v.get(ACTIVATION), v.get(DROPOUT), v.get(INIT),
             v.get(INIT_SCALE)),
         new OptimizerConfig(optimizer, v.get(MOMENTUM), v.get(BETA1), v.get(BETA2), v.get(EPS), v.get(RHO),
             v.get(WEIGHT_DECAY)),

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.downhill.BadInputException;
 import io.downhill.data.Shard;
 import io.downhill.linalg.Precision;
-import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.model.Model;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -204,7 +204,7 @@ class CheckpointResumeTest {
     Model model = Model.of(config.model().spec(6, 4));
     double[] theta = new double[model.layout().size()];
     config.model().initializer().initialize(model.layout(), theta, config.seed());
-    ShardComputer computer = new ShardComputer(model, Loss.parse(config.loss()), 4, config.precision(), config.seed());
+    ShardComputer computer = new ShardComputer(model, Losses.parse(config.loss()), 4, config.precision(), config.seed());
     GradientSource source = new LocalGradientSource(computer, SHARDS, Map.of(Split.TRAIN, SHARDS, Split.VALIDATION, VAL));
     TrainingListener crash = new TrainingListener() {
       @Override

@@ -251,7 +251,7 @@ class SettingsSchemaTest {
         Map.entry(MODEL_TYPE, config.apply(c -> c.model().isLinear() ? c.loss() : "mlp")),
         Map.entry(LOSS, config.apply(TrainingConfig::loss)),
         Map.entry(HIDDEN_LAYERS, config.apply(c -> c.model().hidden())),
-        Map.entry(ACTIVATION, config.apply(c -> c.model().activation().label())),
+        Map.entry(ACTIVATION, config.apply(c -> c.model().activation())),
         Map.entry(INIT, config.apply(c -> c.model().init())),
         Map.entry(INIT_SCALE, config.apply(c -> c.model().initScale())),
         Map.entry(PRECISION, config.apply(c -> c.precision().label())),

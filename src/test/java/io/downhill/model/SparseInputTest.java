@@ -25,8 +25,8 @@ class SparseInputTest {
     int k = 5;
     ModelSpec spec = switch (kind) {
       case "linear" -> ModelSpec.linear(d, k);
-      case "mlp" -> ModelSpec.mlp(d, List.of(16, 8), k, Activation.Kind.RELU, 0.0);
-      default -> ModelSpec.mlp(d, List.of(16), k, Activation.Kind.RELU, 0.3);
+      case "mlp" -> ModelSpec.mlp(d, List.of(16, 8), k, "relu", 0.0);
+      default -> ModelSpec.mlp(d, List.of(16), k, "relu", 0.3);
     };
     Model model = Model.of(spec);
     SplittableRandom rng = new SplittableRandom(17);

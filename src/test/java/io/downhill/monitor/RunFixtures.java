@@ -3,7 +3,6 @@ package io.downhill.monitor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.downhill.model.Activation;
 import io.downhill.model.Model;
 import io.downhill.model.ModelFiles;
 import io.downhill.model.ModelSpec;
@@ -82,7 +81,7 @@ final class RunFixtures {
     }
     JSON.writeValue(dir.resolve(RunFiles.SUMMARY).toFile(), summary);
 
-    ModelSpec spec = ModelSpec.mlp(784, List.of(32), 10, Activation.Kind.RELU, 0.0);
+    ModelSpec spec = ModelSpec.mlp(784, List.of(32), 10, "relu", 0.0);
     saveModel(dir, spec, new int[] {28, 28});
     return dir;
   }

@@ -38,7 +38,7 @@ class OptimizerConvergenceTest {
       c[i] = rng.nextDouble() * 4 - 2;
     }
     ParameterLayout.Builder b = ParameterLayout.builder();
-    b.add("b", 1, P, false); // no weight decay: the minimiser is c for every rule
+    b.add("b", 1, P, ParameterLayout.Role.BIAS); // no weight decay: the minimiser is c for every rule
     ParameterLayout layout = b.build();
     for (Map.Entry<String, double[]> rule : SETTINGS.entrySet()) {
       for (int start = 0; start < 5; start++) {

@@ -18,7 +18,7 @@ class OptimizerGoldenTest {
 
   private static ParameterLayout layout() {
     ParameterLayout.Builder b = ParameterLayout.builder();
-    b.add("W", 1, 2, true);
+    b.add("W", 1, 2, ParameterLayout.Role.WEIGHT);
     return b.build();
   }
 
@@ -57,8 +57,8 @@ class OptimizerGoldenTest {
   @Test
   void adamWDecaysWeightsButNotBiases() {
     ParameterLayout.Builder b = ParameterLayout.builder();
-    b.add("W", 1, 1, true);
-    b.add("b", 1, 1, false);
+    b.add("W", 1, 1, ParameterLayout.Role.WEIGHT);
+    b.add("b", 1, 1, ParameterLayout.Role.BIAS);
     Optimizer adamw = OptimizerConfig.of("adamw").rule();
     double[] theta = {1.0, 1.0};
     // zero gradient: only the decay moves θ

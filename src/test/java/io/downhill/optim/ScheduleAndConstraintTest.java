@@ -60,8 +60,8 @@ class ScheduleAndConstraintTest {
   @Test
   void maxNormRescalesOnlyTheColumnsAboveTheLimit() {
     ParameterLayout.Builder b = ParameterLayout.builder();
-    b.add("W", 2, 2, true);  // columns (3, 4) with norm 5 and (0.3, 0.4) with norm 0.5
-    b.add("b", 1, 2, false);
+    b.add("W", 2, 2, ParameterLayout.Role.WEIGHT);  // columns (3, 4) with norm 5 and (0.3, 0.4) with norm 0.5
+    b.add("b", 1, 2, ParameterLayout.Role.BIAS);
     double[] theta = {3, 0.3, 4, 0.4, 10, 10};
     assertEquals(1, new MaxNorm(1.0).projectInPlace(theta, b.build()));
     assertArrayEquals(new double[] {0.6, 0.3, 0.8, 0.4, 10, 10}, theta, 1e-15);

@@ -92,7 +92,7 @@ class BadDataTest {
     assertTrue(wide.getMessage().startsWith("libsvm:/a.svm: too many features: expected at most "), wide.getMessage());
     ModelSpec.linear(784, 10).checkFits("m", 1L << 30);
     BadInputException big = assertThrows(BadInputException.class,
-        () -> ModelSpec.mlp(100_000, List.of(100_000), 10, io.downhill.model.Activation.Kind.RELU, 0)
+        () -> ModelSpec.mlp(100_000, List.of(100_000), 10, "relu", 0)
             .checkFits("--model mlp", 1L << 30));
     assertTrue(big.getMessage().contains("found 10001100010 parameters"), big.getMessage());
   }

@@ -8,6 +8,7 @@ import io.downhill.data.DataSpec;
 import io.downhill.data.Shard;
 import io.downhill.linalg.Precision;
 import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.model.Initializer;
 import io.downhill.model.Model;
 import io.downhill.model.ModelSpec;
@@ -70,7 +71,7 @@ class DistributedEqualsLocalTest {
   @Test
   void sparkTrainingEqualsTheLocalLoopFor124PartitionsAndEveryBlockSize() {
     TrainingConfig config = TrainingConfig.builder().learningRate(0.2).batchSize(64).epochs(2).seed(3).build();
-    Loss loss = Loss.parse("softmax");
+    Loss loss = Losses.parse("softmax");
     for (int partitions : new int[] {1, 2, 4}) {
       double[] first = null;
       for (int blockRows : new int[] {1, 37, 0}) {
@@ -118,7 +119,7 @@ class DistributedEqualsLocalTest {
   void anMlpWithDropoutAndAdamTrainsTheSameDistributedAsLocallyFor1And3Partitions() {
     TrainingConfig config = TrainingConfig.builder().loss("softmax").hidden(List.of(16, 8)).dropout(0.2)
         .optimizer("adam").learningRate(0.01).batchSize(50).epochs(2).seed(5).build();
-    Loss loss = Loss.parse("softmax");
+    Loss loss = Losses.parse("softmax");
     for (int partitions : new int[] {1, 3}) {
       TrainingData data = load(partitions, 0);
       try {
@@ -146,7 +147,7 @@ class DistributedEqualsLocalTest {
   void localStepsTrainTheSameDistributedAsLocally() {
     TrainingConfig config = TrainingConfig.builder().learningRate(0.2).batchSize(64).epochs(2).seed(3).localSteps(6)
         .build();
-    Loss loss = Loss.parse("softmax");
+    Loss loss = Losses.parse("softmax");
     TrainingData data = load(2, 0);
     try {
       Model model = Model.of(ModelSpec.linear(data.features(), data.labels().numClasses()));
@@ -168,7 +169,7 @@ class DistributedEqualsLocalTest {
   void oneSparkJobPerStepAndEveryPartitionComputesGradients() throws Exception {
     TrainingData data = load(2, 0);
     try {
-      Loss loss = Loss.parse("svm");
+      Loss loss = Losses.parse("svm");
       Model model = Model.of(ModelSpec.linear(data.features(), data.labels().numClasses()));
       ShardComputer computer = new ShardComputer(model, loss, data.labels().numClasses(), Precision.FLOAT32, 1);
       GradientTaskCounter counter = new GradientTaskCounter();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.downhill.data.DataSpec;
 import io.downhill.linalg.Precision;
-import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.model.Model;
 import io.downhill.testing.DataFiles;
 import io.downhill.testing.TestSpark;
@@ -71,7 +71,7 @@ class SharedJobsTest {
       for (TrainingConfig c : CONFIGS) {
         Model model = Model.of(c.model().spec(data.features(), k));
         try (SparkGradientSource source = new SparkGradientSource(TestSpark.jsc(), data,
-            new ShardComputer(model, Loss.parse("softmax"), k, Precision.FLOAT32, c.seed()))) {
+            new ShardComputer(model, Losses.parse("softmax"), k, Precision.FLOAT32, c.seed()))) {
           TrainingResult r = new Trainer(c, model, source, List.of()).fit(init(model, c));
           alone.add(r.theta());
           aloneSteps += r.steps();
@@ -86,7 +86,7 @@ class SharedJobsTest {
       List<Future<double[]>> together = new ArrayList<>();
       for (TrainingConfig c : CONFIGS) {
         Model model = Model.of(c.model().spec(data.features(), k));
-        SharedJobs.Member member = shared.join(new ShardComputer(model, Loss.parse("softmax"), k, Precision.FLOAT32,
+        SharedJobs.Member member = shared.join(new ShardComputer(model, Losses.parse("softmax"), k, Precision.FLOAT32,
             c.seed()), Set.of(Split.TRAIN, Split.VALIDATION, Split.TEST));
         together.add(pool.submit(() -> {
           try (member) {

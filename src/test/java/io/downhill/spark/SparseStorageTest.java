@@ -9,7 +9,7 @@ import io.downhill.data.DataSpec;
 import io.downhill.data.Shard;
 import io.downhill.data.Storage;
 import io.downhill.linalg.Precision;
-import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.model.Model;
 import io.downhill.testing.DataFiles;
 import io.downhill.testing.TestSpark;
@@ -70,7 +70,7 @@ class SparseStorageTest {
     Model model = Model.of(config.model().spec(td.features(), td.labels().numClasses()));
     double[] theta = new double[model.layout().size()];
     config.model().initializer().initialize(model.layout(), theta, config.seed());
-    ShardComputer computer = new ShardComputer(model, Loss.parse(config.loss()), td.labels().numClasses(),
+    ShardComputer computer = new ShardComputer(model, Losses.parse(config.loss()), td.labels().numClasses(),
         config.precision(), config.seed());
     if (denseGradients) {
       computer = computer.denseGradients();
@@ -133,7 +133,7 @@ class SparseStorageTest {
             TrainingConfig.builder().loss("softmax").hidden(List.of(16)).dropout(0.2).optimizer("adam")
                 .learningRate(0.01).batchSize(32).epochs(2).precision(precision).seed(5).build())) {
           Model model = Model.of(config.model().spec(500, 3));
-          ShardComputer computer = new ShardComputer(model, Loss.parse(config.loss()), 3, precision, 5);
+          ShardComputer computer = new ShardComputer(model, Losses.parse(config.loss()), 3, precision, 5);
           double[] theta = new double[model.layout().size()];
           config.model().initializer().initialize(model.layout(), theta, 5);
           io.downhill.linalg.Buf params = computer.params(theta);

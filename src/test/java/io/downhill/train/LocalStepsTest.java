@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.downhill.BadInputException;
 import io.downhill.data.Shard;
 import io.downhill.linalg.Precision;
-import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.model.Model;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,7 @@ class LocalStepsTest {
 
   private static Run train(List<Shard> shards, TrainingConfig config) {
     Model model = Model.of(config.model().spec(shards.get(0).cols(), 4));
-    ShardComputer c = new ShardComputer(model, Loss.parse(config.loss()), 4, config.precision(), config.seed());
+    ShardComputer c = new ShardComputer(model, Losses.parse(config.loss()), 4, config.precision(), config.seed());
     double[] theta = new double[model.layout().size()];
     config.model().initializer().initialize(model.layout(), theta, config.seed());
     List<StepRecord> steps = new ArrayList<>();

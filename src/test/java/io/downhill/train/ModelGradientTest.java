@@ -8,6 +8,7 @@ import io.downhill.gradcheck.GradientCheck;
 import io.downhill.gradcheck.GradientCheckReport;
 import io.downhill.gradcheck.Objective;
 import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.loss.Regularizer;
 import io.downhill.model.Initializer;
 import io.downhill.model.Model;
@@ -49,7 +50,7 @@ class ModelGradientTest {
   @Test
   void linearModelWithEveryLossAndL2PassesAtOneInAMillion() {
     for (String name : new String[] {"softmax", "svm", "logistic"}) {
-      Loss loss = Loss.parse(name);
+      Loss loss = Losses.parse(name);
       int k = name.equals("logistic") ? 2 : 4;
       for (boolean weighted : new boolean[] {false, true}) {
         MinibatchObjective f = objective(loss, 9, 6, k, 0.05, weighted, 5);
@@ -63,7 +64,7 @@ class ModelGradientTest {
   void aRealisticallyScaledPointPassesToo() {
     // Small initial weights as in training (0.01·N(0,1)): every hinge margin is active, softmax near uniform.
     for (String name : new String[] {"softmax", "svm"}) {
-      MinibatchObjective f = objective(Loss.parse(name), 32, 50, 10, 1e-3, false, 3);
+      MinibatchObjective f = objective(Losses.parse(name), 32, 50, 10, 1e-3, false, 3);
       double[] t = new double[f.dimension()];
       Model model = Model.of(ModelSpec.linear(50, 10));
       Initializer.gaussian(0.01).initialize(model.layout(), t, 1);
@@ -74,7 +75,7 @@ class ModelGradientTest {
 
   @Test
   void aMissingRegularizationGradientIsCaught() {
-    MinibatchObjective f = objective(Loss.parse("softmax"), 9, 6, 4, 0.05, false, 5);
+    MinibatchObjective f = objective(Losses.parse("softmax"), 9, 6, 4, 0.05, false, 5);
     Objective broken = new Objective() {
       @Override
       public int dimension() {

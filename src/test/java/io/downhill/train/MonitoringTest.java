@@ -10,7 +10,7 @@ import io.downhill.data.Block;
 import io.downhill.data.Shard;
 import io.downhill.linalg.Buf;
 import io.downhill.linalg.Precision;
-import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.model.Model;
 import io.downhill.model.ModelSpec;
 import io.downhill.model.ParameterLayout;
@@ -26,8 +26,8 @@ class MonitoringTest {
   @Test
   void layerStatsAreTheUpdateToWeightRatioAndTheWeightsSpreadPerWeightMatrix() {
     ParameterLayout.Builder b = ParameterLayout.builder();
-    b.add("W", 2, 2, true);
-    b.add("b", 1, 2, false);
+    b.add("W", 2, 2, ParameterLayout.Role.WEIGHT);
+    b.add("b", 1, 2, ParameterLayout.Role.BIAS);
     ParameterLayout layout = b.build();
     double[] before = {1, 2, 3, 4, 0, 0};
     double[] after = {1, 2, 3, 5, 9, 9};
@@ -72,7 +72,7 @@ class MonitoringTest {
 
   private static List<StepRecord> train(TrainingConfig config, Shard data, int k) {
     Model model = Model.of(config.model().spec(data.cols(), k));
-    ShardComputer computer = new ShardComputer(model, Loss.parse(config.loss()), k, Precision.FLOAT64, config.seed());
+    ShardComputer computer = new ShardComputer(model, Losses.parse(config.loss()), k, Precision.FLOAT64, config.seed());
     List<StepRecord> steps = new ArrayList<>();
     TrainingListener l = new TrainingListener() {
       @Override
@@ -118,7 +118,7 @@ class MonitoringTest {
   @Test
   void deadUnitsAreHiddenReluUnitsSilentOnEveryRow() {
     Shard data = blobs(50, 4, 2, 3);
-    Model model = Model.of(ModelSpec.mlp(4, List.of(5), 2, io.downhill.model.Activation.Kind.RELU, 0));
+    Model model = Model.of(ModelSpec.mlp(4, List.of(5), 2, "relu", 0));
     double[] theta = new double[model.layout().size()];
     ParameterLayout.Slice w1 = model.layout().slice("W1");
     ParameterLayout.Slice b1 = model.layout().slice("b1");

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.downhill.data.Shard;
 import io.downhill.linalg.Precision;
-import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.model.Model;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +43,7 @@ class TrainerDriversTest {
 
   private static LocalGradientSource local(TrainingConfig config) {
     Model model = Model.of(config.model().spec(6, 4));
-    ShardComputer c = new ShardComputer(model, Loss.parse(config.loss()), 4, Precision.FLOAT64, config.seed());
+    ShardComputer c = new ShardComputer(model, Losses.parse(config.loss()), 4, Precision.FLOAT64, config.seed());
     return new LocalGradientSource(c, SHARDS, Map.of(Split.TRAIN, SHARDS, Split.VALIDATION, VAL));
   }
 

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.downhill.data.Shard;
 import io.downhill.linalg.Precision;
-import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.model.Initializer;
 import io.downhill.model.Model;
 import io.downhill.model.ModelSpec;
@@ -22,7 +22,7 @@ class TrainerTest {
 
   private static TrainingResult train(List<Shard> shards, String loss, TrainingConfig config, List<TrainingListener> l) {
     Model model = Model.of(config.model().spec(shards.get(0).cols(), 4));
-    ShardComputer computer = new ShardComputer(model, Loss.parse(loss), 4, config.precision(), config.seed());
+    ShardComputer computer = new ShardComputer(model, Losses.parse(loss), 4, config.precision(), config.seed());
     double[] theta = new double[model.layout().size()];
     config.model().initializer().initialize(model.layout(), theta, config.seed());
     return new Trainer(config, model, new LocalGradientSource(computer, shards, Map.of(Split.TRAIN, shards)), l)
