@@ -43,6 +43,12 @@ public final class Activations {
     return f;
   }
 
+  /** The canonical name of {@code name} (an alias, another case), or {@code name} itself when unknown. */
+  public static String canonical(String name) {
+    ActivationFunction f = BY_NAME.get(name.toLowerCase(Locale.ROOT).replace('_', '-'));
+    return f == null ? name : f.name();
+  }
+
   /** The canonical names, in table order. */
   public static List<String> names() {
     return List.copyOf(NAMES);

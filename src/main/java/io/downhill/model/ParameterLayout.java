@@ -80,11 +80,6 @@ public final class ParameterLayout implements Serializable {
     public int end() {
       return offset + size();
     }
-
-    /** {@code role().regularized()}: weights, the slices that AdamW's mask also decays. */
-    public boolean regularized() {
-      return role.regularized();
-    }
   }
 
   private final List<Slice> slices;

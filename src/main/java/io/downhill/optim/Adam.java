@@ -56,7 +56,7 @@ public final class Adam implements Optimizer {
     double[] m = state.array("m");
     double[] v = state.array("v");
     for (ParameterLayout.Slice s : state.layout().slices()) {
-      boolean decays = weightDecay > 0 && s.regularized();  // AdamW: weights only
+      boolean decays = weightDecay > 0 && s.role().decayed();  // AdamW: weights only
       for (int i = s.offset(); i < s.end(); i++) {
         double g = grad[i];
         m[i] = beta1 * m[i] + (1 - beta1) * g;              // m ← β₁·m + (1 - β₁)·g

@@ -90,7 +90,7 @@ public final class SanityChecks {
     double[] theta = fit.initialTheta();
     ParameterLayout.Slice head = null;
     for (ParameterLayout.Slice s : model.layout().slices()) {
-      if (s.regularized()) {
+      if (s.role() == ParameterLayout.Role.WEIGHT) {
         head = s;
       }
     }

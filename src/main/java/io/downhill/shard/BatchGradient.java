@@ -23,6 +23,9 @@ final class BatchGradient {
     s.ensureRows(n, c);
     Buf out = model.forward(params, x, xOff, n, s.workspace, pass);
     out.copyTo(0, s.scores, n * c);
+    if (s.stats != null) {
+      model.accumulateStats(x, xOff, n, s.workspace, s.stats);
+    }
     double sum = loss.lossSum(s.scores, n, c, s.labels, s.weights, grad == null ? null : s.dScores);
     if (grad != null) {
       s.workspace.outputGradient().copyFrom(s.dScores, n * c);
@@ -38,6 +41,9 @@ final class BatchGradient {
     s.ensureRows(n, c);
     Buf out = model.forward(params, x, s.workspace, pass);
     out.copyTo(0, s.scores, n * c);
+    if (s.stats != null) {
+      model.accumulateStats(null, 0, n, s.workspace, s.stats);
+    }
     double sum = loss.lossSum(s.scores, n, c, s.labels, s.weights, grad == null ? null : s.dScores);
     if (grad != null) {
       s.workspace.outputGradient().copyFrom(s.dScores, n * c);

@@ -32,6 +32,7 @@ public final class GradientAccumulator implements Serializable {
   private double weightSum;
   private long rows;
   private long computeNanos;
+  private double[] stats;
 
   public static GradientAccumulator empty() {
     return new GradientAccumulator();
@@ -54,6 +55,15 @@ public final class GradientAccumulator implements Serializable {
     GradientAccumulator acc = of((Buf) null, lossSum, weightSum, rows, computeNanos);
     acc.sparse = gradient;
     return acc;
+  }
+
+  /**
+   * This accumulator carrying the batch statistics of the model's stateful layers (see
+   * {@code Model#accumulateStats}): sums, merged by addition like the gradient. Null for none.
+   */
+  GradientAccumulator withStats(double[] sums) {
+    stats = sums;
+    return this;
   }
 
   /** This accumulator with {@code dense} as its gradient when it has none (a row-sparse gradient that did not pay). */
@@ -100,6 +110,15 @@ public final class GradientAccumulator implements Serializable {
         other.partial.addTo(0, into, p);
       }
     }
+    if (other.stats != null) {
+      if (stats == null) {
+        stats = other.stats.clone();
+      } else {
+        for (int i = 0; i < stats.length; i++) {
+          stats[i] += other.stats[i];
+        }
+      }
+    }
     lossSum += other.lossSum;
     weightSum += other.weightSum;
     rows += other.rows;
@@ -133,6 +152,11 @@ public final class GradientAccumulator implements Serializable {
   /** Whether the gradient is still a partition's {@link RowSparseGradient} (not yet merged). */
   public boolean isRowSparse() {
     return sparse != null;
+  }
+
+  /** The summed statistics of the model's stateful layers, or null when it has none. */
+  public double[] statsSum() {
+    return stats;
   }
 
   public double lossSum() {

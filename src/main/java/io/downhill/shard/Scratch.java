@@ -26,6 +26,11 @@ final class Scratch {
   long[] marks = new long[0];
   /** Whether {@link #grad} is known to be all zeros (a row-sparse step zeroed what it wrote). */
   boolean gradClean;
+  /**
+   * Where a training step's batch statistics go ({@code Model#accumulateStats}): set by the step
+   * for a model with stateful layers, null otherwise (evaluations and local steps gather none).
+   */
+  double[] stats;
 
   static Scratch forThread() {
     return PER_THREAD.get();

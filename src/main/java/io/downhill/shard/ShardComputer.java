@@ -98,13 +98,21 @@ public final class ShardComputer implements Serializable {
     s.ensureRows(n, model.outputs());
     int[] order = BatchPlan.permutation(seed, plan.epoch(), partition, rows);
     Buf grad = s.zeroGrad(precision, p);
+    double[] stats = gatherStats(s);
     Minibatch b = minibatch(shard, order, from, to, params, grad, s, pass);
+    s.stats = null;
     if (rowSparse && b.sparse() != null) {
       return GradientAccumulator.of(touchedRows(b.sparse(), grad, s), b.lossSum(), sum(s.weights, n), n,
           System.nanoTime() - t0)
-          .orDense(grad);
+          .orDense(grad).withStats(stats);
     }
-    return GradientAccumulator.of(grad, b.lossSum(), sum(s.weights, n), n, System.nanoTime() - t0);
+    return GradientAccumulator.of(grad, b.lossSum(), sum(s.weights, n), n, System.nanoTime() - t0).withStats(stats);
+  }
+
+  /** A zeroed buffer for this step's batch statistics, installed in {@code s}; null for a model without state. */
+  private double[] gatherStats(Scratch s) {
+    s.stats = model.statsSize() > 0 ? new double[model.statsSize()] : null;
+    return s.stats;
   }
 
   /**
@@ -192,8 +200,8 @@ public final class ShardComputer implements Serializable {
     double l2 = 2 * reg.lambda() * (1 - reg.l1Ratio());
     double l1 = reg.lambda() * reg.l1Ratio();
     for (io.downhill.model.ParameterLayout.Slice slice : model.layout().slices()) {
-      double a = slice.regularized() ? l2 : 0.0;
-      double b = slice.regularized() ? l1 : 0.0;
+      double a = slice.role().regularized() ? l2 : 0.0;
+      double b = slice.role().regularized() ? l1 : 0.0;
       if (grad.f != null) {
         float[] g = grad.f;
         float[] out = current.f;
@@ -221,6 +229,7 @@ public final class ShardComputer implements Serializable {
     int p = params.length();
     Scratch s = Scratch.forThread();
     GradientAccumulator total = GradientAccumulator.empty();
+    double[] stats = gatherStats(s);
     for (Block block : shard.blocks()) {
       for (int r0 = 0; r0 < block.rows(); r0 += EVAL_CHUNK) {
         int n = Math.min(EVAL_CHUNK, block.rows() - r0);
@@ -230,7 +239,8 @@ public final class ShardComputer implements Serializable {
         total.merge(GradientAccumulator.of(grad, lossSum, weight, n, 0L)); // chunks summed in double
       }
     }
-    return total.merge(GradientAccumulator.of((Buf) null, 0, 0, 0, System.nanoTime() - t0));
+    s.stats = null;
+    return total.merge(GradientAccumulator.of((Buf) null, 0, 0, 0, System.nanoTime() - t0).withStats(stats));
   }
 
   /** A minibatch's loss sum, and its rows when the shard stores them sparse (else null). */

@@ -55,6 +55,11 @@ public final class Fit {
     }
     spec.checkFits(data == null ? setting : setting + " on " + data, Runtime.getRuntime().maxMemory());
     Model model = Model.of(spec);
+    if (model.statsSize() > 0 && config.localSteps() > 1) {
+      // each partition's K local steps would gather statistics the driver never sees step by step
+      throw BadInputException.setting("localSteps", "local steps with layers that keep batch statistics",
+          "1 (synchronous steps)", Integer.toString(config.localSteps()));
+    }
     Loss loss = Losses.parse(config.loss());
     return new Fit(config, model, loss, classes,
         new ShardComputer(model, loss, classes, config.precision(), config.seed()), null, null);
@@ -94,6 +99,7 @@ public final class Fit {
   public double[] initialTheta() {
     double[] theta = new double[model.layout().size()];
     config.model().initializer().initialize(model.layout(), theta, config.seed());
+    model.initStateInPlace(theta);
     return theta;
   }
 

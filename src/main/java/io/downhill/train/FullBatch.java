@@ -62,6 +62,9 @@ final class FullBatch implements Driver {
       if (run.constrainInPlace(theta) > 0) {
         trainAtNext = null; // θ changed after the line search: evaluate again
       }
+      if (run.mergeStatsInPlace(theta, acc)) {
+        trainAtNext = null; // the layers' statistics moved θ too
+      }
       eta = lr * 2; // the next search starts from twice the accepted step
       run.step(it, f, lr, acc.rows(), t0, acc.computeNanos(), run.layers(theta));
       boolean converged = moved < search.tol()

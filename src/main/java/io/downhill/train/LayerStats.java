@@ -17,11 +17,11 @@ import java.util.List;
  */
 public record LayerStats(String name, double updateRatio, double min, double max, double mean, double std) {
 
-  /** One entry per weight (regularized) slice of {@code layout}, in layer order; biases are left out. */
+  /** One entry per weight slice of {@code layout}, in layer order; biases are left out. */
   public static List<LayerStats> measure(ParameterLayout layout, double[] before, double[] after) {
     List<LayerStats> out = new ArrayList<>();
     for (ParameterLayout.Slice s : layout.slices()) {
-      if (!s.regularized()) {
+      if (s.role() != ParameterLayout.Role.WEIGHT) {
         continue;
       }
       double du = 0;

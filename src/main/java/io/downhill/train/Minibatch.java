@@ -31,6 +31,7 @@ final class Minibatch extends Stepwise {
     run.before(theta);
     rule.optimizer().stepInPlace(theta, f.gradient(), rule.state(), lr);
     run.constrainInPlace(theta);
+    run.mergeStatsInPlace(theta, acc);
     run.step(epoch, f, lr, acc.rows(), t0, acc.computeNanos(), run.layers(theta));
     run.checkpointAfterSteps(1, epoch, s + 1, theta);
     return lr;

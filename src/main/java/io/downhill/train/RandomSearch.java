@@ -26,7 +26,7 @@ final class RandomSearch implements Driver {
     long start = System.nanoTime();
     for (int trial = 0; trial < config.trials(); trial++) {
       long t0 = System.nanoTime();
-      config.model().initializer().initialize(run.layout(), candidate, BatchPlan.mix(config.seed(), trial, -1));
+      run.initializeInPlace(candidate, BatchPlan.mix(config.seed(), trial, -1));
       Evaluation train = run.source().evaluate(candidate, Split.TRAIN); // one distributed loss pass per trial
       double loss = train.loss() + run.penalty(candidate);
       if (loss < best) {

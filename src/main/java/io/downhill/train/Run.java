@@ -1,6 +1,7 @@
 package io.downhill.train;
 
 import io.downhill.BadInputException;
+import io.downhill.model.Model;
 import io.downhill.model.ParameterLayout;
 import io.downhill.optim.MaxNorm;
 import io.downhill.optim.Optimizer;
@@ -20,6 +21,7 @@ import java.util.List;
  */
 final class Run {
   private final TrainingConfig config;
+  private final Model model;
   private final ParameterLayout layout;
   private final GradientSource source;
   private final List<TrainingListener> listeners;
@@ -44,10 +46,11 @@ final class Run {
   private OptimizerState optimizerState;
 
   /** Starts the run: the listeners hear of it now. */
-  Run(TrainingConfig config, ParameterLayout layout, GradientSource source, List<TrainingListener> listeners,
+  Run(TrainingConfig config, Model model, GradientSource source, List<TrainingListener> listeners,
       Checkpoints checkpoints, TrainerState resume, int stepsPerEpoch) {
     this.config = config;
-    this.layout = layout;
+    this.model = model;
+    this.layout = model.layout();
     this.source = source;
     this.listeners = listeners;
     this.checkpoints = checkpoints;
@@ -149,6 +152,24 @@ final class Run {
   /** The minibatch objective of {@code acc} at θ ({@link Objective#of}), at the current step. */
   Objective objective(GradientAccumulator acc, double[] theta, int epoch, double lr) {
     return Objective.of(acc, theta, config.regularizer(), layout, global, epoch, lr);
+  }
+
+  /**
+   * Folds the statistics the partitions gathered during a step into the STATE slices of θ (a
+   * normalization's running mean); whether θ changed (never for models without such layers).
+   */
+  boolean mergeStatsInPlace(double[] theta, GradientAccumulator acc) {
+    if (acc.statsSum() == null) {
+      return false;
+    }
+    model.mergeStatsInPlace(theta, acc.statsSum());
+    return true;
+  }
+
+  /** θ initialized as the settings say, seeded by {@code seed}: weights drawn, the rest by role. */
+  void initializeInPlace(double[] theta, long seed) {
+    config.model().initializer().initialize(layout, theta, seed);
+    model.initStateInPlace(theta);
   }
 
   /** The max-norm constraint on θ, in place, when configured; returns how many columns were rescaled. */

@@ -18,18 +18,20 @@ public final class Trainer {
   private final TrainingConfig config;
   private final GradientSource source;
   private final List<TrainingListener> listeners;
+  private final Model model;
   private final ParameterLayout layout;
   private final Checkpoints checkpoints;
   private final TrainerState resume;
 
   public Trainer(TrainingConfig config, Model model, GradientSource source, List<TrainingListener> listeners) {
-    this(config, model.layout(), source, listeners, null, null);
+    this(config, model, source, listeners, null, null);
   }
 
-  private Trainer(TrainingConfig config, ParameterLayout layout, GradientSource source,
+  private Trainer(TrainingConfig config, Model model, GradientSource source,
       List<TrainingListener> listeners, Checkpoints checkpoints, TrainerState resume) {
     this.config = config;
-    this.layout = layout;
+    this.model = model;
+    this.layout = model.layout();
     this.source = source;
     this.listeners = List.copyOf(listeners);
     this.checkpoints = checkpoints;
@@ -42,7 +44,7 @@ public final class Trainer {
    * one had left, so it ends with the weights an uninterrupted run would have.
    */
   public Trainer withCheckpoints(Checkpoints checkpoints, TrainerState resume) {
-    return new Trainer(config, layout, source, listeners, checkpoints, resume);
+    return new Trainer(config, model, source, listeners, checkpoints, resume);
   }
 
   /** Trains θ in place from its current value and returns the result (θ included). */
@@ -69,7 +71,7 @@ public final class Trainer {
       System.arraycopy(resume.theta(), 0, theta, 0, theta.length);
     }
     Driver driver = driver(config.algorithm(), config.localSteps());
-    Run run = new Run(config, layout, source, listeners, checkpoints, resume, driver.stepsPerEpoch(config, source));
+    Run run = new Run(config, model, source, listeners, checkpoints, resume, driver.stepsPerEpoch(config, source));
     return driver.train(run, theta);
   }
 

@@ -10,6 +10,7 @@ import static io.downhill.settings.Setting.Group.STOPPING;
 import static io.downhill.settings.Setting.Group.WARM_START;
 
 import io.downhill.linalg.Precision;
+import io.downhill.model.Activations;
 import io.downhill.optim.OptimizerConfig;
 import io.downhill.settings.Setting;
 import java.util.List;
@@ -50,13 +51,10 @@ public final class TrainingSettings {
       .doc("Hidden layer widths of an mlp, e.g. 256,128; none means 256 for an mlp").build();
 
   public static final Setting<String> ACTIVATION = Setting.choice("activation", "--activation",
-          () -> List.of("relu", "leaky-relu", "tanh"))
+          Activations::names)
       .label("F").dflt("relu").noun("activation").in(MODEL)
-      .canonical(s -> {
-        String t = s.toLowerCase(Locale.ROOT).replace('_', '-');
-        return t.equals("leakyrelu") || t.equals("leaky") ? "leaky-relu" : t;
-      })
-      .doc("Hidden activation: relu, leaky-relu or tanh").build();
+      .canonical(Activations::canonical)
+      .doc("Hidden activation: " + Activations.expected()).build();
 
   public static final Setting<String> INIT = Setting.choice("init", "--init",
           () -> List.of("auto", "gaussian", "xavier", "he"))
