@@ -1,14 +1,13 @@
 package io.downhill.loss;
 
 import io.downhill.linalg.Numbers;
-import io.downhill.BadInputException;
 import io.downhill.linalg.Blas;
 import io.downhill.model.ParameterLayout;
 import java.io.Serializable;
 
 /**
  * Elastic-net regularization on weights, never biases, with L2 and L1 as its two ends
- * ({@code --reg λ}, {@code --l1-ratio α}):
+ * ({@code regParam} λ, {@code l1Ratio} α; validated by the settings schema as part of a training config):
  * <pre>
  *   R(W)     = λ · ( α·Σ|W|  +  (1 - α)·Σ W² )
  *   ∂R/∂W    = λ · ( α·sign(W)  +  2(1 - α)·W )        (sign(0) = 0)
@@ -17,16 +16,6 @@ import java.io.Serializable;
  */
 public record Regularizer(double lambda, double l1Ratio) implements Serializable {
 
-  public Regularizer {
-    if (!(lambda >= 0) || Double.isInfinite(lambda)) {
-      throw BadInputException.of("--reg", "invalid regularization strength", "a finite number >= 0",
-          Double.toString(lambda));
-    }
-    if (!(l1Ratio >= 0 && l1Ratio <= 1)) {
-      throw BadInputException.of("--l1-ratio", "invalid L1 ratio", "a number in [0, 1] (0 = L2, 1 = L1)",
-          Double.toString(l1Ratio));
-    }
-  }
 
   /** L2: {@code λ‖W‖²}. */
   public Regularizer(double lambda) {
