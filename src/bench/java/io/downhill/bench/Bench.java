@@ -9,11 +9,11 @@ import io.downhill.data.BlockBuilder;
 import io.downhill.data.DataSpec;
 import io.downhill.data.Shard;
 import io.downhill.linalg.Blas;
+import io.downhill.shard.BatchPlan;
 import io.downhill.spark.DataLoader;
 import io.downhill.spark.PartitionJob;
 import io.downhill.spark.SparkSessions;
 import io.downhill.spark.TrainingData;
-import io.downhill.shard.BatchPlan;
 import io.downhill.train.TrainingConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -31,9 +31,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code scripts/bench}: everything in one JVM on one SparkSession and one cached copy of

@@ -1,17 +1,17 @@
 package io.downhill.bench;
 
+import io.downhill.linalg.Buf;
 import io.downhill.model.DenseLayer;
 import io.downhill.model.Layer;
 import io.downhill.model.Model;
-import io.downhill.spark.SparkGradientSource;
-import io.downhill.spark.TrainingData;
-import io.downhill.train.EpochRecord;
-import io.downhill.linalg.Buf;
 import io.downhill.shard.BatchPlan;
 import io.downhill.shard.ShardComputer;
 import io.downhill.shard.StepPlan;
-import io.downhill.train.StepRecord;
+import io.downhill.spark.SparkGradientSource;
+import io.downhill.spark.TrainingData;
+import io.downhill.train.EpochRecord;
 import io.downhill.train.Fit;
+import io.downhill.train.StepRecord;
 import io.downhill.train.TrainingConfig;
 import io.downhill.train.TrainingListener;
 import io.downhill.train.TrainingResult;

@@ -1,11 +1,11 @@
 package io.downhill.checkpoint;
 
-import io.downhill.train.TrainerState;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.BadInputException;
+import io.downhill.train.TrainerState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

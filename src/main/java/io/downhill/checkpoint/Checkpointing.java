@@ -1,8 +1,8 @@
 package io.downhill.checkpoint;
 
-import io.downhill.train.TrainerState;
 import io.downhill.BadInputException;
 import io.downhill.train.Checkpoints;
+import io.downhill.train.TrainerState;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package io.downhill.cli;
 
 import io.downhill.BadInputException;
-import io.downhill.train.DivergedException;
 import io.downhill.checkpoint.StorageFullException;
+import io.downhill.train.DivergedException;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.Collections;

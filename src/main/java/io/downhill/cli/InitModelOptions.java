@@ -2,11 +2,11 @@ package io.downhill.cli;
 
 import io.downhill.BadInputException;
 import io.downhill.ml.WarmStart;
+import io.downhill.settings.Setting;
 import io.downhill.spark.DataLoader;
 import io.downhill.spark.Preprocess;
 import io.downhill.train.Algorithm;
 import io.downhill.train.TrainingConfig;
-import io.downhill.settings.Setting;
 import io.downhill.train.TrainingSettings;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,9 +3,9 @@ package io.downhill.cli;
 import io.downhill.spark.Version;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.UsageMessageSpec;
+import picocli.CommandLine;
 
 /** {@code downhill}: the entry point of scripts/downhill and of spark-submit. */
 @Command(name = "downhill", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,

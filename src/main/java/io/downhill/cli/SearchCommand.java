@@ -1,20 +1,20 @@
 package io.downhill.cli;
 
-import io.downhill.spark.Version;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.BadInputException;
 import io.downhill.data.DataSpec;
 import io.downhill.linalg.Blas;
 import io.downhill.monitor.ProgressBar;
-import io.downhill.spark.DataLoader;
-import io.downhill.spark.SharedJobs;
-import io.downhill.spark.SparkGradientSource;
-import io.downhill.spark.TrainingData;
-import io.downhill.train.ClosableGradientSource;
 import io.downhill.settings.SettingValues;
 import io.downhill.shard.Evaluation;
 import io.downhill.shard.ShardComputer;
 import io.downhill.shard.Split;
+import io.downhill.spark.DataLoader;
+import io.downhill.spark.SharedJobs;
+import io.downhill.spark.SparkGradientSource;
+import io.downhill.spark.TrainingData;
+import io.downhill.spark.Version;
+import io.downhill.train.ClosableGradientSource;
 import io.downhill.train.Fit;
 import io.downhill.train.TrainingConfig;
 import io.downhill.train.TrainingResult;

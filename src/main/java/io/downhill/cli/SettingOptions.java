@@ -4,9 +4,9 @@ import io.downhill.settings.Setting;
 import io.downhill.settings.SettingValues;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /**
  * The command line's options made from the settings schema: for every setting a command (or one

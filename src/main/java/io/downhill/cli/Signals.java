@@ -1,8 +1,8 @@
 package io.downhill.cli;
 
 import java.util.concurrent.TimeUnit;
-import org.apache.spark.SparkContext;
 import org.apache.spark.SparkContext$;
+import org.apache.spark.SparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;

@@ -1,7 +1,7 @@
 package io.downhill.loss;
 
-import io.downhill.linalg.Numbers;
 import io.downhill.linalg.Blas;
+import io.downhill.linalg.Numbers;
 import io.downhill.model.ParameterLayout;
 import java.io.Serializable;
 

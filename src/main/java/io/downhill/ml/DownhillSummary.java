@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.monitor.RunFiles;
+import io.downhill.shard.Evaluation;
+import io.downhill.shard.Split;
 import io.downhill.spark.TrainingData;
 import io.downhill.spark.Version;
 import io.downhill.train.EpochRecord;
-import io.downhill.shard.Evaluation;
-import io.downhill.shard.Split;
 import io.downhill.train.TrainingResult;
 import java.util.Locale;
 

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.linalg.Blas;
 import io.downhill.linalg.Buf;
 import io.downhill.linalg.Csr;
-import io.downhill.linalg.SparseOps;
 import io.downhill.linalg.Ops;
+import io.downhill.linalg.SparseOps;
 
 /**
  * Fully connected: {@code Z = A·W + b}, with {@code W} stored {@code in x out} at {@code wOff}

@@ -1,7 +1,7 @@
 package io.downhill.monitor;
 
-import io.downhill.train.EpochRecord;
 import io.downhill.shard.Evaluation;
+import io.downhill.train.EpochRecord;
 import io.downhill.train.StepRecord;
 import io.downhill.train.TrainingListener;
 import java.io.PrintWriter;

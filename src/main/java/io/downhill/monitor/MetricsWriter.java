@@ -2,10 +2,10 @@ package io.downhill.monitor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.downhill.train.EpochRecord;
 import io.downhill.shard.Evaluation;
-import io.downhill.train.LayerStats;
 import io.downhill.shard.Split;
+import io.downhill.train.EpochRecord;
+import io.downhill.train.LayerStats;
 import io.downhill.train.StepRecord;
 import io.downhill.train.TrainingListener;
 import java.io.BufferedWriter;

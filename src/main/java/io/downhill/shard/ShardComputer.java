@@ -1,6 +1,5 @@
 package io.downhill.shard;
 
-import io.downhill.train.LocalGradientSource;
 import io.downhill.data.Block;
 import io.downhill.data.Shard;
 import io.downhill.linalg.Buf;
@@ -9,6 +8,7 @@ import io.downhill.linalg.Precision;
 import io.downhill.loss.Loss;
 import io.downhill.model.Model;
 import io.downhill.model.Pass;
+import io.downhill.train.LocalGradientSource;
 import java.io.Serializable;
 
 /**

@@ -2,11 +2,11 @@ package io.downhill.spark;
 
 import io.downhill.BadInputException;
 import io.downhill.data.BlockBuilder;
+import io.downhill.data.Labels;
 import io.downhill.data.RowSink;
+import io.downhill.data.Shard;
 import io.downhill.data.SparseBlockBuilder;
 import io.downhill.data.Storage;
-import io.downhill.data.Labels;
-import io.downhill.data.Shard;
 import io.downhill.linalg.Precision;
 import java.util.Iterator;
 import java.util.List;

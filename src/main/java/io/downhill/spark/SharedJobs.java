@@ -1,15 +1,15 @@
 package io.downhill.spark;
 
 import io.downhill.loss.Regularizer;
-import io.downhill.train.ClosableGradientSource;
 import io.downhill.shard.Evaluation;
 import io.downhill.shard.GradientAccumulator;
-import io.downhill.train.GradientSource;
 import io.downhill.shard.LocalPlan;
 import io.downhill.shard.LocalUpdate;
 import io.downhill.shard.ShardComputer;
 import io.downhill.shard.Split;
 import io.downhill.shard.StepPlan;
+import io.downhill.train.ClosableGradientSource;
+import io.downhill.train.GradientSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.downhill.train;
 
+import io.downhill.data.Shard;
+import io.downhill.linalg.Buf;
 import io.downhill.shard.Evaluation;
 import io.downhill.shard.GradientAccumulator;
 import io.downhill.shard.LocalPlan;
@@ -7,8 +9,6 @@ import io.downhill.shard.LocalUpdate;
 import io.downhill.shard.ShardComputer;
 import io.downhill.shard.Split;
 import io.downhill.shard.StepPlan;
-import io.downhill.data.Shard;
-import io.downhill.linalg.Buf;
 import java.util.List;
 import java.util.Map;
 

@@ -3,7 +3,7 @@
  * ({@code io.downhill.shard}, run inside executor tasks).
  *
  * <pre>
- *  Trainer (driver)                         ShardComputer (one per partition, any executor)
+ *  Trainer (driver)                         shard.ShardComputer (per partition, any executor)
  *  ─────────────────                        ───────────────────────────────────────────────
  *  for each epoch e, step s of S:           rows [s·n_p/S, (s+1)·n_p/S) of this epoch's
  *    acc = source.gradient(θ, plan) ──────▶   seeded permutation of the partition's n_p rows,
@@ -11,7 +11,7 @@
  *    g = acc.gradSum / acc.weightSum  ◀──────  backward (GEMM) → GradientAccumulator
  *        + ∂R/∂θ
  *    θ ← optimizer(θ, g, η)
- *  every epoch: source.evaluate(θ, split) → Evaluation (loss, accuracy, confusion)
+ *  every epoch: source.evaluate(θ, split) → shard.Evaluation (loss, accuracy, confusion)
  * </pre>
  *
  * {@link io.downhill.train.Fit} sets a run up the same way for every caller (model, loss, shard
@@ -33,7 +33,3 @@
  * {@code p} parameters, {@code k} classes.
  */
 package io.downhill.train;
-
-import io.downhill.shard.Evaluation;
-import io.downhill.shard.GradientAccumulator;
-import io.downhill.shard.ShardComputer;
