@@ -163,9 +163,9 @@ public final class WarmStart {
 
   /**
    * Refuses, with one line naming the first difference, a run whose model does not match the
-   * parent: loss, hidden layers and activation, classes and their coding, class names (compared
-   * only when both sides have names other than "0".."k-1"), input width. Dropout and precision
-   * may differ: they do not change θ's shape or meaning.
+   * parent: loss, the layer list (hidden layers, activation, any other layer kind), classes and their
+   * coding, class names (compared only when both sides have names other than "0".."k-1"), input
+   * width. Dropout and precision may differ: they do not change θ's shape or meaning.
    *
    * @param run        this run's architecture
    * @param loss       this run's loss (softmax, svm, logistic)
@@ -178,7 +178,7 @@ public final class WarmStart {
     if (!saved.loss().equals(loss)) {
       throw differs("loss differs", saved.loss(), loss);
     }
-    if (!parent.hidden().equals(run.hidden()) || (!run.isLinear() && !parent.activation().equals(run.activation()))) {
+    if (!parent.withoutDropout().layers().equals(run.withoutDropout().layers())) {
       throw differs("architecture differs", shape(parent), shape(run));
     }
     if (saved.classes() != labels.numClasses() || saved.plusMinusOne() != labels.isPlusMinusOne()) {

@@ -143,7 +143,7 @@ public final class SanityChecks {
    */
   public Check overfit(Shard rows, int n, int maxSteps) {
     Shard tiny = rows.head(n);
-    TrainingConfig small = atConstantRate().learningRate(config.learningRate()).reg(0).batchSize(tiny.rows())
+    TrainingConfig small = atConstantRate().dropout(0).reg(0).l1Ratio(0).weightDecay(0).batchSize(tiny.rows())
         .epochs(maxSteps).precision(tiny.precision()).lineSearch("none").build();
     Fit overfit = Fit.of(small, tiny.cols(), classes, "sanity: overfit", null);
     LocalGradientSource source = new LocalGradientSource(overfit.computer(), List.of(tiny),
@@ -197,6 +197,7 @@ public final class SanityChecks {
     double[] theta = new double[f64.layout().size()];
     (config.model().isLinear() ? Initializer.gaussian(0.1) : Initializer.he()).initialize(f64.layout(), theta,
         config.seed());
+    f64.initStateInPlace(theta);
     Initializer.randomizeBiases(f64.layout(), theta, config.seed() + 1);
     Regularizer reg = config.regularizer().lambda() > 0 ? config.regularizer() : new Regularizer(1e-2, 0);
     Pass pass = config.model().dropout() > 0 ? Pass.training(config.seed()) : Pass.EVAL;
@@ -219,9 +220,8 @@ public final class SanityChecks {
     int batch = Math.max(1, Math.min(config.batchSize(), rows.rows() / steps));
     Shard sample = rows.head(batch * steps);
     for (double lr : rates) {
-      TrainingConfig c = atConstantRate().dropout(config.model().dropout())
-          .weightDecay(config.optimizer().weightDecay()).learningRate(lr).reg(config.regularizer().lambda())
-          .l1Ratio(config.regularizer().l1Ratio()).batchSize(batch).epochs(1).precision(rows.precision()).build();
+      TrainingConfig c = atConstantRate().learningRate(lr).batchSize(batch).epochs(1).precision(rows.precision())
+          .build();
       Fit atRate = Fit.of(c, sample.cols(), classes, "sanity: learning-rate sweep", null);
       List<Double> losses = new ArrayList<>();
       TrainingListener watch = new TrainingListener() {
@@ -244,15 +244,13 @@ public final class SanityChecks {
   }
 
   /**
-   * The run's model, optimizer and seed at a constant rate (no schedule), for the short runs of the
-   * checks; each adds its own rate, regularization, batch and length.
+   * The run's settings at a constant rate, for the short runs of the checks: without what would
+   * change what a few steps show (a schedule or warm-up, max-norm, early stopping, local steps, the
+   * abort rule); each check adds its own rate, regularization, batch and length.
    */
   private TrainingConfig.Builder atConstantRate() {
-    return TrainingConfig.builder().loss(config.loss()).hidden(config.model().hidden())
-        .activation(config.model().activation()).init(config.model().init()).initScale(config.model().initScale())
-        .optimizer(config.optimizer().name()).momentum(config.optimizer().momentum()).beta1(config.optimizer().beta1())
-        .beta2(config.optimizer().beta2()).eps(config.optimizer().eps()).rho(config.optimizer().rho())
-        .schedule("constant").seed(config.seed()).abortFactor(0);
+    return TrainingConfig.builder(config).schedule("constant").warmup(0).maxNorm(0).earlyStopping("none")
+        .localSteps(1).abortFactor(0);
   }
 
   static Trend trend(List<Double> losses) {

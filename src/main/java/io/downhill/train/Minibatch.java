@@ -4,7 +4,7 @@ import io.downhill.shard.GradientAccumulator;
 import io.downhill.shard.StepPlan;
 
 /**
- * Minibatch training with an update rule (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw):
+ * Minibatch training with an update rule (any of {@code optim.OptimizerConfig}'s registry):
  * each step one call to the {@link GradientSource} (one Spark job when distributed) brings the
  * summed minibatch gradient; the driver averages it, adds the regularization gradient and lets
  * the rule update θ in place, then applies the max-norm constraint:

@@ -209,6 +209,38 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
         v.get(ABORT_FACTOR));
   }
 
+  /**
+   * The settings this config was made of, such that {@code from(c.settings())} equals {@code c}:
+   * how a variant of a run is made ({@link #builder(TrainingConfig)}) without copying its settings
+   * one by one.
+   */
+  public SettingValues settings() {
+    boolean linear = model.isLinear();
+    SettingValues v = SettingValues.defaults(Setting.Front.CLI)
+        .with(MODEL_TYPE, linear ? model.loss() : "mlp").with(LOSS, linear ? "auto" : model.loss())
+        .with(HIDDEN_LAYERS, model.hidden()).with(ACTIVATION, model.activation()).with(DROPOUT, model.dropout())
+        .with(INIT, model.init()).with(INIT_SCALE, model.initScale())
+        .with(ALGORITHM, algorithm().label())
+        .with(OPTIMIZER_NAME, algorithm().minibatch() ? optimizer.name() : OPTIMIZER_NAME.defaultValue())
+        .with(MOMENTUM, optimizer.momentum()).with(BETA1, optimizer.beta1()).with(BETA2, optimizer.beta2())
+        .with(EPS, optimizer.eps()).with(RHO, optimizer.rho()).with(WEIGHT_DECAY, optimizer.weightDecay())
+        .with(SCHEDULE_KIND, schedule.kind()).with(LEARNING_RATE, schedule.lr()).with(LR_DECAY, schedule.decay())
+        .with(LR_STEP, schedule.stepEpochs()).with(DECAY_RATE, schedule.rate()).with(LR_MIN, schedule.min())
+        .with(WARMUP, schedule.warmup()).with(REG, regularizer.lambda()).with(L1_RATIO, regularizer.l1Ratio())
+        .with(MAX_NORM, maxNorm).with(BATCH_SIZE, batchSize).with(EPOCHS, epochs).with(SEED, seed)
+        .with(PRECISION, precision.label()).with(EARLY_STOPPING, earlyStopping.metric())
+        .with(PATIENCE, earlyStopping.patience()).with(LINE_SEARCH, lineSearch.kind()).with(TOL, lineSearch.tol())
+        .with(TRIALS, trials).with(LOCAL_STEPS, localSteps).with(ABORT_FACTOR, abortFactor);
+    return v;
+  }
+
+  /** A builder that starts from {@code base}'s settings (a variant of a run: another rate, fewer rows). */
+  public static Builder builder(TrainingConfig base) {
+    Builder b = new Builder();
+    b.values = base.settings();
+    return b;
+  }
+
   public static Builder builder() {
     return new Builder();
   }

@@ -90,7 +90,7 @@ public final class TrainingSettings {
   public static final Setting<String> OPTIMIZER_NAME = Setting.choice("optimizer", "--optimizer",
           OptimizerConfig::names)
       .label("O").dflt("sgd").noun("optimizer").in(OPTIMIZER)
-      .doc("Update rule: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw; gd and random-search are kept as "
+      .doc("Update rule: " + String.join(", ", OptimizerConfig.ruleNames()) + "; gd and random-search are kept as "
           + "shorthands for the {algorithm}").build();
 
   public static final Setting<Integer> BATCH_SIZE = Setting.integer("batchSize", "--batch-size")

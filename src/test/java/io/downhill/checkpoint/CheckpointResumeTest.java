@@ -166,7 +166,10 @@ class CheckpointResumeTest {
   void optimizerStateRoundTripsThroughAFreshOptimizer() {
     io.downhill.model.ParameterLayout layout = Model.of(TrainingConfig.builder().loss("softmax").build().model()
         .spec(3, 2)).layout();
-    for (String name : List.of("momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")) {
+    for (String name : io.downhill.optim.OptimizerConfig.ruleNames()) {
+      if (name.equals("sgd")) {
+        continue; // stateless, checked below
+      }
       io.downhill.optim.OptimizerConfig oc = io.downhill.optim.OptimizerConfig.of(name);
       var rule = oc.rule();
       var a = rule.newState(layout);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.downhill.model.ParameterLayout;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,6 +43,7 @@ class OptimizerGoldenTest {
 
   @Test
   void firstThreeStepsOfEveryRuleMatchTheHandComputedValues() {
+    assertEquals(Set.copyOf(OptimizerConfig.ruleNames()), GOLDEN.keySet(), "every registered rule has golden values");
     for (Map.Entry<String, double[][]> rule : GOLDEN.entrySet()) {
       Optimizer opt = OptimizerConfig.of(rule.getKey()).rule();
       assertEquals(rule.getKey(), opt.name());
