@@ -1,6 +1,7 @@
 package io.downhill.cli;
 
 import static io.downhill.train.TrainingSettings.NUM_PARTITIONS;
+import static io.downhill.train.TrainingSettings.SEED;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,6 +17,7 @@ import io.downhill.ml.SavedModels;
 import io.downhill.model.Model;
 import io.downhill.model.ModelFiles;
 import io.downhill.monitor.RunFiles;
+import io.downhill.settings.SettingValues;
 import io.downhill.shard.Evaluation;
 import io.downhill.shard.ShardComputer;
 import io.downhill.spark.Blockify;
@@ -74,7 +76,8 @@ final class EvaluateCommand implements Callable<Integer>, ShowsSettings {
 
   @Override
   public List<ShownSetting> settings() {
-    return List.of(ShownSetting.of(NUM_PARTITIONS).doc("Partitions of the data; 0 for the master's cores"));
+    return List.of(ShownSetting.of(NUM_PARTITIONS).doc("Partitions of the data; 0 for the master's cores"),
+        ShownSetting.of(SEED).doc("Seed of the synthetic dataset").defaultText("the model's training seed, else 42"));
   }
 
   @Override
@@ -100,7 +103,11 @@ final class EvaluateCommand implements Callable<Integer>, ShowsSettings {
           + "does not record its training data");
     }
     DataSpec dataSpec = sourceOptions.spec(dataText);
-    int partitions = SettingOptions.values(spec).get(NUM_PARTITIONS);
+    SettingValues settings = SettingOptions.values(spec);
+    int partitions = settings.get(NUM_PARTITIONS);
+    com.fasterxml.jackson.databind.JsonNode trained = ModelFiles.trainingSummary(dir);
+    long dataSeed = settings.isSet(SEED) ? settings.get(SEED)
+        : Summary.trainingSeed(trained == null ? null : trained.get("seed"));
 
     try (Session session = new Session(sparkOptions, "downhill evaluate")) {
       int p = partitions > 0 ? partitions : session.jsc.defaultParallelism();
@@ -109,7 +116,7 @@ final class EvaluateCommand implements Callable<Integer>, ShowsSettings {
       int inputs = preprocessing == null ? model.inputs()
           : ((StandardScalerModel) preprocessing.stages()[0]).mean().size();
       Sources.Loaded source = Sources.read(session.spark, dataSpec, dataSpec.bringsTestSplit(),
-          new Sources.Options(p, inputs, sourceOptions.labelCol, sourceOptions.featuresCol, null, 0L));
+          new Sources.Options(p, inputs, sourceOptions.labelCol, sourceOptions.featuresCol, null, dataSeed));
       if (source.features() != inputs) {
         throw BadInputException.of(dataSpec.text(), "data of another width than the model " + dir, inputs
             + " features (the model's input width)", source.features() + " features");

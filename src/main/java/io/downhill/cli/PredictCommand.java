@@ -132,7 +132,8 @@ final class PredictCommand implements Callable<Integer>, ShowsSettings {
       DownhillClassificationModel classifier = classifier(pipeline, dir);
       int width = inputWidth(pipeline);
       String inputCol = inputColumn(pipeline.stages()[0]);
-      long dataSeed = settings.isSet(SEED) ? settings.get(SEED) : trainingSeed(classifier);
+      long dataSeed = settings.isSet(SEED) ? settings.get(SEED)
+          : Summary.trainingSeed(classifier.hasSummary() ? classifier.summary().get("seed") : null);
       ScoringInput.Input input = ScoringInput.read(session.spark, dataSpec, new ScoringInput.Options(test,
           partitions > 0 ? partitions : dataSpec.bringsTestSplit() ? session.jsc.defaultParallelism() : 0, width,
           idCol, source.featuresCol, source.labelCol, dataSeed));
@@ -284,15 +285,6 @@ final class PredictCommand implements Callable<Integer>, ShowsSettings {
     return ScoringInput.FEATURES;
   }
 
-  private static long trainingSeed(DownhillClassificationModel classifier) {
-    if (classifier.hasSummary()) {
-      JsonNode s = classifier.summary().get("seed");
-      if (s != null && s.canConvertToLong()) {
-        return s.asLong();
-      }
-    }
-    return 42L;
-  }
 
   /** The written columns: id, prediction (int), class_name, then probability and raw_scores (or flattened for CSV). */
   private static Dataset<Row> output(Dataset<Row> scored, DownhillClassificationModel m, List<String> names,

@@ -107,6 +107,15 @@ final class Summary {
     return last.test() != null ? Split.TEST : last.validation() != null ? Split.VALIDATION : Split.TRAIN;
   }
 
+  /**
+   * The seed a saved model was trained with, its training summary's {@code seed} (the synthetic dataset's
+   * rows depend on it, so evaluating or scoring that dataset must use the same); 42, the default,
+   * when the summary does not say.
+   */
+  static long trainingSeed(com.fasterxml.jackson.databind.JsonNode seed) {
+    return seed != null && seed.canConvertToLong() ? seed.asLong() : 42L;
+  }
+
   static void write(Path file, ObjectNode summary) throws IOException {
     JSON.writeValue(file.toFile(), summary);
   }

@@ -135,6 +135,27 @@ public final class ModelFiles {
     return s.role().name().toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * The training summary saved beside the model in {@code dir} (a Downhill model directory or a
+   * PipelineModel holding one), or null when it has none or it cannot be read: it informs (the
+   * seed a run used), it is never needed to predict.
+   */
+  public static com.fasterxml.jackson.databind.JsonNode trainingSummary(java.nio.file.Path dir) {
+    try {
+      Path root = new Path(hadoopPath(dir));
+      FileSystem fs = root.getFileSystem(new Configuration());
+      Path summary = new Path(ModelFolder.locate(root, fs).getParent(), SUMMARY);
+      if (!fs.exists(summary)) {
+        return null;
+      }
+      try (java.io.InputStream in = fs.open(summary)) {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+      }
+    } catch (IOException | BadInputException e) {
+      return null;
+    }
+  }
+
   public static Saved load(java.nio.file.Path dir) {
     return load(hadoopPath(dir), new Configuration());
   }

@@ -93,6 +93,20 @@ class CliTest {
   }
 
   @Test
+  void evaluateReadsTheSyntheticRowsTheModelWasTrainedOn() throws IOException {
+    // the synthetic dataset is drawn from the run's seed: evaluate must draw the same test rows
+    Path out = dir.resolve("synthetic-run");
+    Cli t = Cli.run("train", "--data", "synthetic", "--seed", "7", "--epochs", "1", "--out", out.toString());
+    assertEquals(0, t.code(), t.toString());
+    double trained = JSON.readTree(out.resolve("summary.json").toFile()).get("test_accuracy").asDouble();
+    Path eval = dir.resolve("synthetic-eval.json");
+    Cli e = Cli.run("evaluate", "--model", out.toString(), "--out", eval.toString());
+    assertEquals(0, e.code(), e.toString());
+    assertEquals(trained, JSON.readTree(eval.toFile()).get("accuracy").asDouble(), 0.0, e.toString());
+    assertTrue(trained > 0.9, "the synthetic classes are separable: " + trained);
+  }
+
+  @Test
   void pcaWhiteningIsSavedInFrontOfTheModelAndEvaluateAppliesIt() throws IOException {
     Path out = dir.resolve("pca");
     Cli t = train(out, "--preprocess", "pca:5");
