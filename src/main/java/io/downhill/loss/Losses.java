@@ -39,6 +39,12 @@ public final class Losses {
     return loss;
   }
 
+  /** The canonical name of {@code name} ({@code hinge} is {@code svm}), or {@code name} itself when unknown. */
+  public static String canonical(String name) {
+    Loss loss = BY_NAME.get(name.toLowerCase(Locale.ROOT));
+    return loss == null ? name : loss.name();
+  }
+
   /** "softmax, svm or logistic": the canonical names for a message. */
   public static String expected() {
     return String.join(", ", NAMES.subList(0, NAMES.size() - 1)) + " or " + NAMES.get(NAMES.size() - 1);

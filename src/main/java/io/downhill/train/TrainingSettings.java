@@ -10,6 +10,7 @@ import static io.downhill.settings.Setting.Group.STOPPING;
 import static io.downhill.settings.Setting.Group.WARM_START;
 
 import io.downhill.linalg.Precision;
+import io.downhill.loss.Losses;
 import io.downhill.model.Activations;
 import io.downhill.optim.OptimizerConfig;
 import io.downhill.settings.Setting;
@@ -42,6 +43,7 @@ public final class TrainingSettings {
   public static final Setting<String> LOSS = Setting.choice("loss", "--loss",
           () -> List.of("auto", "softmax", "svm", "logistic"))
       .label("L").dflt("auto").noun("loss").in(MODEL)
+      .canonical(Losses::canonical)
       .doc("Head of an mlp: softmax, svm or logistic; auto is softmax for an mlp and the linear model's own loss")
       .build();
 

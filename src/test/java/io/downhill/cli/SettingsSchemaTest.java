@@ -94,6 +94,7 @@ class SettingsSchemaTest {
     assertEquals("leaky-relu", ACTIVATION.parse("LEAKY_RELU"));
     assertEquals("val_loss", EARLY_STOPPING.parse("val-loss"));
     assertEquals("adam", OPTIMIZER_NAME.parse(" Adam"));
+    assertEquals("svm", LOSS.parse("hinge"));
   }
 
   @Test
