@@ -145,7 +145,7 @@ final class GradcheckCommand implements Callable<Integer>, ShowsSettings {
       double[] theta = new double[model.layout().size()];
       Initializer init = !modelConfig.isLinear() ? Initializer.he()
           : Initializer.gaussian(mb == real ? modelConfig.initScale() : 1.0);
-      init.initialize(model.layout(), theta, seed);
+      model.initializeInPlace(init, theta, seed);
       if (mb == random || !modelConfig.isLinear()) {
         // Non-zero biases too, so their gradients are checked away from the symmetric start.
         Initializer.randomizeBiases(model.layout(), theta, seed + 1);

@@ -50,7 +50,7 @@ public record Initializer(Kind kind, double scale) {
 
   /**
    * Fills {@code theta} for {@code layout}: weights random (seeded), biases and shifts zero,
-   * scales one. STATE slices are left to their layers ({@link Model#initStateInPlace}).
+   * scales one. STATE slices are left to their layers ({@link Model#initializeInPlace}).
    */
   public void initialize(ParameterLayout layout, double[] theta, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);

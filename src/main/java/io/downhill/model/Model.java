@@ -175,10 +175,16 @@ public final class Model implements Serializable {
   }
 
   /**
-   * Writes the starting values of every STATE slice into a fresh {@code theta}: the setup path
-   * calls it after {@link Initializer#initialize}, which leaves STATE slices to their layers.
+   * Starts a fresh {@code theta}: every slice as its role says ({@code init} draws the weights,
+   * seeded by {@code seed}), then the STATE slices as their layers say. The one way θ starts.
    */
-  public void initStateInPlace(double[] theta) {
+  public void initializeInPlace(Initializer init, double[] theta, long seed) {
+    init.initialize(layout, theta, seed);
+    initStateInPlace(theta);
+  }
+
+  /** Writes the starting values of every STATE slice, which {@link Initializer#initialize} leaves to their layers. */
+  private void initStateInPlace(double[] theta) {
     for (Layer layer : layers) {
       layer.initStateInPlace(theta);
     }

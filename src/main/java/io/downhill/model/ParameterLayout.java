@@ -67,7 +67,7 @@ public final class ParameterLayout implements Serializable {
     RANDOM,
     ZERO,
     ONE,
-    /** Set by the slice's layer ({@link Model#initStateInPlace}). */
+    /** Set by the slice's layer ({@link Model#initializeInPlace}). */
     BY_LAYER
   }
 

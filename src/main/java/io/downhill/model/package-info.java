@@ -46,8 +46,9 @@
  * their gradient is always 0 and the gradient check skips them. They change by merging batch
  * statistics, in three places:
  * <ol>
- *   <li>setup: after {@link io.downhill.model.Initializer#initialize} (which leaves STATE slices
- *       alone), {@link io.downhill.model.Model#initStateInPlace} writes their starting values;</li>
+ *   <li>setup: {@link io.downhill.model.Model#initializeInPlace} runs the
+ *       {@link io.downhill.model.Initializer} (which leaves STATE slices alone), then has each
+ *       layer write its STATE slices' starting values;</li>
  *   <li>executors: after each training forward pass, {@code shard.ShardComputer} calls
  *       {@link io.downhill.model.Model#accumulateStats}, which has each layer add its batch's
  *       statistics as <i>sums</i> (a row count, Σx, Σx²) into a buffer of

@@ -98,8 +98,7 @@ public final class Fit {
   /** θ as the settings initialize it (seeded by the run's seed). */
   public double[] initialTheta() {
     double[] theta = new double[model.layout().size()];
-    config.model().initializer().initialize(model.layout(), theta, config.seed());
-    model.initStateInPlace(theta);
+    model.initializeInPlace(config.model().initializer(), theta, config.seed());
     return theta;
   }
 

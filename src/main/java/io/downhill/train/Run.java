@@ -168,8 +168,7 @@ final class Run {
 
   /** θ initialized as the settings say, seeded by {@code seed}: weights drawn, the rest by role. */
   void initializeInPlace(double[] theta, long seed) {
-    config.model().initializer().initialize(layout, theta, seed);
-    model.initStateInPlace(theta);
+    model.initializeInPlace(config.model().initializer(), theta, seed);
   }
 
   /** The max-norm constraint on θ, in place, when configured; returns how many columns were rescaled. */
