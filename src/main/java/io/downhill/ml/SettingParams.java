@@ -8,6 +8,7 @@ import java.io.Serializable;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
@@ -63,7 +64,7 @@ final class SettingParams implements Serializable {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static Param<?> param(Params owner, Setting<?> s) {
-    String doc = s.doc() + " (" + (s.choices() != null ? "one of " : "") + plain(s.allowed()) + ")";
+    String doc = s.doc(PARAM_NAMES) + " (" + (s.choices() != null ? "one of " : "") + allowed(s) + ")";
     Function1 ok = new Validator(owner.getClass().getSimpleName(), s.name());
     Class<?> type = s.type();
     if (type == Double.class) {
@@ -80,9 +81,12 @@ final class SettingParams implements Serializable {
     return new Param<String>(owner, s.name(), doc, ok);
   }
 
+  /** How Spark ML names a setting a text mentions: by its Param's name, which is the setting's. */
+  private static final UnaryOperator<String> PARAM_NAMES = UnaryOperator.identity();
+
   /** "a number in [0, {learningRate}]" as Spark ML says it: "a number in [0, learningRate]". */
-  private static String plain(String text) {
-    return text.replaceAll("\\{([a-zA-Z][a-zA-Z0-9]*)}", "$1");
+  private static String allowed(Setting<?> s) {
+    return BadInputException.mentions(s.allowed(), PARAM_NAMES);
   }
 
   /** A setting's value as its Param holds it: a list of integers as {@code int[]}. */
@@ -153,7 +157,7 @@ final class SettingParams implements Serializable {
     if (e.setting() == null) {
       return e;
     }
-    return new BadInputException(owner + " " + e.worded(name -> name).getMessage(), e);
+    return new BadInputException(owner + " " + e.worded(PARAM_NAMES).getMessage(), e);
   }
 
   /**
@@ -178,7 +182,7 @@ final class SettingParams implements Serializable {
       if (!s.isValid(fromParam(value))) {
         String shown = value instanceof int[] a ? Arrays.toString(a) : String.valueOf(value);
         throw new IllegalArgumentException(owner + " parameter " + setting + ": invalid value " + shown + "; allowed: "
-            + (s.choices() != null ? "one of " : "") + plain(s.allowed()));
+            + (s.choices() != null ? "one of " : "") + allowed(s));
       }
       return Boolean.TRUE;
     }

@@ -140,7 +140,8 @@ class DownhillParamsTest {
       assertSame(d.param(s), p, name);
       Object dflt = SettingParams.fromParam(d.getDefault(p).get());
       assertEquals(s.defaultFor(Setting.Front.ML), dflt, name + " default");
-      assertTrue(p.doc().contains(s.doc()), name + " doc: " + p.doc());
+      assertTrue(p.doc().contains(s.doc(n -> n)), name + " doc: " + p.doc()); // mentions by Param name
+      assertFalse(p.doc().contains("{"), name + " doc: " + p.doc());
 
       Object got = invoke(d, "get" + capitalized(s), new Class<?>[0]);
       assertEquals(s.defaultFor(Setting.Front.ML), SettingParams.fromParam(got), name + " getter");
