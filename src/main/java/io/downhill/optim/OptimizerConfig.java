@@ -48,11 +48,6 @@ public record OptimizerConfig(String name, double momentum, double beta1, double
   public static final List<String> ALGORITHMS = List.of("gd", "random-search");
 
 
-  /** Defaults: μ 0.9, β₁ 0.9, β₂ 0.999, ε 1e-8, ρ 0.99, λ_wd 0.01. */
-  public static OptimizerConfig of(String name) {
-    return new OptimizerConfig(name, 0.9, 0.9, 0.999, 1e-8, 0.99, 0.01);
-  }
-
   /** The update rules, in the order the help lists them. */
   public static List<String> ruleNames() {
     return List.copyOf(RULES.keySet());

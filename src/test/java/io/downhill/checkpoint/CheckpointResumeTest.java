@@ -170,7 +170,7 @@ class CheckpointResumeTest {
       if (name.equals("sgd")) {
         continue; // stateless, checked below
       }
-      io.downhill.optim.OptimizerConfig oc = io.downhill.optim.OptimizerConfig.of(name);
+      io.downhill.optim.OptimizerConfig oc = TrainingConfig.builder().optimizer(name).build().optimizer();
       var rule = oc.rule();
       var a = rule.newState(layout);
       double[] theta = new double[layout.size()];
@@ -189,7 +189,7 @@ class CheckpointResumeTest {
       assertArrayEquals(ta, tb, 0.0, name);
       assertFalse(a.arrays().isEmpty(), name + " has state");
     }
-    assertTrue(io.downhill.optim.OptimizerConfig.of("sgd").rule().newState(layout).arrays().isEmpty());
+    assertTrue(TrainingConfig.builder().build().optimizer().rule().newState(layout).arrays().isEmpty());
   }
 
   /** A simulated driver death after a given step. */

@@ -44,7 +44,7 @@ class OptimizerConvergenceTest {
       for (int start = 0; start < 5; start++) {
         // starts drawn per rule and start (not from one stream in map order): every rule, every run, the same points
         SplittableRandom starts = new SplittableRandom(1000L * start + rule.getKey().hashCode());
-        Optimizer opt = OptimizerConfig.of(rule.getKey()).rule();
+        Optimizer opt = OptimizerGoldenTest.rule(rule.getKey());
         OptimizerState state = opt.newState(layout);
         double[] theta = new double[P];
         for (int i = 0; i < P; i++) {

@@ -14,6 +14,11 @@ import org.junit.jupiter.api.Test;
  */
 class OptimizerGoldenTest {
 
+  /** The golden problem's hyperparameters (the script's): μ 0.9, β₁ 0.9, β₂ 0.999, ε 1e-8, ρ 0.99, λ_wd 0.01. */
+  static Optimizer rule(String name) {
+    return new OptimizerConfig(name, 0.9, 0.9, 0.999, 1e-8, 0.99, 0.01).rule();
+  }
+
   /** Both coordinates are one 1x2 weight matrix, so AdamW decays them. */
   static final ParameterLayout LAYOUT = layout();
 
@@ -45,7 +50,7 @@ class OptimizerGoldenTest {
   void firstThreeStepsOfEveryRuleMatchTheHandComputedValues() {
     assertEquals(Set.copyOf(OptimizerConfig.ruleNames()), GOLDEN.keySet(), "every registered rule has golden values");
     for (Map.Entry<String, double[][]> rule : GOLDEN.entrySet()) {
-      Optimizer opt = OptimizerConfig.of(rule.getKey()).rule();
+      Optimizer opt = rule(rule.getKey());
       assertEquals(rule.getKey(), opt.name());
       OptimizerState state = opt.newState(LAYOUT);
       double[] theta = {1.0, -2.0};
@@ -61,7 +66,7 @@ class OptimizerGoldenTest {
     ParameterLayout.Builder b = ParameterLayout.builder();
     b.add("W", 1, 1, ParameterLayout.Role.WEIGHT);
     b.add("b", 1, 1, ParameterLayout.Role.BIAS);
-    Optimizer adamw = OptimizerConfig.of("adamw").rule();
+    Optimizer adamw = rule("adamw");
     double[] theta = {1.0, 1.0};
     // zero gradient: only the decay moves θ
     adamw.stepInPlace(theta, new double[] {0.0, 0.0}, adamw.newState(b.build()), 0.1);
