@@ -7,6 +7,7 @@ import io.downhill.data.Labels;
 import io.downhill.data.Shard;
 import io.downhill.data.Storage;
 import io.downhill.linalg.Precision;
+import io.downhill.train.TrainingSettings;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
@@ -55,18 +56,9 @@ public final class DataLoader {
       implements Serializable {
 
     public Settings {
-      if (!(valFraction >= 0 && valFraction < 1)) {
-        throw BadInputException.setting("validationFraction", "invalid validation fraction", "a number in [0, 1)",
-            Double.toString(valFraction));
-      }
-      if (partitions < 0) {
-        throw BadInputException.setting("numPartitions", "invalid partition count", "an integer >= 1 (or 0 for the default)",
-            Integer.toString(partitions));
-      }
-      if (blockRows < 0) {
-        throw BadInputException.setting("blockRows", "invalid block size", "an integer >= 1 (or 0 for automatic)",
-            Integer.toString(blockRows));
-      }
+      TrainingSettings.VALIDATION_FRACTION.checked(valFraction); // the schema's validators, not copies
+      TrainingSettings.NUM_PARTITIONS.checked(partitions);
+      TrainingSettings.BLOCK_ROWS.checked(blockRows);
       if (numFeatures < 0 || numClasses < 0 || numClasses == 1) {
         throw BadInputException.of(numFeatures < 0 ? "--num-features" : "--num-classes", "invalid count",
             "a positive integer (classes: at least 2)", Integer.toString(numFeatures < 0 ? numFeatures : numClasses));
@@ -94,18 +86,19 @@ public final class DataLoader {
   }
 
   /**
-   * {@link Settings} with the command line's defaults: no test data beyond the format's own, 10%
-   * validation, seed 42, the default partition count, float32, automatic blocks, standardization,
-   * inferred dimensions, columns label/features, no weights.
+   * {@link Settings} with the command line's defaults: the settings schema's for what it declares
+   * (validation fraction, seed, partitions, precision, block rows; {@link TrainingSettings}), and no
+   * test data beyond the format's own, standardization, inferred dimensions, columns
+   * label/features, no weights.
    */
   public static final class Builder {
     private final DataSpec train;
     private DataSpec test;
-    private double valFraction = 0.1;
-    private long seed = 42;
-    private int partitions;
-    private Precision precision = Precision.FLOAT32;
-    private int blockRows;
+    private double valFraction = TrainingSettings.VALIDATION_FRACTION.defaultValue();
+    private long seed = TrainingSettings.SEED.defaultValue();
+    private int partitions = TrainingSettings.NUM_PARTITIONS.defaultValue();
+    private Precision precision = Precision.parse(TrainingSettings.PRECISION.defaultValue());
+    private int blockRows = TrainingSettings.BLOCK_ROWS.defaultValue();
     private Preprocess preprocess = Preprocess.STANDARDIZE;
     private int numFeatures;
     private int numClasses;
