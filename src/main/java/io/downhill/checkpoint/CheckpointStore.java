@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.BadInputException;
 import io.downhill.train.TrainerState;
+import io.downhill.train.TrainingSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -61,10 +62,7 @@ public final class CheckpointStore {
    * @param keep how many complete checkpoints to keep, >= 1
    */
   public CheckpointStore(String dir, int keep, Configuration hadoop) {
-    if (keep < 1) {
-      throw BadInputException.setting("checkpointKeep", "invalid number of checkpoints to keep", "an integer >= 1",
-          Integer.toString(keep));
-    }
+    TrainingSettings.CHECKPOINT_KEEP.checked(keep); // the schema's validator
     try {
       this.dir = new Path(dir);
       this.fs = this.dir.getFileSystem(hadoop);
