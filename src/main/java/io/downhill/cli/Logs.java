@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.logging.log4j.core.config.builder.api.AppenderComponentBuilder;
 import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilder;
@@ -13,7 +14,6 @@ import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilderFact
 import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Where a command's logs go when it runs as its own process (scripts/downhill, spark-submit):
@@ -77,15 +77,72 @@ final class Logs {
           RunOutput.describe(e));
     }
     Configurator.reconfigure(configuration(abs));
-    // java.util.logging too (Guava's Closeables, which Spark shades, warns through it straight to stderr
-    // when a cancelled task's shuffle file is closed): into SLF4J, so into the same file
-    if (!SLF4JBridgeHandler.isInstalled()) {
-      SLF4JBridgeHandler.removeHandlersForRootLogger();
-      SLF4JBridgeHandler.install();
-    }
+    routeJavaUtilLogging();
     file = abs;
     Logger log = LoggerFactory.getLogger(Logs.class);
     log.info("==== {} (pid {}, started {}) ====", what, ProcessHandle.current().pid(), Instant.now());
+  }
+
+  /**
+   * java.util.logging into the same file: Guava's {@code Closeables}, which Spark shades, warns through
+   * it (with a stack trace) when a cancelled task's shuffle file is closed.
+   *
+   * <p>Not through SLF4J's {@code SLF4JBridgeHandler}, which Spark installs: the bridge asks log4j for
+   * the context of its caller, JUL's caller is a JDK class, and log4j then falls back to the thread's
+   * context class loader. On a Spark task thread that can be a loader log4j holds no context for, and
+   * it starts a fresh one from {@code -Dlog4j2.configurationFile} (conf/log4j2.properties, console
+   * appender): the warning and its 20-line trace reached the terminal beside the one-line report (a
+   * CI failure of {@code QuietFailuresIT}). {@link JulHandler} holds this process's context instead.
+   */
+  private static void routeJavaUtilLogging() {
+    try {
+      // Spark's Logging object, when first used, replaces JUL's root handlers with SLF4J's bridge:
+      // initialize it now, so that the handler installed below is the one that stays
+      Class.forName("org.apache.spark.internal.Logging$", true, Logs.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      // no Spark on the class path: nothing will replace the handler
+    }
+    java.util.logging.Logger root = java.util.logging.LogManager.getLogManager().getLogger("");
+    for (java.util.logging.Handler h : root.getHandlers()) {
+      root.removeHandler(h);
+    }
+    root.addHandler(new JulHandler(LoggerContext.getContext(Logs.class.getClassLoader(), false, null)));
+  }
+
+  /** Publishes java.util.logging records to one log4j context, whichever thread logs them. */
+  static final class JulHandler extends java.util.logging.Handler {
+    private final LoggerContext context;
+    private final java.util.logging.Formatter formatter = new java.util.logging.SimpleFormatter();
+
+    JulHandler(LoggerContext context) {
+      this.context = context;
+    }
+
+    @Override
+    public void publish(java.util.logging.LogRecord record) {
+      if (record == null) {
+        return;
+      }
+      Level level = level(record.getLevel());
+      org.apache.logging.log4j.Logger logger = context.getLogger(String.valueOf(record.getLoggerName()));
+      if (logger.isEnabled(level)) {
+        logger.log(level, formatter.formatMessage(record), record.getThrown());
+      }
+    }
+
+    static Level level(java.util.logging.Level jul) {
+      int v = jul.intValue();
+      return v >= java.util.logging.Level.SEVERE.intValue() ? Level.ERROR
+          : v >= java.util.logging.Level.WARNING.intValue() ? Level.WARN
+          : v >= java.util.logging.Level.INFO.intValue() ? Level.INFO
+          : v >= java.util.logging.Level.FINE.intValue() ? Level.DEBUG : Level.TRACE;
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
   }
 
   private static BuiltConfiguration configuration(Path logFile) {
