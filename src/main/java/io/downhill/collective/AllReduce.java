@@ -1,0 +1,205 @@
+package io.downhill.collective;
+
+import io.downhill.linalg.Buf;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The rounds of one connected member ({@link Mesh} describes the protocol): its reduce-scatter and
+ * all-gather over the links to its peers, and its share of the sum in rank order. With no peers
+ * (a group of one) a round is that sum of the member's own part.
+ */
+final class AllReduce {
+  private final int rank;
+  private final int size;
+  /** links[r]: the link to rank r; null at this member's own rank. */
+  private final Link[] links;
+  private final Watch watch;
+  private ByteBuffer gather = ByteBuffer.allocate(0);
+  private long lastRound;
+  private boolean started;
+
+  AllReduce(int rank, int size, Link[] links, Watch watch) {
+    this.rank = rank;
+    this.size = size;
+    this.links = links;
+    this.watch = watch;
+  }
+
+  /** One round; any failure breaks the mesh: the links close so that the peers fail at once too. */
+  Sum round(long round, Part part) throws IOException {
+    try {
+      watch.check("the start of round " + round);
+      if (started && round <= lastRound) {
+        throw new IllegalArgumentException("round " + round + " follows round " + lastRound
+            + ": rounds must increase");
+      }
+      started = true;
+      lastRound = round;
+      return exchange(round, part);
+    } catch (IOException e) {
+      watch.fail(e);
+      close();
+      throw e;
+    } catch (RuntimeException e) {
+      watch.fail(new IOException("round " + round + " failed on rank " + rank + ": " + e, e));
+      close();
+      throw e;
+    }
+  }
+
+  private Sum exchange(long round, Part part) throws IOException {
+    int n = part.length();
+    int k = part.scalars().length;
+    Buf own = part.vector();
+    int ownFlags = own == null ? 0 : own.f != null ? Frame.VECTOR | Frame.FLOAT32 : Frame.VECTOR;
+    for (Link link : links) {
+      if (link != null) {
+        int lo = start(link.peer, n);
+        int hi = start(link.peer + 1, n);
+        int capacity = Frame.HEADER + Frame.scatterLength(ownFlags, k, hi - lo);
+        link.send(capacity, out -> Frame.putScatter(out, round, rank, part, lo, hi));
+      }
+    }
+    int lo = start(rank, n);
+    int hi = start(rank + 1, n);
+    double[] sum = null;
+    double[] scalars = null;
+    long max = Long.MIN_VALUE;
+    for (int r = 0; r < size; r++) {
+      if (r == rank) {
+        scalars = accumulate(scalars, part.scalars());
+        max = Math.max(max, part.max());
+        if (own != null) {
+          sum = sum != null ? sum : new double[n];
+          add(own, lo, hi, sum);
+        }
+        continue;
+      }
+      int flags = links[r].readHeader(round, Frame.SCATTER, n, k);
+      ByteBuffer in = links[r].readPayload(Frame.scatterLength(flags, k, hi - lo), round, Frame.SCATTER);
+      max = Math.max(max, in.getLong(0));
+      scalars = accumulate(scalars, in, k);
+      if ((flags & Frame.VECTOR) != 0) {
+        sum = sum != null ? sum : new double[n];
+        add(in, 8 + 8 * k, (flags & Frame.FLOAT32) != 0, lo, hi, sum);
+      }
+    }
+    if (sum != null) {
+      allGather(round, n, k, sum, lo, hi);
+    }
+    for (Link link : links) {
+      if (link != null) {
+        link.awaitSent(round);
+      }
+    }
+    return new Sum(sum, scalars, max);
+  }
+
+  /** Sends this member's summed slice [lo, hi) to every peer and reads theirs into {@code sum}. */
+  private void allGather(long round, int n, int k, double[] sum, int lo, int hi) throws IOException {
+    if (hi > lo && size > 1) {
+      int capacity = Frame.HEADER + Frame.gatherLength(hi - lo);
+      if (gather.capacity() < capacity) {
+        gather = ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
+      }
+      int length = Frame.putGather(gather, round, rank, n, k, sum, lo, hi);
+      for (Link link : links) {
+        if (link != null) {
+          link.send(gather, length);
+        }
+      }
+    }
+    for (Link link : links) {
+      int from = link == null ? 0 : start(link.peer, n);
+      int to = link == null ? 0 : start(link.peer + 1, n);
+      if (to > from) {
+        link.readHeader(round, Frame.GATHER, n, k);
+        ByteBuffer in = link.readPayload(Frame.gatherLength(to - from), round, Frame.GATHER);
+        in.asDoubleBuffer().get(sum, from, to - from);
+      }
+    }
+  }
+
+  /** The first index of rank r's slice: r·n/P, in long arithmetic. */
+  private int start(int r, int n) {
+    return (int) ((long) r * n / size);
+  }
+
+  /** The first member's scalars are taken as they are (0.0 + -0.0 is not -0.0), the others added. */
+  private static double[] accumulate(double[] sum, double[] scalars) {
+    if (sum == null) {
+      return scalars.clone();
+    }
+    for (int j = 0; j < sum.length; j++) {
+      sum[j] += scalars[j];
+    }
+    return sum;
+  }
+
+  private static double[] accumulate(double[] sum, ByteBuffer in, int k) {
+    double[] out = sum != null ? sum : new double[k];
+    for (int j = 0; j < k; j++) {
+      double s = in.getDouble(8 + 8 * j);
+      out[j] = sum != null ? out[j] + s : s;
+    }
+    return out;
+  }
+
+  /** sum[i] += v[i] for i in [lo, hi), widening to double: the driver's merge, one member's part. */
+  private static void add(Buf v, int lo, int hi, double[] sum) {
+    if (v.f != null) {
+      for (int i = lo; i < hi; i++) {
+        sum[i] += v.f[i];
+      }
+    } else {
+      for (int i = lo; i < hi; i++) {
+        sum[i] += v.d[i];
+      }
+    }
+  }
+
+  /** The same for a peer's slice [lo, hi) read from {@code in} at {@code at}. */
+  private static void add(ByteBuffer in, int at, boolean single, int lo, int hi, double[] sum) {
+    if (single) {
+      for (int i = lo; i < hi; i++) {
+        sum[i] += in.getFloat(at + 4 * (i - lo));
+      }
+    } else {
+      for (int i = lo; i < hi; i++) {
+        sum[i] += in.getDouble(at + 8 * (i - lo));
+      }
+    }
+  }
+
+  long bytesSent() {
+    long bytes = 0;
+    for (Link link : links) {
+      bytes += link == null ? 0 : link.bytesSent();
+    }
+    return bytes;
+  }
+
+  long messagesSent() {
+    long messages = 0;
+    for (Link link : links) {
+      messages += link == null ? 0 : link.messagesSent();
+    }
+    return messages;
+  }
+
+  /** Closes every link and waits briefly for their sender threads to end; idempotent. */
+  void close() {
+    for (Link link : links) {
+      if (link != null) {
+        link.close();
+      }
+    }
+    for (Link link : links) {
+      if (link != null) {
+        link.join(1000);
+      }
+    }
+  }
+}
