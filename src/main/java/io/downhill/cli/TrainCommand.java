@@ -128,10 +128,14 @@ final class TrainCommand implements Callable<Integer> {
         TrainingResult result;
         SparkGradientSource.Transport transport;
         int depth;
-        try (SparkGradientSource source = new SparkGradientSource(session.jsc, td, fit.computer());
+        String sync;
+        try (SparkGradientSource source = new SparkGradientSource(session.jsc, td, fit.computer())
+                .sync(train.values());
              MetricsWriter metrics = new MetricsWriter(metricsFile, resumed != null)) {
           transport = source.transport();
           depth = source.depth();
+          sync = source.describeSync(config);
+          console.printf("steps: %s%n", sync);
           Checkpointing checkpoints = store == null ? null
               : checkpoint.checkpointing(store, settings(config, trainSpec, td)
                   + (parent == null ? "" : "; " + parent.identity() + ", preprocess " + init.mode()), () -> {
@@ -152,6 +156,7 @@ final class TrainCommand implements Callable<Integer> {
           summary.put("init", "init-model");
           summary.set("init_model", parent.record(init.mode()));
         }
+        summary.put("sync", sync);
         summary.put("weights_transport", transport.name().toLowerCase(Locale.ROOT));
         summary.put("tree_depth", depth);
         if (td.imageShape() != null) {

@@ -114,6 +114,8 @@ public final class DownhillClassifier
   public DownhillClassifier setTol(double v) { return assign(TrainingSettings.TOL, v); }
   public DownhillClassifier setTrials(int v) { return assign(TrainingSettings.TRIALS, v); }
   public DownhillClassifier setLocalSteps(int v) { return assign(TrainingSettings.LOCAL_STEPS, v); }
+  public DownhillClassifier setSync(String v) { return assign(TrainingSettings.SYNC, v); }
+  public DownhillClassifier setCollectiveTimeout(int v) { return assign(TrainingSettings.COLLECTIVE_TIMEOUT, v); }
   public DownhillClassifier setAbortFactor(double v) { return assign(TrainingSettings.ABORT_FACTOR, v); }
   public DownhillClassifier setSeed(long v) { return assign(TrainingSettings.SEED, v); }
   public DownhillClassifier setLearningRate(double v) { return assign(TrainingSettings.LEARNING_RATE, v); }
@@ -218,8 +220,13 @@ public final class DownhillClassifier
             config + "; data " + td.identity() + (parent == null ? "" : "; " + parent.identity()), List::of), state);
       }
       // only θ from a parent: its preprocessing stages, if any, are the caller's pipeline's
-      TrainingResult result = fit.run(c -> new SparkGradientSource(JavaSparkContexts.of(spark), td, c),
-          parent == null ? null : parent.theta(), List.of());
+      String[] sync = new String[1];
+      TrainingResult result = fit.run(c -> {
+        SparkGradientSource source = new SparkGradientSource(JavaSparkContexts.of(spark), td, c)
+            .sync(getSync(), java.time.Duration.ofSeconds(getCollectiveTimeout()));
+        sync[0] = source.describeSync(config);
+        return source;
+      }, parent == null ? null : parent.theta(), List.of());
       if (store != null) {
         store.clear();
       }
@@ -232,6 +239,7 @@ public final class DownhillClassifier
         params.put(param.name(), param.jsonEncode(pair.value()));
       }
       DownhillSummary.fill(summary, td, result);
+      summary.put("sync", sync[0]);
       if (parent != null) {
         summary.set("init_model", parent.record(null));
       }

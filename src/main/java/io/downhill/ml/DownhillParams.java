@@ -77,6 +77,10 @@ public interface DownhillParams extends Params {
   default int getTrials() { return (Integer) getOrDefault(trials()); }
   default IntParam localSteps() { return typed(TrainingSettings.LOCAL_STEPS); }
   default int getLocalSteps() { return (Integer) getOrDefault(localSteps()); }
+  default Param<String> sync() { return typed(TrainingSettings.SYNC); }
+  default String getSync() { return getOrDefault(sync()); }
+  default IntParam collectiveTimeout() { return typed(TrainingSettings.COLLECTIVE_TIMEOUT); }
+  default int getCollectiveTimeout() { return (Integer) getOrDefault(collectiveTimeout()); }
   default DoubleParam abortFactor() { return typed(TrainingSettings.ABORT_FACTOR); }
   default double getAbortFactor() { return (Double) getOrDefault(abortFactor()); }
   default LongParam seed() { return typed(TrainingSettings.SEED); }

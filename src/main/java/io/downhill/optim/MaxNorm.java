@@ -10,7 +10,7 @@ import io.downhill.model.ParameterLayout;
  * </pre>
  * Biases are not constrained.
  */
-public record MaxNorm(double c) {
+public record MaxNorm(double c) implements java.io.Serializable {
 
   /** Projects the weight columns of {@code theta} in place; returns how many were rescaled. */
   public int projectInPlace(double[] theta, ParameterLayout layout) {

@@ -66,6 +66,24 @@ public final class GradientAccumulator implements Serializable {
     return this;
   }
 
+  /**
+   * The merge of every partition's accumulator made elsewhere (a collective exchange between the
+   * tasks): the gradient sum in double (null when no row contributed), the sums and the longest
+   * arithmetic time.
+   */
+  public static GradientAccumulator ofSum(double[] gradSum, double lossSum, double weightSum, long rows,
+      long computeNanos, double[] stats) {
+    GradientAccumulator acc = of((Buf) null, lossSum, weightSum, rows, computeNanos);
+    acc.sum = gradSum;
+    acc.stats = stats;
+    return acc;
+  }
+
+  /** This partition's dense gradient in compute precision as computed (null when none or row-sparse). */
+  public Buf partial() {
+    return partial;
+  }
+
   /** This accumulator with {@code dense} as its gradient when it has none (a row-sparse gradient that did not pay). */
   GradientAccumulator orDense(Buf dense) {
     if (sparse == null && partial == null) {

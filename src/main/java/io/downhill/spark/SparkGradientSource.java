@@ -12,6 +12,7 @@ import io.downhill.shard.ShardComputer;
 import io.downhill.shard.Split;
 import io.downhill.shard.StepPlan;
 import io.downhill.train.ClosableGradientSource;
+import io.downhill.train.TrainingSettings;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
@@ -69,6 +70,7 @@ public final class SparkGradientSource implements ClosableGradientSource {
   private final int depth;
   private Broadcast<Buf> published;
   private double[] publishedValue;
+  private CollectiveSegments.Choice sync = new CollectiveSegments.Choice(null, "jobs");
 
   /**
    * With the transport and tree depth chosen from the model's size and the partition count, and
@@ -124,7 +126,39 @@ public final class SparkGradientSource implements ClosableGradientSource {
     return 6;
   }
 
-  /** The model's parameter count. */
+  /**
+   * This source taking exact synchronous steps as {@code sync} says ({@link TrainingSettings#SYNC}:
+   * auto, jobs or collective), a collective task waiting at most {@code timeout} for another; see
+   * {@link CollectiveSegments#choose}. Without this call, a Spark job per step.
+   */
+  public SparkGradientSource sync(String sync, java.time.Duration timeout) {
+    this.sync = CollectiveSegments.choose(jsc, data.train(), computer, sync, timeout);
+    return this;
+  }
+
+  /** This source's settings of {@link #sync} from a run's settings. */
+  public SparkGradientSource sync(io.downhill.settings.SettingValues settings) {
+    return sync(settings.get(TrainingSettings.SYNC),
+        java.time.Duration.ofSeconds(settings.get(TrainingSettings.COLLECTIVE_TIMEOUT)));
+  }
+
+  /**
+   * e.g. "collective (auto: 2 task slots for 2 partitions)": how the steps of a run of
+   * {@code config} travel, and why (only exact minibatch steps can be collective).
+   */
+  public String describeSync(io.downhill.train.TrainingConfig config) {
+    if (!config.algorithm().minibatch() || config.localSteps() > 1) {
+      return "jobs (" + (config.localSteps() > 1 ? "local steps" : config.algorithm().label()) + ")";
+    }
+    return sync.description();
+  }
+
+  @Override
+  public io.downhill.train.Segments segments() {
+    return sync.collective();
+  }
+
+  /** The model's parameter count. */  /** The model's parameter count. */
   public int parameters() {
     return computer.model().layout().size();
   }

@@ -29,6 +29,14 @@ public interface GradientSource {
    */
   LocalUpdate localSteps(double[] theta, LocalPlan plan, double[] rates, io.downhill.loss.Regularizer reg);
 
+  /**
+   * The collective transport of exact synchronous steps over these partitions, or null when steps
+   * go through {@link #gradient} (a Spark job each, or in this JVM).
+   */
+  default Segments segments() {
+    return null;
+  }
+
   /** Evaluation over a whole split, or null when this run has no such split. */
   Evaluation evaluate(double[] theta, Split split);
 }

@@ -15,7 +15,8 @@ import java.util.List;
  * @param name        the weight slice: {@code W} (linear) or {@code W1, W2, ...} (networks)
  * @param updateRatio ‖ΔW‖ / ‖W‖ (NaN when the weights are all zero)
  */
-public record LayerStats(String name, double updateRatio, double min, double max, double mean, double std) {
+public record LayerStats(String name, double updateRatio, double min, double max, double mean, double std)
+    implements java.io.Serializable {
 
   /** One entry per weight slice of {@code layout}, in layer order; biases are left out. */
   public static List<LayerStats> measure(ParameterLayout layout, double[] before, double[] after) {

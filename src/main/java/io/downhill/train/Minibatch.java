@@ -7,7 +7,8 @@ import io.downhill.shard.StepPlan;
  * Minibatch training with an update rule (any of {@code optim.OptimizerConfig}'s registry):
  * each step one call to the {@link GradientSource} (one Spark job when distributed) brings the
  * summed minibatch gradient; the driver averages it, adds the regularization gradient and lets
- * the rule update θ in place, then applies the max-norm constraint:
+ * the rule update θ in place, then applies the max-norm constraint ({@link SyncStep}, which the
+ * collective transport's tasks run too):
  * <pre>
  *   g = (Σ_i w_i ∂L_i/∂θ) / Σ_i w_i  +  ∂R/∂θ,     θ ← optimizer(θ, g, η(t))
  * </pre>
@@ -27,11 +28,8 @@ final class Minibatch extends Stepwise {
     if (acc.weightSum() <= 0) {
       return lr; // no row (or only zero-weight rows) reached this step: nothing to learn from
     }
-    Objective f = run.objective(acc, theta, epoch, lr);
-    run.before(theta);
-    rule.optimizer().stepInPlace(theta, f.gradient(), rule.state(), lr);
-    run.constrainInPlace(theta);
-    run.mergeStatsInPlace(theta, acc);
+    Objective f = run.syncStep().apply(acc, theta, rule.state(), rule.optimizer(), run.global(), epoch, lr,
+        run.beforeBuffer(theta.length));
     run.step(epoch, f, lr, acc.rows(), t0, acc.computeNanos(), run.layers(theta));
     run.checkpointAfterSteps(1, epoch, s + 1, theta);
     return lr;

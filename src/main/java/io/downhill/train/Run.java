@@ -30,6 +30,7 @@ final class Run {
   private final int stepsPerEpoch;
   private final MaxNorm maxNorm;
   private final EarlyStopping stopping;
+  private final SyncStep syncStep;
   private final List<Double> stepTimes = new ArrayList<>();
   private final List<EpochRecord> epochs = new ArrayList<>();
   private final long fitStart = System.nanoTime();
@@ -58,6 +59,7 @@ final class Run {
     this.stepsPerEpoch = stepsPerEpoch;
     this.maxNorm = config.maxNorm() > 0 ? new MaxNorm(config.maxNorm()) : null;
     this.stopping = config.earlyStopping();
+    this.syncStep = new SyncStep(model, config);
     for (TrainingListener l : listeners) {
       l.onStart(stepsPerEpoch, source.trainRows(), source.partitions(), layout.size());
     }
@@ -166,6 +168,27 @@ final class Run {
     return true;
   }
 
+  /** The maths of one synchronous step (objective, update rule, max-norm, batch statistics). */
+  SyncStep syncStep() {
+    return syncStep;
+  }
+
+  /**
+   * The steps left before a checkpoint is due, at most {@code max}: where a collective segment of
+   * up to {@code max} steps must end.
+   */
+  int stepsBeforeCheckpoint(int max) {
+    if (checkpoints == null) {
+      return max;
+    }
+    for (int j = 1; j < max; j++) {
+      if (checkpoints.dueAfterSteps(global + j - 1, global + j)) {
+        return j;
+      }
+    }
+    return max;
+  }
+
   /** θ initialized as the settings say, seeded by {@code seed}: weights drawn, the rest by role. */
   void initializeInPlace(double[] theta, long seed) {
     model.initializeInPlace(config.model().initializer(), theta, seed);
@@ -178,10 +201,15 @@ final class Run {
 
   /** Keeps θ before an update, for {@link #layers}. */
   void before(double[] theta) {
+    System.arraycopy(theta, 0, beforeBuffer(theta.length), 0, theta.length);
+  }
+
+  /** Where θ before an update is kept for {@link #layers} (a {@link SyncStep} copies it there). */
+  double[] beforeBuffer(int size) {
     if (beforeUpdate == null) {
-      beforeUpdate = new double[theta.length];
+      beforeUpdate = new double[size];
     }
-    System.arraycopy(theta, 0, beforeUpdate, 0, theta.length);
+    return beforeUpdate;
   }
 
   /** The update/weight ratios and weight statistics of the update since {@link #before}. */

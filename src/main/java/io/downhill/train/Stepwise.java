@@ -7,8 +7,8 @@ import io.downhill.shard.BatchPlan;
 
 /**
  * The epoch loop of the algorithms that move θ with an update rule in minibatch steps
- * ({@link Minibatch}, {@link LocalSteps}): S steps an epoch, taken {@link #stride} at a time
- * (one Spark job each), resumed mid-epoch from a checkpoint, evaluated and checkpointed at every
+ * ({@link Minibatch}, {@link LocalSteps}, {@link Collective}): S steps an epoch, taken
+ * {@link #stride} at a time (one Spark job, or one collective segment, each), resumed mid-epoch from a checkpoint, evaluated and checkpointed at every
  * epoch's end. A subclass says what one job does.
  */
 abstract class Stepwise implements Driver {
@@ -18,7 +18,7 @@ abstract class Stepwise implements Driver {
     return BatchPlan.stepsPerEpoch(source.trainRows(), config.batchSize());
   }
 
-  /** Steps one job takes. */
+  /** Steps one job (or segment) takes at most. */
   abstract int stride(TrainingConfig config);
 
   /** What one job needs besides θ: the rule, its state and the rates. */
@@ -43,8 +43,11 @@ abstract class Stepwise implements Driver {
       long epochStart = System.nanoTime();
       int first = run.firstStep(epoch);
       double lr = first > 0 ? rule.schedule().rateAt(run.global() - 1, steps) : Double.NaN; // the rate of the step before
-      for (int s = first; s < steps; s += stride) {
-        lr = steps(run, theta, rule, epoch, s, Math.min(stride, steps - s), steps);
+      for (int s = first; s < steps;) {
+        int count = Math.min(stride, steps - s);
+        double last = steps(run, theta, rule, epoch, s, count, steps);
+        lr = Double.isNaN(last) ? lr : last;
+        s += count;
       }
       if (run.endEpoch(epoch, lr, epochStart, theta, null)) {
         break;

@@ -70,15 +70,19 @@ public final class Trainer {
       }
       System.arraycopy(resume.theta(), 0, theta, 0, theta.length);
     }
-    Driver driver = driver(config.algorithm(), config.localSteps());
+    Driver driver = driver(config.algorithm(), config.localSteps(), source.segments());
     Run run = new Run(config, model, source, listeners, checkpoints, resume, driver.stepsPerEpoch(config, source));
     return driver.train(run, theta);
   }
 
-  /** The driver of {@code algorithm}, for a run of {@code localSteps} minibatch steps per job. */
-  private static Driver driver(Algorithm algorithm, int localSteps) {
+  /**
+   * The driver of {@code algorithm}, for a run of {@code localSteps} minibatch steps per job; exact
+   * synchronous steps go through {@code segments} when the source offers the collective transport.
+   */
+  private static Driver driver(Algorithm algorithm, int localSteps, Segments segments) {
     return switch (algorithm) {
-      case MINIBATCH -> localSteps > 1 ? new LocalSteps() : new Minibatch();
+      case MINIBATCH -> localSteps > 1 ? new LocalSteps() : segments != null ? new Collective(segments)
+          : new Minibatch();
       case GD -> new FullBatch();
       case RANDOM_SEARCH -> new RandomSearch();
     };

@@ -142,6 +142,21 @@ public final class TrainingSettings {
       .doc("Minibatch steps each partition takes per Spark job before the driver averages the local models; 1 is "
           + "exact synchronous SGD, more trades exactness for fewer jobs").build();
 
+  public static final Setting<String> SYNC = Setting.choice("sync", "--sync",
+          () -> List.of("auto", "jobs", "collective"))
+      .label("T").dflt("auto").noun("step transport").in(OPTIMIZER)
+      .doc("How exact synchronous steps ({localSteps} 1) reach the partitions: jobs (a Spark job per step, the "
+          + "partial sums merged on the driver), collective (the partitions' tasks stay alive for a stretch of "
+          + "steps, gang-scheduled, and sum among themselves); both give the same bits. auto takes collective "
+          + "where a barrier stage can run (as many task slots as partitions, no dynamic allocation)").build();
+
+  public static final Setting<Integer> COLLECTIVE_TIMEOUT = Setting.integer("collectiveTimeout",
+          "--collective-timeout")
+      .label("S").dflt(120).noun("collective timeout").in(OPTIMIZER)
+      .check(t -> t >= 1, "an integer >= 1 (seconds)")
+      .doc("Seconds a collective task waits for another (to connect, or for its sums of a step) before the "
+          + "segment fails and Spark retries it: a dead peer fails the stage instead of hanging it").build();
+
   public static final Setting<Double> ABORT_FACTOR = Setting.real("abortFactor", "--abort-factor")
       .label("F").dflt(3.0).mlDefault(0.0).noun("abort factor").in(OPTIMIZER)
       .check(x -> (x == 0 || x > 1) && finite(x), "0 (never) or a finite number > 1")
@@ -284,7 +299,7 @@ public final class TrainingSettings {
   /** Every setting, in help order. */
   public static final List<Setting<?>> ALL = List.of(MODEL_TYPE, LOSS, HIDDEN_LAYERS, ACTIVATION, INIT, INIT_SCALE,
       PRECISION, ALGORITHM, OPTIMIZER_NAME, BATCH_SIZE, EPOCHS, MOMENTUM, BETA1, BETA2, EPS, RHO, WEIGHT_DECAY,
-      LINE_SEARCH, TOL, TRIALS, LOCAL_STEPS, ABORT_FACTOR, SEED, LEARNING_RATE, SCHEDULE_KIND, LR_DECAY, LR_STEP,
+      LINE_SEARCH, TOL, TRIALS, LOCAL_STEPS, SYNC, COLLECTIVE_TIMEOUT, ABORT_FACTOR, SEED, LEARNING_RATE, SCHEDULE_KIND, LR_DECAY, LR_STEP,
       DECAY_RATE, LR_MIN, WARMUP, REG, L1_RATIO, MAX_NORM, DROPOUT, EARLY_STOPPING, PATIENCE, VALIDATION_FRACTION,
       NUM_PARTITIONS, BLOCK_ROWS, WEIGHT_COL, CHECKPOINT_DIR, CHECKPOINT_EVERY, CHECKPOINT_KEEP, RESUME,
       INITIAL_MODEL);

@@ -36,9 +36,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  * through SparkSubmit. Both executors must compute gradients, and the final weights must equal a
  * local[2] run with the same seed and partition count.
  *
- * <p>Then faults, in this order, each against the first cluster run's weights: an executor
- * SIGKILLed mid-training (Spark reruns its tasks; same weights); the driver SIGKILLed after a
- * checkpoint and the command rerun with {@code --resume} (same weights); last, because it takes the
+ * <p>The same run on the collective transport (barrier tasks that all-reduce among themselves)
+ * must give the jobs run's weights bit for bit. Then faults, in this order, each against the first
+ * cluster run's weights: an executor SIGKILLed mid-training, with a job per step and mid-segment
+ * on the collective transport (Spark reruns its tasks or the barrier stage; same weights); the
+ * driver SIGKILLed after a checkpoint and the command rerun with {@code --resume} (same weights,
+ * collective); last, because it takes the
  * cluster down, the Master and both Workers SIGKILLed under a running driver, which must fail with
  * exit code 4 within {@code --cluster-timeout} plus a margin instead of waiting forever.
  */
@@ -135,12 +138,15 @@ class ClusterIT {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 
-  /** The uninterrupted cluster run, made once (by the first test, or by whichever runs first). */
+  /**
+   * The uninterrupted cluster run, a Spark job per step ({@code --sync jobs}), made once (by the
+   * first test, or by whichever runs first).
+   */
   private static Baseline baseline() throws Exception {
     if (baseline == null) {
       Path out = WORK.resolve("cluster-run");
       long t0 = System.nanoTime();
-      run(submit(List.of("--out", out.toString())), WORK.resolve("cluster-run.console"), 480);
+      run(submit(List.of("--sync", "jobs", "--out", out.toString())), WORK.resolve("cluster-run.console"), 480);
       baseline = new Baseline(theta(out), seconds(t0), out);
     }
     return baseline;
@@ -239,7 +245,7 @@ class ClusterIT {
       assertTrue(n.asLong() > 0, "every executor computed gradients: " + tasks);
       total += n.asLong();
     }
-    assertEquals(2 * steps, total, "one task per partition per step: " + tasks);
+    assertEquals(2 * steps, total, "one task per partition per step (--sync jobs): " + tasks);
     assertTrue(!tasks.has("driver"), "no gradient ran in the driver: " + tasks);
 
     double maxDiff = maxAbsDiff(theta(localOut), cluster.theta());
@@ -252,22 +258,75 @@ class ClusterIT {
   }
 
   /**
+   * The same run on the collective transport: one barrier stage per epoch whose two tasks (one per
+   * executor) all-reduce among themselves, ending with the jobs run's weights bit for bit.
+   */
+  @Test
+  @Order(2)
+  void collectiveStepsOnTheClusterEqualTheJobsRunBitForBit() throws Exception {
+    Baseline jobs = baseline();
+    Path out = WORK.resolve("collective-run");
+    long t0 = System.nanoTime();
+    String output = run(submit(List.of("--sync", "collective", "--out", out.toString())),
+        WORK.resolve("collective-run.console"), 480);
+    double seconds = seconds(t0);
+    JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+    JsonNode jobsSummary = JSON.readTree(jobs.dir().resolve("summary.json").toFile());
+    assertTrue(summary.get("sync").asText().startsWith("collective"), summary.get("sync").asText());
+    assertTrue(output.contains("steps: collective ("), output);
+    JsonNode tasks = summary.get("gradient_tasks_by_executor");
+    assertEquals(2, tasks.size(), "both executors ran the barrier stage's tasks: " + tasks);
+    for (JsonNode n : tasks) {
+      assertEquals(1, n.asLong(), "one task per partition for the epoch's one segment: " + tasks);
+    }
+    double maxDiff = maxAbsDiff(jobs.theta(), theta(out));
+    double stepMs = 1000 * summary.get("seconds_per_step").asDouble();
+    double jobsStepMs = 1000 * jobsSummary.get("seconds_per_step").asDouble();
+    System.out.printf("collective cluster run %.1f s (jobs %.1f s); median step %.2f ms (jobs %.2f ms); epoch %.2f s "
+        + "(jobs %.2f s); max |θ_collective - θ_jobs| = %.3g%n", seconds, jobs.seconds(), stepMs, jobsStepMs,
+        summary.get("seconds_per_epoch").asDouble(), jobsSummary.get("seconds_per_epoch").asDouble(), maxDiff);
+    assertEquals(0.0, maxDiff, "collective and jobs weights differ:\n" + output);
+  }
+
+  /**
    * One executor JVM SIGKILLed once steps run: the driver logs the lost executor, reruns its tasks
    * on the other one (recomputing the lost cached blocks) while the Worker starts a replacement,
    * and the run ends with the uninterrupted run's weights.
    */
   @Test
-  @Order(2)
+  @Order(3)
   void anExecutorKilledMidTrainingChangesNoWeight() throws Exception {
+    killAnExecutor("executor-killed-run", List.of("--sync", "jobs"), 1500);
+  }
+
+  /**
+   * The same on the collective transport, the kill landing inside a segment (a checkpoint every 10
+   * steps makes 22 barrier stages of 10 steps): the surviving task's link to the dead one breaks,
+   * the barrier stage fails, and Spark runs it again, from the segment's start, once the Worker's
+   * replacement executor gives it two task slots again; the weights are the uninterrupted run's.
+   */
+  @Test
+  @Order(4)
+  void anExecutorKilledMidSegmentChangesNoWeight() throws Exception {
+    String output = killAnExecutor("executor-killed-collective-run", List.of("--sync", "collective",
+        "--checkpoint-dir", WORK.resolve("kill-checkpoints").toString(), "--checkpoint-every", "10"), 700);
+    assertTrue(output.contains("steps: collective ("), output);
+  }
+
+  /** Runs the baseline's training with {@code flags}, SIGKILLs an executor {@code afterMillis} after training starts. */
+  private static String killAnExecutor(String name, List<String> flags, long afterMillis) throws Exception {
     Baseline base = baseline();
-    Path out = WORK.resolve("executor-killed-run");
-    Path log = WORK.resolve("executor-killed-run.console");
+    Path out = WORK.resolve(name);
+    Path log = WORK.resolve(name + ".console");
+    deleteTree(out);
     Instant started = Instant.now();
     long t0 = System.nanoTime();
-    Process driver = start(submit(List.of("--out", out.toString())), log);
+    List<String> args = new ArrayList<>(flags);
+    args.addAll(List.of("--out", out.toString()));
+    Process driver = start(submit(args), log);
     awaitLog(driver, log, TRAINING_STARTED, 300);
     double trainingAt = seconds(t0);
-    Thread.sleep(1500); // some steps done
+    Thread.sleep(afterMillis); // some steps done
     List<ProcessHandle> executors = executors(started);
     assertEquals(2, executors.size(), "one executor per Worker for this run: " + executors);
     ProcessHandle victim = executors.get(0);
@@ -280,15 +339,16 @@ class ClusterIT {
     assertEquals(0, driver.exitValue(), "the run survives the lost executor:\n" + output);
     assertFalse(victim.isAlive(), "executor pid " + victim.pid() + " is gone");
     // Spark's own log goes to the log file beside --out, not the console (docs/BATCH-JOBS.md)
-    String sparkLog = Files.readString(WORK.resolve("executor-killed-run.log"));
+    String sparkLog = Files.readString(WORK.resolve(name + ".log"));
     assertTrue(sparkLog.contains("Lost executor"), "the driver saw the executor go:\n" + sparkLog);
 
     JsonNode tasks = JSON.readTree(out.resolve("summary.json").toFile()).get("gradient_tasks_by_executor");
     double maxDiff = maxAbsDiff(base.theta(), theta(out));
-    System.out.printf("executor killed: pid %d SIGKILLed %.1f s after training started; run %.1f s (uninterrupted "
-        + "%.1f s); gradient tasks by executor %s; max |θ - θ_uninterrupted| = %.3g%n", victim.pid(),
+    System.out.printf("%s: executor pid %d SIGKILLed %.1f s after training started; run %.1f s (uninterrupted "
+        + "%.1f s); gradient tasks by executor %s; max |θ - θ_uninterrupted| = %.3g%n", name, victim.pid(),
         killedAt - trainingAt, total, base.seconds(), tasks, maxDiff);
     assertTrue(maxDiff <= 1e-6, "weights after a lost executor differ by " + maxDiff + "\n" + output);
+    return output;
   }
 
   /**
@@ -297,7 +357,7 @@ class ClusterIT {
    * ends with the uninterrupted run's weights.
    */
   @Test
-  @Order(3)
+  @Order(5)
   void aDriverKilledAfterACheckpointResumesToTheSameWeights() throws Exception {
     Baseline base = baseline();
     Path out = WORK.resolve("resumed-run");
@@ -305,7 +365,8 @@ class ClusterIT {
     Path dir = WORK.resolve("checkpoints");
     deleteTree(dir);
     deleteTree(out);
-    List<String> flags = List.of("--checkpoint-dir", dir.toString(), "--checkpoint-every", "60", "--out",
+    // the default transport (auto: collective here), a segment cut at every checkpoint
+    List<String> flags = List.of("--checkpoint-dir", dir.toString(), "--checkpoint-every", "10", "--out",
         out.toString());
     long t0 = System.nanoTime();
     Process driver = start(submit(flags), log);
@@ -345,6 +406,7 @@ class ClusterIT {
     String output = run(submit(resume), WORK.resolve("resumed-run.console"), 480);
     double resumedSeconds = seconds(t2);
     assertTrue(output.contains("resuming from checkpoint-"), output);
+    assertTrue(output.contains("steps: collective (auto: "), output);
     JsonNode tasks = JSON.readTree(out.resolve("summary.json").toFile()).get("gradient_tasks_by_executor");
     assertEquals(2, tasks.size(), "the rerun got both executors: " + tasks);
     assertTrue(checkpoints(dir).isEmpty(), "a finished run clears its checkpoints");
@@ -364,7 +426,7 @@ class ClusterIT {
    * model nor the predictions.
    */
   @Test
-  @Order(4)
+  @Order(6)
   void theNightlyJobTrainsWarmStartsGatesPromotesAndPredicts() throws Exception {
     Path night = WORK.resolve("nightly");
     deleteTree(night);
@@ -445,7 +507,7 @@ class ClusterIT {
    * the command exits with code 4 and one line naming the master.
    */
   @Test
-  @Order(5)
+  @Order(7)
   void aDriverWhoseClusterIsGoneFailsWithExitCode4InBoundedTime() throws Exception {
     int timeout = 15;
     Path out = WORK.resolve("cluster-lost-run");

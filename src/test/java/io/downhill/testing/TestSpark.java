@@ -4,8 +4,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * One local Spark session for every test in the JVM (surefire runs them all in one fork):
- * {@code local[2]}, like the CI machine's two cores, UI off. Never stopped by a test.
+ * One local Spark session for every test in the JVM (surefire runs them all in one fork): two
+ * partitions by default, like the CI machine's two cores, but four task slots ({@code local[4]}),
+ * so that the collective transport's barrier stages of up to four partitions can run; UI off.
+ * Never stopped by a test.
  */
 public final class TestSpark {
   private static SparkSession session;
@@ -14,9 +16,10 @@ public final class TestSpark {
 
   public static synchronized SparkSession session() {
     if (session == null) {
-      session = SparkSession.builder().master("local[2]").appName("downhill-tests")
+      session = SparkSession.builder().master("local[4]").appName("downhill-tests")
           .config("spark.ui.enabled", "false")
           .config("spark.ui.showConsoleProgress", "false")
+          .config("spark.default.parallelism", "2")
           .config("spark.sql.shuffle.partitions", "4")
           .config("spark.driver.host", "127.0.0.1")
           .getOrCreate();

@@ -1,0 +1,117 @@
+package io.downhill.spark;
+
+import io.downhill.BadInputException;
+import io.downhill.data.Shard;
+import io.downhill.shard.ShardComputer;
+import io.downhill.train.Segment;
+import io.downhill.train.Segments;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+
+/**
+ * The collective transport on Spark: each {@link Segment} is one barrier stage over the cached
+ * training shards ({@code RDD.barrier()}): Spark gang-schedules one task per partition, each on its
+ * shard, and the tasks exchange their sums among themselves ({@link SegmentTask}) instead of
+ * returning them to the driver step by step. Spark still owns the scheduling, the data and the
+ * retries: a failed or killed task fails the stage, Spark runs it again, and the retry starts from
+ * the segment's start, which the driver still holds, so the weights come out the same.
+ *
+ * <p>The links between the tasks prove a secret made here, per run, with {@link SecureRandom}; it
+ * reaches the tasks in their closure only.
+ */
+final class CollectiveSegments implements Segments {
+  private final JavaSparkContext jsc;
+  private final JavaRDD<Shard> train;
+  private final ShardComputer computer;
+  private final Duration timeout;
+  private final String reason;
+  private final byte[] secret = new byte[32];
+  private long segments;
+
+  CollectiveSegments(JavaSparkContext jsc, JavaRDD<Shard> train, ShardComputer computer, Duration timeout,
+      String reason) {
+    this.jsc = jsc;
+    this.train = train;
+    this.computer = computer.denseGradients(); // the exchange sums dense slices
+    this.timeout = timeout;
+    this.reason = reason;
+    new SecureRandom().nextBytes(secret);
+  }
+
+  @Override
+  public String describe() {
+    return "collective (" + reason + ")";
+  }
+
+  @Override
+  public Segment.Result run(Segment segment) {
+    long id = ++segments;
+    String what = String.format("downhill epoch %d, steps %d-%d/%d (collective)", segment.epoch() + 1,
+        segment.firstStep() + 1, segment.firstStep() + segment.count(), segment.stepsPerEpoch());
+    jsc.setJobGroup(SparkGradientSource.STEP_GROUP, what, false);
+    jsc.setCallSite(what);
+    RDD<Segment.Result> results = train.rdd().barrier().mapPartitions(
+        new SegmentTask(computer, segment, secret, id, timeout), false,
+        scala.reflect.ClassTag$.MODULE$.apply(Segment.Result.class));
+    List<Segment.Result> all = results.toJavaRDD().collect();
+    Segment.Result first = all.get(0);
+    for (int p = 1; p < all.size(); p++) {
+      if (all.get(p).thetaHash() != first.thetaHash()) {
+        // the replicas take the same operations on the same bits: a difference is a defect (or
+        // executors whose BLAS differ), never something to average away
+        throw new IllegalStateException("collective segment " + id + ": partition " + p
+            + " ended with other weights than partition 0 (the replicas of θ must stay equal bit for bit)");
+      }
+    }
+    return first;
+  }
+
+  /**
+   * Which transport of exact steps a run takes, and why: {@code collective} null for a Spark job
+   * per step.
+   */
+  record Choice(CollectiveSegments collective, String description) {}
+
+  /**
+   * The transport that {@code sync} ("auto", "jobs" or "collective") means for this run. Auto takes
+   * collective wherever a barrier stage can run: as many task slots as partitions, and no dynamic
+   * allocation (barrier stages refuse it). Asking for collective where it cannot run is bad input
+   * naming the setting, never a hang.
+   */
+  static Choice choose(JavaSparkContext jsc, JavaRDD<Shard> train, ShardComputer computer, String sync,
+      Duration timeout) {
+    if (sync.equals("jobs")) {
+      return new Choice(null, "jobs (sync jobs)");
+    }
+    int partitions = train.getNumPartitions();
+    int slots = slots(jsc);
+    String cannot = null;
+    if (jsc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
+      cannot = "dynamic allocation is on (spark.dynamicAllocation.enabled=true), which barrier stages refuse";
+    } else if (slots < partitions) {
+      cannot = partitions + " partitions but " + slots + " task slots (a barrier stage runs every partition at once)";
+    }
+    if (cannot != null) {
+      if (sync.equals("collective")) {
+        throw BadInputException.setting("sync", "collective", "the collective transport cannot run here",
+            "as many task slots as partitions and no dynamic allocation (or {sync} jobs)", cannot);
+      }
+      return new Choice(null, "jobs (auto: " + cannot + ")");
+    }
+    String why = (sync.equals("auto") ? "auto: " : "sync collective, ") + slots + " task slots for " + partitions
+        + " partitions";
+    CollectiveSegments c = new CollectiveSegments(jsc, train, computer, timeout, why);
+    return new Choice(c, c.describe());
+  }
+
+  /** Tasks the cluster can run at once with the default resource profile (executors registered now). */
+  static int slots(JavaSparkContext jsc) {
+    // SparkContext.maxNumConcurrentTasks is private[spark] in Scala, public in bytecode: it is the
+    // number the scheduler itself checks a barrier stage against
+    return jsc.sc().maxNumConcurrentTasks(jsc.sc().resourceProfileManager().defaultResourceProfile());
+  }
+}

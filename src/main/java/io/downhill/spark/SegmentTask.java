@@ -1,0 +1,118 @@
+package io.downhill.spark;
+
+import io.downhill.collective.Mesh;
+import io.downhill.collective.Part;
+import io.downhill.collective.Sum;
+import io.downhill.data.Shard;
+import io.downhill.shard.GradientAccumulator;
+import io.downhill.shard.ShardComputer;
+import io.downhill.shard.StepPlan;
+import io.downhill.train.Segment;
+import io.downhill.train.SyncStep;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.SparkEnv;
+import scala.collection.Iterator;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * What each task of a collective segment's barrier stage does, on its executor: opens its end of
+ * the {@link Mesh} on the executor's own address, exchanges addresses with the other tasks once
+ * ({@code BarrierTaskContext.allGather}), then takes the segment's steps on its cached shard
+ * ({@link SyncStep#run}), every step's sums all-reduced between the tasks. Partition 0's task
+ * returns θ, the optimizer state and the step reports; the others the hash of their θ.
+ *
+ * <p>The secret that every link proves travels in this task's closure and nowhere else: it is not
+ * part of any message, log line or {@code toString}.
+ */
+final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segment.Result>>
+    implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private final ShardComputer computer;
+  private final Segment segment;
+  private final byte[] secret;
+  private final long id;
+  private final long timeoutMillis;
+
+  SegmentTask(ShardComputer computer, Segment segment, byte[] secret, long id, Duration timeout) {
+    this.computer = computer;
+    this.segment = segment;
+    this.secret = secret;
+    this.id = id;
+    this.timeoutMillis = timeout.toMillis();
+  }
+
+  @Override
+  public Iterator<Segment.Result> apply(Iterator<Shard> shards) {
+    BarrierTaskContext context = BarrierTaskContext.get();
+    int rank = context.partitionId();
+    int size = context.getTaskInfos().length;
+    Shard shard = shards.hasNext() ? shards.next() : null;
+    // a retried stage is another session: links left over from the failed attempt are refused
+    long session = id * 1000 + context.stageAttemptNumber();
+    try (Mesh mesh = Mesh.listen(InetAddress.getByName(SparkEnv.get().blockManager().blockManagerId().host()), rank,
+        size, secret, session, Duration.ofMillis(timeoutMillis), context::isInterrupted)) {
+      mesh.connect(Arrays.asList(context.allGather(mesh.address())));
+      Segment.Result result = segment.step().run(segment, new MeshExchange(mesh, computer, shard, rank), rank == 0);
+      return CollectionConverters.asScala(List.of(result).iterator());
+    } catch (IOException e) {
+      throw new UncheckedIOException("collective segment " + id + ", partition " + rank + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SegmentTask(segment " + id + ")";
+  }
+
+  /**
+   * A step's sums: this partition's minibatch ({@link ShardComputer#gradient}, dense), then the
+   * mesh's all-reduce of the gradient in compute precision and of the loss, weight and row sums and
+   * the batch statistics in double, all summed in partition order as the driver's merge does.
+   */
+  private static final class MeshExchange implements SyncStep.Exchange {
+    private static final int SUMS = 3; // loss, weight, rows; then the batch statistics
+    private final Mesh mesh;
+    private final ShardComputer computer;
+    private final Shard shard;
+    private final int rank;
+    private final int parameters;
+    private final int stats;
+
+    MeshExchange(Mesh mesh, ShardComputer computer, Shard shard, int rank) {
+      this.mesh = mesh;
+      this.computer = computer;
+      this.shard = shard;
+      this.rank = rank;
+      this.parameters = computer.model().layout().size();
+      this.stats = computer.model().statsSize();
+    }
+
+    @Override
+    public GradientAccumulator local(StepPlan plan, double[] theta) {
+      return shard == null ? GradientAccumulator.empty() : computer.gradient(shard, rank, plan, computer.params(theta));
+    }
+
+    @Override
+    public GradientAccumulator allReduce(int round, GradientAccumulator local) throws IOException {
+      double[] sums = new double[SUMS + stats];
+      sums[0] = local.lossSum();
+      sums[1] = local.weightSum();
+      sums[2] = local.rows();
+      if (local.statsSum() != null) {
+        System.arraycopy(local.statsSum(), 0, sums, SUMS, stats);
+      }
+      Sum total = mesh.allReduce(round, new Part(local.partial(), parameters, sums, local.computeNanos()));
+      double[] s = total.scalars();
+      return GradientAccumulator.ofSum(total.vector(), s[0], s[1], (long) s[2], total.max(),
+          stats == 0 ? null : Arrays.copyOfRange(s, SUMS, SUMS + stats));
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package io.downhill.train;
+
+import java.util.Arrays;
+
+/**
+ * Exact synchronous minibatch steps on the collective transport ({@link Segments}): the same steps
+ * as {@link Minibatch}, with the same bits, but the driver starts a segment of many steps at a time
+ * instead of a Spark job per step. A segment runs to the epoch's end, or to the next due checkpoint;
+ * afterwards the driver takes over θ and the optimizer state, and records each step from the
+ * segment's reports (loss, rate, update ratios) as if it had taken it itself.
+ */
+final class Collective extends Stepwise {
+  private final Segments segments;
+
+  Collective(Segments segments) {
+    this.segments = segments;
+  }
+
+  @Override
+  int stride(TrainingConfig config) {
+    return Integer.MAX_VALUE; // the rest of the epoch: steps() cuts it at due checkpoints
+  }
+
+  @Override
+  double steps(Run run, double[] theta, Rule rule, int epoch, int s0, int count, int steps) {
+    double lr = Double.NaN;
+    for (int s = s0; s < s0 + count;) {
+      int length = run.stepsBeforeCheckpoint(s0 + count - s);
+      Segment.Result r = segments.run(new Segment(epoch, s, length, steps, run.global(), theta.clone(),
+          copy(rule.state().arrays()), rule.state().steps(), rule.schedule(), run.syncStep()));
+      System.arraycopy(r.theta(), 0, theta, 0, theta.length);
+      rule.state().restoreInPlace(r.state(), r.stateSteps());
+      for (Segment.StepReport step : r.reports()) {
+        run.step(epoch, new Objective(step.loss(), step.dataLoss(), null, step.gradNorm()), step.lr(), step.rows(),
+            System.nanoTime() - step.nanos(), step.computeNanos(), step.layers());
+        lr = step.lr();
+      }
+      if (r.diverged() != null) {
+        throw r.diverged();
+      }
+      s += length;
+      run.checkpointAfterSteps(r.reports().size(), epoch, s, theta);
+    }
+    return lr;
+  }
+
+  private static java.util.Map<String, double[]> copy(java.util.Map<String, double[]> arrays) {
+    java.util.Map<String, double[]> out = new java.util.TreeMap<>();
+    arrays.forEach((name, a) -> out.put(name, Arrays.copyOf(a, a.length)));
+    return out;
+  }
+}

@@ -1,0 +1,16 @@
+package io.downhill.train;
+
+/**
+ * The collective transport of exact synchronous steps: the partitions' tasks stay alive for a
+ * {@link Segment} and exchange their sums among themselves, each applying the same
+ * {@link SyncStep} to its replica of θ; the driver hears from them once per segment. The other
+ * transport, a Spark job per step, is {@link GradientSource#gradient}; both give the same bits.
+ */
+public interface Segments {
+
+  /** Takes the steps of {@code segment} and returns the outcome (θ, the optimizer state, the reports). */
+  Segment.Result run(Segment segment);
+
+  /** e.g. "collective (2 task slots for 2 partitions)": which transport, and why it was chosen. */
+  String describe();
+}
