@@ -48,12 +48,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "search", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Coarse-to-fine hyperparameter search: many short trials sampled from --space (learning rate and",
         "regularization in log space), then longer ones around the best. Trials share one cached copy of the data",
-        "and advance together, one Spark job per step for all of them; a trial stops when its loss passes 3x its",
-        "first value. Training flags set what is not searched. Writes DIR/leaderboard.csv, leaderboard.json,",
+        "and advance together, one Spark job per step for all of them (--sync applies to --retrain's run only); a",
+        "trial stops when its loss passes 3x its first value. Training flags set what is not searched. Writes",
+        "DIR/leaderboard.csv, leaderboard.json,",
         "summary.json, report.html and model/ (the best trial's, or the winner retrained with --retrain)."})
 final class SearchCommand implements Callable<Integer> {
   @Mixin
   TrainOptions train;
+  @Mixin
+  TransportOptions steps;
   @Mixin
   DataOptions data;
   @Mixin
@@ -162,8 +165,8 @@ final class SearchCommand implements Callable<Integer> {
           TrainingConfig again = TrainingConfig.from(savedSettings);
           TrainingData full = DataLoader.load(session.spark, data.settings(trainSpec, testSpec, base.seed(),
               base.precision(), 0));
-          retrained = fit(again, full.features(), k).run(c -> new SparkGradientSource(session.jsc, full, c), null,
-              List.of());
+          retrained = fit(again, full.features(), k).run(c -> steps.apply(new SparkGradientSource(session.jsc, full, c)),
+              null, List.of());
           theta = retrained.theta();
           saveData = full;
           saved = String.format(Locale.ROOT, "the winner retrained on train + validation (%d rows, %d epochs)",

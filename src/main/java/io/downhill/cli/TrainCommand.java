@@ -58,6 +58,8 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   SparkOptions sparkOptions;
   @Mixin
+  TransportOptions steps;
+  @Mixin
   CheckpointOptions checkpoint;
   @Mixin
   InitModelOptions init;
@@ -129,8 +131,7 @@ final class TrainCommand implements Callable<Integer> {
         SparkGradientSource.Transport transport;
         int depth;
         String sync;
-        try (SparkGradientSource source = new SparkGradientSource(session.jsc, td, fit.computer())
-                .sync(train.values());
+        try (SparkGradientSource source = steps.apply(new SparkGradientSource(session.jsc, td, fit.computer()));
              MetricsWriter metrics = new MetricsWriter(metricsFile, resumed != null)) {
           transport = source.transport();
           depth = source.depth();

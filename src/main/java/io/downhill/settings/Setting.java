@@ -37,7 +37,8 @@ public final class Setting<T> {
   /** The help section and the commands a setting belongs to. */
   public enum Group {
     MODEL("Model"), OPTIMIZER("Optimizer"), SCHEDULE("Learning-rate schedule"), REGULARIZATION("Regularization"),
-    STOPPING("Early stopping"), DATA("Data"), CHECKPOINTS("Checkpoints"), WARM_START("Warm start");
+    STOPPING("Early stopping"), DATA("Data"), CHECKPOINTS("Checkpoints"), WARM_START("Warm start"),
+    TRANSPORT("Step transport");
 
     private final String title;
 

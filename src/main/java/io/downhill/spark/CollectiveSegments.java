@@ -5,6 +5,7 @@ import io.downhill.data.Shard;
 import io.downhill.shard.ShardComputer;
 import io.downhill.train.Segment;
 import io.downhill.train.Segments;
+import io.downhill.train.SyncStep;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -29,12 +30,14 @@ final class CollectiveSegments implements Segments {
   private final ShardComputer computer;
   private final Duration timeout;
   private final String reason;
+  private final String group;
   private final byte[] secret = new byte[32];
   private long segments;
 
   CollectiveSegments(JavaSparkContext jsc, JavaRDD<Shard> train, ShardComputer computer, Duration timeout,
-      String reason) {
+      String reason, String group) {
     this.jsc = jsc;
+    this.group = group;
     this.train = train;
     this.computer = computer.denseGradients(); // the exchange sums dense slices
     this.timeout = timeout;
@@ -48,14 +51,14 @@ final class CollectiveSegments implements Segments {
   }
 
   @Override
-  public Segment.Result run(Segment segment) {
+  public Segment.Result run(Segment segment, SyncStep step) {
     long id = ++segments;
     String what = String.format("downhill epoch %d, steps %d-%d/%d (collective)", segment.epoch() + 1,
         segment.firstStep() + 1, segment.firstStep() + segment.count(), segment.stepsPerEpoch());
-    jsc.setJobGroup(SparkGradientSource.STEP_GROUP, what, false);
+    jsc.setJobGroup(group, what, false);
     jsc.setCallSite(what);
     RDD<Segment.Result> results = train.rdd().barrier().mapPartitions(
-        new SegmentTask(computer, segment, secret, id, timeout), false,
+        new SegmentTask(computer, segment, step, secret, id, timeout), false,
         scala.reflect.ClassTag$.MODULE$.apply(Segment.Result.class));
     List<Segment.Result> all = results.toJavaRDD().collect();
     Segment.Result first = all.get(0);
@@ -83,7 +86,7 @@ final class CollectiveSegments implements Segments {
    * naming the setting, never a hang.
    */
   static Choice choose(JavaSparkContext jsc, JavaRDD<Shard> train, ShardComputer computer, String sync,
-      Duration timeout) {
+      Duration timeout, String group) {
     if (sync.equals("jobs")) {
       return new Choice(null, "jobs (sync jobs)");
     }
@@ -104,7 +107,7 @@ final class CollectiveSegments implements Segments {
     }
     String why = (sync.equals("auto") ? "auto: " : "sync collective, ") + slots + " task slots for " + partitions
         + " partitions";
-    CollectiveSegments c = new CollectiveSegments(jsc, train, computer, timeout, why);
+    CollectiveSegments c = new CollectiveSegments(jsc, train, computer, timeout, why, group);
     return new Choice(c, c.describe());
   }
 

@@ -37,13 +37,15 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
   private static final long serialVersionUID = 1L;
   private final ShardComputer computer;
   private final Segment segment;
+  private final SyncStep step;
   private final byte[] secret;
   private final long id;
   private final long timeoutMillis;
 
-  SegmentTask(ShardComputer computer, Segment segment, byte[] secret, long id, Duration timeout) {
+  SegmentTask(ShardComputer computer, Segment segment, SyncStep step, byte[] secret, long id, Duration timeout) {
     this.computer = computer;
     this.segment = segment;
+    this.step = step;
     this.secret = secret;
     this.id = id;
     this.timeoutMillis = timeout.toMillis();
@@ -60,7 +62,7 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
     try (Mesh mesh = Mesh.listen(InetAddress.getByName(SparkEnv.get().blockManager().blockManagerId().host()), rank,
         size, secret, session, Duration.ofMillis(timeoutMillis), context::isInterrupted)) {
       mesh.connect(Arrays.asList(context.allGather(mesh.address())));
-      Segment.Result result = segment.step().run(segment, new MeshExchange(mesh, computer, shard, rank), rank == 0);
+      Segment.Result result = step.run(segment, new MeshExchange(mesh, computer, shard, rank), rank == 0);
       return CollectionConverters.asScala(List.of(result).iterator());
     } catch (IOException e) {
       throw new UncheckedIOException("collective segment " + id + ", partition " + rank + ": " + e.getMessage(), e);

@@ -132,7 +132,7 @@ public final class SparkGradientSource implements ClosableGradientSource {
    * {@link CollectiveSegments#choose}. Without this call, a Spark job per step.
    */
   public SparkGradientSource sync(String sync, java.time.Duration timeout) {
-    this.sync = CollectiveSegments.choose(jsc, data.train(), computer, sync, timeout);
+    this.sync = CollectiveSegments.choose(jsc, data.train(), computer, sync, timeout, STEP_GROUP);
     return this;
   }
 

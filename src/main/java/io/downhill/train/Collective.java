@@ -27,7 +27,7 @@ final class Collective extends Stepwise {
     for (int s = s0; s < s0 + count;) {
       int length = run.stepsBeforeCheckpoint(s0 + count - s);
       Segment.Result r = segments.run(new Segment(epoch, s, length, steps, run.global(), theta.clone(),
-          copy(rule.state().arrays()), rule.state().steps(), rule.schedule(), run.syncStep()));
+          copy(rule.state().arrays()), rule.state().steps(), rule.schedule()), run.syncStep());
       System.arraycopy(r.theta(), 0, theta, 0, theta.length);
       rule.state().restoreInPlace(r.state(), r.stateSteps());
       for (Segment.StepReport step : r.reports()) {

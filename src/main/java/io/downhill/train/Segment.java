@@ -14,10 +14,9 @@ import java.util.Map;
  * @param global     the run's step count at the segment's start (seeds dropout, indexes the schedule)
  * @param theta      θ at the start, in double
  * @param state      the optimizer state's arrays by name, and its step count {@code stateSteps}
- * @param step       the step's maths, {@link SyncStep}
  */
 public record Segment(int epoch, int firstStep, int count, int stepsPerEpoch, long global, double[] theta,
-    Map<String, double[]> state, long stateSteps, Schedule schedule, SyncStep step) implements Serializable {
+    Map<String, double[]> state, long stateSteps, Schedule schedule) implements Serializable {
 
   /**
    * What one step did, as the driver records it ({@link Run#step}).

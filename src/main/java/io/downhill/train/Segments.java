@@ -8,8 +8,11 @@ package io.downhill.train;
  */
 public interface Segments {
 
-  /** Takes the steps of {@code segment} and returns the outcome (θ, the optimizer state, the reports). */
-  Segment.Result run(Segment segment);
+  /**
+   * Takes the steps of {@code segment}, each one {@code step} on every task's replica, and returns
+   * the outcome (θ, the optimizer state, the reports).
+   */
+  Segment.Result run(Segment segment, SyncStep step);
 
   /** e.g. "collective (2 task slots for 2 partitions)": which transport, and why it was chosen. */
   String describe();

@@ -7,6 +7,7 @@ import static io.downhill.settings.Setting.Group.OPTIMIZER;
 import static io.downhill.settings.Setting.Group.REGULARIZATION;
 import static io.downhill.settings.Setting.Group.SCHEDULE;
 import static io.downhill.settings.Setting.Group.STOPPING;
+import static io.downhill.settings.Setting.Group.TRANSPORT;
 import static io.downhill.settings.Setting.Group.WARM_START;
 
 import io.downhill.linalg.Precision;
@@ -144,7 +145,7 @@ public final class TrainingSettings {
 
   public static final Setting<String> SYNC = Setting.choice("sync", "--sync",
           () -> List.of("auto", "jobs", "collective"))
-      .label("T").dflt("auto").noun("step transport").in(OPTIMIZER)
+      .label("T").dflt("auto").noun("step transport").in(TRANSPORT)
       .doc("How exact synchronous steps ({localSteps} 1) reach the partitions: jobs (a Spark job per step, the "
           + "partial sums merged on the driver), collective (the partitions' tasks stay alive for a stretch of "
           + "steps, gang-scheduled, and sum among themselves); both give the same bits. auto takes collective "
@@ -152,7 +153,7 @@ public final class TrainingSettings {
 
   public static final Setting<Integer> COLLECTIVE_TIMEOUT = Setting.integer("collectiveTimeout",
           "--collective-timeout")
-      .label("S").dflt(120).noun("collective timeout").in(OPTIMIZER)
+      .label("S").dflt(120).noun("collective timeout").in(TRANSPORT)
       .check(t -> t >= 1, "an integer >= 1 (seconds)")
       .doc("Seconds a collective task waits for another (to connect, or for its sums of a step) before the "
           + "segment fails and Spark retries it: a dead peer fails the stage instead of hanging it").build();

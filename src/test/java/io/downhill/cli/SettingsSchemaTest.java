@@ -270,8 +270,8 @@ class SettingsSchemaTest {
         Map.entry(TOL, config.apply(c -> c.lineSearch().tol())),
         Map.entry(TRIALS, config.apply(TrainingConfig::trials)),
         Map.entry(LOCAL_STEPS, config.apply(TrainingConfig::localSteps)),
-        Map.entry(SYNC, t -> t.train.values().get(SYNC)), // to the gradient source (SparkGradientSource.sync)
-        Map.entry(COLLECTIVE_TIMEOUT, t -> t.train.values().get(COLLECTIVE_TIMEOUT)),
+        Map.entry(SYNC, t -> SettingOptions.values(t.steps.command).get(SYNC)), // to SparkGradientSource.sync
+        Map.entry(COLLECTIVE_TIMEOUT, t -> SettingOptions.values(t.steps.command).get(COLLECTIVE_TIMEOUT)),
         Map.entry(ABORT_FACTOR, config.apply(TrainingConfig::abortFactor)),
         Map.entry(SEED, config.apply(TrainingConfig::seed)),
         Map.entry(LEARNING_RATE, config.apply(TrainingConfig::learningRate)),
