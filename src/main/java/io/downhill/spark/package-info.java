@@ -9,7 +9,11 @@
  *              MLlib StandardScaler fitted on the training split (optional)
  *           ─▶ {@link io.downhill.spark.Blockify}: each partition turned once into dense blocks, cached
  *           ─▶ {@link io.downhill.spark.SparkGradientSource}: per step, broadcast θ, one job:
- *              mapPartitions(ShardComputer.gradient) + treeAggregate of GradientAccumulators
+ *              mapPartitions(ShardComputer.gradient) + treeAggregate of GradientAccumulators;
+ *              or, collective, one barrier stage per segment of steps
+ *              ({@link io.downhill.spark.CollectiveSegments}), whose tasks
+ *              ({@link io.downhill.spark.SegmentTask}) all-reduce among themselves over
+ *              {@code io.downhill.collective.Mesh}
  * </pre>
  *
  * Only this package, {@code ml} and {@code cli} import Spark.

@@ -22,7 +22,10 @@
  *
  * <p>A {@link io.downhill.train.GradientSource} hides where the partitions are:
  * {@link io.downhill.train.LocalGradientSource} loops over them in this JVM, the Spark source
- * ({@code io.downhill.spark}) runs one job per step. Both call the same
+ * ({@code io.downhill.spark}) runs one job per step, or offers {@link io.downhill.train.Segments}:
+ * the collective transport, where the partitions' tasks take a {@link io.downhill.train.Segment}
+ * of steps among themselves, each applying the same {@link io.downhill.train.SyncStep} (the
+ * step's maths, which {@code Minibatch} runs on the driver) to its replica of θ. All call the same
  * {@link io.downhill.shard.ShardComputer} and merge the same named accumulators, so a test can
  * demand that they agree. Checkpoints ({@code io.downhill.checkpoint}) plug in through
  * {@link io.downhill.train.Checkpoints}.

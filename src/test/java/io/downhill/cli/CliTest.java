@@ -56,7 +56,11 @@ class CliTest {
     long steps = summary.get("steps").asLong();
     assertEquals(2 * summary.get("steps_per_epoch").asLong(), steps);
     assertTrue(summary.get("test_accuracy").asDouble() > 0.9, t.toString());
-    assertEquals(steps, summary.get("gradient_jobs").asLong());
+    // auto on local[4] with 2 partitions: collective, one barrier stage per epoch instead of a job per step
+    assertTrue(summary.get("sync").asText().startsWith("collective (auto: 4 task slots for 2 partitions"),
+        summary.get("sync").asText());
+    assertTrue(t.out().contains("steps: collective (auto: "), t.out());
+    assertEquals(2, summary.get("gradient_jobs").asLong());
 
     List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));
     assertEquals(steps + 2, metrics.size());
