@@ -29,9 +29,12 @@ import javax.crypto.spec.SecretKeySpec;
  * connector → acceptor  proof   HMAC(secret, "connector" | nonceA | nonceC | session | from | to)
  * </pre>
  *
- * {@code from} is the connector's rank, {@code to} the acceptor's. The acceptor checks the hello's
- * magic, version, ranks and session before it answers and closes the connection on any mismatch;
- * each side compares the other's proof in constant time ({@link MessageDigest#isEqual}).
+ * {@code from} is the connector's rank, {@code to} the acceptor's: a mesh member's, or -1 for the
+ * driver's rendezvous, which members reach as a rank below all of theirs (so that no rendezvous
+ * handshake verifies as a mesh link's). A mesh member checks the hello's magic, version, ranks and
+ * session before it answers and closes the connection on any mismatch (the rendezvous checks the
+ * session once the connector is authenticated, so that it can tell it why it refuses); each side
+ * compares the other's proof in constant time ({@link MessageDigest#isEqual}).
  */
 final class Handshake {
   static final int MAGIC = 0x4d484444; // "DDHM" in little-endian bytes
@@ -45,11 +48,14 @@ final class Handshake {
   private final Mac mac;
   private final long session;
   private final int rank;
-  private final int size;
   private final Watch watch;
   private final SecureRandom random = new SecureRandom();
 
-  Handshake(byte[] secret, long session, int rank, int size, Watch watch) {
+  /**
+   * This side's handshakes as {@code rank} of {@code session}: a mesh member's rank, or -1 for the
+   * driver's rendezvous.
+   */
+  Handshake(byte[] secret, long session, int rank, Watch watch) {
     try {
       mac = Mac.getInstance(ALGORITHM);
       mac.init(new SecretKeySpec(secret, ALGORITHM));
@@ -58,7 +64,6 @@ final class Handshake {
     }
     this.session = session;
     this.rank = rank;
-    this.size = size;
     this.watch = watch;
   }
 
@@ -70,7 +75,7 @@ final class Handshake {
     socket.getOutputStream().write(hello.array());
     ByteBuffer reply = buffer(REPLY);
     watch.readFully(socket.getInputStream(), reply.array(), 0, REPLY, who,
-        "its handshake reply; a member closes a link whose session, rank or protocol version it refuses");
+        "its handshake reply; the other side closes a link whose session, rank or protocol version it refuses");
     checkMagicAndVersion(reply, who);
     int answered = reply.getInt(8);
     if (answered != to) {
@@ -83,15 +88,13 @@ final class Handshake {
   }
 
   /**
-   * Authenticates a connection accepted by this member; returns the connector's rank, which must be
-   * above this member's and not yet linked ({@code linked}).
+   * Authenticates a connection accepted by this member of a group of {@code size}; returns the
+   * connector's rank, which must be above this member's and not yet linked ({@code linked}).
    */
-  int asAcceptor(Socket socket, IntPredicate linked) throws IOException {
+  int asAcceptor(Socket socket, int size, IntPredicate linked) throws IOException {
     String from = "the connection from " + remote(socket);
-    ByteBuffer hello = buffer(HELLO);
-    watch.readFully(socket.getInputStream(), hello.array(), 0, HELLO, from, "its handshake hello");
-    checkMagicAndVersion(hello, from);
-    int peer = hello.getInt(8);
+    Hello hello = readHello(socket, watch, from);
+    int peer = hello.from();
     if (peer <= rank || peer >= size) {
       throw new IOException(from + " claims rank " + peer + ", expected one of ranks " + (rank + 1) + ".."
           + (size - 1) + " (only higher ranks connect to rank " + rank + ")");
@@ -101,26 +104,45 @@ final class Handshake {
           + "rank)");
     }
     String who = "rank " + peer + " (" + remote(socket) + ")";
-    int to = hello.getInt(12);
-    if (to != rank) {
-      throw new IOException(who + " meant to reach rank " + to + ", this is rank " + rank
+    if (hello.to() != rank) {
+      throw new IOException(who + " meant to reach rank " + hello.to() + ", this is rank " + rank
           + " (are the addresses in rank order?)");
     }
-    long theirs = hello.getLong(16);
-    if (theirs != session) {
-      throw new IOException(who + " belongs to session " + theirs + ", this member to session " + session
+    if (hello.session() != session) {
+      throw new IOException(who + " belongs to session " + hello.session() + ", this member to session " + session
           + " (a task of another segment or stage attempt?)");
     }
-    byte[] nonceC = bytes(hello, 24, NONCE);
+    answer(socket, hello, who);
+    return peer;
+  }
+
+  /** A connector's hello: its rank {@code from}, the rank it means to reach, its session and nonce. */
+  record Hello(int from, int to, long session, byte[] nonce) {}
+
+  /**
+   * Reads a connector's hello and checks its magic and version ({@code from} names the connection
+   * in messages); the acceptor checks the rest before it {@link #answer}s.
+   */
+  static Hello readHello(Socket socket, Watch watch, String from) throws IOException {
+    ByteBuffer hello = buffer(HELLO);
+    watch.readFully(socket.getInputStream(), hello.array(), 0, HELLO, from, "its handshake hello");
+    checkMagicAndVersion(hello, from);
+    return new Hello(hello.getInt(8), hello.getInt(12), hello.getLong(16), bytes(hello, 24, NONCE));
+  }
+
+  /**
+   * The acceptor's side after a hello addressed to this side's rank and session: sends its nonce
+   * and proof, then checks the connector's proof ({@code who} in messages).
+   */
+  void answer(Socket socket, Hello hello, String who) throws IOException {
     byte[] nonceA = nonce();
     ByteBuffer reply = buffer(REPLY).putInt(MAGIC).putInt(VERSION).putInt(rank).put(nonceA)
-        .put(proof("acceptor", nonceC, nonceA, peer, rank));
+        .put(proof("acceptor", hello.nonce(), nonceA, hello.from(), rank));
     socket.getOutputStream().write(reply.array());
     byte[] answer = new byte[PROOF];
     watch.readFully(socket.getInputStream(), answer, 0, PROOF, who,
-        "its handshake proof; a member closes a link whose proof does not match its secret");
-    checkProof(answer, proof("connector", nonceA, nonceC, peer, rank), who);
-    return peer;
+        "its handshake proof; the other side closes a link whose proof does not match its secret");
+    checkProof(answer, proof("connector", nonceA, hello.nonce(), hello.from(), rank), who);
   }
 
   /** The socket's remote address as host:port (the host's literal address, no leading slash). */
@@ -145,7 +167,7 @@ final class Handshake {
 
   private static void checkProof(byte[] found, byte[] expected, String who) throws IOException {
     if (!MessageDigest.isEqual(found, expected)) {
-      throw new IOException(who + " failed authentication: its proof does not match this member's secret "
+      throw new IOException(who + " failed authentication: its proof does not match this side's secret "
           + "(a different run, or not a member)");
     }
   }

@@ -123,13 +123,17 @@ public final class Mesh implements AutoCloseable {
         throw e;
       }
     }
-    return new Mesh(bind, rank, size, watch, new Handshake(secret, session, rank, size, watch), server);
+    return new Mesh(bind, rank, size, watch, new Handshake(secret, session, rank, watch), server);
   }
 
   /** "host:port" of the listening socket, to hand to the others (IPv6 hosts in brackets; port 0 alone). */
   public String address() {
-    String host = bind instanceof Inet6Address ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress();
-    return host + ":" + (server == null ? 0 : server.getLocalPort());
+    return address(bind, server == null ? 0 : server.getLocalPort());
+  }
+
+  /** "host:port" of a literal address (IPv6 hosts in brackets). */
+  static String address(InetAddress host, int port) {
+    return (host instanceof Inet6Address ? "[" + host.getHostAddress() + "]" : host.getHostAddress()) + ":" + port;
   }
 
   /**
@@ -156,7 +160,7 @@ public final class Mesh implements AutoCloseable {
       for (int accepted = 0; accepted < size - 1 - rank; accepted++) {
         Socket socket = accept(links);
         try {
-          int peer = handshake.asAcceptor(socket, r -> links[r] != null);
+          int peer = handshake.asAcceptor(socket, size, r -> links[r] != null);
           register(links, new Link(socket, rank, peer, "rank " + peer + " (" + Handshake.remote(socket) + ")",
               watch));
         } catch (IOException | RuntimeException e) {
@@ -183,31 +187,42 @@ public final class Mesh implements AutoCloseable {
   /** Opens and authenticates the link to lower rank {@code to}. */
   private Link dial(int to, String address) throws IOException {
     String who = "rank " + to + " (" + address + ")";
-    InetSocketAddress target = parse(address);
+    Socket socket = open(parse(address), bind, watch, who, "did its task end?");
+    try {
+      handshake.asConnector(socket, to, who);
+      return new Link(socket, rank, to, who, watch);
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A TCP connection to {@code target} ({@code who} in messages) from the address {@code bind}, or
+   * the route's when null; each try waits {@value Watch#POLL_MILLIS} ms, all of them together at most
+   * the watch's timeout. A refused connection fails at once, with {@code hint} (why nothing listens).
+   */
+  static Socket open(InetSocketAddress target, InetAddress bind, Watch watch, String who, String hint)
+      throws IOException {
     long start = System.nanoTime();
     while (true) {
       watch.check("connecting to " + who);
       Socket socket = new Socket();
       try {
-        socket.bind(new InetSocketAddress(bind, 0));
+        if (bind != null) {
+          socket.bind(new InetSocketAddress(bind, 0));
+        }
         socket.connect(target, Watch.POLL_MILLIS);
+        configure(socket);
+        return socket;
       } catch (SocketTimeoutException e) {
         socket.close();
         if (watch.expired(start)) {
           throw new SocketTimeoutException(who + " accepted no connection for " + watch.timeoutText());
         }
-        continue;
       } catch (ConnectException e) {
         socket.close();
-        throw new ConnectException(who + " refused the connection: nothing listens there (did its task end?)");
-      } catch (IOException | RuntimeException e) {
-        socket.close();
-        throw e;
-      }
-      try {
-        configure(socket);
-        handshake.asConnector(socket, to, who);
-        return new Link(socket, rank, to, who, watch);
+        throw new ConnectException(who + " refused the connection: nothing listens there (" + hint + ")");
       } catch (IOException | RuntimeException e) {
         socket.close();
         throw e;
@@ -235,12 +250,14 @@ public final class Mesh implements AutoCloseable {
     }
   }
 
-  private static void configure(Socket socket) throws IOException {
+  /** TCP_NODELAY (frames are small and awaited) and SO_TIMEOUT {@value Watch#POLL_MILLIS} ms (reads poll). */
+  static void configure(Socket socket) throws IOException {
     socket.setTcpNoDelay(true);
     socket.setSoTimeout(Watch.POLL_MILLIS);
   }
 
-  private static InetSocketAddress parse(String address) throws IOException {
+  /** "host:port" as {@link #address()} writes it ([host]:port for IPv6), resolved. */
+  static InetSocketAddress parse(String address) throws IOException {
     int colon = address.lastIndexOf(':');
     String host = colon > 0 ? address.substring(0, colon) : "";
     if (host.startsWith("[") && host.endsWith("]")) {
@@ -252,7 +269,7 @@ public final class Mesh implements AutoCloseable {
       }
       return new InetSocketAddress(InetAddress.getByName(host), Integer.parseInt(address.substring(colon + 1)));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("a member address is host:port ([host]:port for IPv6); found '"
+      throw new IllegalArgumentException("an address is host:port ([host]:port for IPv6); found '"
           + address + "'", e);
     }
   }

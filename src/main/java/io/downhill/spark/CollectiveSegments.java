@@ -1,11 +1,15 @@
 package io.downhill.spark;
 
 import io.downhill.BadInputException;
+import io.downhill.collective.Rendezvous;
 import io.downhill.data.Shard;
 import io.downhill.shard.ShardComputer;
 import io.downhill.train.Segment;
 import io.downhill.train.Segments;
 import io.downhill.train.SyncStep;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +25,10 @@ import org.apache.spark.rdd.RDD;
  * retries: a failed or killed task fails the stage, Spark runs it again, and the retry starts from
  * the segment's start, which the driver still holds, so the weights come out the same.
  *
- * <p>The links between the tasks prove a secret made here, per run, with {@link SecureRandom}; it
- * reaches the tasks in their closure only.
+ * <p>The tasks learn each other's addresses at a {@link Rendezvous} on the driver's address (opened
+ * at the first segment, closed with the source), each segment a session of its own. The links
+ * between the tasks and to the rendezvous prove a secret made here, per run, with
+ * {@link SecureRandom}; it reaches the tasks in their closure only.
  */
 final class CollectiveSegments implements Segments {
   private final JavaSparkContext jsc;
@@ -33,6 +39,7 @@ final class CollectiveSegments implements Segments {
   private final String group;
   private final byte[] secret = new byte[32];
   private long segments;
+  private Rendezvous rendezvous;
 
   CollectiveSegments(JavaSparkContext jsc, JavaRDD<Shard> train, ShardComputer computer, Duration timeout,
       String reason, String group) {
@@ -57,10 +64,17 @@ final class CollectiveSegments implements Segments {
         segment.firstStep() + 1, segment.firstStep() + segment.count(), segment.stepsPerEpoch());
     jsc.setJobGroup(group, what, false);
     jsc.setCallSite(what);
+    Rendezvous r = rendezvous();
     RDD<Segment.Result> results = train.rdd().barrier().mapPartitions(
-        new SegmentTask(computer, segment, step, secret, id, timeout), false,
+        new SegmentTask(computer, segment, step, secret, r.address(), id, timeout), false,
         scala.reflect.ClassTag$.MODULE$.apply(Segment.Result.class));
-    List<Segment.Result> all = results.toJavaRDD().collect();
+    r.expect(id, train.getNumPartitions());
+    List<Segment.Result> all;
+    try {
+      all = results.toJavaRDD().collect();
+    } finally {
+      r.forget(id);
+    }
     Segment.Result first = all.get(0);
     for (int p = 1; p < all.size(); p++) {
       if (all.get(p).thetaHash() != first.thetaHash()) {
@@ -71,6 +85,29 @@ final class CollectiveSegments implements Segments {
       }
     }
     return first;
+  }
+
+  /** The run's rendezvous, opened on the driver's address (spark.driver.host) at the first segment. */
+  private Rendezvous rendezvous() {
+    if (rendezvous == null) {
+      String host = jsc.getConf().get("spark.driver.host", null);
+      try {
+        rendezvous = Rendezvous.open(host == null ? InetAddress.getLocalHost() : InetAddress.getByName(host), secret,
+            timeout);
+      } catch (IOException e) {
+        throw new UncheckedIOException("the collective transport cannot open its rendezvous on the driver's address "
+            + (host == null ? "(the local host's)" : host) + ": " + e.getMessage(), e);
+      }
+    }
+    return rendezvous;
+  }
+
+  /** Closes the rendezvous, if a segment opened it; idempotent. */
+  void close() {
+    if (rendezvous != null) {
+      rendezvous.close();
+      rendezvous = null;
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package io.downhill.spark;
 
 import io.downhill.collective.Mesh;
 import io.downhill.collective.Part;
+import io.downhill.collective.Rendezvous;
 import io.downhill.collective.Sum;
 import io.downhill.data.Shard;
 import io.downhill.shard.GradientAccumulator;
@@ -24,13 +25,13 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * What each task of a collective segment's barrier stage does, on its executor: opens its end of
- * the {@link Mesh} on the executor's own address, exchanges addresses with the other tasks once
- * ({@code BarrierTaskContext.allGather}), then takes the segment's steps on its cached shard
+ * the {@link Mesh} on the executor's own address, learns the other tasks' addresses at the driver's
+ * {@link Rendezvous} (session: the segment's id), then takes the segment's steps on its cached shard
  * ({@link SyncStep#run}), every step's sums all-reduced between the tasks. Partition 0's task
  * returns θ, the optimizer state and the step reports; the others the hash of their θ.
  *
- * <p>The secret that every link proves travels in this task's closure and nowhere else: it is not
- * part of any message, log line or {@code toString}.
+ * <p>The secret that every link and the rendezvous prove travels in this task's closure and nowhere
+ * else: it is not part of any message, log line or {@code toString}.
  */
 final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segment.Result>>
     implements Serializable {
@@ -39,14 +40,17 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
   private final Segment segment;
   private final SyncStep step;
   private final byte[] secret;
+  private final String rendezvous;
   private final long id;
   private final long timeoutMillis;
 
-  SegmentTask(ShardComputer computer, Segment segment, SyncStep step, byte[] secret, long id, Duration timeout) {
+  SegmentTask(ShardComputer computer, Segment segment, SyncStep step, byte[] secret, String rendezvous, long id,
+      Duration timeout) {
     this.computer = computer;
     this.segment = segment;
     this.step = step;
     this.secret = secret;
+    this.rendezvous = rendezvous;
     this.id = id;
     this.timeoutMillis = timeout.toMillis();
   }
@@ -57,11 +61,14 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
     int rank = context.partitionId();
     int size = context.getTaskInfos().length;
     Shard shard = shards.hasNext() ? shards.next() : null;
-    // a retried stage is another session: links left over from the failed attempt are refused
-    long session = id * 1000 + context.stageAttemptNumber();
+    int attempt = context.stageAttemptNumber();
+    // a retried stage is another mesh session: links left over from the failed attempt are refused
+    long session = id * 1000 + attempt;
+    Duration timeout = Duration.ofMillis(timeoutMillis);
     try (Mesh mesh = Mesh.listen(InetAddress.getByName(SparkEnv.get().blockManager().blockManagerId().host()), rank,
-        size, secret, session, Duration.ofMillis(timeoutMillis), context::isInterrupted)) {
-      mesh.connect(Arrays.asList(context.allGather(mesh.address())));
+        size, secret, session, timeout, context::isInterrupted)) {
+      mesh.connect(Rendezvous.join(rendezvous, secret, id, attempt, rank, size, mesh.address(), timeout,
+          context::isInterrupted));
       Segment.Result result = step.run(segment, new MeshExchange(mesh, computer, shard, rank), rank == 0);
       return CollectionConverters.asScala(List.of(result).iterator());
     } catch (IOException e) {

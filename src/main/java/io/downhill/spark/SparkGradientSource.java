@@ -299,6 +299,9 @@ public final class SparkGradientSource implements ClosableGradientSource {
 
   @Override
   public void close() {
+    if (sync.collective() != null) {
+      sync.collective().close();
+    }
     if (published != null) {
       published.destroy();
       published = null;
