@@ -39,14 +39,18 @@ import picocli.CommandLine;
  * {@code scripts/bench}: everything in one JVM on one SparkSession and one cached copy of
  * Fashion-MNIST (all 60,000 training rows standardized, the 10,000 test rows), then the numpy
  * reference as a child process on the same files. Prints Markdown tables and ratios, and writes
- * the numbers as JSON.
+ * the numbers as JSON. Exact synchronous runs (K=1) run twice, a Spark job per step and collective
+ * (a barrier stage per epoch whose tasks all-reduce, {@code --sync collective}), side by side; then
+ * the mesh all-reduce's α and β ({@link MeshBench}) and, in the full run, the step's scale over 1-8
+ * partitions ({@link CollectiveScale}, on its own local[8] session).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {SparseBench.class, PredictBench.class},
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    subcommands = {SparseBench.class, PredictBench.class, MeshBench.class, CollectiveScale.class},
     description = "Downhill against Spark ML, mllib and numpy on Fashion-MNIST, with the machine's limits.")
 public final class Bench implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  @Option(names = "--quick", description = "Fewer epochs and iterations, no scale runs: under 5 minutes")
+  @Option(names = "--quick", description = "Fewer epochs and iterations, no scale runs: about 5 minutes")
   boolean quick;
 
   @Option(names = "--master", defaultValue = "local[2]", description = "Spark master (default: ${DEFAULT-VALUE})")
@@ -58,7 +62,7 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--python", description = "A python3 with numpy for the reference (default: found on the PATH)")
   String python;
 
-  @Option(names = "--skip", split = ",", description = "Parts to leave out: numpy, spark-ml, scale")
+  @Option(names = "--skip", split = ",", description = "Parts to leave out: numpy, spark-ml, mesh, scale")
   List<String> skip = new ArrayList<>();
 
   @Option(names = "--out", description = "Where to write the numbers as JSON (default: runs/bench/bench-MODE.json)")
@@ -95,13 +99,15 @@ public final class Bench implements Callable<Integer> {
             + "BLAS %s, OPENBLAS_NUM_THREADS=%s, Java %s%n", mode, jsc.master(), partitions, data.trainRows(),
         data.testRows(), Blas.describe(), System.getenv("OPENBLAS_NUM_THREADS"), System.getProperty("java.version"));
 
-    // Untimed warm-up: the JIT compiles Spark's scheduler and Downhill's kernels once per JVM. Without
-    // it the first measured run pays for every later one (its first epoch ran 4x slower).
+    // Untimed warm-up: the JIT compiles Spark's scheduler, the mesh and Downhill's kernels once per JVM.
+    // Without it the first measured run pays for every later one (its first epoch ran 4x slower).
     int warmupSteps = BatchPlan.stepsPerEpoch(data.trainRows(), 256);
-    for (TrainingConfig warm : List.of(TrainingConfig.builder().epochs(2).build(),
+    TrainingConfig softmaxWarm = TrainingConfig.builder().epochs(2).build();
+    DownhillRun.run("warm-up", "warm-up", 1, DownhillRun.COLLECTIVE, "", jsc, data, softmaxWarm, 1.0);
+    for (TrainingConfig warm : List.of(softmaxWarm,
         TrainingConfig.builder().hidden(List.of(100)).optimizer("adam").learningRate(0.002).epochs(1).build(),
         TrainingConfig.builder().epochs(1).localSteps(8).build())) {
-      DownhillRun.run("warm-up", "warm-up", warm.localSteps(), "", jsc, data, warm, 1.0);
+      DownhillRun.run("warm-up", "warm-up", warm.localSteps(), DownhillRun.JOBS, "", jsc, data, warm, 1.0);
     }
     System.err.printf(Locale.ROOT, "bench: warm-up done (%d steps per epoch)%n", warmupSteps);
     machineLimits(data, cores);
@@ -110,20 +116,20 @@ public final class Bench implements Callable<Integer> {
     int steps = BatchPlan.stepsPerEpoch(data.trainRows(), 256);
     TrainingConfig.Builder softmax = TrainingConfig.builder().learningRate(0.1).lrDecay(0.8).epochs(softmaxEpochs);
     for (int k : new int[] {1, 8, steps}) {
-      runs.add(run("softmax", k, steps, "sgd lr 0.1 ×0.8/epoch, batch 256", jsc, data, softmax.localSteps(k).build(),
-          0.84));
+      runs.addAll(runs("softmax", k, steps, "sgd lr 0.1 ×0.8/epoch, batch 256", jsc, data,
+          softmax.localSteps(k).build(), 0.84));
     }
     for (int h : quick ? new int[] {100} : new int[] {100, 256}) {
       TrainingConfig.Builder adam = TrainingConfig.builder().hidden(List.of(h)).optimizer("adam").learningRate(0.002)
           .schedule("cosine").epochs(mlpEpochs);
       for (int k : quick ? new int[] {1} : new int[] {1, 8}) {
-        runs.add(run("mlp-" + h + " adam", k, steps, "adam lr 0.002 cosine, batch 256", jsc, data,
+        runs.addAll(runs("mlp-" + h + " adam", k, steps, "adam lr 0.002 cosine, batch 256", jsc, data,
             adam.localSteps(k).build(), 0.88));
       }
       TrainingConfig.Builder sgd = TrainingConfig.builder().hidden(List.of(h)).optimizer("sgd").learningRate(0.3)
           .schedule("cosine").epochs(mlpEpochs);
       for (int k : quick ? new int[] {steps / 5, steps} : new int[] {1, steps / 5, steps}) {
-        runs.add(run("mlp-" + h + " sgd", k, steps, "sgd lr 0.3 cosine, batch 256", jsc, data,
+        runs.addAll(runs("mlp-" + h + " sgd", k, steps, "sgd lr 0.3 cosine, batch 256", jsc, data,
             sgd.localSteps(k).build(), 0.88));
       }
     }
@@ -131,7 +137,7 @@ public final class Bench implements Callable<Integer> {
     TrainingConfig.Builder wide = TrainingConfig.builder().hidden(List.of(1024)).optimizer("adam")
         .learningRate(0.001).batchSize(1024).epochs(quick ? 1 : 2);
     for (int k : quick ? new int[] {1} : new int[] {1, 4}) {
-      computeBound.add(run("mlp-1024 adam, batch 1024", k, BatchPlan.stepsPerEpoch(data.trainRows(), 1024),
+      computeBound.addAll(runs("mlp-1024 adam, batch 1024", k, BatchPlan.stepsPerEpoch(data.trainRows(), 1024),
           "adam lr 0.001, batch 1024", jsc, data, wide.localSteps(k).build(), 0.88));
     }
     kernel = DownhillRun.kernel(data, wide.localSteps(1).build());
@@ -143,26 +149,52 @@ public final class Bench implements Callable<Integer> {
         quick ? "100" : "100,256", results, console);
     List<SparkBaselines.Fit> fits = skip.contains("spark-ml") ? List.of() : sparkBaselines(spark, data);
 
-    new BenchReport(console, gemm, kernel, dataPassSeconds, partitions).print(runs, computeBound, numpy, fits, jobFloor);
+    BenchReport report = new BenchReport(console, gemm, kernel, dataPassSeconds, partitions);
+    report.print(runs, computeBound, numpy, fits, jobFloor);
+    report.printSync(runs, computeBound, numpy);
+    if (!skip.contains("mesh")) {
+      MeshBench.Costs mesh = MeshBench.measure(2, quick ? 100 : 400);
+      MeshBench.print(mesh, console);
+      results.putObject("mesh").put("members", mesh.members()).put("alpha_seconds", mesh.alpha())
+          .put("beta_seconds_per_byte", mesh.beta());
+    }
     if (!quick && !skip.contains("scale")) {
       scale(spark, jsc, fashion, data);
+    }
+    // A barrier stage needs a task slot per partition: 4 and 8 partitions need more than local[2]'s.
+    String scaleMaster = jsc.master().startsWith("local") ? "local[8]" : jsc.master();
+    spark.stop();
+    if (!quick && !skip.contains("scale")) {
+      SparkSession scaleSession = SparkSessions.start(scaleMaster, "downhill bench scale", conf);
+      try {
+        CollectiveScale.run(scaleSession, fashion, List.of(1, 2, 4, 8), console, results);
+      } finally {
+        scaleSession.stop();
+      }
     }
     Path file = out != null ? out : Path.of("runs", "bench", "bench-" + mode + ".json");
     Files.createDirectories(file.toAbsolutePath().getParent());
     JSON.writeValue(file.toFile(), results);
     console.println("\nnumbers: " + file);
-    spark.stop();
     return 0;
   }
 
-  private DownhillRun run(String model, int k, int stepsPerEpoch, String settings, JavaSparkContext jsc,
+  /**
+   * The run of {@code config}; at K=1 (exact synchronous steps) twice, a Spark job per step and
+   * collective, side by side.
+   */
+  private List<DownhillRun> runs(String model, int k, int stepsPerEpoch, String settings, JavaSparkContext jsc,
       TrainingData data, TrainingConfig config, double target) {
-    String name = model + ", K=" + (k == stepsPerEpoch ? k + " (one job per epoch)" : k);
-    DownhillRun r = DownhillRun.run(name, model, k, settings + ", K=" + k, jsc, data, config, target);
-    results.withArray("downhill").addPOJO(r);
-    System.err.printf(Locale.ROOT, "bench: %-40s best %.4f, %.2f s per epoch%n", name, r.bestAccuracy(),
-        r.secondsPerEpoch());
-    return r;
+    List<DownhillRun> done = new ArrayList<>();
+    for (String sync : k == 1 ? List.of(DownhillRun.JOBS, DownhillRun.COLLECTIVE) : List.of(DownhillRun.JOBS)) {
+      String name = model + ", K=" + (k == stepsPerEpoch ? k + " (one job per epoch)" : k) + (k == 1 ? ", " + sync : "");
+      DownhillRun r = DownhillRun.run(name, model, k, sync, settings + ", K=" + k, jsc, data, config, target);
+      results.withArray("downhill").addPOJO(r);
+      System.err.printf(Locale.ROOT, "bench: %-40s best %.4f, %.2f s per epoch (%s)%n", name, r.bestAccuracy(),
+          r.secondsPerEpoch(), r.sync());
+      done.add(r);
+    }
+    return done;
   }
 
   // ---------------------------------------------------------------- machine limits
@@ -242,7 +274,7 @@ public final class Bench implements Callable<Integer> {
   // ---------------------------------------------------------------- scale
 
   private void scale(SparkSession spark, JavaSparkContext jsc, DataSpec fashion, TrainingData data) {
-    console.printf(Locale.ROOT, "%n## Scale (softmax, K=1, batch 256, one epoch)%n%n| training rows | partitions | "
+    console.printf(Locale.ROOT, "%n## Scale (softmax, K=1, a job per step, batch 256, one epoch)%n%n| training rows | partitions | "
         + "seconds per epoch | rows per second | cached bytes per row |%n| --- | --- | --- | --- | --- |%n");
     TrainingConfig oneEpoch = TrainingConfig.builder().epochs(1).build();
     for (int copies : new int[] {1, 4, 16}) {
@@ -252,7 +284,8 @@ public final class Bench implements Callable<Integer> {
       long bytes = replicated.map(Shard::bytes).reduce(Long::sum);
       TrainingData bigger = new TrainingData(replicated, null, data.test(), data.features(), data.labels(), null, rows, 0,
           data.testRows(), data.preprocess(), null, null, bytes, 0L, data.storage());
-      DownhillRun r = DownhillRun.run("scale x" + copies, "softmax", 1, "", jsc, bigger, oneEpoch, 0.84);
+      DownhillRun r = DownhillRun.run("scale x" + copies, "softmax", 1, DownhillRun.JOBS, "", jsc, bigger, oneEpoch,
+          0.84);
       console.printf(Locale.ROOT, "| %d (%dx) | %d | %.2f | %.0f | %.0f |%n", rows, copies,
           replicated.getNumPartitions(), r.trainSeconds(), rows / r.trainSeconds(), (double) bytes / rows);
       results.withArray("scale").addObject().put("copies", copies).put("rows", rows)
@@ -265,7 +298,8 @@ public final class Bench implements Callable<Integer> {
     for (int p : new int[] {1, 4}) {
       TrainingData other = DataLoader.load(spark, DataLoader.Settings.builder(fashion).valFraction(0).partitions(p)
           .build());
-      DownhillRun r = DownhillRun.run("partitions " + p, "softmax", 1, "", jsc, other, oneEpoch, 0.84);
+      DownhillRun r = DownhillRun.run("partitions " + p, "softmax", 1, DownhillRun.JOBS, "", jsc, other, oneEpoch,
+          0.84);
       console.printf(Locale.ROOT, "| %d | %d | %.2f | %.0f | %.0f |%n", other.trainRows(), p, r.trainSeconds(),
           other.trainRows() / r.trainSeconds(), (double) other.cachedBytes() / (other.trainRows() + other.testRows()));
       results.withArray("scale").addObject().put("copies", 1).put("rows", other.trainRows()).put("partitions", p)

@@ -15,15 +15,32 @@ import io.downhill.train.StepRecord;
 import io.downhill.train.TrainingConfig;
 import io.downhill.train.TrainingListener;
 import io.downhill.train.TrainingResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 
-/** One Downhill training run on cached data, with what the benchmark reads off it. */
-record DownhillRun(String name, String model, int localSteps, String settings, double target, Integer epochReached, double secondsToTarget,
-    double bestAccuracy, int epochs, double trainSeconds, double medianStepMs, double medianComputeMs,
-    double gflopsPerCore, double gflopsWall, List<Double> accuracies) {
+/**
+ * One Downhill training run on cached data, with what the benchmark reads off it.
+ *
+ * @param sync           how its steps travelled, as {@link SparkGradientSource#describeSync} says
+ * @param medianStepMs   a step's median: for a job per step the driver's wall time of the job and
+ *                       update; on the collective transport the time inside the task (arithmetic,
+ *                       exchange, update), without the launch of the segment around it
+ * @param epochStepMs    an epoch's wall time over its steps, the median over the epochs: every
+ *                       cost of a step included (the segment's launch on the collective transport)
+ * @param flopsPerStep   floating-point operations of one step's gradient, all partitions together
+ */
+record DownhillRun(String name, String model, int localSteps, String sync, String settings, double target,
+    Integer epochReached, double secondsToTarget, double bestAccuracy, int epochs, int stepsPerEpoch,
+    double trainSeconds,
+    double medianStepMs, double medianComputeMs, double epochStepMs, double flopsPerStep, double gflopsPerCore,
+    double gflopsWall, List<Double> accuracies) {
+
+  /** The exact synchronous steps' transports, {@link io.downhill.train.TrainingSettings#SYNC}. */
+  static final String JOBS = "jobs";
+  static final String COLLECTIVE = "collective";
 
   double secondsPerEpoch() {
     return trainSeconds / epochs;
@@ -33,18 +50,27 @@ record DownhillRun(String name, String model, int localSteps, String settings, d
     return medianStepMs - medianComputeMs;
   }
 
-  /** Trains {@code config} on {@code data} through Spark; times exclude the per-epoch evaluations. */
-  static DownhillRun run(String name, String modelName, int localSteps, String settings, JavaSparkContext jsc, TrainingData data, TrainingConfig config,
-      double target) {
+  boolean collective() {
+    return sync.startsWith(COLLECTIVE);
+  }
+
+  /**
+   * Trains {@code config} on {@code data} through Spark, its exact steps on the transport
+   * {@code sync} (jobs or collective); times exclude the per-epoch evaluations.
+   */
+  static DownhillRun run(String name, String modelName, int localSteps, String sync, String settings,
+      JavaSparkContext jsc, TrainingData data, TrainingConfig config, double target) {
     Fit fit = Fit.of(config, data.features(), data.labels().numClasses(), "bench " + name, null);
     Model model = fit.model();
     List<Double> steps = new ArrayList<>();
     List<Double> compute = new ArrayList<>();
     List<Double> accuracies = new ArrayList<>();
+    List<Double> epochSteps = new ArrayList<>();
     double[] trained = {0};
     Integer[] reached = {null};
     double[] reachedAt = {Double.NaN};
     long[] rows = {0};
+    long[] stepsBefore = {0};
     TrainingListener listener = new TrainingListener() {
       @Override
       public void onStep(StepRecord s) {
@@ -56,6 +82,8 @@ record DownhillRun(String name, String model, int localSteps, String settings, d
       @Override
       public void onEpoch(EpochRecord e) {
         trained[0] += e.stepSeconds();
+        epochSteps.add(e.stepSeconds() / (e.steps() - stepsBefore[0]));
+        stepsBefore[0] = e.steps();
         double acc = e.test().accuracy();
         accuracies.add(acc);
         if (reached[0] == null && acc >= target) {
@@ -64,17 +92,33 @@ record DownhillRun(String name, String model, int localSteps, String settings, d
         }
       }
     };
-    TrainingResult result = fit.run(c -> new SparkGradientSource(jsc, data, c), null, List.of(listener));
+    String[] described = {null};
+    TrainingResult result = fit.run(c -> {
+      SparkGradientSource source = new SparkGradientSource(jsc, data, c).sync(sync, Duration.ofSeconds(120));
+      described[0] = source.describeSync(config);
+      return source;
+    }, null, List.of(listener));
     // Skip the first epoch's steps (JIT warm-up) for the per-step medians when there is more than one.
-    int skip = result.epochs().size() > 1 ? result.stepsPerEpoch() : 0;
+    int epochs = result.epochs().size();
+    int skip = epochs > 1 ? result.stepsPerEpoch() : 0;
     double flops = flopsPerRow(model) * rows[0];
     double computeSum = compute.stream().mapToDouble(Double::doubleValue).sum();
     int partitions = data.train().getNumPartitions();
-    return new DownhillRun(name, modelName, localSteps, settings, target, reached[0], reachedAt[0],
-        accuracies.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), result.epochs().size(),
-        trained[0], 1000 * median(steps.subList(Math.min(skip, steps.size() - 1), steps.size())),
+    return new DownhillRun(name, modelName, localSteps, described[0], settings, target, reached[0], reachedAt[0],
+        accuracies.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), epochs,
+        result.stepsPerEpoch(), trained[0],
+        1000 * median(steps.subList(Math.min(skip, steps.size() - 1), steps.size())),
         1000 * median(compute.subList(Math.min(skip, compute.size() - 1), compute.size())),
+        1000 * median(epochSteps.subList(epochs > 1 ? 1 : 0, epochSteps.size())), flops / steps.size(),
         flops / partitions / computeSum / 1e9, flops / trained[0] / 1e9, accuracies);
+  }
+
+  /**
+   * GFLOP/s of the whole machine over a median step: in a job per step everything the driver
+   * waits for, on the collective transport the step inside the task (its segment's launch left out).
+   */
+  double gflopsStep() {
+    return flopsPerStep / medianStepMs / 1e6;
   }
 
   /**
