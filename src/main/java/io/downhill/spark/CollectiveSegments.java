@@ -13,17 +13,20 @@ import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The collective transport on Spark: each {@link Segment} is one barrier stage over the cached
  * training shards ({@code RDD.barrier()}): Spark gang-schedules one task per partition, each on its
  * shard, and the tasks exchange their sums among themselves ({@link SegmentTask}) instead of
- * returning them to the driver step by step. Spark still owns the scheduling, the data and the
- * retries: a failed or killed task fails the stage, Spark runs it again, and the retry starts from
- * the segment's start, which the driver still holds, so the weights come out the same.
+ * returning them to the driver step by step. Spark still owns the scheduling and the data; a
+ * failed or killed task fails the stage, and {@link #run} runs it again from the segment's start,
+ * which the driver still holds, so the weights come out the same.
  *
  * <p>The tasks learn each other's addresses at a {@link Rendezvous} on the driver's address (opened
  * at the first segment, closed with the source), each segment a session of its own. The links
@@ -31,6 +34,7 @@ import org.apache.spark.rdd.RDD;
  * {@link SecureRandom}; it reaches the tasks in their closure only.
  */
 final class CollectiveSegments implements Segments {
+  private static final Logger LOG = LoggerFactory.getLogger(CollectiveSegments.class);
   private final JavaSparkContext jsc;
   private final JavaRDD<Shard> train;
   private final ShardComputer computer;
@@ -57,8 +61,38 @@ final class CollectiveSegments implements Segments {
     return "collective (" + reason + ")";
   }
 
+  /**
+   * Runs the segment as a barrier stage; when it fails (a task failed, an executor was lost), runs
+   * it again from its start, as a new stage with a new session, up to the attempts Spark gives a
+   * task ({@link #attempts}): Spark aborts a failed barrier result stage rather than retrying it.
+   * The segment starts from the θ and state the driver holds, so a retry changes no bit.
+   */
   @Override
   public Segment.Result run(Segment segment, SyncStep step) {
+    int attempts = attempts();
+    for (int attempt = 1;; attempt++) {
+      try {
+        return attempt(segment, step);
+      } catch (Exception e) { // SparkException is checked, though Scala throws it undeclared
+        if (attempt >= attempts || !(e instanceof SparkException) || jsc.sc().isStopped()) {
+          throw e;
+        }
+        LOG.warn("collective segment (epoch {}, steps {}-{}) failed, running it again from its start ({} of {} "
+            + "attempts): {}", segment.epoch() + 1, segment.firstStep() + 1, segment.firstStep() + segment.count(),
+            attempt + 1, attempts, e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Attempts a segment may take: Spark's {@code spark.task.maxFailures} (4) on a cluster, where
+   * executors come and go; one in local mode, where Spark retries no task either.
+   */
+  private int attempts() {
+    return jsc.sc().isLocal() ? 1 : jsc.getConf().getInt("spark.task.maxFailures", 4);
+  }
+
+  private Segment.Result attempt(Segment segment, SyncStep step) {
     long id = ++segments;
     String what = String.format("downhill epoch %d, steps %d-%d/%d (collective)", segment.epoch() + 1,
         segment.firstStep() + 1, segment.firstStep() + segment.count(), segment.stepsPerEpoch());
