@@ -145,7 +145,7 @@ final class CollectiveSegments implements Segments {
   }
 
   /**
-   * Which transport of exact steps a run takes, and why: {@code collective} null for a Spark job
+   * Which transport of minibatch steps a run takes, and why: {@code collective} null for a Spark job
    * per step.
    */
   record Choice(CollectiveSegments collective, String description) {}

@@ -5,7 +5,11 @@ import io.downhill.collective.Part;
 import io.downhill.collective.Rendezvous;
 import io.downhill.collective.Sum;
 import io.downhill.data.Shard;
+import io.downhill.linalg.Buf;
+import io.downhill.loss.Regularizer;
 import io.downhill.shard.GradientAccumulator;
+import io.downhill.shard.LocalPlan;
+import io.downhill.shard.LocalUpdate;
 import io.downhill.shard.ShardComputer;
 import io.downhill.shard.StepPlan;
 import io.downhill.train.Segment;
@@ -27,8 +31,9 @@ import scala.runtime.AbstractFunction1;
  * What each task of a collective segment's barrier stage does, on its executor: opens its end of
  * the {@link Mesh} on the executor's own address, learns the other tasks' addresses at the driver's
  * {@link Rendezvous} (session: the segment's id), then takes the segment's steps on its cached shard
- * ({@link SyncStep#run}), every step's sums all-reduced between the tasks. Partition 0's task
- * returns θ, the optimizer state and the step reports; the others the hash of their θ.
+ * ({@link SyncStep#run}), the sums of every step (or job of local steps) all-reduced between the
+ * tasks. Partition 0's task returns θ, the optimizer state and the step reports; the others the
+ * hash of their θ.
  *
  * <p>The secret that every link and the rendezvous prove travels in this task's closure and nowhere
  * else: it is not part of any message, log line or {@code toString}.
@@ -84,7 +89,10 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
   /**
    * A step's sums: this partition's minibatch ({@link ShardComputer#gradient}, dense), then the
    * mesh's all-reduce of the gradient in compute precision and of the loss, weight and row sums and
-   * the batch statistics in double, all summed in partition order as the driver's merge does.
+   * the batch statistics in double, all summed in partition order as the driver's merge does. A
+   * job's: this partition's local steps ({@link ShardComputer#localSteps}), then the all-reduce of
+   * its {@link LocalUpdate#flat} vector (the move and the per-step loss and weight sums, in double,
+   * summed from zero as {@link LocalUpdate#merge} sums them) and of the weight and row sums.
    */
   private static final class MeshExchange implements SyncStep.Exchange {
     private static final int SUMS = 3; // loss, weight, rows; then the batch statistics
@@ -122,6 +130,21 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
       double[] s = total.scalars();
       return GradientAccumulator.ofSum(total.vector(), s[0], s[1], (long) s[2], total.max(),
           stats == 0 ? null : Arrays.copyOfRange(s, SUMS, SUMS + stats));
+    }
+
+    @Override
+    public LocalUpdate localSteps(LocalPlan plan, double[] theta, double[] rates, Regularizer reg) {
+      return shard == null ? LocalUpdate.empty()
+          : computer.localSteps(shard, rank, plan, computer.params(theta), rates, reg);
+    }
+
+    @Override
+    public LocalUpdate allReduce(int round, LocalUpdate local, int count) throws IOException {
+      double[] flat = local.flat();
+      Part part = new Part(flat == null ? null : Buf.wrap(flat), parameters + 2 * count,
+          new double[] {local.weightSum(), local.rows()}, local.computeNanos());
+      Sum total = mesh.allReduce(round, part);
+      return LocalUpdate.ofSum(total.vector(), count, total.scalars()[0], (long) total.scalars()[1], total.max());
     }
   }
 }

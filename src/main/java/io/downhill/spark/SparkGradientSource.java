@@ -127,7 +127,7 @@ public final class SparkGradientSource implements ClosableGradientSource {
   }
 
   /**
-   * This source taking exact synchronous steps as {@code sync} says ({@link TrainingSettings#SYNC}:
+   * This source taking its minibatch steps as {@code sync} says ({@link TrainingSettings#SYNC}:
    * auto, jobs or collective), a collective task waiting at most {@code timeout} for another; see
    * {@link CollectiveSegments#choose}. Without this call, a Spark job per step.
    */
@@ -144,11 +144,11 @@ public final class SparkGradientSource implements ClosableGradientSource {
 
   /**
    * e.g. "collective (auto: 2 task slots for 2 partitions)": how the steps of a run of
-   * {@code config} travel, and why (only exact minibatch steps can be collective).
+   * {@code config} travel, and why (only minibatch steps, exact or local, can be collective).
    */
   public String describeSync(io.downhill.train.TrainingConfig config) {
-    if (!config.algorithm().minibatch() || config.localSteps() > 1) {
-      return "jobs (" + (config.localSteps() > 1 ? "local steps" : config.algorithm().label()) + ")";
+    if (!config.algorithm().minibatch()) {
+      return "jobs (" + config.algorithm().label() + ")";
     }
     return sync.description();
   }

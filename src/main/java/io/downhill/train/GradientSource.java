@@ -30,8 +30,9 @@ public interface GradientSource {
   LocalUpdate localSteps(double[] theta, LocalPlan plan, double[] rates, io.downhill.loss.Regularizer reg);
 
   /**
-   * The collective transport of exact synchronous steps over these partitions, or null when steps
-   * go through {@link #gradient} (a Spark job each, or in this JVM).
+   * The collective transport of synchronous steps (exact, or jobs of local steps) over these
+   * partitions, or null when steps go through {@link #gradient} and {@link #localSteps} (a Spark job
+   * each, or in this JVM).
    */
   default Segments segments() {
     return null;

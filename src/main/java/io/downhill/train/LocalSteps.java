@@ -1,6 +1,5 @@
 package io.downhill.train;
 
-import io.downhill.linalg.Blas;
 import io.downhill.shard.LocalPlan;
 import io.downhill.shard.LocalUpdate;
 import java.util.List;
@@ -14,7 +13,8 @@ import java.util.List;
  *   Δ = Σ_p w_p (θ_p - θ) / Σ_p w_p,     g̃ = -Δ / η₀,     θ ← optimizer(θ, g̃, η₀)   (η₀: the job's first rate)
  * </pre>
  * For SGD this is θ + Δ, model averaging (local SGD); for the others the server-side rule of
- * adaptive federated optimization. One partition, or K = 1, is sequential SGD again.
+ * adaptive federated optimization. One partition, or K = 1, is sequential SGD again. The rule is
+ * {@link SyncStep#applyAveraged}, which the collective transport's tasks run too ({@link Collective}).
  */
 final class LocalSteps extends Stepwise {
 
@@ -26,39 +26,20 @@ final class LocalSteps extends Stepwise {
   @Override
   double steps(Run run, double[] theta, Rule rule, int epoch, int s0, int count, int steps) {
     long t0 = System.nanoTime();
-    double[] rates = new double[count];
-    for (int j = 0; j < count; j++) {
-      rates[j] = rule.schedule().rateAt(run.global() + j, steps);
-    }
-    double lr = rates[count - 1];
+    double[] rates = SyncStep.rates(rule.schedule(), run.global(), count, steps);
     LocalUpdate u = run.source().localSteps(theta, new LocalPlan(epoch, s0, count, steps, run.global()), rates,
         run.config().regularizer());
     if (u.weightSum() <= 0) {
-      return lr;
+      return rates[count - 1];
     }
-    double[] g = u.deltaSum();
-    Blas.scal(-1.0 / (u.weightSum() * rates[0]), g); // g̃ = -Δ / η₀
-    double gradNorm = Math.sqrt(Blas.sumOfSquares(g, 0, g.length));
-    double penalty = run.penalty(theta);
-    for (int j = 0; j < count; j++) {
-      if (u.stepWeight(j) > 0 && !Double.isFinite(u.stepLoss(j))) {
-        throw new DivergedException(run.global() + j, epoch, "loss", u.stepLoss(j), rates[j]);
-      }
-    }
-    if (!Double.isFinite(gradNorm)) {
-      throw new DivergedException(run.global(), epoch, "averaged update", gradNorm, rates[0]);
-    }
-    run.before(theta);
-    rule.optimizer().stepInPlace(theta, g, rule.state(), rates[0]);
-    run.constrainInPlace(theta);
+    Objective[] f = run.syncStep().applyAveraged(u, theta, rule.state(), rule.optimizer(), run.global(), epoch, rates,
+        run.beforeBuffer(theta.length));
     List<LayerStats> layers = run.layers(theta); // the job's K steps moved θ together: one ratio for all
     long perStep = (System.nanoTime() - t0) / count;
     for (int j = 0; j < count; j++) {
-      double dataLoss = u.stepLoss(j);
-      run.step(epoch, new Objective(dataLoss + penalty, dataLoss, null, gradNorm), rates[j], u.rows() / count,
-          System.nanoTime() - perStep, u.computeNanos() / count, layers);
+      run.step(epoch, f[j], rates[j], u.rows() / count, System.nanoTime() - perStep, u.computeNanos() / count, layers);
     }
     run.checkpointAfterSteps(count, epoch, s0 + count, theta); // at job boundaries: a job's K steps are one update
-    return lr;
+    return rates[count - 1];
   }
 }

@@ -174,16 +174,17 @@ final class Run {
   }
 
   /**
-   * The steps left before a checkpoint is due, at most {@code max}: where a collective segment of
-   * up to {@code max} steps must end.
+   * The steps left before a checkpoint is due, at most {@code max}, in jobs of {@code stride} steps
+   * (1 for exact steps; the last job may be shorter): where a collective segment of up to
+   * {@code max} steps must end, at the end of the job after which the jobs would save it.
    */
-  int stepsBeforeCheckpoint(int max) {
+  int stepsBeforeCheckpoint(int max, int stride) {
     if (checkpoints == null) {
       return max;
     }
-    for (int j = 1; j < max; j++) {
-      if (checkpoints.dueAfterSteps(global + j - 1, global + j)) {
-        return j;
+    for (int j = 0; j + stride < max; j += stride) {
+      if (checkpoints.dueAfterSteps(global + j, global + j + stride)) {
+        return j + stride;
       }
     }
     return max;

@@ -1,10 +1,11 @@
 package io.downhill.train;
 
 /**
- * The collective transport of exact synchronous steps: the partitions' tasks stay alive for a
- * {@link Segment} and exchange their sums among themselves, each applying the same
- * {@link SyncStep} to its replica of θ; the driver hears from them once per segment. The other
- * transport, a Spark job per step, is {@link GradientSource#gradient}; both give the same bits.
+ * The collective transport of synchronous steps (exact, or jobs of K local steps): the partitions'
+ * tasks stay alive for a {@link Segment} and exchange their sums among themselves, each applying
+ * the same {@link SyncStep} to its replica of θ; the driver hears from them once per segment. The
+ * other transport, a Spark job per step (or per job), is {@link GradientSource#gradient} (or
+ * {@link GradientSource#localSteps}); both give the same bits.
  */
 public interface Segments {
 

@@ -1,5 +1,6 @@
 package io.downhill.train;
 
+import io.downhill.linalg.Blas;
 import io.downhill.loss.Regularizer;
 import io.downhill.model.Model;
 import io.downhill.model.ParameterLayout;
@@ -7,17 +8,29 @@ import io.downhill.optim.MaxNorm;
 import io.downhill.optim.Optimizer;
 import io.downhill.optim.OptimizerConfig;
 import io.downhill.optim.OptimizerState;
+import io.downhill.optim.schedule.Schedule;
 import io.downhill.shard.GradientAccumulator;
+import io.downhill.shard.LocalPlan;
+import io.downhill.shard.LocalUpdate;
+import io.downhill.shard.StepPlan;
+import java.io.IOException;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
 
 /**
- * One exact synchronous step from the merged minibatch sums, the same code wherever it runs: on the
- * driver after a step's Spark job ({@link Minibatch}), or in every task of a collective segment
- * ({@link #run}), each task on its own replica of θ and of the optimizer state. The replicas start
- * equal and take the same double operations in the same order, so they stay equal to each other
- * and to the driver's θ bit for bit.
+ * One synchronous update of θ from the partitions' merged sums, the same code wherever it runs: on
+ * the driver after a step's Spark job ({@link Minibatch}) or a job of K local steps
+ * ({@link LocalSteps}), or in every task of a collective segment ({@link #run}), each task on its
+ * own replica of θ and of the optimizer state. The replicas start equal and take the same double
+ * operations in the same order, so they stay equal to each other and to the driver's θ bit for bit.
  * <pre>
- *   g = (Σ_i w_i ∂L_i/∂θ) / Σ_i w_i + ∂R/∂θ,   θ ← optimizer(θ, g, η),   θ ← maxnorm(θ),   state slices ← batch statistics
+ *   exact step:     g = (Σ_i w_i ∂L_i/∂θ) / Σ_i w_i + ∂R/∂θ,   θ ← optimizer(θ, g, η),
+ *                   θ ← maxnorm(θ),   state slices ← batch statistics
+ *   K local steps:  Δ = Σ_p w_p (θ_p - θ) / Σ_p w_p,   g̃ = -Δ / η₀,   θ ← optimizer(θ, g̃, η₀),
+ *                   θ ← maxnorm(θ)                     (η₀: the job's first rate)
  * </pre>
  */
 public final class SyncStep implements Serializable {
@@ -34,10 +47,6 @@ public final class SyncStep implements Serializable {
     this.maxNorm = config.maxNorm() > 0 ? new MaxNorm(config.maxNorm()) : null;
   }
 
-  ParameterLayout layout() {
-    return model.layout();
-  }
-
   /** The update rule (a fresh object: rules hold hyperparameters only). */
   Optimizer rule() {
     return optimizer.rule();
@@ -52,75 +61,176 @@ public final class SyncStep implements Serializable {
   Objective apply(GradientAccumulator merged, double[] theta, OptimizerState state, Optimizer rule, long global,
       int epoch, double lr, double[] before) {
     Objective f = Objective.of(merged, theta, regularizer, model.layout(), global, epoch, lr);
-    if (before != null) {
-      System.arraycopy(theta, 0, before, 0, theta.length);
-    }
+    keep(theta, before);
     rule.stepInPlace(theta, f.gradient(), state, lr);
-    if (maxNorm != null) {
-      maxNorm.projectInPlace(theta, model.layout());
-    }
+    constrainInPlace(theta);
     if (merged.statsSum() != null) {
       model.mergeStatsInPlace(theta, merged.statsSum());
     }
     return f;
   }
 
+  /** The rates of the {@code count} steps from step {@code global}: one per local step of a job. */
+  static double[] rates(Schedule schedule, long global, int count, int stepsPerEpoch) {
+    double[] rates = new double[count];
+    for (int j = 0; j < count; j++) {
+      rates[j] = schedule.rateAt(global + j, stepsPerEpoch);
+    }
+    return rates;
+  }
+
   /**
-   * Where a segment's task gets its sums: its own partition's minibatch, and the merge of every
-   * partition's (the collective exchange, identical on every task).
+   * Applies the job of local steps {@code global, global + 1, ...} (of {@code epoch}, at
+   * {@code rates}) that {@code merged} sums up, which has rows, to θ and the state in place; keeps θ
+   * before the update in {@code before} when given. Returns each local step's objective: its data
+   * loss plus R(θ) before the update, and the job's ‖g̃‖₂ (the K steps moved θ together). A step's
+   * loss or the move that is not finite throws {@link DivergedException} with θ untouched.
+   */
+  Objective[] applyAveraged(LocalUpdate merged, double[] theta, OptimizerState state, Optimizer rule, long global,
+      int epoch, double[] rates, double[] before) {
+    double[] g = merged.deltaSum();
+    Blas.scal(-1.0 / (merged.weightSum() * rates[0]), g); // g̃ = -Δ / η₀
+    double gradNorm = Math.sqrt(Blas.sumOfSquares(g, 0, g.length));
+    double penalty = regularizer.penalty(theta, model.layout());
+    for (int j = 0; j < rates.length; j++) {
+      if (merged.stepWeight(j) > 0 && !Double.isFinite(merged.stepLoss(j))) {
+        throw new DivergedException(global + j, epoch, "loss", merged.stepLoss(j), rates[j]);
+      }
+    }
+    if (!Double.isFinite(gradNorm)) {
+      throw new DivergedException(global, epoch, "averaged update", gradNorm, rates[0]);
+    }
+    keep(theta, before);
+    rule.stepInPlace(theta, g, state, rates[0]);
+    constrainInPlace(theta);
+    Objective[] steps = new Objective[rates.length];
+    for (int j = 0; j < rates.length; j++) {
+      double dataLoss = merged.stepLoss(j);
+      steps[j] = new Objective(dataLoss + penalty, dataLoss, null, gradNorm);
+    }
+    return steps;
+  }
+
+  private static void keep(double[] theta, double[] before) {
+    if (before != null) {
+      System.arraycopy(theta, 0, before, 0, theta.length);
+    }
+  }
+
+  private void constrainInPlace(double[] theta) {
+    if (maxNorm != null) {
+      maxNorm.projectInPlace(theta, model.layout());
+    }
+  }
+
+  /**
+   * Where a segment's task gets its sums: its own partition's share of a step or job, and the merge
+   * of every partition's (the collective exchange, identical on every task).
    */
   public interface Exchange {
     /** This partition's share of step {@code plan} at parameters θ. */
-    GradientAccumulator local(io.downhill.shard.StepPlan plan, double[] theta) throws java.io.IOException;
+    GradientAccumulator local(StepPlan plan, double[] theta) throws IOException;
 
     /** Every partition's accumulator of round {@code round} merged in partition order, as the driver merges them. */
-    GradientAccumulator allReduce(int round, GradientAccumulator local) throws java.io.IOException;
+    GradientAccumulator allReduce(int round, GradientAccumulator local) throws IOException;
+
+    /** This partition's job of local steps {@code plan} from θ, at {@code rates}. */
+    LocalUpdate localSteps(LocalPlan plan, double[] theta, double[] rates, Regularizer reg) throws IOException;
+
+    /**
+     * Every partition's update of round {@code round}, a job of {@code count} local steps, merged in
+     * partition order as the driver merges them ({@link LocalUpdate#merge}).
+     */
+    LocalUpdate allReduce(int round, LocalUpdate local, int count) throws IOException;
   }
 
   /**
    * The steps of {@code segment}, taken by one task on its replica: θ and the optimizer state from
-   * the segment's start, then for each step this partition's sums, the exchange, and {@link #apply}.
-   * With {@code report}, the result carries θ, the state and one report per step (the task the
-   * driver listens to); otherwise only θ's hash, to check that the replicas agree. A step whose
-   * loss is not finite ends the segment early with the {@link DivergedException} in the result.
+   * the segment's start, then for each step (or each job of {@link Segment#localSteps} steps,
+   * stride K from the segment's first step, the last possibly shorter, as {@link LocalSteps} cuts
+   * them) this partition's sums, the exchange, and {@link #apply} (or {@link #applyAveraged}). With
+   * {@code report}, the result carries θ, the state and one report per step (the task the driver
+   * listens to); otherwise only θ's hash, to check that the replicas agree. A step whose loss is not
+   * finite ends the segment early with the {@link DivergedException} in the result.
    */
-  public Segment.Result run(Segment segment, Exchange exchange, boolean report) throws java.io.IOException {
-    ParameterLayout layout = model.layout();
-    double[] theta = segment.theta().clone();
-    Optimizer rule = rule();
-    OptimizerState state = rule.newState(layout);
-    state.restoreInPlace(segment.state(), segment.stateSteps());
-    double[] before = report ? new double[theta.length] : null;
-    long global = segment.global();
-    java.util.List<Segment.StepReport> reports = new java.util.ArrayList<>();
+  public Segment.Result run(Segment segment, Exchange exchange, boolean report) throws IOException {
+    Replica replica = new Replica(segment, report);
+    int k = segment.localSteps();
     DivergedException diverged = null;
-    for (int j = 0; j < segment.count(); j++) {
+    try {
+      for (int j = 0, round = 0; j < segment.count(); j += k, round++) {
+        if (k == 1) {
+          replica.exactStep(exchange, j);
+        } else {
+          replica.averagedJob(exchange, j, Math.min(k, segment.count() - j), round);
+        }
+      }
+    } catch (DivergedException e) {
+      diverged = e;
+    }
+    long hash = Arrays.hashCode(replica.theta) * 31L + replica.global;
+    if (!report) {
+      return new Segment.Result(null, null, 0, List.of(), diverged, hash);
+    }
+    return new Segment.Result(replica.theta, new TreeMap<>(replica.state.arrays()), replica.state.steps(),
+        replica.reports, diverged, hash);
+  }
+
+  /** One task's replica during a segment: θ, the optimizer state, the run's step count, the reports. */
+  private final class Replica {
+    private final Segment segment;
+    private final double[] theta;
+    private final Optimizer rule = rule();
+    private final OptimizerState state;
+    private final double[] before;
+    private final List<Segment.StepReport> reports = new ArrayList<>();
+    private long global;
+
+    Replica(Segment segment, boolean report) {
+      this.segment = segment;
+      this.theta = segment.theta().clone();
+      this.state = rule.newState(model.layout());
+      state.restoreInPlace(segment.state(), segment.stateSteps());
+      this.before = report ? new double[theta.length] : null;
+      this.global = segment.global();
+    }
+
+    /** The segment's step j, round j of the exchange. */
+    void exactStep(Exchange exchange, int j) throws IOException {
       long t0 = System.nanoTime();
-      io.downhill.shard.StepPlan plan = new io.downhill.shard.StepPlan(segment.epoch(), segment.firstStep() + j,
-          segment.stepsPerEpoch(), global);
+      StepPlan plan = new StepPlan(segment.epoch(), segment.firstStep() + j, segment.stepsPerEpoch(), global);
       GradientAccumulator merged = exchange.allReduce(j, exchange.local(plan, theta));
       if (merged.weightSum() <= 0) {
-        continue; // no row (or only zero-weight rows) reached this step, as in Minibatch
+        return; // no row (or only zero-weight rows) reached this step, as in Minibatch
       }
       double lr = segment.schedule().rateAt(global, segment.stepsPerEpoch());
-      Objective f;
-      try {
-        f = apply(merged, theta, state, rule, global, segment.epoch(), lr, before);
-      } catch (DivergedException e) {
-        diverged = e;
-        break;
-      }
-      if (report) {
+      Objective f = apply(merged, theta, state, rule, global, segment.epoch(), lr, before);
+      if (before != null) {
         reports.add(new Segment.StepReport(f.loss(), f.dataLoss(), f.gradNorm(), lr, merged.rows(),
-            merged.computeNanos(), LayerStats.measure(layout, before, theta), System.nanoTime() - t0));
+            merged.computeNanos(), LayerStats.measure(model.layout(), before, theta), System.nanoTime() - t0));
       }
       global++;
     }
-    long hash = java.util.Arrays.hashCode(theta) * 31L + global;
-    if (!report) {
-      return new Segment.Result(null, null, 0, java.util.List.of(), diverged, hash);
+
+    /** The segment's job of the {@code count} local steps from its step j, round {@code round} of the exchange. */
+    void averagedJob(Exchange exchange, int j, int count, int round) throws IOException {
+      long t0 = System.nanoTime();
+      double[] rates = rates(segment.schedule(), global, count, segment.stepsPerEpoch());
+      LocalPlan plan = new LocalPlan(segment.epoch(), segment.firstStep() + j, count, segment.stepsPerEpoch(), global);
+      LocalUpdate merged = exchange.allReduce(round, exchange.localSteps(plan, theta, rates, regularizer), count);
+      if (merged.weightSum() <= 0) {
+        return; // as in LocalSteps
+      }
+      Objective[] f = applyAveraged(merged, theta, state, rule, global, segment.epoch(), rates, before);
+      if (before != null) {
+        List<LayerStats> layers = LayerStats.measure(model.layout(), before, theta);
+        long perStep = (System.nanoTime() - t0) / count;
+        for (int i = 0; i < count; i++) {
+          reports.add(new Segment.StepReport(f[i].loss(), f[i].dataLoss(), f[i].gradNorm(), rates[i],
+              merged.rows() / count, merged.computeNanos() / count, layers, perStep));
+        }
+      }
+      global += count;
     }
-    java.util.Map<String, double[]> arrays = new java.util.TreeMap<>(state.arrays());
-    return new Segment.Result(theta, arrays, state.steps(), reports, diverged, hash);
   }
 }

@@ -76,12 +76,13 @@ public final class Trainer {
   }
 
   /**
-   * The driver of {@code algorithm}, for a run of {@code localSteps} minibatch steps per job; exact
-   * synchronous steps go through {@code segments} when the source offers the collective transport.
+   * The driver of {@code algorithm}, for a run of {@code localSteps} minibatch steps per job; the
+   * steps (exact, or jobs of local steps) go through {@code segments} when the source offers the
+   * collective transport.
    */
   private static Driver driver(Algorithm algorithm, int localSteps, Segments segments) {
     return switch (algorithm) {
-      case MINIBATCH -> localSteps > 1 ? new LocalSteps() : segments != null ? new Collective(segments)
+      case MINIBATCH -> segments != null ? new Collective(segments) : localSteps > 1 ? new LocalSteps()
           : new Minibatch();
       case GD -> new FullBatch();
       case RANDOM_SEARCH -> new RandomSearch();

@@ -25,7 +25,8 @@
  * ({@code io.downhill.spark}) runs one job per step, or offers {@link io.downhill.train.Segments}:
  * the collective transport, where the partitions' tasks take a {@link io.downhill.train.Segment}
  * of steps among themselves, each applying the same {@link io.downhill.train.SyncStep} (the
- * step's maths, which {@code Minibatch} runs on the driver) to its replica of θ. All call the same
+ * step's maths, or a job of local steps', which {@code Minibatch} and {@code LocalSteps} run on the
+ * driver) to its replica of θ. All call the same
  * {@link io.downhill.shard.ShardComputer} and merge the same named accumulators, so a test can
  * demand that they agree. Checkpoints ({@code io.downhill.checkpoint}) plug in through
  * {@link io.downhill.train.Checkpoints}.

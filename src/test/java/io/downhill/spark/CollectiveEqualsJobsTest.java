@@ -23,7 +23,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * all-reduce among themselves, each applying the step to its replica of θ). Same θ, same loss,
  * rate, gradient norm and update ratios at every step, for linear models and networks, sgd,
  * momentum and Adam, dropout, 1 to 4 partitions, float32 and float64, CSR rows, and segments cut by
- * step checkpoints; and a collective epoch is one Spark job, not one per step.
+ * step checkpoints; and a collective epoch is one Spark job, not one per step. The same for jobs of
+ * K local steps ({@code --local-steps K}): a Spark job per K steps, or collective segments whose
+ * tasks all-reduce the partitions' moves; their checkpoints fall on the same job ends.
  */
 class CollectiveEqualsJobsTest {
   @TempDir
@@ -64,13 +69,13 @@ class CollectiveEqualsJobsTest {
         .valFraction(0.1).precision(precision).preprocess(Preprocess.NONE).build());
   }
 
-  /** A run's weights, steps, transport and the Spark jobs its steps took. */
-  private record Outcome(double[] theta, List<StepRecord> steps, String sync, int jobs, int checkpoints) {}
+  /** A run's weights, steps, transport, the Spark jobs its steps took and its checkpoints (where, and θ's bits). */
+  private record Outcome(double[] theta, List<StepRecord> steps, String sync, int jobs, List<String> checkpoints) {}
 
   private static Outcome train(TrainingData data, TrainingConfig config, String sync, int checkpointEvery) {
     Fit fit = Fit.of(config, data.features(), data.labels().numClasses(), "test", null);
     List<StepRecord> steps = new ArrayList<>();
-    int[] saved = new int[1];
+    List<String> saved = new ArrayList<>();
     if (checkpointEvery > 0) {
       fit = fit.withCheckpoints(new Checkpoints() {
         @Override
@@ -90,29 +95,44 @@ class CollectiveEqualsJobsTest {
 
         @Override
         public void save(TrainerState state) {
-          assertEquals(0, state.global() % checkpointEvery, "saved at a due step");
-          saved[0]++;
+          if (config.localSteps() == 1) {
+            assertEquals(0, state.global() % checkpointEvery, "saved at a due step");
+          }
+          saved.add("epoch " + state.epoch() + ", step " + state.step() + ", global " + state.global() + ", θ "
+              + bits(state.theta()));
         }
       }, null);
     }
-    String group = "collective-test-" + System.nanoTime();
     String[] how = new String[1];
-    TrainingResult r = fit.run(c -> {
-      SparkGradientSource source = new SparkGradientSource(TestSpark.jsc(), data, c).sync(sync, Duration.ofSeconds(60));
-      how[0] = source.describeSync(config);
-      return source;
-    }, null, List.of(new TrainingListener() {
-      @Override
-      public void onStep(StepRecord s) {
-        steps.add(s);
+    // counted by a listener of this run's own: the status tracker forgets jobs beyond spark.ui.retainedJobs
+    GradientTaskCounter counter = new GradientTaskCounter();
+    TestSpark.session().sparkContext().addSparkListener(counter);
+    TrainingResult r;
+    try {
+      r = fit.run(c -> {
+        SparkGradientSource source = new SparkGradientSource(TestSpark.jsc(), data, c).sync(sync,
+            Duration.ofSeconds(60));
+        how[0] = source.describeSync(config);
+        return source;
+      }, null, List.of(new TrainingListener() {
+        @Override
+        public void onStep(StepRecord s) {
+          steps.add(s);
+        }
+      }));
+    } finally {
+      try {
+        TestSpark.session().sparkContext().listenerBus().waitUntilEmpty();
+      } catch (TimeoutException e) {
+        throw new AssertionError("Spark's listener bus did not deliver the run's events", e);
+      } finally {
+        TestSpark.session().sparkContext().removeSparkListener(counter);
       }
-    }));
-    int jobs = TestSpark.jsc().statusTracker().getJobIdsForGroup(SparkGradientSource.STEP_GROUP).length;
-    return new Outcome(r.theta(), steps, how[0], jobs, saved[0]);
+    }
+    return new Outcome(r.theta(), steps, how[0], (int) counter.jobs(), saved);
   }
 
   private static void assertSameBits(TrainingData data, TrainingConfig config, int checkpointEvery, String where) {
-    int before = TestSpark.jsc().statusTracker().getJobIdsForGroup(SparkGradientSource.STEP_GROUP).length;
     Outcome jobs = train(data, config, "jobs", checkpointEvery);
     Outcome collective = train(data, config, "collective", checkpointEvery);
     assertTrue(jobs.sync().startsWith("jobs"), jobs.sync());
@@ -134,13 +154,20 @@ class CollectiveEqualsJobsTest {
       }
     }
     assertEquals(jobs.checkpoints(), collective.checkpoints(), where + ": checkpoints saved");
-    int jobsJobs = jobs.jobs() - before;
-    int collectiveJobs = collective.jobs() - jobs.jobs();
-    assertEquals(jobs.steps().size(), jobsJobs, where + ": one Spark job per step");
+    assertEquals(checkpointEvery > 0, !collective.checkpoints().isEmpty(), where + ": checkpoints saved");
+    int collectiveJobs = collective.jobs();
+    assertEquals(jobsPerRun(jobs.steps(), config.localSteps()), jobs.jobs(), where + ": one Spark job per "
+        + config.localSteps() + " steps");
     int epochs = config.epochs();
-    int cuts = checkpointEvery > 0 ? (jobs.steps().size() - 1) / checkpointEvery : 0;
-    assertTrue(collectiveJobs <= epochs + cuts, where + ": one barrier stage per segment, " + collectiveJobs
-        + " for " + jobs.steps().size() + " steps");
+    assertTrue(collectiveJobs <= epochs + collective.checkpoints().size(), where + ": one barrier stage per segment, "
+        + collectiveJobs + " for " + jobs.steps().size() + " steps");
+  }
+
+  /** The jobs of K steps each epoch's steps take, the last one of an epoch possibly shorter. */
+  private static int jobsPerRun(List<StepRecord> steps, int k) {
+    Map<Integer, Integer> perEpoch = new TreeMap<>();
+    steps.forEach(s -> perEpoch.merge(s.epoch(), 1, Integer::sum));
+    return perEpoch.values().stream().mapToInt(n -> (n + k - 1) / k).sum();
   }
 
   private static String bits(double[] theta) {
@@ -191,6 +218,42 @@ class CollectiveEqualsJobsTest {
     try {
       assertSameBits(data, TrainingConfig.builder().optimizer("adam").learningRate(0.01).batchSize(64).epochs(2)
           .seed(4).build(), 7, "adam, a checkpoint every 7 steps");
+    } finally {
+      data.unpersist();
+    }
+  }
+
+  @Test
+  void localStepsOfALinearSoftmaxWithSgdOn2PartitionsInFloat32() {
+    TrainingData data = load(2, Precision.FLOAT32);
+    try {
+      assertSameBits(data, TrainingConfig.builder().learningRate(0.2).batchSize(64).epochs(2).seed(3).localSteps(4)
+          .precision(Precision.FLOAT32).build(), 0, "softmax sgd K=4");
+    } finally {
+      data.unpersist();
+    }
+  }
+
+  @Test
+  void localStepsOfANetworkWithDropoutUnderAdamWithL2AndMaxNormOn3Partitions() {
+    TrainingData data = load(3, Precision.FLOAT32);
+    try {
+      assertSameBits(data, TrainingConfig.builder().hidden(List.of(16, 8)).dropout(0.2).optimizer("adam")
+          .learningRate(0.01).batchSize(50).epochs(2).seed(5).reg(1e-3).maxNorm(3).localSteps(3).build(), 0,
+          "mlp adam K=3");
+    } finally {
+      data.unpersist();
+    }
+  }
+
+  @Test
+  void localStepSegmentsEndAtTheJobAfterWhichACheckpointIsDue() {
+    TrainingData data = load(2, Precision.FLOAT32);
+    try {
+      // jobs of 4 steps: a checkpoint due every 6 steps is saved at the end of the job it falls in
+      // (after steps 8, 12, 20 ...), and the jobs start again at each epoch
+      assertSameBits(data, TrainingConfig.builder().optimizer("momentum").learningRate(0.05).batchSize(64)
+          .epochs(2).seed(4).localSteps(4).build(), 6, "momentum K=4, a checkpoint every 6 steps");
     } finally {
       data.unpersist();
     }
