@@ -308,8 +308,10 @@ class ClusterIT {
   @Test
   @Order(4)
   void anExecutorKilledMidSegmentChangesNoWeight() throws Exception {
+    Path checkpoints = WORK.resolve("kill-checkpoints");
+    deleteTree(checkpoints);
     String output = killAnExecutor("executor-killed-collective-run", List.of("--sync", "collective",
-        "--checkpoint-dir", WORK.resolve("kill-checkpoints").toString(), "--checkpoint-every", "10"), 700);
+        "--checkpoint-dir", checkpoints.toString(), "--checkpoint-every", "10"), 700);
     assertTrue(output.contains("steps: collective ("), output);
   }
 
