@@ -146,7 +146,7 @@ public final class TrainingSettings {
   public static final Setting<String> SYNC = Setting.choice("sync", "--sync",
           () -> List.of("auto", "jobs", "collective"))
       .label("T").dflt("auto").noun("step transport").in(TRANSPORT)
-      .doc("How exact synchronous steps ({localSteps} 1) reach the partitions: jobs (a Spark job per step, the "
+      .doc("How minibatch steps reach the partitions: jobs (a Spark job per step, or per {localSteps}, the "
           + "partial sums merged on the driver), collective (the partitions' tasks stay alive for a stretch of "
           + "steps, gang-scheduled, and sum among themselves); both give the same bits. auto takes collective "
           + "where a barrier stage can run (as many task slots as partitions, no dynamic allocation)").build();
