@@ -313,6 +313,8 @@ class ClusterIT {
     String output = killAnExecutor("executor-killed-collective-run", List.of("--sync", "collective",
         "--checkpoint-dir", checkpoints.toString(), "--checkpoint-every", "10"), 700);
     assertTrue(output.contains("steps: collective ("), output);
+    assertTrue(output.contains("failed, running it again from its start (2 of 4 attempts)"), "a segment was cut by "
+        + "the kill and run again:\n" + output);
   }
 
   /** Runs the baseline's training with {@code flags}, SIGKILLs an executor {@code afterMillis} after training starts. */
