@@ -20,13 +20,19 @@ final class Gathering {
   private final int size;
   private final String[] addresses;
   private final Socket[] waiting;
+  private final java.util.function.Consumer<Socket> reporter;
   private int attempt = -1;
   private int joined;
   private String ended;
 
-  Gathering(long session, int size) {
+  /**
+   * A session of {@code size} members; {@code reporter}, when not null, takes rank 0's connection
+   * once the roll is sent (rank 0 goes on to report its steps on it, see {@link Reporter}).
+   */
+  Gathering(long session, int size, java.util.function.Consumer<Socket> reporter) {
     this.session = session;
     this.size = size;
+    this.reporter = reporter;
     this.addresses = new String[size];
     this.waiting = new Socket[size];
   }
@@ -66,8 +72,12 @@ final class Gathering {
     waiting[rank] = connection;
     if (++joined == size) {
       byte[] roll = Roll.roll(addresses);
+      Socket first = waiting[0];
       for (int r = 0; r < size; r++) {
-        answer(r, roll, "the roll");
+        answer(r, roll, "the roll", r == 0 && reporter != null);
+      }
+      if (reporter != null) {
+        reporter.accept(first);
       }
       // the addresses stay: a rank that joins this attempt again is refused as a duplicate
     }
@@ -87,18 +97,26 @@ final class Gathering {
     for (int r = 0; r < size; r++) {
       if (waiting[r] != null) {
         LOG.warn("rendezvous: refused rank {} of session {}, attempt {}: {}", r, session, attempt, why);
-        answer(r, refusal, "its refusal");
+        answer(r, refusal, "its refusal", false);
       }
     }
   }
 
-  /** Sends {@code message} to the waiting rank {@code r} and closes its connection. */
-  private void answer(int r, byte[] message, String what) {
+  /** Sends {@code message} to the waiting rank {@code r} and closes its connection, unless {@code keep}. */
+  private void answer(int r, byte[] message, String what, boolean keep) {
     Socket connection = waiting[r];
     waiting[r] = null;
-    try (connection) {
+    try {
       connection.getOutputStream().write(message);
+      if (!keep) {
+        connection.close();
+      }
     } catch (IOException e) {
+      try {
+        connection.close();
+      } catch (IOException closing) {
+        // closing: nothing is left to report to
+      }
       LOG.warn("rendezvous: could not send {} to rank {} of session {}, attempt {} ({}): {}", what, r, session,
           attempt, Handshake.remote(connection), e.getMessage());
     }

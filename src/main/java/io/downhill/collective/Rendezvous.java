@@ -106,8 +106,26 @@ public final class Rendezvous implements AutoCloseable {
     return address;
   }
 
+  /**
+   * What rank 0 of a session reports while its steps run: the run's step count {@code step} and
+   * that step's loss (called on one of the rendezvous' threads).
+   */
+  @FunctionalInterface
+  public interface Progress {
+    void step(long step, double loss);
+  }
+
   /** Announces {@code session}, of {@code size} members (ranks 0..size-1), through all its attempts. */
-  public synchronized void expect(long session, int size) {
+  public void expect(long session, int size) {
+    expect(session, size, null);
+  }
+
+  /**
+   * Announces {@code session} as {@link #expect(long, int)} does; when {@code progress} is not null,
+   * rank 0's connection stays open after the roll and the steps it reports ({@link #joinReporting})
+   * go to {@code progress} until the member closes it or the session ends.
+   */
+  public synchronized void expect(long session, int size, Progress progress) {
     if (closed) {
       throw new IllegalStateException("this rendezvous is closed");
     }
@@ -117,7 +135,8 @@ public final class Rendezvous implements AutoCloseable {
     if (sessions.containsKey(session)) {
       throw new IllegalStateException("session " + session + " is expected already");
     }
-    sessions.put(session, new Gathering(session, size));
+    sessions.put(session, new Gathering(session, size, progress == null ? null
+        : socket -> connections.execute(() -> readReports(socket, session, progress))));
   }
 
   /** Ends {@code session}: its members still waiting, and any that come later, are refused. */
@@ -180,6 +199,38 @@ public final class Rendezvous implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads rank 0's step reports (a frame of 16 bytes: long step, double loss) into {@code progress}
+   * until the member closes the connection, the session ends or the rendezvous closes. Reports are
+   * only shown, never used for training: a broken report ends the reports, never the segment.
+   */
+  private void readReports(Socket socket, long session, Progress progress) {
+    open.add(socket);
+    String who = "rank 0 of session " + session + " (" + Handshake.remote(socket) + ")";
+    Watch watch = new Watch(timeout, () -> closed || !expected(session));
+    byte[] frame = new byte[Reporter.FRAME];
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(frame).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    try (socket) {
+      java.io.InputStream in = socket.getInputStream();
+      while (!closed && expected(session)) {
+        watch.readFully(in, frame, 0, Reporter.FRAME, who, "a step report");
+        progress.step(b.getLong(0), b.getDouble(8));
+      }
+    } catch (java.io.EOFException e) {
+      // the member closed it: its segment ended
+    } catch (IOException | RuntimeException e) {
+      if (!closed && expected(session)) {
+        LOG.debug("rendezvous {}: the step reports of {} ended: {}", address, who, e.getMessage());
+      }
+    } finally {
+      open.remove(socket);
+    }
+  }
+
+  private synchronized boolean expected(long session) {
+    return sessions.containsKey(session);
+  }
+
   /** Authenticates one connection and hands its member to its session, or refuses and closes it. */
   private void serve(Socket socket) {
     String who = "the connection from " + Handshake.remote(socket);
@@ -230,6 +281,12 @@ public final class Rendezvous implements AutoCloseable {
    */
   public static List<String> join(String rendezvous, byte[] secret, long session, int attempt, int rank, int size,
       String meshAddress, Duration timeout, BooleanSupplier cancelled) throws IOException {
+    return join(rendezvous, secret, session, attempt, rank, size, meshAddress, timeout, cancelled, null);
+  }
+
+  /** {@link #join}, the connection kept open in {@code kept[0]} when {@code kept} is given. */
+  private static List<String> join(String rendezvous, byte[] secret, long session, int attempt, int rank, int size,
+      String meshAddress, Duration timeout, BooleanSupplier cancelled, Socket[] kept) throws IOException {
     if (size < 1 || rank < 0 || rank >= size || attempt < 0) {
       throw new IllegalArgumentException("rank must be in [0, size) with size >= 1, and attempt >= 0; found rank "
           + rank + " of size " + size + ", attempt " + attempt);
@@ -244,7 +301,9 @@ public final class Rendezvous implements AutoCloseable {
     }
     Watch watch = new Watch(timeout, cancelled);
     String who = "the rendezvous (" + rendezvous + ")";
-    try (Socket socket = Mesh.open(Mesh.parse(rendezvous), null, watch, who, "has the driver's run ended?")) {
+    Socket socket = Mesh.open(Mesh.parse(rendezvous), null, watch, who, "has the driver's run ended?");
+    boolean keep = false;
+    try {
       new Handshake(secret, session, rank, watch).asConnector(socket, DRIVER, who);
       socket.getOutputStream().write(Roll.join(attempt, size, meshAddress));
       List<String> roll = Roll.readRoll(socket.getInputStream(), watch, who, size);
@@ -252,8 +311,27 @@ public final class Rendezvous implements AutoCloseable {
         throw new IOException(who + " listed " + roll.get(rank) + " as rank " + rank + ", expected this member's "
             + meshAddress);
       }
+      if (kept != null) {
+        kept[0] = socket;
+        keep = true;
+      }
       return roll;
+    } finally {
+      if (!keep) {
+        closeQuietly(socket);
+      }
     }
+  }
+
+  /**
+   * {@link #join} for the member that reports its steps (rank 0 of a session the driver expects
+   * with a {@link Progress}): the connection stays open, for {@link Reporter#report}.
+   */
+  public static Reporter joinReporting(String rendezvous, byte[] secret, long session, int attempt, int rank,
+      int size, String meshAddress, Duration timeout, BooleanSupplier cancelled) throws IOException {
+    Socket[] kept = new Socket[1];
+    List<String> roll = join(rendezvous, secret, session, attempt, rank, size, meshAddress, timeout, cancelled, kept);
+    return new Reporter(roll, kept[0]);
   }
 
   private static void checkSecretAndTimeout(byte[] secret, Duration timeout) {

@@ -38,17 +38,27 @@ public final class ConsoleReporter implements TrainingListener {
   }
 
   @Override
-  public void onStep(StepRecord s) {
+  public synchronized void onStep(StepRecord s) {
     lossSum += s.loss();
     lossCount++;
     rows += s.rows();
-    progress.update(String.format(Locale.ROOT, "epoch %d/%d  step %d/%d  loss %.4f", s.epoch() + 1, epochs,
-        s.step() % Math.max(1, stepsPerEpoch) + 1, stepsPerEpoch, s.loss()), s.step() + 1,
-        (long) epochs * stepsPerEpoch, rows, "rows");
+    bar(s.epoch(), s.step(), s.loss());
+  }
+
+  /** A collective segment's step as it goes: the bar moves (its record and rows come with onStep). */
+  @Override
+  public synchronized void onProgress(int epoch, long step, double loss) {
+    bar(epoch, step, loss);
+  }
+
+  private void bar(int epoch, long step, double loss) {
+    progress.update(String.format(Locale.ROOT, "epoch %d/%d  step %d/%d  loss %.4f", epoch + 1, epochs,
+        step % Math.max(1, stepsPerEpoch) + 1, stepsPerEpoch, loss), step + 1, (long) epochs * stepsPerEpoch, rows,
+        "rows");
   }
 
   @Override
-  public void onEpoch(EpochRecord e) {
+  public synchronized void onEpoch(EpochRecord e) {
     progress.clear();
     out.printf(Locale.ROOT, "epoch %2d/%d  loss %.4f  train %s  val %s  test %s  %.1f s (%.1f ms/step)%n",
         e.epoch() + 1, epochs, lossCount == 0 ? Double.NaN : lossSum / lossCount, acc(e.train()), acc(e.validation()),

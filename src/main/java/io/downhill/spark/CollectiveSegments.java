@@ -68,11 +68,11 @@ final class CollectiveSegments implements Segments {
    * The segment starts from the θ and state the driver holds, so a retry changes no bit.
    */
   @Override
-  public Segment.Result run(Segment segment, SyncStep step) {
+  public Segment.Result run(Segment segment, SyncStep step, Progress progress) {
     int attempts = attempts();
     for (int attempt = 1;; attempt++) {
       try {
-        return attempt(segment, step);
+        return attempt(segment, step, progress);
       } catch (Exception e) { // SparkException is checked, though Scala throws it undeclared
         if (attempt >= attempts || !(e instanceof SparkException) || jsc.sc().isStopped()) {
           throw e;
@@ -92,7 +92,7 @@ final class CollectiveSegments implements Segments {
     return jsc.sc().isLocal() ? 1 : jsc.getConf().getInt("spark.task.maxFailures", 4);
   }
 
-  private Segment.Result attempt(Segment segment, SyncStep step) {
+  private Segment.Result attempt(Segment segment, SyncStep step, Progress progress) {
     long id = ++segments;
     String what = String.format("downhill epoch %d, steps %d-%d/%d (collective)", segment.epoch() + 1,
         segment.firstStep() + 1, segment.firstStep() + segment.count(), segment.stepsPerEpoch());
@@ -102,7 +102,7 @@ final class CollectiveSegments implements Segments {
     RDD<Segment.Result> results = train.rdd().barrier().mapPartitions(
         new SegmentTask(computer, segment, step, secret, r.address(), id, timeout), false,
         scala.reflect.ClassTag$.MODULE$.apply(Segment.Result.class));
-    r.expect(id, train.getNumPartitions());
+    r.expect(id, train.getNumPartitions(), progress::step);
     List<Segment.Result> all;
     try {
       all = results.toJavaRDD().collect();

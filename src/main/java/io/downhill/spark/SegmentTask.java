@@ -3,6 +3,7 @@ package io.downhill.spark;
 import io.downhill.collective.Mesh;
 import io.downhill.collective.Part;
 import io.downhill.collective.Rendezvous;
+import io.downhill.collective.Reporter;
 import io.downhill.collective.Sum;
 import io.downhill.data.Shard;
 import io.downhill.linalg.Buf;
@@ -70,14 +71,27 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
     // a retried stage is another mesh session: links left over from the failed attempt are refused
     long session = id * 1000 + attempt;
     Duration timeout = Duration.ofMillis(timeoutMillis);
+    Reporter reporter = null;
     try (Mesh mesh = Mesh.listen(InetAddress.getByName(SparkEnv.get().blockManager().blockManagerId().host()), rank,
         size, secret, session, timeout, context::isInterrupted)) {
-      mesh.connect(Rendezvous.join(rendezvous, secret, id, attempt, rank, size, mesh.address(), timeout,
-          context::isInterrupted));
-      Segment.Result result = step.run(segment, new MeshExchange(mesh, computer, shard, rank), rank == 0);
+      List<String> roll;
+      if (rank == 0) { // the task the driver listens to: it also reports its steps as they go
+        reporter = Rendezvous.joinReporting(rendezvous, secret, id, attempt, rank, size, mesh.address(), timeout,
+            context::isInterrupted);
+        roll = reporter.roll();
+      } else {
+        roll = Rendezvous.join(rendezvous, secret, id, attempt, rank, size, mesh.address(), timeout,
+            context::isInterrupted);
+      }
+      mesh.connect(roll);
+      Segment.Result result = step.run(segment, new MeshExchange(mesh, computer, shard, rank, reporter), rank == 0);
       return CollectionConverters.asScala(List.of(result).iterator());
     } catch (IOException e) {
       throw new UncheckedIOException("collective segment " + id + ", partition " + rank + ": " + e.getMessage(), e);
+    } finally {
+      if (reporter != null) {
+        reporter.close();
+      }
     }
   }
 
@@ -97,19 +111,28 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
   private static final class MeshExchange implements SyncStep.Exchange {
     private static final int SUMS = 3; // loss, weight, rows; then the batch statistics
     private final Mesh mesh;
+    private final Reporter reporter;
     private final ShardComputer computer;
     private final Shard shard;
     private final int rank;
     private final int parameters;
     private final int stats;
 
-    MeshExchange(Mesh mesh, ShardComputer computer, Shard shard, int rank) {
+    MeshExchange(Mesh mesh, ShardComputer computer, Shard shard, int rank, Reporter reporter) {
       this.mesh = mesh;
+      this.reporter = reporter;
       this.computer = computer;
       this.shard = shard;
       this.rank = rank;
       this.parameters = computer.model().layout().size();
       this.stats = computer.model().statsSize();
+    }
+
+    @Override
+    public void progress(long step, double loss, boolean last) {
+      if (reporter != null) {
+        reporter.report(step, loss, last);
+      }
     }
 
     @Override

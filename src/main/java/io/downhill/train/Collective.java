@@ -30,7 +30,8 @@ final class Collective extends Stepwise {
     for (int s = s0; s < s0 + count;) {
       int length = run.stepsBeforeCheckpoint(s0 + count - s, k);
       Segment.Result r = segments.run(new Segment(epoch, s, length, steps, k, run.global(), theta.clone(),
-          copy(rule.state().arrays()), rule.state().steps(), rule.schedule()), run.syncStep());
+          copy(rule.state().arrays()), rule.state().steps(), rule.schedule()), run.syncStep(),
+          (step, loss) -> run.progress(epoch, step, loss));
       System.arraycopy(r.theta(), 0, theta, 0, theta.length);
       rule.state().restoreInPlace(r.state(), r.stateSteps());
       for (Segment.StepReport step : r.reports()) {

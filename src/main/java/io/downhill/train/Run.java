@@ -218,6 +218,13 @@ final class Run {
     return LayerStats.measure(layout, beforeUpdate, theta);
   }
 
+  /** A step reported while a collective segment runs, to the listeners ({@link TrainingListener#onProgress}). */
+  void progress(int epoch, long step, double loss) {
+    for (TrainingListener l : listeners) {
+      l.onProgress(epoch, step, loss);
+    }
+  }
+
   /** Records a step that began at {@code t0}, and applies the abort rule. */
   void step(int epoch, Objective f, double lr, long rows, long t0, long computeNanos, List<LayerStats> layers) {
     double seconds = (System.nanoTime() - t0) / 1e9;

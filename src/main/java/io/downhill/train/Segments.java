@@ -11,9 +11,18 @@ public interface Segments {
 
   /**
    * Takes the steps of {@code segment}, each one {@code step} on every task's replica, and returns
-   * the outcome (θ, the optimizer state, the reports).
+   * the outcome (θ, the optimizer state, the reports); {@code progress} hears of steps as they go.
    */
-  Segment.Result run(Segment segment, SyncStep step);
+  Segment.Result run(Segment segment, SyncStep step, Progress progress);
+
+  /**
+   * Steps as one task reports them while a segment runs (step: the run's count), for the progress
+   * line; called on another thread than the training loop's. Each step's record comes afterwards.
+   */
+  @FunctionalInterface
+  interface Progress {
+    void step(long step, double loss);
+  }
 
   /** e.g. "collective (2 task slots for 2 partitions)": which transport, and why it was chosen. */
   String describe();

@@ -142,6 +142,12 @@ public final class SyncStep implements Serializable {
      * partition order as the driver merges them ({@link LocalUpdate#merge}).
      */
     LocalUpdate allReduce(int round, LocalUpdate local, int count) throws IOException;
+
+    /**
+     * The reporting task's word of step {@code step} (the run's count) and its loss, for the
+     * driver's progress line while the segment runs; {@code last}: the segment's final step.
+     */
+    default void progress(long step, double loss, boolean last) {}
   }
 
   /**
@@ -208,6 +214,7 @@ public final class SyncStep implements Serializable {
       if (before != null) {
         reports.add(new Segment.StepReport(f.loss(), f.dataLoss(), f.gradNorm(), lr, merged.rows(),
             merged.computeNanos(), LayerStats.measure(model.layout(), before, theta), System.nanoTime() - t0));
+        exchange.progress(global, f.loss(), j == segment.count() - 1);
       }
       global++;
     }
@@ -229,6 +236,7 @@ public final class SyncStep implements Serializable {
           reports.add(new Segment.StepReport(f[i].loss(), f[i].dataLoss(), f[i].gradNorm(), rates[i],
               merged.rows() / count, merged.computeNanos() / count, layers, perStep));
         }
+        exchange.progress(global + count - 1, f[count - 1].loss(), j + count == segment.count());
       }
       global += count;
     }

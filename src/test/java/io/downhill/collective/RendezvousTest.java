@@ -119,6 +119,33 @@ class RendezvousTest {
   }
 
   @Test
+  void rankZeroReportsItsStepsToTheDriverWhileTheOthersJustJoin() throws Exception {
+    List<long[]> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Double> losses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    rendezvous.expect(SESSION, 2, (step, loss) -> {
+      steps.add(new long[] {step});
+      losses.add(loss);
+    });
+    Future<List<String>> other = join(SESSION, 0, 1, 2);
+    try (Reporter reporter = Rendezvous.joinReporting(rendezvous.address(), Members.SECRET, SESSION, 0, 0,
+        2, mesh(0), TIMEOUT, () -> false)) {
+      assertEquals(roll(2), reporter.roll());
+      assertEquals(roll(2), other.get(10, TimeUnit.SECONDS));
+      reporter.report(10, 2.5, false);
+      reporter.report(11, 2.0, false); // within 100 ms of the last: dropped
+      reporter.report(12, 1.5, true); // a segment's last step always goes
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (steps.size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+    }
+    assertEquals(List.of(10L, 12L), steps.stream().map(s -> s[0]).toList());
+    assertEquals(List.of(2.5, 1.5), losses);
+    rendezvous.forget(SESSION);
+    assertEquals(List.of(), warnings.lines());
+  }
+
+  @Test
   void meshMembersConnectWithTheRollAndSum() throws Exception {
     rendezvous.expect(SESSION, 3);
     List<Mesh> meshes = Members.group(3, TIMEOUT);

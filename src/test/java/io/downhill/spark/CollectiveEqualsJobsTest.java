@@ -70,7 +70,8 @@ class CollectiveEqualsJobsTest {
   }
 
   /** A run's weights, steps, transport, the Spark jobs its steps took and its checkpoints (where, and θ's bits). */
-  private record Outcome(double[] theta, List<StepRecord> steps, String sync, int jobs, List<String> checkpoints) {}
+  private record Outcome(double[] theta, List<StepRecord> steps, String sync, int jobs, List<String> checkpoints,
+      Map<Long, Double> progress) {}
 
   private static Outcome train(TrainingData data, TrainingConfig config, String sync, int checkpointEvery) {
     Fit fit = Fit.of(config, data.features(), data.labels().numClasses(), "test", null);
@@ -103,6 +104,7 @@ class CollectiveEqualsJobsTest {
         }
       }, null);
     }
+    Map<Long, Double> progress = new java.util.concurrent.ConcurrentHashMap<>();
     String[] how = new String[1];
     // counted by a listener of this run's own: the status tracker forgets jobs beyond spark.ui.retainedJobs
     GradientTaskCounter counter = new GradientTaskCounter();
@@ -119,6 +121,11 @@ class CollectiveEqualsJobsTest {
         public void onStep(StepRecord s) {
           steps.add(s);
         }
+
+        @Override
+        public void onProgress(int epoch, long step, double loss) {
+          progress.put(step, loss);
+        }
       }));
     } finally {
       try {
@@ -129,7 +136,7 @@ class CollectiveEqualsJobsTest {
         TestSpark.session().sparkContext().removeSparkListener(counter);
       }
     }
-    return new Outcome(r.theta(), steps, how[0], (int) counter.jobs(), saved);
+    return new Outcome(r.theta(), steps, how[0], (int) counter.jobs(), saved, progress);
   }
 
   private static void assertSameBits(TrainingData data, TrainingConfig config, int checkpointEvery, String where) {
@@ -154,6 +161,11 @@ class CollectiveEqualsJobsTest {
       }
     }
     assertEquals(jobs.checkpoints(), collective.checkpoints(), where + ": checkpoints saved");
+    // the progress line moved during the segments: at least each segment's last step, with its loss
+    assertTrue(jobs.progress().isEmpty(), where + ": a job per step reports through onStep only");
+    assertTrue(collective.progress().size() >= config.epochs(), where + ": progress " + collective.progress());
+    collective.progress().forEach((step, loss) -> assertEquals(collective.steps().get((int) (long) step).loss(), loss,
+        0.0, where + ": step " + step + " reported while the segment ran"));
     assertEquals(checkpointEvery > 0, !collective.checkpoints().isEmpty(), where + ": checkpoints saved");
     int collectiveJobs = collective.jobs();
     assertEquals(jobsPerRun(jobs.steps(), config.localSteps()), jobs.jobs(), where + ": one Spark job per "
