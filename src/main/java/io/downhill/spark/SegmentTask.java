@@ -149,7 +149,11 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
       if (local.statsSum() != null) {
         System.arraycopy(local.statsSum(), 0, sums, SUMS, stats);
       }
-      Sum total = mesh.allReduce(round, new Part(local.partial(), parameters, sums, local.computeNanos()));
+      // a step over the partition's every row comes summed in double already (ShardComputer's full
+      // batch, merged chunk by chunk), the driver adds it as such
+      Buf vector = local.partial() != null ? local.partial()
+          : local.gradSum() == null ? null : Buf.wrap(local.gradSum());
+      Sum total = mesh.allReduce(round, new Part(vector, parameters, sums, local.computeNanos()));
       double[] s = total.scalars();
       return GradientAccumulator.ofSum(total.vector(), s[0], s[1], (long) s[2], total.max(),
           stats == 0 ? null : Arrays.copyOfRange(s, SUMS, SUMS + stats));

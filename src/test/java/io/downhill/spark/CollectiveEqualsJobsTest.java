@@ -204,6 +204,9 @@ class CollectiveEqualsJobsTest {
           assertEquals(partitions, data.train().getNumPartitions());
           assertSameBits(data, base.precision(precision).build(), 0, "softmax sgd, " + partitions + " partitions, "
               + precision);
+          if (partitions == 2) { // a step over every row: each partition's sum comes from its full-batch path
+            assertSameBits(data, base.precision(precision).batchSize(4096).build(), 0, "full batch, " + precision);
+          }
         } finally {
           data.unpersist();
         }
