@@ -75,7 +75,7 @@ final class CollectiveSegments implements Segments {
         return attempt(segment, step, progress);
       } catch (Exception e) { // SparkException is checked, though Scala throws it undeclared
         if (attempt >= attempts || !(e instanceof SparkException) || jsc.sc().isStopped()) {
-          throw e;
+          throw e instanceof RuntimeException unchecked ? unchecked : new IllegalStateException(e.getMessage(), e);
         }
         LOG.warn("collective segment (epoch {}, steps {}-{}) failed, running it again from its start ({} of {} "
             + "attempts): {}", segment.epoch() + 1, segment.firstStep() + 1, segment.firstStep() + segment.count(),
@@ -92,7 +92,7 @@ final class CollectiveSegments implements Segments {
     return jsc.sc().isLocal() ? 1 : jsc.getConf().getInt("spark.task.maxFailures", 4);
   }
 
-  private Segment.Result attempt(Segment segment, SyncStep step, Progress progress) {
+  private Segment.Result attempt(Segment segment, SyncStep step, Progress progress) throws Exception {
     long id = ++segments;
     String what = String.format("downhill epoch %d, steps %d-%d/%d (collective)", segment.epoch() + 1,
         segment.firstStep() + 1, segment.firstStep() + segment.count(), segment.stepsPerEpoch());
@@ -105,7 +105,7 @@ final class CollectiveSegments implements Segments {
     r.expect(id, train.getNumPartitions(), progress::step);
     List<Segment.Result> all;
     try {
-      all = results.toJavaRDD().collect();
+      all = await(results.toJavaRDD().collectAsync(), id);
     } finally {
       r.forget(id);
     }
@@ -119,6 +119,28 @@ final class CollectiveSegments implements Segments {
       }
     }
     return first;
+  }
+
+  /**
+   * The stage's results, waited for while the SparkContext runs. A barrier stage that lacks task
+   * slots (executors lost with their cluster) waits in Spark's scheduler to be submitted again, and
+   * is no active job that stopping the context would fail: a plain {@code collect()} would wait for
+   * it forever once a watchdog has stopped Spark.
+   */
+  private <T> T await(org.apache.spark.api.java.JavaFutureAction<T> job, long id) throws Exception {
+    while (true) {
+      try {
+        return job.get(1, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        if (jsc.sc().isStopped()) {
+          job.cancel(true);
+          throw new IllegalStateException("collective segment " + id
+              + ": its stage was still waiting when the SparkContext was shut down");
+        }
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw e.getCause() instanceof Exception cause ? cause : e;
+      }
+    }
   }
 
   /** The run's rendezvous, opened on the driver's address (spark.driver.host) at the first segment. */

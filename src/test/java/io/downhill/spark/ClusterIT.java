@@ -296,30 +296,39 @@ class ClusterIT {
   @Test
   @Order(3)
   void anExecutorKilledMidTrainingChangesNoWeight() throws Exception {
-    killAnExecutor("executor-killed-run", List.of("--sync", "jobs"), 1500);
+    killAnExecutor("executor-killed-run", List.of("--sync", "jobs"), 1500, baseline());
   }
 
   /**
-   * The same on the collective transport, the kill landing inside a segment (a checkpoint every 10
-   * steps makes 22 barrier stages of 10 steps): the surviving task's link to the dead one breaks,
-   * the barrier stage fails, and Spark runs it again, from the segment's start, once the Worker's
-   * replacement executor gives it two task slots again; the weights are the uninterrupted run's.
+   * The same on the collective transport, the kill landing inside a segment: a 784-512-10 network,
+   * whose one epoch is one barrier stage of 211 steps lasting seconds, killed 1 s after training
+   * starts. The surviving task's link to the dead one breaks, the barrier stage fails, and
+   * {@code CollectiveSegments} runs the segment again from its start once the Worker's replacement
+   * executor gives it two task slots again; the weights are an uninterrupted run's.
    */
   @Test
   @Order(4)
   void anExecutorKilledMidSegmentChangesNoWeight() throws Exception {
-    Path checkpoints = WORK.resolve("kill-checkpoints");
-    deleteTree(checkpoints);
-    String output = killAnExecutor("executor-killed-collective-run", List.of("--sync", "collective",
-        "--checkpoint-dir", checkpoints.toString(), "--checkpoint-every", "10"), 700);
+    List<String> mlp = List.of("--sync", "collective", "--model", "mlp", "--hidden", "512");
+    Path uninterrupted = WORK.resolve("collective-mlp-run");
+    deleteTree(uninterrupted);
+    long t0 = System.nanoTime();
+    List<String> args = new ArrayList<>(mlp);
+    args.addAll(List.of("--out", uninterrupted.toString()));
+    run(submit(args), WORK.resolve("collective-mlp-run.console"), 480);
+    Baseline base = new Baseline(theta(uninterrupted), seconds(t0), uninterrupted);
+    String output = killAnExecutor("executor-killed-collective-run", mlp, 1000, base);
     assertTrue(output.contains("steps: collective ("), output);
     assertTrue(output.contains("failed, running it again from its start (2 of 4 attempts)"), "a segment was cut by "
         + "the kill and run again:\n" + output);
   }
 
-  /** Runs the baseline's training with {@code flags}, SIGKILLs an executor {@code afterMillis} after training starts. */
-  private static String killAnExecutor(String name, List<String> flags, long afterMillis) throws Exception {
-    Baseline base = baseline();
+  /**
+   * Runs the training of {@code TRAIN_ARGS} with {@code flags}, SIGKILLs an executor
+   * {@code afterMillis} after training starts, and compares the weights with {@code base}'s.
+   */
+  private static String killAnExecutor(String name, List<String> flags, long afterMillis, Baseline base)
+      throws Exception {
     Path out = WORK.resolve(name);
     Path log = WORK.resolve(name + ".console");
     deleteTree(out);
