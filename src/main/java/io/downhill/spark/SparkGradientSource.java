@@ -158,7 +158,7 @@ public final class SparkGradientSource implements ClosableGradientSource {
     return sync.collective();
   }
 
-  /** The model's parameter count. */  /** The model's parameter count. */
+  /** The model's parameter count. */
   public int parameters() {
     return computer.model().layout().size();
   }

@@ -3,7 +3,6 @@ package io.downhill.train;
 import io.downhill.BadInputException;
 import io.downhill.model.Model;
 import io.downhill.model.ParameterLayout;
-import io.downhill.optim.MaxNorm;
 import io.downhill.optim.Optimizer;
 import io.downhill.optim.OptimizerState;
 import io.downhill.shard.Evaluation;
@@ -28,7 +27,6 @@ final class Run {
   private final Checkpoints checkpoints;
   private final TrainerState resume;
   private final int stepsPerEpoch;
-  private final MaxNorm maxNorm;
   private final EarlyStopping stopping;
   private final SyncStep syncStep;
   private final List<Double> stepTimes = new ArrayList<>();
@@ -57,7 +55,6 @@ final class Run {
     this.checkpoints = checkpoints;
     this.resume = resume;
     this.stepsPerEpoch = stepsPerEpoch;
-    this.maxNorm = config.maxNorm() > 0 ? new MaxNorm(config.maxNorm()) : null;
     this.stopping = config.earlyStopping();
     this.syncStep = new SyncStep(model, config);
     for (TrainingListener l : listeners) {
@@ -156,16 +153,9 @@ final class Run {
     return Objective.of(acc, theta, config.regularizer(), layout, global, epoch, lr);
   }
 
-  /**
-   * Folds the statistics the partitions gathered during a step into the STATE slices of θ (a
-   * normalization's running mean); whether θ changed (never for models without such layers).
-   */
+  /** {@link SyncStep#mergeStatsInPlace}: a step's batch statistics into θ's state slices; whether θ changed. */
   boolean mergeStatsInPlace(double[] theta, GradientAccumulator acc) {
-    if (acc.statsSum() == null) {
-      return false;
-    }
-    model.mergeStatsInPlace(theta, acc.statsSum());
-    return true;
+    return syncStep.mergeStatsInPlace(theta, acc);
   }
 
   /** The maths of one synchronous step (objective, update rule, max-norm, batch statistics). */
@@ -195,9 +185,9 @@ final class Run {
     model.initializeInPlace(config.model().initializer(), theta, seed);
   }
 
-  /** The max-norm constraint on θ, in place, when configured; returns how many columns were rescaled. */
+  /** {@link SyncStep#constrainInPlace}: the max-norm constraint; returns how many columns were rescaled. */
   int constrainInPlace(double[] theta) {
-    return maxNorm == null ? 0 : maxNorm.projectInPlace(theta, layout);
+    return syncStep.constrainInPlace(theta);
   }
 
   /** Keeps θ before an update, for {@link #layers}. */

@@ -64,9 +64,7 @@ public final class SyncStep implements Serializable {
     keep(theta, before);
     rule.stepInPlace(theta, f.gradient(), state, lr);
     constrainInPlace(theta);
-    if (merged.statsSum() != null) {
-      model.mergeStatsInPlace(theta, merged.statsSum());
-    }
+    mergeStatsInPlace(theta, merged);
     return f;
   }
 
@@ -117,10 +115,21 @@ public final class SyncStep implements Serializable {
     }
   }
 
-  private void constrainInPlace(double[] theta) {
-    if (maxNorm != null) {
-      maxNorm.projectInPlace(theta, model.layout());
+  /** The max-norm constraint on θ, in place, when configured; returns how many columns were rescaled. */
+  int constrainInPlace(double[] theta) {
+    return maxNorm == null ? 0 : maxNorm.projectInPlace(theta, model.layout());
+  }
+
+  /**
+   * Folds the statistics the partitions gathered during a step into the STATE slices of θ (a
+   * normalization's running mean); whether θ changed (never for models without such layers).
+   */
+  boolean mergeStatsInPlace(double[] theta, GradientAccumulator merged) {
+    if (merged.statsSum() == null) {
+      return false;
     }
+    model.mergeStatsInPlace(theta, merged.statsSum());
+    return true;
   }
 
   /**
