@@ -51,8 +51,18 @@ def adam_like(wd):
     return step
 
 
+def nadam(t, s, g):
+    s["t"] = s.get("t", 0) + 1
+    s["m"] = [B1 * m + (1 - B1) * gi for m, gi in zip(s.setdefault("m", [0.0, 0.0]), g)]
+    s["v"] = [B2 * v + (1 - B2) * gi * gi for v, gi in zip(s.setdefault("v", [0.0, 0.0]), g)]
+    c1, c1_next, c2 = 1 - B1 ** s["t"], 1 - B1 ** (s["t"] + 1), 1 - B2 ** s["t"]
+    return [x - LR * (B1 * m / c1_next + (1 - B1) * gi / c1) / (math.sqrt(v / c2) + EPS)
+            for x, gi, m, v in zip(t, g, s["m"], s["v"])]
+
+
 RULES = [("sgd", sgd), ("momentum", momentum), ("nesterov", nesterov), ("adagrad", adagrad),
-         ("rmsprop", rmsprop), ("adam", adam_like(0.0)), ("adamw", adam_like(WD))]
+         ("rmsprop", rmsprop), ("adam", adam_like(0.0)), ("adamw", adam_like(WD)),
+         ("nadam", nadam)]
 
 for name, rule in RULES:
     t, state = [1.0, -2.0], {}

@@ -22,9 +22,9 @@ import java.util.function.Function;
  *
  * @param name        an update rule ({@link #ruleNames}) or an algorithm ({@link #ALGORITHMS})
  * @param momentum    μ of momentum and nesterov, in [0, 1)
- * @param beta1       β₁ of adam/adamw, in [0, 1)
- * @param beta2       β₂ of adam/adamw, in [0, 1)
- * @param eps         ε of adagrad, rmsprop, adam/adamw, > 0
+ * @param beta1       β₁ of adam/adamw/nadam, in [0, 1)
+ * @param beta2       β₂ of adam/adamw/nadam, in [0, 1)
+ * @param eps         ε of adagrad, rmsprop, adam/adamw/nadam, > 0
  * @param rho         ρ of rmsprop, in [0, 1)
  * @param weightDecay λ_wd of adamw, >= 0
  */
@@ -42,6 +42,7 @@ public record OptimizerConfig(String name, double momentum, double beta1, double
     RULES.put("rmsprop", c -> new RmsProp(c.rho(), c.eps()));
     RULES.put("adam", c -> new Adam(c.beta1(), c.beta2(), c.eps(), 0.0));
     RULES.put("adamw", c -> new Adam(c.beta1(), c.beta2(), c.eps(), c.weightDecay()));
+    RULES.put("nadam", c -> new Nadam(c.beta1(), c.beta2(), c.eps()));
   }
 
   /** The {@code --optimizer} values that name a training algorithm rather than an update rule. */
