@@ -19,6 +19,7 @@ public final class Activations {
     add(new Relu());
     add(new LeakyRelu(), "leakyrelu", "leaky");
     add(new Tanh());
+    add(new Elu());
   }
 
   private Activations() {}

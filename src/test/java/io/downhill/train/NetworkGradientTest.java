@@ -20,8 +20,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Central differences against backpropagation, in float64, for every layer type (dense, ReLU,
- * leaky ReLU, tanh, dropout with a fixed mask), every head and every regularizer.
+ * Central differences against backpropagation, in float64, for every layer type (dense, every
+ * activation of {@link Activations}, dropout with a fixed mask), every head and every regularizer.
  */
 class NetworkGradientTest {
 
