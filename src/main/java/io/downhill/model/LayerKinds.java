@@ -24,6 +24,7 @@ public final class LayerKinds {
     READERS.put(DenseLayer.Spec.KIND, DenseLayer.Spec::read);
     READERS.put(Activation.Spec.KIND, Activation.Spec::read);
     READERS.put(Dropout.Spec.KIND, Dropout.Spec::read);
+    READERS.put(BatchNorm.Spec.KIND, BatchNorm.Spec::read);
   }
 
   private LayerKinds() {}

@@ -10,7 +10,8 @@ import java.util.List;
  * A score function: a chain of layers over one flat parameter vector. Built from a
  * {@link ModelSpec}, each {@link LayerSpec} building its layer and declaring its slices: the linear
  * classifier is one {@link DenseLayer} ({@code W}, {@code b}); a network is, per hidden layer,
- * {@code Wi, bi} dense, an {@link Activation} and (with dropout) a {@link Dropout}, then a dense head.
+ * {@code Wi, bi} dense, (with batch norm) a {@link BatchNorm}, an {@link Activation} and (with dropout)
+ * a {@link Dropout}, then a dense head.
  *
  * <p>Usage per minibatch: {@link #forward} writes every layer's output into the
  * {@link Workspace} and returns the scores ({@code n x k}); the caller fills

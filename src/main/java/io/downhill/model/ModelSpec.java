@@ -11,8 +11,9 @@ import java.util.stream.Collectors;
  * that ends every model. {@link Model#of} builds the chain, asking each {@link LayerSpec} for its
  * layer and its parameter slices.
  *
- * <p>The accessors {@link #hidden}, {@link #activation} and {@link #dropout} read the list the
- * way {@link #mlp} writes it: dense, activation[, dropout] per hidden layer.
+ * <p>The accessors {@link #hidden}, {@link #activation}, {@link #batchNorm} and {@link #dropout}
+ * read the list the way {@link #mlp} writes it: dense[, batch norm], activation[, dropout] per
+ * hidden layer.
  */
 public record ModelSpec(int inputs, List<LayerSpec> layers, int outputs) implements Serializable {
 
@@ -28,15 +29,25 @@ public record ModelSpec(int inputs, List<LayerSpec> layers, int outputs) impleme
     return new ModelSpec(inputs, List.of(), outputs);
   }
 
-  /**
-   * A fully connected network: dense, activation and (when {@code dropout > 0}) dropout per
-   * hidden layer, then the dense head; with no hidden layers, the linear model.
-   */
+  /** {@link #mlp(int, List, int, String, double, boolean)} without batch normalization. */
   public static ModelSpec mlp(int inputs, List<Integer> hidden, int outputs, String activation, double dropout) {
+    return mlp(inputs, hidden, outputs, activation, dropout, false);
+  }
+
+  /**
+   * A fully connected network: dense, batch normalization (when {@code batchNorm}), activation and
+   * (when {@code dropout > 0}) dropout per hidden layer, then the dense head; with no hidden layers,
+   * the linear model.
+   */
+  public static ModelSpec mlp(int inputs, List<Integer> hidden, int outputs, String activation, double dropout,
+      boolean batchNorm) {
     String function = Activations.of(activation).name();
     List<LayerSpec> layers = new ArrayList<>();
     for (int h : hidden) {
       layers.add(new DenseLayer.Spec(h));
+      if (batchNorm) {
+        layers.add(new BatchNorm.Spec());
+      }
       layers.add(new Activation.Spec(function));
       if (dropout != 0) {
         layers.add(new Dropout.Spec(dropout));
@@ -61,6 +72,11 @@ public record ModelSpec(int inputs, List<LayerSpec> layers, int outputs) impleme
   public String activation() {
     return layers.stream().filter(l -> l instanceof Activation.Spec).map(l -> ((Activation.Spec) l).function())
         .findFirst().orElse("none");
+  }
+
+  /** Whether the hidden layers are batch-normalized. */
+  public boolean batchNorm() {
+    return layers.stream().anyMatch(l -> l instanceof BatchNorm.Spec);
   }
 
   /** The dropout probability (the first dropout layer's); 0 without dropout. */
@@ -115,12 +131,13 @@ public record ModelSpec(int inputs, List<LayerSpec> layers, int outputs) impleme
         + outputs;
   }
 
-  /** e.g. "linear 784-10" or "mlp 784-256-10 (relu, dropout 0.2)". */
+  /** e.g. "linear 784-10" or "mlp 784-256-10 (relu, batch norm, dropout 0.2)". */
   public String describe() {
     if (isLinear()) {
       return "linear " + shape();
     }
     double dropout = dropout();
-    return "mlp " + shape() + " (" + activation() + (dropout > 0 ? ", dropout " + dropout : "") + ")";
+    return "mlp " + shape() + " (" + activation() + (batchNorm() ? ", batch norm" : "")
+        + (dropout > 0 ? ", dropout " + dropout : "") + ")";
   }
 }

@@ -15,11 +15,12 @@ import java.util.List;
  * @param hidden     hidden layer widths; empty for the linear model ({@code hiddenLayers})
  * @param activation hidden non-linearity ({@code activation}), by its canonical name in {@link Activations}
  * @param dropout    inverted-dropout probability after each hidden activation ({@code dropout}), in [0, 1)
+ * @param batchNorm  batch normalization after each hidden dense layer, before its activation ({@code batchNorm})
  * @param init       gaussian, xavier, he, or auto: gaussian for linear models, he for networks ({@code init})
  * @param initScale  σ of the gaussian initializer ({@code initScale})
  */
-public record ModelConfig(String loss, List<Integer> hidden, String activation, double dropout, String init,
-    double initScale) implements Serializable {
+public record ModelConfig(String loss, List<Integer> hidden, String activation, double dropout, boolean batchNorm,
+    String init, double initScale) implements Serializable {
 
   public ModelConfig {
     hidden = List.copyOf(hidden);
@@ -32,7 +33,8 @@ public record ModelConfig(String loss, List<Integer> hidden, String activation, 
   /** The architecture for {@code d} inputs and {@code k} classes. */
   public ModelSpec spec(int d, int k) {
     int outputs = Losses.parse(loss).outputs(k);
-    return isLinear() ? ModelSpec.linear(d, outputs) : ModelSpec.mlp(d, hidden, outputs, activation, dropout);
+    return isLinear() ? ModelSpec.linear(d, outputs)
+        : ModelSpec.mlp(d, hidden, outputs, activation, dropout, batchNorm);
   }
 
   /** The initializer; {@code auto} is the lecture's small Gaussian for linear models and He for networks. */

@@ -3,6 +3,7 @@ package io.downhill.train;
 import static io.downhill.train.TrainingSettings.ABORT_FACTOR;
 import static io.downhill.train.TrainingSettings.ACTIVATION;
 import static io.downhill.train.TrainingSettings.ALGORITHM;
+import static io.downhill.train.TrainingSettings.BATCH_NORM;
 import static io.downhill.train.TrainingSettings.BATCH_SIZE;
 import static io.downhill.train.TrainingSettings.BETA1;
 import static io.downhill.train.TrainingSettings.BETA2;
@@ -79,6 +80,7 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
     valid(HIDDEN_LAYERS, model.hidden());
     valid(ACTIVATION, model.activation());
     valid(DROPOUT, model.dropout());
+    valid(BATCH_NORM, model.batchNorm());
     valid(INIT, model.init());
     valid(INIT_SCALE, model.initScale());
     valid(OPTIMIZER_NAME, optimizer.name());
@@ -115,6 +117,10 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
       throw BadInputException.setting("dropout", "dropout needs hidden layers", "{modelType} mlp {hiddenLayers} ...",
           "a linear model");
     }
+    if (model.batchNorm() && model.hidden().isEmpty()) {
+      throw BadInputException.setting("batchNorm", "batch normalization needs hidden layers",
+          "{modelType} mlp {hiddenLayers} ...", "a linear model");
+    }
     if (schedule.min() > schedule.lr()) {
       throw BadInputException.setting("lrMin", "invalid " + LR_MIN.noun(), LR_MIN.allowed(),
           LR_MIN.format(schedule.min()));
@@ -127,6 +133,11 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
     if (algorithm == Algorithm.GD && model.dropout() > 0) {
       throw BadInputException.setting("optimizer", "gd", "full-batch descent with dropout",
           "{dropout} 0 (a line search needs one deterministic objective)", "{dropout} " + model.dropout());
+    }
+    if (algorithm == Algorithm.GD && model.batchNorm()) {
+      throw BadInputException.setting("optimizer", "gd", "full-batch descent with batch normalization",
+          "no {batchNorm} (its line search evaluates with running statistics, its gradient with the batch's)",
+          "{batchNorm}");
     }
   }
 
@@ -197,7 +208,7 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
           "a validation split ({validationFraction} > 0)", "{validationFraction} 0");
     }
     return new TrainingConfig(
-        new ModelConfig(loss, hidden, v.get(ACTIVATION), v.get(DROPOUT), v.get(INIT),
+        new ModelConfig(loss, hidden, v.get(ACTIVATION), v.get(DROPOUT), v.get(BATCH_NORM), v.get(INIT),
             v.get(INIT_SCALE)),
         new OptimizerConfig(optimizer, v.get(MOMENTUM), v.get(BETA1), v.get(BETA2), v.get(EPS), v.get(RHO),
             v.get(WEIGHT_DECAY)),
@@ -263,6 +274,7 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
     public Builder hidden(List<Integer> v) { return set(HIDDEN_LAYERS, v); }
     public Builder activation(String v) { return set(ACTIVATION, v); }
     public Builder dropout(double v) { return set(DROPOUT, v); }
+    public Builder batchNorm(boolean v) { return set(BATCH_NORM, v); }
     public Builder init(String v) { return set(INIT, v); }
     public Builder initScale(double v) { return set(INIT_SCALE, v); }
     public Builder algorithm(String v) { return set(ALGORITHM, v); }

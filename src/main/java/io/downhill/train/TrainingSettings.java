@@ -59,6 +59,11 @@ public final class TrainingSettings {
       .canonical(Activations::canonical)
       .doc("Hidden activation: " + Activations.expected()).build();
 
+  public static final Setting<Boolean> BATCH_NORM = Setting.bool("batchNorm", "--batch-norm")
+      .noun("batch normalization").in(MODEL)
+      .doc("Batch normalization after each hidden dense layer, before its activation: trained scale and shift; "
+          + "training normalizes with the batch's statistics, evaluation with running ones (momentum 0.9)").build();
+
   public static final Setting<String> INIT = Setting.choice("init", "--init",
           () -> List.of("auto", "gaussian", "xavier", "he"))
       .label("I").dflt("auto").noun("initializer").in(MODEL)
@@ -298,7 +303,7 @@ public final class TrainingSettings {
           + "weights").build();
 
   /** Every setting, in help order. */
-  public static final List<Setting<?>> ALL = List.of(MODEL_TYPE, LOSS, HIDDEN_LAYERS, ACTIVATION, INIT, INIT_SCALE,
+  public static final List<Setting<?>> ALL = List.of(MODEL_TYPE, LOSS, HIDDEN_LAYERS, ACTIVATION, BATCH_NORM, INIT, INIT_SCALE,
       PRECISION, ALGORITHM, OPTIMIZER_NAME, BATCH_SIZE, EPOCHS, MOMENTUM, BETA1, BETA2, EPS, RHO, WEIGHT_DECAY,
       LINE_SEARCH, TOL, TRIALS, LOCAL_STEPS, SYNC, COLLECTIVE_TIMEOUT, ABORT_FACTOR, SEED, LEARNING_RATE, SCHEDULE_KIND, LR_DECAY, LR_STEP,
       DECAY_RATE, LR_MIN, WARMUP, REG, L1_RATIO, MAX_NORM, DROPOUT, EARLY_STOPPING, PATIENCE, VALIDATION_FRACTION,

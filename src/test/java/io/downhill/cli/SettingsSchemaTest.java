@@ -45,7 +45,7 @@ class SettingsSchemaTest {
   private static final Path REFERENCE = Path.of("docs/CONFIGURATION.md");
 
   /** Settings that take effect only on an mlp (a linear model refuses them). */
-  private static final Set<Setting<?>> ON_AN_MLP = Set.of(LOSS, HIDDEN_LAYERS, DROPOUT);
+  private static final Set<Setting<?>> ON_AN_MLP = Set.of(LOSS, HIDDEN_LAYERS, DROPOUT, BATCH_NORM);
 
   /** Where each setting lands in a training run, read back from the train command. */
   private static final Map<Setting<?>, Function<TrainCommand, Object>> LANDS = landing();
@@ -253,6 +253,7 @@ class SettingsSchemaTest {
         Map.entry(LOSS, config.apply(TrainingConfig::loss)),
         Map.entry(HIDDEN_LAYERS, config.apply(c -> c.model().hidden())),
         Map.entry(ACTIVATION, config.apply(c -> c.model().activation())),
+        Map.entry(BATCH_NORM, config.apply(c -> c.model().batchNorm())),
         Map.entry(INIT, config.apply(c -> c.model().init())),
         Map.entry(INIT_SCALE, config.apply(c -> c.model().initScale())),
         Map.entry(PRECISION, config.apply(c -> c.precision().label())),

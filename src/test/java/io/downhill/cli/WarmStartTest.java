@@ -174,6 +174,9 @@ class WarmStartTest {
     Cli tanh = train(out, data, "--epochs", "1", "--model", "mlp", "--hidden", "16", "--activation", "tanh",
         "--init-model", mlp.toString());
     assertOneLine(tanh, "architecture differs: saved mlp 64-16-4 (relu), this run mlp 64-16-4 (tanh)");
+    Cli batchNorm = train(out, data, "--epochs", "1", "--model", "mlp", "--hidden", "16", "--batch-norm",
+        "--init-model", mlp.toString());
+    assertOneLine(batchNorm, "architecture differs: saved mlp 64-16-4 (relu), this run mlp 64-16-4 (relu, batch norm)");
     Cli linear = train(out, data, "--epochs", "1", "--init-model", mlp.toString());
     assertOneLine(linear, "architecture differs: saved mlp 64-16-4 (relu), this run linear 64-4");
     Cli svm = train(out, data, "--epochs", "1", "--model", "mlp", "--hidden", "16", "--loss", "svm",

@@ -2,8 +2,10 @@ package io.downhill.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.downhill.data.Block;
 import io.downhill.data.DataSpec;
 import io.downhill.data.Shard;
 import io.downhill.linalg.Precision;
@@ -12,6 +14,13 @@ import io.downhill.loss.Losses;
 import io.downhill.model.Model;
 import io.downhill.model.ModelSpec;
 import io.downhill.shard.Evaluation;
+import io.downhill.model.ParameterLayout;
+import io.downhill.testing.DataFiles;
+import io.downhill.testing.TestSpark;
+import io.downhill.shard.Evaluation;
+import io.downhill.train.Fit;
+import io.downhill.train.GradientSource;
+import io.downhill.train.LocalGradientSource;
 import io.downhill.shard.ShardComputer;
 import io.downhill.shard.Split;
 import io.downhill.testing.DataFiles;
@@ -26,6 +35,7 @@ import io.downhill.train.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -139,6 +149,37 @@ class DistributedEqualsLocalTest {
       } finally {
         data.unpersist();
       }
+    }
+  }
+
+  @Test
+  void batchNormStatisticsGatheredBySparkAreTheLocalLoopsAndThoseOfOnePartition() {
+    // every row in one step (a batch larger than the data): each run gathers statistics over the same rows at one θ
+    TrainingConfig config = TrainingConfig.builder().loss("softmax").hidden(List.of(8)).batchNorm(true)
+        .batchSize(100_000).epochs(1).seed(5).build();
+    TrainingData data = load(2, 1); // one-row blocks, so the two partitions' blocks also make one shard
+    try {
+      Fit fit = Fit.of(config, data.features(), data.labels().numClasses(), "test", null);
+      double[] spark;
+      try (SparkGradientSource source = new SparkGradientSource(TestSpark.jsc(), data, fit.computer())) {
+        spark = fit.run(source, null, List.of()).theta();
+      }
+      List<Shard> shards = data.train().collect();
+      double[] local = fit.run(new LocalGradientSource(fit.computer(), shards, Map.of()), null, List.of()).theta();
+      assertArrayEquals(local, spark, 0.0, "two partial sums: order-free");
+      List<Block> blocks = new ArrayList<>();
+      shards.forEach(s -> blocks.addAll(s.blocks()));
+      Shard all = new Shard(blocks, 1, data.features());
+      double[] one = fit.run(new LocalGradientSource(fit.computer(), List.of(all), Map.of()), null, List.of()).theta();
+      double[] start = fit.initialTheta();
+      for (String name : List.of("mean1", "var1")) {
+        ParameterLayout.Slice s = fit.model().layout().slice(name);
+        double[] a = Arrays.copyOfRange(one, s.offset(), s.end());
+        assertArrayEquals(a, Arrays.copyOfRange(spark, s.offset(), s.end()), 1e-9, name);
+        assertFalse(Arrays.equals(a, Arrays.copyOfRange(start, s.offset(), s.end())), name + " moved");
+      }
+    } finally {
+      data.unpersist();
     }
   }
 
