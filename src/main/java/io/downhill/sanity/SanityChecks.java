@@ -197,7 +197,6 @@ public final class SanityChecks {
     double[] theta = new double[f64.layout().size()];
     f64.initializeInPlace(config.model().isLinear() ? Initializer.gaussian(0.1) : Initializer.he(), theta,
         config.seed());
-    f64.initStateInPlace(theta);
     Initializer.randomizeBiases(f64.layout(), theta, config.seed() + 1);
     Regularizer reg = config.regularizer().lambda() > 0 ? config.regularizer() : new Regularizer(1e-2, 0);
     Pass pass = config.model().dropout() > 0 ? Pass.training(config.seed()) : Pass.EVAL;

@@ -60,8 +60,7 @@ class BatchNormTest {
     }
     Model model = Model.of(ModelSpec.mlp(D, List.of(5, 4), loss.outputs(k), "tanh", dropout, true));
     double[] theta = new double[model.layout().size()];
-    Initializer.he().initialize(model.layout(), theta, seed);
-    model.initStateInPlace(theta);
+    model.initializeInPlace(Initializer.he(), theta, seed);
     Initializer.randomizeBiases(model.layout(), theta, seed + 1); // also γ in [0.9, 1.1), β in [-0.1, 0.1)
     for (ParameterLayout.Slice s : model.layout().slices()) {
       for (int i = s.offset(); i < s.end(); i++) {
@@ -97,7 +96,7 @@ class BatchNormTest {
     // dense layer 1 is the identity, so batch norm sees the rows themselves: x₁ = 1, 2, 6 and x₂ = 0, 0, 3
     Model model = Model.of(ModelSpec.mlp(2, List.of(2), 2, "relu", 0.0, true));
     double[] theta = new double[model.layout().size()];
-    model.initStateInPlace(theta);
+    model.initializeInPlace(Initializer.gaussian(0), theta, 0); // zero weights, the state's starting values
     ParameterLayout layout = model.layout();
     theta[layout.slice("W1").offset()] = 1;
     theta[layout.slice("W1").offset() + 3] = 1;
