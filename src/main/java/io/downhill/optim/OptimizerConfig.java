@@ -22,10 +22,10 @@ import java.util.function.Function;
  *
  * @param name        an update rule ({@link #ruleNames}) or an algorithm ({@link #ALGORITHMS})
  * @param momentum    μ of momentum and nesterov, in [0, 1)
- * @param beta1       β₁ of adam/adamw/nadam, in [0, 1)
- * @param beta2       β₂ of adam/adamw/nadam, in [0, 1)
- * @param eps         ε of adagrad, rmsprop, adam/adamw/nadam, > 0
- * @param rho         ρ of rmsprop, in [0, 1)
+ * @param beta1       β₁ of adam/adamw/nadam/amsgrad/adamax, in [0, 1)
+ * @param beta2       β₂ of adam/adamw/nadam/amsgrad/adamax, in [0, 1)
+ * @param eps         ε of adagrad, rmsprop, adadelta, adam/adamw/nadam/amsgrad/adamax, > 0
+ * @param rho         ρ of rmsprop and adadelta, in [0, 1)
  * @param weightDecay λ_wd of adamw, >= 0
  */
 public record OptimizerConfig(String name, double momentum, double beta1, double beta2, double eps, double rho,
@@ -43,6 +43,9 @@ public record OptimizerConfig(String name, double momentum, double beta1, double
     RULES.put("adam", c -> new Adam(c.beta1(), c.beta2(), c.eps(), 0.0));
     RULES.put("adamw", c -> new Adam(c.beta1(), c.beta2(), c.eps(), c.weightDecay()));
     RULES.put("nadam", c -> new Nadam(c.beta1(), c.beta2(), c.eps()));
+    RULES.put("amsgrad", c -> new AmsGrad(c.beta1(), c.beta2(), c.eps()));
+    RULES.put("adamax", c -> new AdaMax(c.beta1(), c.beta2(), c.eps()));
+    RULES.put("adadelta", c -> new Adadelta(c.rho(), c.eps()));
   }
 
   /** The {@code --optimizer} values that name a training algorithm rather than an update rule. */

@@ -112,15 +112,17 @@ public final class TrainingSettings {
       .doc("Passes over the training data; iterations of gd").build();
 
   public static final Setting<Double> MOMENTUM = unit("momentum", "--momentum", "MU", 0.9, "μ of momentum and nesterov");
-  public static final Setting<Double> BETA1 = unit("beta1", "--beta1", "BETA1", 0.9, "β₁ of adam/adamw/nadam");
-  public static final Setting<Double> BETA2 = unit("beta2", "--beta2", "BETA2", 0.999, "β₂ of adam/adamw/nadam");
+  public static final Setting<Double> BETA1 = unit("beta1", "--beta1", "BETA1", 0.9,
+      "β₁ of adam/adamw/nadam/amsgrad/adamax");
+  public static final Setting<Double> BETA2 = unit("beta2", "--beta2", "BETA2", 0.999,
+      "β₂ of adam/adamw/nadam/amsgrad/adamax");
   public static final Setting<Double> RHO = unit("rho", "--rho", "RHO", 0.99,
-      "ρ, the decay of rmsprop's squared gradients");
+      "ρ, the decay of rmsprop's and adadelta's running averages");
 
   public static final Setting<Double> EPS = Setting.real("eps", "--eps")
       .label("EPS").dflt(1e-8).noun("epsilon").in(OPTIMIZER)
       .check(x -> x > 0 && finite(x), FINITE + " > 0")
-      .doc("ε of adagrad, rmsprop, adam/adamw/nadam").build();
+      .doc("ε of adagrad, rmsprop, adadelta, adam/adamw/nadam/amsgrad/adamax").build();
 
   public static final Setting<Double> WEIGHT_DECAY = Setting.real("weightDecay", "--weight-decay")
       .label("WD").dflt(0.01).noun("weight decay").in(OPTIMIZER)
