@@ -18,6 +18,7 @@ import io.downhill.train.ClosableGradientSource;
 import io.downhill.train.Fit;
 import io.downhill.train.TrainingConfig;
 import io.downhill.train.TrainingResult;
+import io.downhill.tuning.RangeEdge;
 import io.downhill.tuning.Search;
 import io.downhill.tuning.SearchSpace;
 import io.downhill.tuning.TrialResult;
@@ -149,6 +150,7 @@ final class SearchCommand implements Callable<Integer> {
                 + "lower the learning-rate range in " + spaceFile));
         console.printf(Locale.ROOT, "best: trial %d (%s) %s: validation accuracy %.4f at epoch %d%n", best.id(),
             best.stage(), best.settings(), best.bestValAccuracy(), best.bestEpoch());
+        RangeEdge.of(space, best.settings()).forEach(e -> console.println("  warn: " + e.message()));
 
         TrainingConfig bestConfig = trials.config(best.settings());
         Fit winner = trials.fit(bestConfig);
@@ -203,7 +205,7 @@ final class SearchCommand implements Callable<Integer> {
             (double) (coarse.works + fine.works) / Math.max(1, coarse.jobs + fine.jobs),
             sequential == null ? "" : String.format(Locale.ROOT, "; coarse stage %.1f s together against %.1f s one "
                 + "after another: %.2fx faster, results %s", coarse.seconds, sequential.seconds,
-                sequential.seconds / coarse.seconds, sameResults(coarse, sequential) ? "identical" : "DIFFERENT"));
+                sequential.seconds / coarse.seconds, differences(coarse, sequential).isEmpty() ? "identical" : "DIFFERENT"));
         console.printf(Locale.ROOT, "search took %.1f s; saved: %s (report: %s)%n", seconds, output.target(),
             output.target().resolve("report.html"));
         return ExitCodes.OK;
@@ -234,11 +236,7 @@ final class SearchCommand implements Callable<Integer> {
     return s;
   }
 
-  /** Whether every trial ended with the same validation accuracy and last loss, bit for bit. */
-  private static boolean sameResults(Stage a, Stage b) {
-    return differences(a, b).isEmpty();
-  }
-
+  /** The trials that did not end with the same validation accuracy and last loss, bit for bit. */
   private static List<String> differences(Stage a, Stage b) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < a.results.size(); i++) {
@@ -353,13 +351,14 @@ final class SearchCommand implements Callable<Integer> {
       o.put("speedup", sequential.seconds / coarse.seconds);
       o.put("spark_jobs_together", coarse.jobs);
       o.put("spark_jobs_one_after_another", sequential.jobs);
-      o.put("identical_results", sameResults(coarse, sequential));
+      o.put("identical_results", differences(coarse, sequential).isEmpty());
     }
     ObjectNode b = s.putObject("best");
     b.put("trial", best.id());
     b.put("stage", best.stage());
     ObjectNode bs = b.putObject("settings");
     best.settings().forEach(bs::put);
+    RangeEdge.json(RangeEdge.of(space, best.settings()), b.putArray("range_edges"));
     b.put("val_accuracy", best.bestValAccuracy());
     b.put("best_epoch", best.bestEpoch());
     if (test != null) {

@@ -12,6 +12,7 @@ import io.downhill.linalg.Buf;
  *   leaky-relu   f(z) = z > 0 ? z : 0.01·z     f'(z) = z > 0 ? 1 : 0.01
  *   tanh         f(z) = tanh(z)                f'(z) = 1 - f(z)²
  *   elu          f(z) = z > 0 ? z : eᶻ - 1     f'(z) = z > 0 ? 1 : f(z) + 1
+ *   sigmoid      f(z) = 1 / (1 + e⁻ᶻ)          f'(z) = f(z)(1 - f(z))
  * </pre>
  * backward: {@code dZ = dA ⊙ f'(z)}. ReLU and leaky ReLU have a kink at 0 ({@link #piece}).
  */

@@ -20,6 +20,7 @@ public final class Activations {
     add(new LeakyRelu(), "leakyrelu", "leaky");
     add(new Tanh());
     add(new Elu());
+    add(new Sigmoid());
   }
 
   private Activations() {}

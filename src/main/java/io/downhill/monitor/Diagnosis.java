@@ -20,6 +20,16 @@ import java.util.Map;
  *       update ratio is above 1e-1 (between 1e-2 and 1e-1 each layer gets a note instead).</li>
  *   <li><b>learning rate too low</b>: the loss fell by less than {@value #MIN_DROP} of its start, or
  *       every layer's update ratio is below 1e-4.</li>
+ *   <li><b>regularization may be too high</b> ("loss barely changing: learning rate too low, could
+ *       also be reg too high"): the loss fell less than {@value #MIN_DROP} over the run or over its
+ *       second half, and the penalty is at least {@value #PENALTY_SHARE} of the objective at the
+ *       end ({@link LossCurve#penaltyShare}) or {@code reg} is at least {@value #REG_HIGH}.</li>
+ *   <li><b>learning rate probably low, the loss too linear</b>: with no other learning-rate
+ *       finding, the second half of the run made at least {@value #LINEAR_SHARE} of the loss's fall
+ *       ({@link LossCurve#lateShare}; a straight line makes half).</li>
+ *   <li><b>noisy loss: a larger batch</b>: with no other learning-rate finding, the std of the
+ *       step losses around their moving average is more than {@value #NOISE_SHARE} of the loss's
+ *       fall ({@link LossCurve#noiseShare}).</li>
  *   <li><b>update ratio out of range</b>, per layer: the median ‖ΔW‖/‖W‖ over {@link #ratioWindow}
  *       outside [1e-4, 1e-2] (the rule of thumb is about 1e-3). Not repeated when every layer is out
  *       the same way, which the learning-rate finding already says.</li>
@@ -50,6 +60,10 @@ public final class Diagnosis {
    * step); between {@link #RATIO_HIGH} and here, with a loss that fell, each layer gets a note.
    */
   static final double RATIO_DECISIVE = 1e-1;
+  static final double PENALTY_SHARE = 0.25;
+  static final double REG_HIGH = 0.1;
+  static final double LINEAR_SHARE = 0.4;
+  static final double NOISE_SHARE = 0.15;
 
   /** One verdict: {@code severity} is {@code ok} or {@code warn}. */
   public record Finding(String severity, String message) {
@@ -81,6 +95,11 @@ public final class Diagnosis {
           + f(loss.start()) + " -> " + f(loss.end()) + "); the learning-rate checks do not apply"));
     } else {
       int verdict = learningRate(run, loss, ratios, out);
+      LossCurve curve = LossCurve.of(run.steps());
+      regularization(run, loss, curve, out);
+      if (verdict == 0) {
+        shapeAndWidth(curve, out);
+      }
       updateRatios(ratios, verdict, out);
     }
     accuracyGap(run, out);
@@ -92,70 +111,6 @@ public final class Diagnosis {
   }
 
   /**
-   * The loss at the start and at the end of the run.
-   *
-   * @param start       mean loss of the first steps (the first tenth, at least 1 and at most 10)
-   * @param end         mean loss of the end window
-   * @param nonFinite   the first step whose loss was NaN or infinite, or 0
-   * @param epochMeans  the mean step loss of each epoch, in order
-   */
-  record LossTrend(double start, double end, int nonFinite, double[] epochMeans) {
-    static LossTrend of(RunFiles run) {
-      List<RunFiles.Step> steps = run.steps();
-      int nonFinite = 0;
-      for (RunFiles.Step s : steps) {
-        if (!Double.isFinite(s.loss())) {
-          nonFinite = s.step();
-          break;
-        }
-      }
-      int n = steps.size();
-      int first = Math.max(1, Math.min(10, n / 10));
-      double start = mean(steps.subList(0, Math.min(first, n)));
-      double end = mean(endWindow(steps));
-      Map<Integer, List<RunFiles.Step>> byEpoch = new LinkedHashMap<>();
-      for (RunFiles.Step s : steps) {
-        byEpoch.computeIfAbsent(s.epoch(), e -> new ArrayList<>()).add(s);
-      }
-      double[] epochMeans = byEpoch.values().stream().mapToDouble(Diagnosis::mean).toArray();
-      return new LossTrend(start, end, nonFinite, epochMeans);
-    }
-
-    /** The relative fall of the loss, (start - end) / start. */
-    double drop() {
-      return (start - end) / Math.abs(start);
-    }
-  }
-
-  /** The last epoch's steps, or the last quarter of a single epoch's. */
-  static List<RunFiles.Step> endWindow(List<RunFiles.Step> steps) {
-    if (steps.isEmpty()) {
-      return steps;
-    }
-    int lastEpoch = steps.get(steps.size() - 1).epoch();
-    int from = steps.size();
-    while (from > 0 && steps.get(from - 1).epoch() == lastEpoch) {
-      from--;
-    }
-    if (from == 0) {
-      from = steps.size() - Math.max(1, steps.size() / 4);
-    }
-    return steps.subList(from, steps.size());
-  }
-
-  private static double mean(List<RunFiles.Step> steps) {
-    double sum = 0;
-    int n = 0;
-    for (RunFiles.Step s : steps) {
-      if (Double.isFinite(s.loss())) {
-        sum += s.loss();
-        n++;
-      }
-    }
-    return n > 0 ? sum / n : Double.NaN;
-  }
-
-  /**
    * Where the update ratios judge the learning rate: the last epoch's worth of the steps whose rate
    * is at least half the run's peak. A decaying schedule (step, cosine) shrinks the ratios by design
    * towards the end, so the end of the run would call every annealed run's rate too low.
@@ -163,7 +118,7 @@ public final class Diagnosis {
   static List<RunFiles.Step> ratioWindow(List<RunFiles.Step> steps) {
     double peak = steps.stream().mapToDouble(RunFiles.Step::lr).filter(Double::isFinite).max().orElse(Double.NaN);
     if (!(peak > 0)) {
-      return endWindow(steps);
+      return LossTrend.endWindow(steps);
     }
     List<RunFiles.Step> high = steps.stream().filter(st -> st.lr() >= 0.5 * peak).toList();
     int firstEpoch = steps.get(0).epoch();
@@ -177,10 +132,10 @@ public final class Diagnosis {
     List<RunFiles.Step> window = ratioWindow(run.steps());
     Map<String, Double> out = new LinkedHashMap<>();
     for (String layer : run.layerNames()) {
-      double[] r = window.stream().map(s -> s.layers().get(layer)).filter(w -> w != null)
-          .mapToDouble(RunFiles.WeightStats::updateRatio).filter(Double::isFinite).sorted().toArray();
-      if (r.length > 0) {
-        out.put(layer, r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2);
+      double r = LossCurve.median(window.stream().map(s -> s.layers().get(layer)).filter(w -> w != null)
+          .mapToDouble(RunFiles.WeightStats::updateRatio).toArray());
+      if (Double.isFinite(r)) {
+        out.put(layer, r);
       }
     }
     return out;
@@ -225,6 +180,42 @@ public final class Diagnosis {
       return -1;
     }
     return 0;
+  }
+
+  /**
+   * With a loss that barely fell over the run, or stopped falling in its second half (less than
+   * {@link #MIN_DROP} from the middle window to the last), and did not rise or diverge: the
+   * regularization, when the penalty is a large part of the objective or its strength is high.
+   */
+  private static void regularization(RunFiles run, LossTrend loss, LossCurve curve, List<Finding> out) {
+    double reg = run.number("reg");
+    boolean share = curve.penaltyShare() >= PENALTY_SHARE;
+    boolean flat = loss.drop() >= -RISE_MARGIN && loss.drop() < MIN_DROP;
+    boolean stalled = loss.drop() >= MIN_DROP && curve.middle() - curve.last() < MIN_DROP * curve.middle();
+    if (loss.nonFinite() == 0 && (flat || stalled) && (share || reg >= REG_HIGH)) {
+      out.add(Finding.warn("regularization may be too high: the loss " + (flat ? "barely fell (" + f(loss.start())
+          + " -> " + f(loss.end()) + ")" : "stopped falling (" + f(curve.middle()) + " -> " + f(curve.last())
+          + " over the second half)") + " and " + (share ? "the penalty is " + pct(curve.penaltyShare())
+          + " of the objective at the end (" + pct(PENALTY_SHARE) + " or more)" : "reg is " + f(reg) + " ("
+          + f(REG_HIGH) + " or more)") + (share && Double.isFinite(reg) ? " at reg " + f(reg) : "")
+          + "; try a weaker --reg (a flat loss says the rate is low, or the regularization too strong)"));
+    }
+  }
+
+  /** The curve's shape and width, for a run without a learning-rate finding. */
+  private static void shapeAndWidth(LossCurve curve, List<Finding> out) {
+    if (curve.lateShare() >= LINEAR_SHARE) {
+      out.add(Finding.warn("learning rate probably too low: the loss falls in a nearly straight line, its second half"
+          + " made " + pct(curve.lateShare()) + " of the fall (" + f(curve.first()) + " -> " + f(curve.middle()) + " -> "
+          + f(curve.last()) + "; a straight line makes 50%, a curve that flattens as it should makes less than "
+          + pct(LINEAR_SHARE) + "); try a higher learning rate"));
+    }
+    if (curve.noiseShare() > NOISE_SHARE) {
+      out.add(Finding.warn("noisy loss: the step losses scatter by " + f(curve.noise()) + " (std around their "
+          + curve.window() + "-step moving average in the second half), " + pct(curve.noiseShare()) + " of the loss's"
+          + " fall of " + f(curve.fall()) + " (more than " + pct(NOISE_SHARE) + "); a larger --batch-size averages more"
+          + " rows per step"));
+    }
   }
 
   /** Per-layer update-ratio findings, unless every layer is out the way the learning-rate verdict already said. */

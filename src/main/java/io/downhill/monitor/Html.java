@@ -36,6 +36,7 @@ final class Html {
       ul.diagnosis { list-style: none; padding: 0; } ul.diagnosis li { margin: 4px 0; padding: 6px 10px; border-radius: 4px; }
       li.warn { background: #fff4e5; border-left: 4px solid #f0a030; } li.ok { background: #eaf6ec; border-left: 4px solid #3a9a50; }
       tr.best td { background: #eaf6ec; font-weight: 600; } tr.failed td { color: #a33; }
+      tr.best td.edge { background: #fff4e5; box-shadow: inset 0 -3px 0 #f0a030; }
       """;
 
   /** Escapes text for HTML element content and attribute values. */

@@ -20,10 +20,13 @@ import java.nio.file.Path;
  * {@code metrics.jsonl}: one JSON object per line. Steps and epochs count from 1.
  * <pre>
  *   {"type":"step","step":1,"epoch":1,"loss":2.30,"data_loss":2.30,"lr":0.1,"grad_norm":1.2,"rows":256,"seconds":0.021,
- *    "compute_seconds":0.008,"layers":{"W1":{"update_ratio":1.1e-3,"min":-0.2,"max":0.3,"mean":1e-4,"std":0.05},...}}
+ *    "compute_seconds":0.008,"layers":{"W1":{"update_ratio":1.1e-3,"min":-0.2,"max":0.3,"mean":1e-4,"std":0.05,
+ *    "update_min":-4e-4,"update_max":5e-4,"update_mean":-1e-7,"update_std":6e-5},...}}
  *   {"type":"epoch","epoch":1,"steps":211,"lr":0.1,"seconds":4.1,"eval_seconds":0.6,
  *    "train_loss":0.61,"train_accuracy":0.80,"val_loss":...,"val_accuracy":...,"test_loss":...,"test_accuracy":...}
  * </pre>
+ * A step's {@code layers} are {@link LayerStats}: per weight matrix the update ratio ‖ΔW‖/‖W‖, the
+ * weights' min/max/mean/std after the step and the update ΔW's ({@code update_*}).
  * Flushed at the end of every epoch.
  */
 public final class MetricsWriter implements TrainingListener, Closeable {
@@ -73,6 +76,10 @@ public final class MetricsWriter implements TrainingListener, Closeable {
         o.put("max", l.max());
         o.put("mean", l.mean());
         o.put("std", l.std());
+        o.put("update_min", l.updateMin());
+        o.put("update_max", l.updateMax());
+        o.put("update_mean", l.updateMean());
+        o.put("update_std", l.updateStd());
       }
     }
     write(line, false);

@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.ToDoubleFunction;
 
 /**
  * {@code report.html} of a training run: one self-contained page (inline SVG and CSS, PNG data
@@ -29,7 +28,10 @@ import java.util.function.ToDoubleFunction;
  *   <li>accuracy and loss per epoch on train, validation and test: the generalization gap;</li>
  *   <li>the update/weight ratio ‖ΔW‖/‖W‖ of each layer per step on a log axis, against the
  *       rule of thumb 1e-3 (band 1e-4 to 1e-2): a learning rate per layer that is too high or low;</li>
- *   <li>each layer's weight min, max and mean ± std over the steps: drift, blow-up or collapse;</li>
+ *   <li>each layer's update ΔW per step (min, max, mean ± std) with a table of its medians beside
+ *       the weights' std;</li>
+ *   <li>each layer's weight min, max and mean ± std over the steps: drift, blow-up or collapse
+ *       (these three sections: {@link LayerCharts});</li>
  *   <li>histograms of the final weights, and for image data the first layer's weights as pictures
  *       (see {@link WeightImages});</li>
  *   <li>the confusion matrix as a heat-map table;</li>
@@ -44,11 +46,7 @@ public final class Report {
   public static final String FILE = "report.html";
   /** The loss's moving average spans this many steps, or a tenth of a shorter run. */
   static final int LOSS_WINDOW = 50;
-  static final int RATIO_WINDOW = 20;
   static final int HISTOGRAM_BINS = 40;
-  /** The palette without green, which marks the rule-of-thumb band. */
-  private static final String[] LAYER_COLOURS = {"#1f77b4", "#ff7f0e", "#9467bd", "#d62728", "#8c564b", "#e377c2",
-      "#7f7f7f", "#17becf"};
   private static final String[] SPLITS = {"train", "val", "test"};
   private static final String[] SPLIT_NAMES = {"train", "validation", "test"};
 
@@ -68,8 +66,9 @@ public final class Report {
     b.append("<h2>Diagnosis</h2>\n").append(diagnosis(Diagnosis.of(run)));
     b.append("<h2>Loss per step</h2>\n").append(lossPerStep(run));
     b.append("<h2>Per epoch</h2>\n").append(perEpoch(run));
-    b.append("<h2>Update / weight ratio per layer</h2>\n").append(updateRatios(run));
-    b.append("<h2>Weights over the steps</h2>\n").append(weightStats(run));
+    b.append("<h2>Update / weight ratio per layer</h2>\n").append(LayerCharts.updateRatios(run));
+    b.append("<h2>Updates per layer</h2>\n").append(LayerCharts.updates(run));
+    b.append("<h2>Weights over the steps</h2>\n").append(LayerCharts.weights(run));
     b.append("<h2>Final weights</h2>\n").append(finalWeights(run, model));
     b.append("<h2>Confusion matrix</h2>\n").append(confusion(run.summary().path("confusion_matrix")));
     b.append("<h2>Settings and results</h2>\n").append(settings(run.summary()));
@@ -174,68 +173,6 @@ public final class Report {
       }
     }
     return "<div class=\"plots\">" + acc.render() + loss.render() + "</div>\n";
-  }
-
-  private static String updateRatios(RunFiles run) {
-    List<String> layers = run.layerNames();
-    if (layers.isEmpty()) {
-      return Html.note("No per-layer statistics in metrics.jsonl (written by newer versions of Downhill).");
-    }
-    List<RunFiles.Step> steps = run.steps();
-    double[] x = steps.stream().mapToDouble(RunFiles.Step::step).toArray();
-    Plot p = new Plot("update-ratio", "‖ΔW‖ / ‖W‖ per step", "step", "update / weight ratio").logY(true)
-        .hband("1e-4 to 1e-2", Diagnosis.RATIO_LOW, Diagnosis.RATIO_HIGH, "#2ca02c")
-        .hline("1e-3 rule of thumb", Diagnosis.RATIO_TARGET, "#2ca02c");
-    for (int i = 0; i < layers.size(); i++) {
-      double[] r = column(steps, layers.get(i), RunFiles.WeightStats::updateRatio);
-      String colour = LAYER_COLOURS[i % LAYER_COLOURS.length];
-      p.line(null, x, r, colour + "55", 0.8, false).line(layers.get(i), x, Svg.movingAverage(r, RATIO_WINDOW), colour, 1.8,
-          false);
-    }
-    Map<String, Double> medians = Diagnosis.medianUpdateRatios(run);
-    List<String> m = new ArrayList<>();
-    medians.forEach((k, v) -> m.add(k + " " + Html.number(v, 3)));
-    return "<div class=\"plots\">" + p.render() + "</div>\n" + Html.note("Thin: every step; thick: " + RATIO_WINDOW
-        + "-step moving average. The rule of thumb puts a healthy ratio near 1e-3; median at the end: "
-        + (m.isEmpty() ? "none" : String.join(", ", m)) + ".");
-  }
-
-  private static String weightStats(RunFiles run) {
-    List<String> layers = run.layerNames();
-    if (layers.isEmpty()) {
-      return Html.note("No per-layer statistics in metrics.jsonl.");
-    }
-    List<RunFiles.Step> steps = run.steps();
-    double[] x = steps.stream().mapToDouble(RunFiles.Step::step).toArray();
-    StringBuilder s = new StringBuilder("<div class=\"plots\">");
-    for (String layer : layers) {
-      double[] mean = column(steps, layer, RunFiles.WeightStats::mean);
-      double[] std = column(steps, layer, RunFiles.WeightStats::std);
-      double[] lo = new double[mean.length];
-      double[] hi = new double[mean.length];
-      for (int i = 0; i < mean.length; i++) {
-        lo[i] = mean[i] - std[i];
-        hi[i] = mean[i] + std[i];
-      }
-      s.append(new Plot("weights-" + layer, layer + ": weights after each step", "step", "weight")
-          .size(430, 260)
-          .area("mean ± std", x, lo, hi, "#1f77b4")
-          .line("mean", x, mean, "#1f77b4", 1.6, false)
-          .line("min", x, column(steps, layer, RunFiles.WeightStats::min), "#d62728", 1.0, true)
-          .line("max", x, column(steps, layer, RunFiles.WeightStats::max), "#2ca02c", 1.0, true)
-          .render());
-    }
-    return s.append("</div>\n").toString();
-  }
-
-  private static double[] column(List<RunFiles.Step> steps, String layer,
-      ToDoubleFunction<RunFiles.WeightStats> f) {
-    double[] out = new double[steps.size()];
-    for (int i = 0; i < out.length; i++) {
-      RunFiles.WeightStats w = steps.get(i).layers().get(layer);
-      out[i] = w == null ? Double.NaN : f.applyAsDouble(w);
-    }
-    return out;
   }
 
   private static String finalWeights(RunFiles run, Optional<ModelFiles.Saved> model) {

@@ -33,7 +33,8 @@ import java.util.UUID;
  * <p>Reading is lenient, because a report is most wanted for runs that went wrong: missing files
  * give empty lists, an unparsable line (a run killed mid-write) is skipped, a missing number is NaN,
  * and {@code "NaN"}/{@code "Infinity"} (as Jackson writes non-finite doubles) read back as such.
- * The per-layer {@code layers} object of step lines is optional (older files lack it).
+ * The per-layer {@code layers} object of step lines is optional (older files lack it, or its
+ * {@code update_*} statistics).
  */
 public final class RunFiles {
   public static final String METRICS = "metrics.jsonl";
@@ -42,8 +43,12 @@ public final class RunFiles {
 
   static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
-  /** One weight matrix after one step: ‖ΔW‖/‖W‖ of the step's update and the weights' distribution. */
-  public record WeightStats(double updateRatio, double min, double max, double mean, double std) {}
+  /**
+   * One weight matrix after one step: ‖ΔW‖/‖W‖ of the step's update, the weights' distribution and
+   * the update's ({@code update_*}, NaN in files written before they were recorded).
+   */
+  public record WeightStats(double updateRatio, double min, double max, double mean, double std, double updateMin,
+      double updateMax, double updateMean, double updateStd) {}
 
   /**
    * One step line; counts from 1.
@@ -147,7 +152,8 @@ public final class RunFiles {
       for (Map.Entry<String, JsonNode> e : l.properties()) {
         JsonNode s = e.getValue();
         layers.put(e.getKey(), new WeightStats(num(s.path("update_ratio")), num(s.path("min")), num(s.path("max")),
-            num(s.path("mean")), num(s.path("std"))));
+            num(s.path("mean")), num(s.path("std")), num(s.path("update_min")), num(s.path("update_max")),
+            num(s.path("update_mean")), num(s.path("update_std"))));
       }
     }
     return new Step(n.path("step").asInt(), n.path("epoch").asInt(), num(n.path("loss")), num(n.path("data_loss")),

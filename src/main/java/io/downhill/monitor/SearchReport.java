@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +20,10 @@ import java.util.function.ToDoubleFunction;
  * the best trial ringed, and exploded or diverged trials as red crosses (on the bottom edge when
  * they have no accuracy); then the leaderboard as a table sorted by accuracy. One looks for the
  * region where the good trials cluster, and whether it touches the edge of the searched range (then
- * the range should move). Same self-contained page and Java-drawn SVG as {@link Report}.
+ * the range should move): the best trial's log-range settings in the outer tenth of their range
+ * ({@code range_edges} of the leaderboard, {@link io.downhill.tuning.RangeEdge}) are warnings under
+ * the headline and marked cells of the best row. Same self-contained page and Java-drawn SVG as
+ * {@link Report}.
  *
  * <p>Tolerant of what a trial lacks: missing keys are blank cells, a NaN or null accuracy counts as
  * failed, a regularization of 0 cannot sit on a log axis and is counted in a note instead.
@@ -79,6 +83,11 @@ public final class SearchReport {
     StringBuilder b = new StringBuilder(32 * 1024);
     b.append("<h1>Hyperparameter search: ").append(Html.esc(name)).append("</h1>\n");
     b.append("<p class=\"sub\">").append(Html.esc(headline(trials, best))).append("</p>\n");
+    Map<String, String> edges = new LinkedHashMap<>();
+    board.path("range_edges").forEach(e -> edges.put(e.path("setting").asText(), e.path("message").asText()));
+    if (!edges.isEmpty()) {
+      b.append(Report.diagnosis(edges.values().stream().map(Diagnosis.Finding::warn).toList()));
+    }
     b.append("<h2>Validation accuracy against the hyperparameters</h2>\n<div class=\"plots\">");
     b.append(scatter("accuracy-vs-lr", "Best validation accuracy against the learning rate", "learning rate", trials, best,
         Trial::lr));
@@ -89,7 +98,7 @@ public final class SearchReport {
     b.append(Html.note("Log x axes. Red crosses: trials that exploded or diverged (on the bottom edge when they have no"
         + " accuracy)." + (zeroReg > 0 ? " " + zeroReg + " trial(s) with regularization 0 or none are not on the second chart."
         : "")));
-    b.append("<h2>Leaderboard</h2>\n").append(leaderboard(trials, best));
+    b.append("<h2>Leaderboard</h2>\n").append(leaderboard(trials, best, edges));
     b.append(otherKeys(board));
     return Html.page("Downhill search: " + name, b.toString());
   }
@@ -141,8 +150,11 @@ public final class SearchReport {
     p.points(label, x, y, colour, marker, tips, pinBottom);
   }
 
-  /** The trials as a table, by best validation accuracy (failed ones last), with every key any trial has. */
-  static String leaderboard(List<Trial> trials, int best) {
+  /**
+   * The trials as a table, by best validation accuracy (failed ones last), with every key any trial
+   * has; the best trial's cells of the settings in {@code edges} are marked, their message the tooltip.
+   */
+  static String leaderboard(List<Trial> trials, int best, Map<String, String> edges) {
     List<Trial> sorted = new ArrayList<>(trials);
     sorted.sort(Comparator.comparing((Trial t) -> !Double.isFinite(t.accuracy()))
         .thenComparing(Comparator.comparingDouble((Trial t) -> Double.isFinite(t.accuracy()) ? -t.accuracy() : 0))
@@ -164,9 +176,10 @@ public final class SearchReport {
       for (String k : keys) {
         JsonNode v = t.json().get(k);
         String text = v == null ? "" : "hidden".equals(k) && v.isArray() && v.isEmpty() ? "linear" : cell(v);
-        s.append("<td").append(v != null && v.isTextual() && !isNumber(v.asText()) ? " class=\"k\"" : "").append('>')
-            .append(Html.esc(text))
-            .append("</td>");
+        String edge = t.id() == best ? edges.get(k) : null;
+        String cellClass = edge != null ? " class=\"edge\" title=\"" + Html.esc(edge) + "\""
+            : v != null && v.isTextual() && !isNumber(v.asText()) ? " class=\"k\"" : "";
+        s.append("<td").append(cellClass).append('>').append(Html.esc(text)).append(edge == null ? "" : " ⚠").append("</td>");
       }
       s.append("</tr>\n");
     }
@@ -201,7 +214,7 @@ public final class SearchReport {
   private static String otherKeys(JsonNode board) {
     List<List<String>> rows = new ArrayList<>();
     for (Map.Entry<String, JsonNode> e : board.properties()) {
-      if (!"trials".equals(e.getKey())) {
+      if (!"trials".equals(e.getKey()) && !"range_edges".equals(e.getKey())) {
         rows.add(List.of(Html.esc(e.getKey()), Html.esc(cell(e.getValue()))));
       }
     }

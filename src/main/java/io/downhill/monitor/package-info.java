@@ -5,7 +5,8 @@
  *
  * <p>Looking back at a run, from its files only (no Spark): {@link io.downhill.monitor.RunFiles}
  * reads an output folder, {@link io.downhill.monitor.Diagnosis} turns it into plain-language
- * findings (learning rate, update ratios, over- and underfitting, dead ReLUs),
+ * findings (learning rate, update ratios, the loss curve's shape, noise and regularization, over- and
+ * underfitting, dead ReLUs),
  * {@link io.downhill.monitor.Report} writes its self-contained {@code report.html} and
  * {@link io.downhill.monitor.SearchReport} that of a hyperparameter search. The charts are inline
  * SVG drawn in Java ({@code Plot} with its {@code Axis} and {@code Series}, on {@code Svg}'s

@@ -17,7 +17,8 @@ import java.util.Set;
 
 /**
  * The trials of a search, best first, as {@code leaderboard.csv} (a column per searched setting)
- * and {@code leaderboard.json} ({@code {"best": id, "trials": [...]}}).
+ * and {@code leaderboard.json} ({@code {"best": id, "range_edges": [...], "trials": [...]}}; the
+ * best trial's log-range settings at an edge of their range, see {@link RangeEdge}).
  */
 public final class Leaderboard {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -68,7 +69,10 @@ public final class Leaderboard {
       o.put("seconds", t.seconds());
       o.put("stop_reason", t.stopReason());
     }
-    ranked.stream().filter(t -> t.theta() != null).findFirst().ifPresent(t -> root.put("best", t.id()));
+    ranked.stream().filter(t -> t.theta() != null).findFirst().ifPresent(t -> {
+      root.put("best", t.id());
+      RangeEdge.json(RangeEdge.of(space, t.settings()), root.putArray("range_edges"));
+    });
     if (facts != null) {
       flatten("", facts, root);
     }

@@ -72,6 +72,27 @@ class WorkflowCliTest {
     assertTrue(Files.exists(out.resolve("model/metadata/_SUCCESS")));
     assertTrue(Files.readString(out.resolve("report.html")).contains("data-plot=\"accuracy-vs-lr\""));
     assertTrue(s.out().contains("sharing: ") && s.out().contains("results identical"), s.out());
+    // the best trial's log-range settings at an edge of their range: the same in the console, summary and leaderboard
+    JsonNode edges = board.get("range_edges");
+    assertEquals(edges, summary.get("best").get("range_edges"));
+    JsonNode bestTrial = board.get("trials").get(0);
+    assertEquals(board.get("best").asInt(), bestTrial.get("id").asInt());
+    for (String setting : List.of("lr", "reg")) {
+      double lo = setting.equals("lr") ? 1e-3 : 1e-6;
+      double hi = setting.equals("lr") ? 30 : 1e-2;
+      double position = Math.log(bestTrial.get(setting).asDouble() / lo) / Math.log(hi / lo);
+      boolean atEdge = position <= 0.1 || position >= 0.9;
+      long warned = 0;
+      for (JsonNode e : edges) {
+        if (e.get("setting").asText().equals(setting)) {
+          warned++;
+          assertEquals(position, e.get("position").asDouble(), 1e-9);
+          assertTrue(s.out().contains("  warn: " + e.get("message").asText()), s.out());
+        }
+      }
+      assertEquals(atEdge ? 1 : 0, warned, setting + " at " + position + " of its range: " + edges);
+    }
+    assertEquals(edges.size(), s.out().lines().filter(l -> l.startsWith("  warn: best ")).count(), s.out());
   }
 
   @Test
@@ -95,12 +116,16 @@ class WorkflowCliTest {
       JsonNode l = step.get("layers").get(layer);
       assertTrue(l.get("update_ratio").asDouble() > 0, step.toString());
       assertTrue(l.get("min").asDouble() < l.get("mean").asDouble() && l.get("mean").asDouble() < l.get("max").asDouble());
+      double updateMean = l.get("update_mean").asDouble();
+      assertTrue(l.get("update_min").asDouble() < updateMean && updateMean < l.get("update_max").asDouble(), l.toString());
+      assertTrue(l.get("update_std").asDouble() > 0, l.toString());
     }
     JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
     double dead = summary.get("dead_units").get("h1").asDouble();
     assertTrue(dead >= 0 && dead <= 1, summary.toString());
     String report = Files.readString(out.resolve("report.html"));
-    for (String plot : List.of("loss", "accuracy", "update-ratio", "first-layer-weights", "confusion")) {
+    for (String plot : List.of("loss", "accuracy", "update-ratio", "updates-W1", "updates-W2", "first-layer-weights",
+        "confusion")) {
       assertTrue(report.contains("data-plot=\"" + plot + "\""), plot);
     }
     assertTrue(t.out().contains("diagnosis:"), t.out());

@@ -60,7 +60,7 @@ class DiagnosisTest {
     for (int i = 0; i < 80; i++) {
       double lr = 0.1 * (1 - i / 80.0);
       steps.add(new RunFiles.Step(i + 1, i / 20 + 1, loss[i], loss[i], lr, 1, 0.01,
-          Map.of("W", new RunFiles.WeightStats(2e-3 * lr / 0.1, -0.1, 0.1, 0, 0.03))));
+          Map.of("W", new RunFiles.WeightStats(2e-3 * lr / 0.1, -0.1, 0.1, 0, 0.03, -1e-4, 1e-4, 0, 6e-5))));
     }
     List<RunFiles.Epoch> epochs = new java.util.ArrayList<>();
     for (int e = 1; e <= 4; e++) {
@@ -163,6 +163,103 @@ class DiagnosisTest {
   void aLossThatOnlyWobblesAtItsStartIsNotARise() {
     double[][] flat = {{2.304, 2.302, 2.301, 2.305, 2.303, 2.306, 2.306, 2.307}};
     assertOnly(warnings(series(flat, Map.of(), summary(), new double[0][])), "learning rate too low");
+  }
+
+  /** {@code n} losses of a healthy curve: a fast fall from 2.3 that flattens towards 0.4. */
+  private static double[] flattening(int n) {
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = 0.4 + 1.9 * Math.exp(-i / (n / 8.0));
+    }
+    return v;
+  }
+
+  /** {@code curve} plus Gaussian noise of std {@code sigma} (seeded), cut into epochs of {@code perEpoch}. */
+  private static double[][] withNoise(double[] curve, double sigma, int perEpoch) {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+    double[][] out = new double[curve.length / perEpoch][perEpoch];
+    for (int i = 0; i < curve.length; i++) {
+      out[i / perEpoch][i % perEpoch] = curve[i] + sigma * rng.nextGaussian();
+    }
+    return out;
+  }
+
+  /** {@code run} with each step's data loss {@code (1 - penaltyShare)} of its loss: the rest is the penalty. */
+  private static RunFiles withPenalty(RunFiles run, double penaltyShare) {
+    return RunFiles.of(null, run.steps().stream().map(s -> new RunFiles.Step(s.step(), s.epoch(), s.loss(),
+        s.loss() * (1 - penaltyShare), s.lr(), s.gradNorm(), s.seconds(), s.layers())).toList(), run.epochs(),
+        run.summary());
+  }
+
+  @Test
+  void aNoisyCurveAsksForALargerBatchAndAQuietOneDoesNot() {
+    // 200 steps falling 2.3 -> 0.4: a fall of ~1.9 against a scatter of 0.4 (21%), then 0.1 (5%)
+    List<Diagnosis.Finding> noisy = warnings(series(withNoise(flattening(200), 0.4, 100), GOOD_RATIOS, summary(),
+        CLOSE_FLAT));
+    assertOnly(noisy, "noisy loss: the step losses scatter by 0.");
+    assertTrue(noisy.get(0).message().contains("a larger --batch-size"), noisy.toString());
+    LossCurve curve = LossCurve.of(series(withNoise(flattening(200), 0.4, 100), Map.of(), summary(), CLOSE_FLAT).steps());
+    assertEquals(0.4, curve.noise(), 0.06, "the residuals' std is the noise added");
+    assertEquals(List.of(), warnings(series(withNoise(flattening(200), 0.1, 100), GOOD_RATIOS, summary(), CLOSE_FLAT)));
+  }
+
+  @Test
+  void aLossFallingInAStraightLineSaysTheRateIsProbablyLow() {
+    double[] line = new double[40];
+    for (int i = 0; i < line.length; i++) {
+      line[i] = 2.3 - 0.02 * i; // 2.3 -> 1.52: fell 34%, so not "flat"
+    }
+    double[][] loss = {Arrays.copyOfRange(line, 0, 20), Arrays.copyOfRange(line, 20, 40)};
+    List<Diagnosis.Finding> f = warnings(series(loss, GOOD_RATIOS, summary(), CLOSE_FLAT));
+    assertOnly(f, "learning rate probably too low: the loss falls in a nearly straight line, its second half made 51.4% of"
+        + " the fall (2.26 -> 1.92 -> 1.56"); // windows of 5 steps centred on steps 2, 19 and 37: 18/35 of a line
+    // the same fall along a curve that flattens is healthy, and so is the geometric fall of goodLoss
+    double[] curved = flattening(40);
+    assertEquals(List.of(), warnings(series(new double[][] {Arrays.copyOfRange(curved, 0, 20),
+        Arrays.copyOfRange(curved, 20, 40)}, GOOD_RATIOS, summary(), CLOSE_FLAT)));
+    assertTrue(LossCurve.of(series(goodLoss(), Map.of(), summary(), CLOSE_FLAT).steps()).lateShare() < 0.4);
+    // a straight line that rises is the rate too high, not too low
+    double[][] rising = {Arrays.copyOfRange(line, 20, 40), Arrays.copyOfRange(line, 0, 20)};
+    assertEquals(List.of(), warnings(series(rising, GOOD_RATIOS, summary(), CLOSE_FLAT)).stream()
+        .filter(w -> w.message().contains("straight line")).toList());
+  }
+
+  @Test
+  void aFlatLossWithAHeavyPenaltyOrAHighRegSaysTheRegularizationMayBeTooHigh() {
+    double[][] flat = {falling(20, 2.30, 2.25), falling(20, 2.25, 2.2)};
+    assertOnly(warnings(withPenalty(series(flat, GOOD_RATIOS, summary(), CLOSE_FLAT), 0.4)),
+        "learning rate too low: the loss fell only", "regularization may be too high: the loss barely fell (2.3 -> 2.22)"
+        + " and the penalty is 40% of the objective at the end (25% or more) at reg 1e-4");
+    assertOnly(warnings(series(flat, GOOD_RATIOS, summary().put("reg", 0.5), CLOSE_FLAT)),
+        "learning rate too low: the loss fell only", "regularization may be too high: the loss barely fell");
+    assertTrue(warnings(series(flat, GOOD_RATIOS, summary().put("reg", 0.5), CLOSE_FLAT)).get(1).message()
+        .contains("reg is 0.5 (0.1 or more)"));
+    // flat with light regularization: the learning rate alone (aFlatLossMeansTheLearningRateIsTooLow)
+    assertOnly(warnings(withPenalty(series(flat, GOOD_RATIOS, summary(), CLOSE_FLAT), 0.1)), "learning rate too low");
+  }
+
+  @Test
+  void aLossThatStallsHalfwayWithStrongRegularizationIsNamedButAFallingOneIsNot() {
+    double[] curve = flattening(200);
+    double[][] stalls = {Arrays.copyOfRange(curve, 0, 100), Arrays.copyOfRange(curve, 100, 200)};
+    List<Diagnosis.Finding> f = warnings(series(stalls, GOOD_RATIOS, summary().put("reg", 1.0), CLOSE_FLAT));
+    assertOnly(f, "regularization may be too high: the loss stopped falling");
+    assertEquals(List.of(), warnings(series(stalls, GOOD_RATIOS, summary(), CLOSE_FLAT)), "reg 1e-4: healthy");
+    // a heavy penalty on a loss that still falls steadily: the shape speaks, not the regularization
+    double[] line = new double[40];
+    for (int i = 0; i < line.length; i++) {
+      line[i] = 2.3 - 0.02 * i;
+    }
+    RunFiles falling = withPenalty(series(new double[][] {Arrays.copyOfRange(line, 0, 20), Arrays.copyOfRange(line, 20, 40)},
+        GOOD_RATIOS, summary().put("reg", 1.0), CLOSE_FLAT), 0.5);
+    assertOnly(warnings(falling), "learning rate probably too low: the loss falls in a nearly straight line");
+  }
+
+  @Test
+  void tooShortACurveIsNotRead() {
+    LossCurve c = LossCurve.of(series(new double[][] {falling(19, 2.3, 2.29)}, Map.of(), summary(), new double[0][])
+        .steps());
+    assertTrue(Double.isNaN(c.lateShare()) && Double.isNaN(c.noiseShare()) && Double.isNaN(c.penaltyShare()), c.toString());
   }
 
   @Test

@@ -33,8 +33,8 @@ class ReportTest {
     assertEquals(dir.resolve("report.html"), written);
     String html = Files.readString(written, StandardCharsets.UTF_8);
 
-    for (String plot : List.of("loss", "accuracy", "epoch-loss", "update-ratio", "weights-W1", "weights-W2",
-        "histogram-W1", "histogram-W2", "first-layer-weights", "confusion")) {
+    for (String plot : List.of("loss", "accuracy", "epoch-loss", "update-ratio", "updates-W1", "updates-W2",
+        "weights-W1", "weights-W2", "histogram-W1", "histogram-W2", "first-layer-weights", "confusion")) {
       assertTrue(html.contains("data-plot=\"" + plot + "\""), "no plot " + plot);
     }
     List<byte[]> pngs = images(html);
@@ -49,6 +49,14 @@ class ReportTest {
     assertTrue(html.contains("<td>dead_units.h1</td><td>0.03</td>"), "nested scalars are flattened into the settings");
     assertTrue(html.contains("<td>image_shape</td><td>[28, 28]</td>"));
     assertTrue(html.contains("1e-3 rule of thumb"));
+    String updates = html.substring(html.indexOf("<table class=\"updates\">"));
+    updates = updates.substring(0, updates.indexOf("</table>"));
+    assertTrue(updates.contains("<th>update std / weight std</th>"), updates);
+    assertEquals(2, updates.split("<tr>").length - 2, "a row per layer: " + updates);
+    // the fixture's update std is ratio x weight std, with W2's ratio 3e-3 x (1 + U(0, 1)): the median near 4.5e-3
+    Matcher w2 = Pattern.compile("<td>W2</td>(?:<td>[^<]*</td>){4}<td>([^<]*)</td>").matcher(updates);
+    assertTrue(w2.find(), updates);
+    assertEquals(4.5e-3, Double.parseDouble(w2.group(1)), 0.4e-3, updates);
     assertTrue(html.contains("class=\"ok\""), "the diagnosis is in the page: " + html);
     assertSelfContained(html);
     assertNoBadCoordinates(html);
@@ -115,7 +123,8 @@ class ReportTest {
       lines++;
     }
     assertEquals(2, lines, "the loss and its moving average");
-    assertTrue(html.length() < 600_000, "report of 12000 steps is " + html.length() + " characters");
+    // bounded by the thinning, not the steps: six charts over the steps, two of them the updates
+    assertTrue(html.length() < 750_000, "report of 12000 steps is " + html.length() + " characters");
   }
 
   static void assertSelfContained(String html) {

@@ -135,10 +135,14 @@ final class RunFixtures {
 
   private static void layer(ObjectNode layers, String name, double ratio, double std) {
     layers.putObject(name).put("update_ratio", ratio).put("min", -3 * std).put("max", 3 * std).put("mean", 1e-4)
-        .put("std", std);
+        .put("std", std).put("update_min", -3 * ratio * std).put("update_max", 3 * ratio * std)
+        .put("update_mean", -1e-7).put("update_std", ratio * std);
   }
 
-  /** A search folder: coarse and fine trials, one that exploded with a NaN accuracy, one with null, one with reg 0. */
+  /**
+   * A search folder: coarse and fine trials, one that exploded with a NaN accuracy, one with null, one with reg 0,
+   * and a range edge (with hostile text) on the best trial's reg.
+   */
   static Path search(Path dir) throws IOException {
     Files.createDirectories(dir);
     ObjectNode board = JSON.createObjectNode();
@@ -162,6 +166,9 @@ final class RunFixtures {
         .putArray("hidden");
     board.put("best", 12);
     board.put("budget", "15 trials");
+    board.putArray("range_edges").addObject().put("setting", "reg").put("value", 2e-6).put("lo", 1e-6).put("hi", 1e-2)
+        .put("edge", "bottom").put("position", 0.075).put("message", "best reg 2e-6 sits at the bottom edge of [1e-6, 0.01]"
+            + " (8% of the way in log space): widen the range downwards " + HOSTILE);
     JSON.writeValue(dir.resolve(SearchReport.LEADERBOARD).toFile(), board);
     return dir;
   }
@@ -173,7 +180,7 @@ final class RunFixtures {
     for (int e = 0; e < lossPerEpoch.length; e++) {
       for (double loss : lossPerEpoch[e]) {
         Map<String, RunFiles.WeightStats> layers = new LinkedHashMap<>();
-        ratios.forEach((name, r) -> layers.put(name, new RunFiles.WeightStats(r, -0.1, 0.1, 0, 0.03)));
+        ratios.forEach((name, r) -> layers.put(name, new RunFiles.WeightStats(r, -0.1, 0.1, 0, 0.03, -r, r, 0, r / 3)));
         steps.add(new RunFiles.Step(++step, e + 1, loss, loss, 0.1, 1, 0.01, layers));
       }
     }

@@ -45,8 +45,24 @@ class SearchReportTest {
     assertTrue(html.contains(Html.esc(RunFixtures.HOSTILE)));
     assertFalse(html.contains("<script"));
     assertTrue(html.contains("<td>budget</td><td>15 trials</td>"), "the leaderboard's other keys are listed");
+    assertFalse(html.contains("<td>range_edges</td>"), "the range edges are warnings, not a setting");
     ReportTest.assertSelfContained(html);
     ReportTest.assertNoBadCoordinates(html);
+  }
+
+  @Test
+  void aBestValueAtTheEdgeOfItsRangeIsAWarningAndAMarkedCell() throws IOException {
+    String html = Files.readString(SearchReport.write(RunFixtures.search(tmp.resolve("edge"))));
+    String message = "best reg 2e-6 sits at the bottom edge of [1e-6, 0.01] (8% of the way in log space): widen the"
+        + " range downwards " + RunFixtures.HOSTILE;
+    assertTrue(html.contains("<li class=\"warn\"><b>warn</b> " + Html.esc(message) + "</li>"), html);
+    assertTrue(html.indexOf("class=\"warn\"") < html.indexOf("data-plot=\"accuracy-vs-lr\""), "under the headline");
+    String best = html.substring(html.indexOf("<tr class=\"best\">"));
+    best = best.substring(0, best.indexOf("</tr>"));
+    assertEquals(1, count(best, "class=\"edge\""), "the best row's reg cell only: " + best);
+    assertTrue(best.contains("<td class=\"edge\" title=\"" + Html.esc(message) + "\">"), best);
+    assertEquals(1, count(html, "class=\"edge\""), "no other row is marked");
+    assertFalse(html.contains("<script"));
   }
 
   @Test

@@ -154,11 +154,7 @@ class CollectiveEqualsJobsTest {
       assertEquals(a.lr(), b.lr(), 0.0, at);
       assertEquals(a.gradNorm(), b.gradNorm(), 0.0, at);
       assertEquals(a.rows(), b.rows(), at);
-      assertEquals(a.layers().size(), b.layers().size(), at);
-      for (int l = 0; l < a.layers().size(); l++) {
-        assertEquals(a.layers().get(l).updateRatio(), b.layers().get(l).updateRatio(), 0.0, at);
-        assertEquals(a.layers().get(l).std(), b.layers().get(l).std(), 0.0, at);
-      }
+      assertEquals(a.layers(), b.layers(), at + ": every layer's ratio, weight and update statistics");
     }
     assertEquals(jobs.checkpoints(), collective.checkpoints(), where + ": checkpoints saved");
     // the progress line moved during the segments: at least each segment's last step, with its loss

@@ -41,6 +41,43 @@ class MonitoringTest {
     assertEquals(11 / 4.0, w.mean(), 1e-15);
     double var = ((1 - 2.75) * (1 - 2.75) + (2 - 2.75) * (2 - 2.75) + (3 - 2.75) * (3 - 2.75) + (5 - 2.75) * (5 - 2.75)) / 4;
     assertEquals(Math.sqrt(var), w.std(), 1e-12);
+    // the update ΔW = (0, 0, 0, 1): min 0, max 1, mean 1/4, std √(1/4 - 1/16)
+    assertEquals(0, w.updateMin());
+    assertEquals(1, w.updateMax());
+    assertEquals(0.25, w.updateMean(), 1e-15);
+    assertEquals(Math.sqrt(3) / 4, w.updateStd(), 1e-15);
+  }
+
+  @Test
+  void updateStatisticsAreThoseOfTheDifferenceOfEachWeightMatrix() {
+    ParameterLayout.Builder b = ParameterLayout.builder();
+    b.add("W1", 3, 2, ParameterLayout.Role.WEIGHT);
+    b.add("b1", 1, 2, ParameterLayout.Role.BIAS);
+    b.add("W2", 2, 1, ParameterLayout.Role.WEIGHT);
+    ParameterLayout layout = b.build();
+    SplittableRandom rng = new SplittableRandom(3);
+    double[] before = new double[layout.size()];
+    double[] after = new double[layout.size()];
+    for (int i = 0; i < before.length; i++) {
+      before[i] = rng.nextGaussian();
+      after[i] = before[i] + 1e-3 * rng.nextGaussian();
+    }
+    List<LayerStats> stats = LayerStats.measure(layout, before, after);
+    assertEquals(List.of("W1", "W2"), stats.stream().map(LayerStats::name).toList());
+    int[][] slices = {{0, 6}, {8, 10}};
+    for (int l = 0; l < 2; l++) { // a two-pass reference: the differences, their mean, then their spread
+      double[] d = new double[slices[l][1] - slices[l][0]];
+      for (int i = 0; i < d.length; i++) {
+        d[i] = after[slices[l][0] + i] - before[slices[l][0] + i];
+      }
+      double mean = java.util.Arrays.stream(d).average().orElseThrow();
+      double var = java.util.Arrays.stream(d).map(x -> (x - mean) * (x - mean)).sum() / d.length;
+      LayerStats s = stats.get(l);
+      assertEquals(java.util.Arrays.stream(d).min().orElseThrow(), s.updateMin(), 0.0);
+      assertEquals(java.util.Arrays.stream(d).max().orElseThrow(), s.updateMax(), 0.0);
+      assertEquals(mean, s.updateMean(), 1e-15);
+      assertEquals(Math.sqrt(var), s.updateStd(), 1e-9 * Math.sqrt(var));
+    }
   }
 
   private static Shard blobs(int n, int d, int k, long seed) {
