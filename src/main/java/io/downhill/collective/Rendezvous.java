@@ -61,6 +61,8 @@ public final class Rendezvous implements AutoCloseable {
   private final ExecutorService connections;
   private final Map<Long, Gathering> sessions = new HashMap<>();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  /** Per session with progress: counted down when rank 0's reports are all read (or can no longer be). */
+  private final Map<Long, java.util.concurrent.CountDownLatch> reporting = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private Rendezvous(byte[] secret, Duration timeout, ServerSocket server, String address) {
@@ -135,8 +137,25 @@ public final class Rendezvous implements AutoCloseable {
     if (sessions.containsKey(session)) {
       throw new IllegalStateException("session " + session + " is expected already");
     }
+    if (progress != null) {
+      reporting.put(session, new java.util.concurrent.CountDownLatch(1));
+    }
     sessions.put(session, new Gathering(session, size, progress == null ? null
         : socket -> connections.execute(() -> readReports(socket, session, progress))));
+  }
+
+  /**
+   * Ends a session whose members all returned: first waits, at most {@code patience}, until rank
+   * 0's step reports are all read (it closes its connection after the segment's last step, before
+   * its task returns, so only this server's reading can still be behind), so that the segment's
+   * last step has reached {@code progress} when its result is used; then {@link #forget}s it.
+   */
+  public void finish(long session, Duration patience) throws InterruptedException {
+    java.util.concurrent.CountDownLatch read = reporting.get(session);
+    if (read != null) {
+      read.await(patience.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    forget(session);
   }
 
   /** Ends {@code session}: its members still waiting, and any that come later, are refused. */
@@ -144,6 +163,10 @@ public final class Rendezvous implements AutoCloseable {
     Gathering gone;
     synchronized (this) {
       gone = sessions.remove(session);
+    }
+    java.util.concurrent.CountDownLatch read = reporting.remove(session);
+    if (read != null) {
+      read.countDown();
     }
     if (gone != null) {
       gone.end("session " + session + " has ended");
@@ -161,6 +184,8 @@ public final class Rendezvous implements AutoCloseable {
       closed = true;
       ending = List.copyOf(sessions.values());
       sessions.clear();
+      reporting.values().forEach(java.util.concurrent.CountDownLatch::countDown);
+      reporting.clear();
     }
     try {
       server.close();
@@ -224,6 +249,10 @@ public final class Rendezvous implements AutoCloseable {
       }
     } finally {
       open.remove(socket);
+      java.util.concurrent.CountDownLatch read = reporting.get(session);
+      if (read != null) {
+        read.countDown();
+      }
     }
   }
 

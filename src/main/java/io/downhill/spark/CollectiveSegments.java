@@ -106,9 +106,11 @@ final class CollectiveSegments implements Segments {
     List<Segment.Result> all;
     try {
       all = await(results.toJavaRDD().collectAsync(), id);
-    } finally {
+    } catch (Exception e) {
       r.forget(id);
+      throw e;
     }
+    r.finish(id, java.time.Duration.ofSeconds(2)); // the segment's last step reaches the progress line first
     Segment.Result first = all.get(0);
     for (int p = 1; p < all.size(); p++) {
       if (all.get(p).thetaHash() != first.thetaHash()) {

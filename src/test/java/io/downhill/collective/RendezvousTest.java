@@ -146,6 +146,28 @@ class RendezvousTest {
   }
 
   @Test
+  void finishingASessionWaitsForRankZerosLastReport() throws Exception {
+    List<Long> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    rendezvous.expect(SESSION, 1, (step, loss) -> {
+      try {
+        Thread.sleep(300); // a slow progress line: the reports are still being read when the member is gone
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      steps.add(step);
+    });
+    try (Reporter reporter = Rendezvous.joinReporting(rendezvous.address(), Members.SECRET, SESSION, 0, 0,
+        1, mesh(0), TIMEOUT, () -> false)) {
+      assertEquals(roll(1), reporter.roll());
+      reporter.report(10, 2.5, false);
+      reporter.report(12, 1.5, true);
+    }
+    rendezvous.finish(SESSION, java.time.Duration.ofSeconds(10));
+    assertEquals(List.of(10L, 12L), steps, "the segment's last step was shown before its result is used");
+    assertEquals(List.of(), warnings.lines());
+  }
+
+  @Test
   void meshMembersConnectWithTheRollAndSum() throws Exception {
     rendezvous.expect(SESSION, 3);
     List<Mesh> meshes = Members.group(3, TIMEOUT);
