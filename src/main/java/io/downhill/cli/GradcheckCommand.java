@@ -137,7 +137,9 @@ final class GradcheckCommand implements Callable<Integer>, ShowsSettings {
       real.classes = 2;
     }
     Minibatch random = Minibatch.random(8, 12, real.classes, new SplittableRandom(seed));
-    Pass mode = dropout > 0 ? Pass.training(seed) : Pass.EVAL;
+    // a training pass checks dropout with fixed masks and batch normalization with the batch's statistics
+    boolean normalized = modelConfig.batchNormPlacement() != io.downhill.model.BatchNorm.Placement.NONE;
+    Pass mode = dropout > 0 || normalized ? Pass.training(seed) : Pass.EVAL;
 
     boolean pass = true;
     for (Minibatch mb : new Minibatch[] {real, random}) {
