@@ -254,7 +254,7 @@ public final class BatchNorm implements Layer {
       return;
     }
     for (int j = 0; j < h; j++) {
-      double k = shift(theta[meanOff + j]); // the K the partitions shifted by: θ's state is unchanged since
+      double k = shift(theta[meanOff + j]); // the partitions' K: STATE slices do not move until this merge
       double s1 = stats[off + 1 + j];
       double s2 = stats[off + 1 + h + j];
       theta[meanOff + j] = MOMENTUM * theta[meanOff + j] + (1 - MOMENTUM) * (k + s1 / rows);

@@ -204,6 +204,47 @@ class BatchNormTest {
     assertArrayEquals(new double[] {0.9 + 0.7, 0.9 + 0.3}, slice(theta, layout.slice("var1")), 1e-15);
   }
 
+  /**
+   * Features far from 0 against their spread (mean 1000, spread 1e-3: mean²/σ² = 10¹²), where
+   * {@code Σx² - (Σx)²/N} in double loses about four digits of σ²: the sums shifted by the running
+   * mean keep the normalization and the running variance to 1e-9 of a two-pass reference.
+   */
+  @Test
+  void sumsShiftedByTheRunningMeanKeepTheStatisticsOfAFarFromZeroBatch() {
+    Model model = Model.of(ModelSpec.mlp(1, List.of(1), 2, "relu", 0.0, BatchNorm.Placement.BEFORE));
+    ParameterLayout layout = model.layout();
+    double[] theta = new double[layout.size()];
+    model.initializeInPlace(Initializer.gaussian(0), theta, 0);
+    theta[layout.slice("W1").offset()] = 1; // batch norm sees the rows themselves
+    theta[layout.slice("mean1").offset()] = 1000; // the running mean, tracking the batches
+    theta[layout.slice("var1").offset()] = 0;
+    int n = 64;
+    double[] x = new double[n];
+    SplittableRandom rng = new SplittableRandom(8);
+    double mean = 0;
+    for (int i = 0; i < n; i++) {
+      x[i] = 1000 + 0.0003 + 1e-3 * rng.nextGaussian();
+      mean += x[i] / n;
+    }
+    double ss = 0;
+    for (double v : x) {
+      ss += (v - mean) * (v - mean);
+    }
+    Buf params = Buf.wrap(theta.clone());
+    Workspace ws = new Workspace();
+    model.forward(params, Buf.wrap(x), 0, n, ws, Pass.training(1));
+    for (int i = 0; i < n; i++) {
+      double xHat = (x[i] - mean) / Math.sqrt(ss / n + BatchNorm.EPS);
+      assertEquals(xHat, ws.output(1).get(i), 1e-9, "row " + i);
+    }
+    double[] stats = new double[model.statsSize()];
+    model.accumulateStats(params, Buf.wrap(x), 0, n, ws, stats);
+    model.mergeStatsInPlace(theta, stats);
+    double var = ss / (n - 1);
+    assertEquals(0.1 * var, theta[layout.slice("var1").offset()], 1e-9 * 0.1 * var, "running variance");
+    assertEquals(900 + 0.1 * mean, theta[layout.slice("mean1").offset()], 1e-12, "running mean");
+  }
+
   private static double[] slice(double[] theta, ParameterLayout.Slice s) {
     return Arrays.copyOfRange(theta, s.offset(), s.end());
   }
