@@ -138,7 +138,7 @@ record DownhillRun(String name, String model, int localSteps, String sync, Strin
       List<Double> ms = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
         long t0 = System.nanoTime();
-        computer.gradient(shard, p, new StepPlan(0, i % steps, steps, i), params);
+        computer.gradient(shard, p, new StepPlan(0, i % steps, steps, i), params, io.downhill.model.BatchSums.ALONE);
         if (i >= 10) {
           ms.add((System.nanoTime() - t0) / 1e6);
         }

@@ -1,6 +1,7 @@
 package io.downhill.cli;
 
 import static io.downhill.train.TrainingSettings.ACTIVATION;
+import static io.downhill.train.TrainingSettings.BATCH_NORM;
 import static io.downhill.train.TrainingSettings.DROPOUT;
 import static io.downhill.train.TrainingSettings.HIDDEN_LAYERS;
 import static io.downhill.train.TrainingSettings.INIT_SCALE;
@@ -91,6 +92,8 @@ final class GradcheckCommand implements Callable<Integer>, ShowsSettings {
             .defaultText(HIDDEN_LAYERS.format(MLP_HIDDEN) + " for an mlp"),
         ShownSetting.of(ACTIVATION),
         ShownSetting.of(DROPOUT).doc("Dropout on, with one fixed mask for every evaluation of f"),
+        ShownSetting.of(BATCH_NORM).doc("Batch normalization before or after each hidden activation (the flag "
+            + "alone: before), checked in the training pass, with the minibatch's statistics"),
         ShownSetting.of(L1_RATIO),
         ShownSetting.of(REG, 0.01).doc("Regularization strength, so the regularization gradient is checked too"),
         ShownSetting.of(INIT_SCALE, 0.1).doc("Linear models: weights ~ SIGMA · N(0,1) at the checked point, large "
@@ -137,7 +140,9 @@ final class GradcheckCommand implements Callable<Integer>, ShowsSettings {
       real.classes = 2;
     }
     Minibatch random = Minibatch.random(8, 12, real.classes, new SplittableRandom(seed));
-    Pass mode = dropout > 0 ? Pass.training(seed) : Pass.EVAL;
+    // a training pass checks dropout with fixed masks and batch normalization with the batch's statistics
+    boolean normalized = modelConfig.batchNormPlacement() != io.downhill.model.BatchNorm.Placement.NONE;
+    Pass mode = dropout > 0 || normalized ? Pass.training(seed) : Pass.EVAL;
 
     boolean pass = true;
     for (Minibatch mb : new Minibatch[] {real, random}) {

@@ -42,13 +42,19 @@ final class SettingOptions {
   }
 
   @SuppressWarnings("unchecked")
+  private static <T> String format(Setting<T> setting, Object value) {
+    return setting.format((T) value);
+  }
+
+  @SuppressWarnings("unchecked")
   private static <T> SettingValues with(SettingValues values, Setting<T> setting, Object value) {
     return values.with(setting, (T) value);
   }
 
   /**
    * No picocli default unless the command has its own: a value then means the setting was given. A
-   * Boolean is a flag without a value (picocli's arity 0 for it, which also reads "true" from --conf).
+   * Boolean is a flag without a value (picocli's arity 0 for it, which also reads "true" from --conf);
+   * a setting with a {@link Setting#bare} value takes its value optionally (arity 0..1).
    */
   private static OptionSpec option(ShownSetting shown) {
     Setting<?> s = shown.setting();
@@ -58,6 +64,9 @@ final class SettingOptions {
       b.type(List.class).auxiliaryTypes(Integer.class).splitRegex(",");
     } else {
       b.type(s.type());
+    }
+    if (s.bare() != null) {
+      b.arity("0..1").fallbackValue(format(s, s.bare()));
     }
     return b.build();
   }

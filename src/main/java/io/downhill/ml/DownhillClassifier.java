@@ -97,7 +97,7 @@ public final class DownhillClassifier
   public DownhillClassifier setLoss(String v) { return assign(TrainingSettings.LOSS, v); }
   public DownhillClassifier setHiddenLayers(int[] v) { return assign(TrainingSettings.HIDDEN_LAYERS, v); }
   public DownhillClassifier setActivation(String v) { return assign(TrainingSettings.ACTIVATION, v); }
-  public DownhillClassifier setBatchNorm(boolean v) { return assign(TrainingSettings.BATCH_NORM, v); }
+  public DownhillClassifier setBatchNorm(String v) { return assign(TrainingSettings.BATCH_NORM, v); }
   public DownhillClassifier setInit(String v) { return assign(TrainingSettings.INIT, v); }
   public DownhillClassifier setInitScale(double v) { return assign(TrainingSettings.INIT_SCALE, v); }
   public DownhillClassifier setPrecision(String v) { return assign(TrainingSettings.PRECISION, v); }

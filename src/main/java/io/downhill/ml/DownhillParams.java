@@ -41,8 +41,8 @@ public interface DownhillParams extends Params {
   default int[] getHiddenLayers() { return (int[]) getOrDefault(hiddenLayers()); }
   default Param<String> activation() { return typed(TrainingSettings.ACTIVATION); }
   default String getActivation() { return getOrDefault(activation()); }
-  default BooleanParam batchNorm() { return typed(TrainingSettings.BATCH_NORM); }
-  default boolean getBatchNorm() { return (Boolean) getOrDefault(batchNorm()); }
+  default Param<String> batchNorm() { return typed(TrainingSettings.BATCH_NORM); }
+  default String getBatchNorm() { return getOrDefault(batchNorm()); }
   default Param<String> init() { return typed(TrainingSettings.INIT); }
   default String getInit() { return getOrDefault(init()); }
   default DoubleParam initScale() { return typed(TrainingSettings.INIT_SCALE); }

@@ -40,11 +40,18 @@ public interface Layer extends Serializable {
   }
 
   /**
-   * After a training forward pass over {@code n} rows of {@code in}: adds this batch's statistics
-   * into {@code stats[off .. off + statsSize())}. Sums (a row count, Σx, Σx² ...), never means,
-   * so the buffers of batches and partitions merge by adding them.
+   * After a training forward pass over {@code n} rows of {@code in} at {@code params}: adds this
+   * batch's statistics into {@code stats[off .. off + statsSize())}. Sums (a row count, Σx, Σx² ...),
+   * never means, so the buffers of partitions merge by adding them.
    */
-  default void accumulateStats(Buf in, int inOff, int n, double[] stats, int off) {}
+  default void accumulateStats(Buf params, Buf in, int inOff, int n, double[] stats, int off) {}
+
+  /**
+   * For a partition without rows in a training step: takes part in the totals over the step's batch
+   * ({@link Pass#sums}) that this layer's forward pass (or, with {@code backward}, its backward pass
+   * when it propagates a gradient) makes, with zeros, so that the partitions' calls stay in step.
+   */
+  default void joinTotals(Pass pass, boolean backward) {}
 
   /**
    * On the driver, once per step, with {@code stats} summed over every batch and partition of

@@ -10,8 +10,8 @@ import java.util.List;
  * A score function: a chain of layers over one flat parameter vector. Built from a
  * {@link ModelSpec}, each {@link LayerSpec} building its layer and declaring its slices: the linear
  * classifier is one {@link DenseLayer} ({@code W}, {@code b}); a network is, per hidden layer,
- * {@code Wi, bi} dense, (with batch norm) a {@link BatchNorm}, an {@link Activation} and (with dropout)
- * a {@link Dropout}, then a dense head.
+ * {@code Wi, bi} dense, an {@link Activation}, a {@link BatchNorm} before or after it (with batch
+ * norm) and (with dropout) a {@link Dropout}, then a dense head.
  *
  * <p>Usage per minibatch: {@link #forward} writes every layer's output into the
  * {@link Workspace} and returns the scores ({@code n x k}); the caller fills
@@ -149,16 +149,30 @@ public final class Model implements Serializable {
 
   /**
    * Adds the statistics of the last training {@link #forward} on {@code n} rows of {@code x} (with
-   * the same {@code ws}) into {@code stats} ({@link #statsSize} values): the executor's
+   * the same {@code params} and {@code ws}) into {@code stats} ({@link #statsSize} values): the executor's
    * {@code shard.ShardComputer} calls it per batch, and the partitions' buffers are summed like
    * gradients. A sparse batch passes {@code x = null}: its first layer is dense and keeps none.
    */
-  public void accumulateStats(Buf x, int xOff, int n, Workspace ws, double[] stats) {
+  public void accumulateStats(Buf params, Buf x, int xOff, int n, Workspace ws, double[] stats) {
     for (int i = 0; i < layers.size(); i++) {
       Layer layer = layers.get(i);
       if (layer.statsSize() > 0) {
-        layer.accumulateStats(i == 0 ? x : ws.outs[i - 1], i == 0 ? xOff : 0, n, stats, statsOffsets[i]);
+        layer.accumulateStats(params, i == 0 ? x : ws.outs[i - 1], i == 0 ? xOff : 0, n, stats, statsOffsets[i]);
       }
+    }
+  }
+
+  /**
+   * A training step's part for a partition without rows in it: joins every total over the step's
+   * batch that {@link #forward} and {@link #backward} would make ({@link BatchSums}), in their order,
+   * with zeros. Nothing for a model without such layers.
+   */
+  public void joinTotalsWithoutRows(Pass pass) {
+    for (Layer layer : layers) {
+      layer.joinTotals(pass, false);
+    }
+    for (int i = layers.size() - 1; i >= 1; i--) { // backward: the first layer propagates no gradient
+      layers.get(i).joinTotals(pass, true);
     }
   }
 

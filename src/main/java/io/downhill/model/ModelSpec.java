@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
  * layer and its parameter slices.
  *
  * <p>The accessors {@link #hidden}, {@link #activation}, {@link #batchNorm} and {@link #dropout}
- * read the list the way {@link #mlp} writes it: dense[, batch norm], activation[, dropout] per
- * hidden layer.
+ * read the list the way {@link #mlp} writes it: dense[, batch norm], activation[, batch norm][, dropout]
+ * per hidden layer.
  */
 public record ModelSpec(int inputs, List<LayerSpec> layers, int outputs) implements Serializable {
 
@@ -29,26 +29,29 @@ public record ModelSpec(int inputs, List<LayerSpec> layers, int outputs) impleme
     return new ModelSpec(inputs, List.of(), outputs);
   }
 
-  /** {@link #mlp(int, List, int, String, double, boolean)} without batch normalization. */
+  /** {@link #mlp(int, List, int, String, double, BatchNorm.Placement)} without batch normalization. */
   public static ModelSpec mlp(int inputs, List<Integer> hidden, int outputs, String activation, double dropout) {
-    return mlp(inputs, hidden, outputs, activation, dropout, false);
+    return mlp(inputs, hidden, outputs, activation, dropout, BatchNorm.Placement.NONE);
   }
 
   /**
-   * A fully connected network: dense, batch normalization (when {@code batchNorm}), activation and
-   * (when {@code dropout > 0}) dropout per hidden layer, then the dense head; with no hidden layers,
-   * the linear model.
+   * A fully connected network: per hidden layer dense, activation, batch normalization before or
+   * after the activation (as {@code batchNorm} says) and (when {@code dropout > 0}) dropout, then the
+   * dense head; with no hidden layers, the linear model.
    */
   public static ModelSpec mlp(int inputs, List<Integer> hidden, int outputs, String activation, double dropout,
-      boolean batchNorm) {
+      BatchNorm.Placement batchNorm) {
     String function = Activations.of(activation).name();
     List<LayerSpec> layers = new ArrayList<>();
     for (int h : hidden) {
       layers.add(new DenseLayer.Spec(h));
-      if (batchNorm) {
+      if (batchNorm == BatchNorm.Placement.BEFORE) {
         layers.add(new BatchNorm.Spec());
       }
       layers.add(new Activation.Spec(function));
+      if (batchNorm == BatchNorm.Placement.AFTER) {
+        layers.add(new BatchNorm.Spec());
+      }
       if (dropout != 0) {
         layers.add(new Dropout.Spec(dropout));
       }
@@ -74,9 +77,18 @@ public record ModelSpec(int inputs, List<LayerSpec> layers, int outputs) impleme
         .findFirst().orElse("none");
   }
 
-  /** Whether the hidden layers are batch-normalized. */
-  public boolean batchNorm() {
-    return layers.stream().anyMatch(l -> l instanceof BatchNorm.Spec);
+  /** Where the hidden layers are batch-normalized: before or after the (first) activation, or none. */
+  public BatchNorm.Placement batchNorm() {
+    for (LayerSpec layer : layers) {
+      if (layer instanceof BatchNorm.Spec) {
+        return BatchNorm.Placement.BEFORE;
+      }
+      if (layer instanceof Activation.Spec) {
+        return layers.stream().anyMatch(l -> l instanceof BatchNorm.Spec) ? BatchNorm.Placement.AFTER
+            : BatchNorm.Placement.NONE;
+      }
+    }
+    return BatchNorm.Placement.NONE;
   }
 
   /** The dropout probability (the first dropout layer's); 0 without dropout. */
@@ -131,13 +143,15 @@ public record ModelSpec(int inputs, List<LayerSpec> layers, int outputs) impleme
         + outputs;
   }
 
-  /** e.g. "linear 784-10" or "mlp 784-256-10 (relu, batch norm, dropout 0.2)". */
+  /** e.g. "linear 784-10" or "mlp 784-256-10 (relu, batch norm before it, dropout 0.2)". */
   public String describe() {
     if (isLinear()) {
       return "linear " + shape();
     }
     double dropout = dropout();
-    return "mlp " + shape() + " (" + activation() + (batchNorm() ? ", batch norm" : "")
+    BatchNorm.Placement norm = batchNorm();
+    return "mlp " + shape() + " (" + activation()
+        + (norm == BatchNorm.Placement.NONE ? "" : ", batch norm " + norm.label() + " it")
         + (dropout > 0 ? ", dropout " + dropout : "") + ")";
   }
 }

@@ -51,8 +51,8 @@
  *       layer write its STATE slices' starting values;</li>
  *   <li>executors: after each training forward pass, {@code shard.ShardComputer} calls
  *       {@link io.downhill.model.Model#accumulateStats}, which has each layer add its batch's
- *       statistics as <i>sums</i> (a row count, Σx, Σx²) into a buffer of
- *       {@link io.downhill.model.Model#statsSize} doubles; sums merge across batches and
+ *       statistics as <i>sums</i> (a row count, Σ(x - K), Σ(x - K)² with a shift K read from θ)
+ *       into a buffer of {@link io.downhill.model.Model#statsSize} doubles; sums merge across
  *       partitions by addition, like gradients, so distributed equals local;</li>
  *   <li>driver: after each step the training loop calls
  *       {@link io.downhill.model.Model#mergeStatsInPlace} with the summed buffer, and each layer
@@ -60,5 +60,18 @@
  * </ol>
  * The {@link io.downhill.model.Layer} defaults do nothing and {@code statsSize()} is 0, so a
  * model without such layers is untouched: its buffer is empty and nothing needs to be sent.
+ *
+ * <h2>Statistics of the global minibatch</h2>
+ *
+ * A training step's batch is split over the partitions, but batch normalization normalizes with
+ * the mean and variance of the whole batch, and its backward pass needs two sums over the whole
+ * batch. A training {@link io.downhill.model.Pass} carries a {@link io.downhill.model.BatchSums}
+ * that totals a partition's sums over every partition of the step (forward: each normalizing layer
+ * in order; backward: in reverse); the pass keeps what the forward pass totalled for the backward.
+ * A partition without rows in the step joins every total with zeros
+ * ({@link io.downhill.model.Model#joinTotalsWithoutRows}). Who totals: {@code shard.Rounds} on the
+ * driver transports (the step runs again with each new total), an all-reduce between the tasks of a
+ * collective segment, or nobody ({@link io.downhill.model.BatchSums#ALONE}) when the rows are the
+ * whole batch.
  */
 package io.downhill.model;

@@ -199,7 +199,9 @@ public final class SanityChecks {
         config.seed());
     Initializer.randomizeBiases(f64.layout(), theta, config.seed() + 1);
     Regularizer reg = config.regularizer().lambda() > 0 ? config.regularizer() : new Regularizer(1e-2, 0);
-    Pass pass = config.model().dropout() > 0 ? Pass.training(config.seed()) : Pass.EVAL;
+    Pass pass = config.model().dropout() > 0
+        || config.model().batchNormPlacement() != io.downhill.model.BatchNorm.Placement.NONE
+        ? Pass.training(config.seed()) : Pass.EVAL; // batch norm: the batch's statistics, as training uses
     MinibatchObjective objective = new MinibatchObjective(f64, loss, reg, x, m, labels, weights, pass);
     GradientCheckReport report = new GradientCheck(GradientCheck.DEFAULT_H, GradientCheck.DEFAULT_THRESHOLD, 20_000,
         config.seed(), 3).run(objective, theta);

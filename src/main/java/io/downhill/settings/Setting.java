@@ -66,6 +66,7 @@ public final class Setting<T> {
   private final UnaryOperator<String> canonical;
   private final Group group;
   private final Set<Front> fronts;
+  private final T bare;
 
   private Setting(Builder<T> b) {
     this.name = b.name;
@@ -82,6 +83,7 @@ public final class Setting<T> {
     this.canonical = b.canonical;
     this.group = b.group;
     this.fronts = b.fronts;
+    this.bare = b.bare;
   }
 
   private static String anything(Class<?> type) {
@@ -134,6 +136,14 @@ public final class Setting<T> {
 
   public boolean shownIn(Front front) {
     return fronts.contains(front);
+  }
+
+  /**
+   * The value the command-line flag means when given without one (e.g. {@code --batch-norm} alone
+   * for {@code before}), or null when the flag needs a value. Booleans are always bare flags.
+   */
+  public T bare() {
+    return bare;
   }
 
   /** The default of the command line. */
@@ -295,6 +305,7 @@ public final class Setting<T> {
     private UnaryOperator<String> canonical = UnaryOperator.identity();
     private Group group;
     private Set<Front> fronts = EnumSet.of(Front.CLI, Front.ML);
+    private T bare;
 
     private Builder(String name, String flag, Class<?> type) {
       this.name = name;
@@ -317,12 +328,17 @@ public final class Setting<T> {
     public Builder<T> canonical(UnaryOperator<String> v) { canonical = v; return this; }
     public Builder<T> in(Group v) { group = v; return this; }
     public Builder<T> only(Front front) { fronts = EnumSet.of(front); return this; }
+    /** The value of the flag given alone (say so in the doc). */
+    public Builder<T> bare(T v) { bare = v; return this; }
 
     public Setting<T> build() {
       Objects.requireNonNull(group, name + ": no group");
       Setting<T> s = new Setting<>(this);
       if (defaultValue != null) {
         s.checked(defaultValue);
+      }
+      if (bare != null) {
+        s.checked(bare);
       }
       return s;
     }

@@ -24,7 +24,7 @@ final class BatchGradient {
     Buf out = model.forward(params, x, xOff, n, s.workspace, pass);
     out.copyTo(0, s.scores, n * c);
     if (s.stats != null) {
-      model.accumulateStats(x, xOff, n, s.workspace, s.stats);
+      model.accumulateStats(params, x, xOff, n, s.workspace, s.stats);
     }
     double sum = loss.lossSum(s.scores, n, c, s.labels, s.weights, grad == null ? null : s.dScores);
     if (grad != null) {
@@ -42,7 +42,7 @@ final class BatchGradient {
     Buf out = model.forward(params, x, s.workspace, pass);
     out.copyTo(0, s.scores, n * c);
     if (s.stats != null) {
-      model.accumulateStats(null, 0, n, s.workspace, s.stats);
+      model.accumulateStats(params, null, 0, n, s.workspace, s.stats);
     }
     double sum = loss.lossSum(s.scores, n, c, s.labels, s.weights, grad == null ? null : s.dScores);
     if (grad != null) {

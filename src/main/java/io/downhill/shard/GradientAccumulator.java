@@ -14,6 +14,8 @@ import java.io.Serializable;
  *   <li>{@code lossSum}: {@code Σ_i w_i L_i};
  *   <li>{@code weightSum}: {@code Σ_i w_i} (the row count when unweighted);
  *   <li>{@code rows}: rows that contributed;
+ *   <li>the batch statistics of the model's stateful layers (sums), and, in a step that runs in
+ *       {@link Rounds}, the sums of the total its next round needs instead of all the above;
  *   <li>{@code computeNanos}: the longest time one partition spent on the arithmetic (the critical
  *       path when partitions run in parallel): the step's time minus this is Spark's overhead.
  * </ul>
@@ -33,6 +35,7 @@ public final class GradientAccumulator implements Serializable {
   private long rows;
   private long computeNanos;
   private double[] stats;
+  private double[] needed;
 
   public static GradientAccumulator empty() {
     return new GradientAccumulator();
@@ -64,6 +67,21 @@ public final class GradientAccumulator implements Serializable {
   GradientAccumulator withStats(double[] sums) {
     stats = sums;
     return this;
+  }
+
+  /**
+   * A partition's step stopped at a total over the step's batch its round did not know yet
+   * ({@link Rounds}): its own sums for that total, which merging adds up in partition order.
+   */
+  static GradientAccumulator needing(double[] partial) {
+    GradientAccumulator acc = new GradientAccumulator();
+    acc.needed = partial;
+    return acc;
+  }
+
+  /** The summed sums of the total the step's next round needs ({@link Rounds}), or null when the step is complete. */
+  public double[] needed() {
+    return needed;
   }
 
   /**
@@ -128,20 +146,27 @@ public final class GradientAccumulator implements Serializable {
         other.partial.addTo(0, into, p);
       }
     }
-    if (other.stats != null) {
-      if (stats == null) {
-        stats = other.stats.clone();
-      } else {
-        for (int i = 0; i < stats.length; i++) {
-          stats[i] += other.stats[i];
-        }
-      }
-    }
+    stats = add(stats, other.stats);
+    needed = add(needed, other.needed);
     lossSum += other.lossSum;
     weightSum += other.weightSum;
     rows += other.rows;
     computeNanos = Math.max(computeNanos, other.computeNanos);
     return this;
+  }
+
+  /** {@code into + other} element by element (the first non-null one copied, as the collective's all-reduce sums). */
+  private static double[] add(double[] into, double[] other) {
+    if (other == null) {
+      return into;
+    }
+    if (into == null) {
+      return other.clone();
+    }
+    for (int i = 0; i < into.length; i++) {
+      into[i] += other[i];
+    }
+    return into;
   }
 
   /** This accumulator's double sum, made from its partial (if any) the first time. */

@@ -6,6 +6,7 @@ import io.downhill.linalg.Buf;
 import io.downhill.linalg.Csr;
 import io.downhill.linalg.Precision;
 import io.downhill.loss.Loss;
+import io.downhill.model.BatchSums;
 import io.downhill.model.Model;
 import io.downhill.model.Pass;
 import io.downhill.train.LocalGradientSource;
@@ -76,37 +77,60 @@ public final class ShardComputer implements Serializable {
    * This partition's part of step {@code plan}: positions {@code [s·n_p/S, (s+1)·n_p/S)} of the
    * epoch's permutation, gathered, then forward + loss + backward in compute precision; the
    * gradient is summed into a double array. Dropout masks are seeded by (seed, step, partition).
-   * A step that takes every row (full-batch descent) works block by block instead, without a copy.
+   * Batch normalization normalizes with totals over the step's whole batch, which {@code sums}
+   * makes: when it is a {@link Rounds} that does not know the next total yet, the result is this
+   * partition's sums for it ({@link GradientAccumulator#needed}) and no gradient. A step that takes
+   * every row (full-batch descent) works block by block instead, without a copy, when the model has
+   * no such layer.
    */
-  public GradientAccumulator gradient(Shard shard, int partition, StepPlan plan, Buf params) {
+  public GradientAccumulator gradient(Shard shard, int partition, StepPlan plan, Buf params, BatchSums sums) {
     checkPrecision(shard);
+    Pass pass = Pass.training(BatchPlan.mix(seed, plan.globalStep(), partition), sums);
+    try {
+      return gradient(shard, partition, plan, params, pass);
+    } catch (Rounds.Needed e) {
+      return GradientAccumulator.needing(e.partial());
+    } finally {
+      Scratch.forThread().stats = null;
+    }
+  }
+
+  private GradientAccumulator gradient(Shard shard, int partition, StepPlan plan, Buf params, Pass pass) {
     int rows = shard.rows();
     int from = BatchPlan.start(rows, plan.step(), plan.stepsPerEpoch());
     int to = BatchPlan.start(rows, plan.step() + 1, plan.stepsPerEpoch());
     int n = to - from;
     if (n == 0) {
+      model.joinTotalsWithoutRows(pass);
       return GradientAccumulator.empty();
     }
     long t0 = System.nanoTime();
-    Pass pass = Pass.training(BatchPlan.mix(seed, plan.globalStep(), partition));
-    if (n == rows) {
+    if (n == rows && model.statsSize() == 0) {
       return fullBatch(shard, params, pass, t0);
     }
     int p = params.length();
-    int d = shard.cols();
     Scratch s = Scratch.forThread();
     s.ensureRows(n, model.outputs());
     int[] order = BatchPlan.permutation(seed, plan.epoch(), partition, rows);
     Buf grad = s.zeroGrad(precision, p);
     double[] stats = gatherStats(s);
     Minibatch b = minibatch(shard, order, from, to, params, grad, s, pass);
-    s.stats = null;
     if (rowSparse && b.sparse() != null) {
       return GradientAccumulator.of(touchedRows(b.sparse(), grad, s), b.lossSum(), sum(s.weights, n), n,
           System.nanoTime() - t0)
           .orDense(grad).withStats(stats);
     }
     return GradientAccumulator.of(grad, b.lossSum(), sum(s.weights, n), n, System.nanoTime() - t0).withStats(stats);
+  }
+
+  /** This partition's part of a training step when it holds no shard at all: the totals it joins ({@link Model#joinTotalsWithoutRows}). */
+  public GradientAccumulator withoutRows(BatchSums sums) {
+    try {
+      model.joinTotalsWithoutRows(Pass.training(seed, sums));
+      return GradientAccumulator.empty();
+    } catch (Rounds.Needed e) {
+      return GradientAccumulator.needing(e.partial());
+    }
   }
 
   /** A zeroed buffer for this step's batch statistics, installed in {@code s}; null for a model without state. */
@@ -224,12 +248,14 @@ public final class ShardComputer implements Serializable {
     }
   }
 
-  /** Every row of the shard, in chunks straight from the blocks; each chunk's gradient is added in double. */
+  /**
+   * Every row of the shard, in chunks straight from the blocks; each chunk's gradient is added in
+   * double. Only for models without batch statistics, which would normalize chunk by chunk.
+   */
   private GradientAccumulator fullBatch(Shard shard, Buf params, Pass pass, long t0) {
     int p = params.length();
     Scratch s = Scratch.forThread();
     GradientAccumulator total = GradientAccumulator.empty();
-    double[] stats = gatherStats(s);
     for (Block block : shard.blocks()) {
       for (int r0 = 0; r0 < block.rows(); r0 += EVAL_CHUNK) {
         int n = Math.min(EVAL_CHUNK, block.rows() - r0);
@@ -239,8 +265,7 @@ public final class ShardComputer implements Serializable {
         total.merge(GradientAccumulator.of(grad, lossSum, weight, n, 0L)); // chunks summed in double
       }
     }
-    s.stats = null;
-    return total.merge(GradientAccumulator.of((Buf) null, 0, 0, 0, System.nanoTime() - t0).withStats(stats));
+    return total.merge(GradientAccumulator.of((Buf) null, 0, 0, 0, System.nanoTime() - t0));
   }
 
   /** A minibatch's loss sum, and its rows when the shard stores them sparse (else null). */

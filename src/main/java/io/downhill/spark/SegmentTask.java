@@ -101,8 +101,10 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
   }
 
   /**
-   * A step's sums: this partition's minibatch ({@link ShardComputer#gradient}, dense), then the
-   * mesh's all-reduce of the gradient in compute precision and of the loss, weight and row sums and
+   * A step's sums: this partition's minibatch ({@link ShardComputer#gradient}, dense; its batch
+   * normalization's totals over the step's batch are all-reduced as the pass needs them, as the
+   * scalars of a round, summed in partition order as the driver adds up {@link io.downhill.shard.Rounds}),
+   * then the mesh's all-reduce of the gradient in compute precision and of the loss, weight and row sums and
    * the batch statistics in double, all summed in partition order as the driver's merge does. A
    * job's: this partition's local steps ({@link ShardComputer#localSteps}), then the all-reduce of
    * its {@link LocalUpdate#flat} vector (the move and the per-step loss and weight sums, in double,
@@ -117,6 +119,8 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
     private final int rank;
     private final int parameters;
     private final int stats;
+    /** The mesh's rounds so far: a step takes one, plus two per batch-normalized layer. */
+    private long rounds;
 
     MeshExchange(Mesh mesh, ShardComputer computer, Shard shard, int rank, Reporter reporter) {
       this.mesh = mesh;
@@ -136,12 +140,26 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
     }
 
     @Override
-    public GradientAccumulator local(StepPlan plan, double[] theta) {
-      return shard == null ? GradientAccumulator.empty() : computer.gradient(shard, rank, plan, computer.params(theta));
+    public GradientAccumulator local(StepPlan plan, double[] theta) throws IOException {
+      try {
+        return shard == null ? computer.withoutRows(this::total)
+            : computer.gradient(shard, rank, plan, computer.params(theta), this::total);
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+    }
+
+    /** A total over the step's batch: this partition's sums, all-reduced. */
+    private double[] total(double[] partial) {
+      try {
+        return mesh.allReduce(rounds++, new Part(null, 0, partial, 0L)).scalars();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
 
     @Override
-    public GradientAccumulator allReduce(int round, GradientAccumulator local) throws IOException {
+    public GradientAccumulator allReduce(GradientAccumulator local) throws IOException {
       double[] sums = new double[SUMS + stats];
       sums[0] = local.lossSum();
       sums[1] = local.weightSum();
@@ -153,7 +171,7 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
       // batch, merged chunk by chunk), the driver adds it as such
       Buf vector = local.partial() != null ? local.partial()
           : local.gradSum() == null ? null : Buf.wrap(local.gradSum());
-      Sum total = mesh.allReduce(round, new Part(vector, parameters, sums, local.computeNanos()));
+      Sum total = mesh.allReduce(rounds++, new Part(vector, parameters, sums, local.computeNanos()));
       double[] s = total.scalars();
       return GradientAccumulator.ofSum(total.vector(), s[0], s[1], (long) s[2], total.max(),
           stats == 0 ? null : Arrays.copyOfRange(s, SUMS, SUMS + stats));
@@ -166,11 +184,11 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
     }
 
     @Override
-    public LocalUpdate allReduce(int round, LocalUpdate local, int count) throws IOException {
+    public LocalUpdate allReduce(LocalUpdate local, int count) throws IOException {
       double[] flat = local.flat();
       Part part = new Part(flat == null ? null : Buf.wrap(flat), parameters + 2 * count,
           new double[] {local.weightSum(), local.rows()}, local.computeNanos());
-      Sum total = mesh.allReduce(round, part);
+      Sum total = mesh.allReduce(rounds++, part);
       return LocalUpdate.ofSum(total.vector(), count, total.scalars()[0], (long) total.scalars()[1], total.max());
     }
   }

@@ -5,6 +5,7 @@ import io.downhill.shard.Evaluation;
 import io.downhill.shard.GradientAccumulator;
 import io.downhill.shard.LocalPlan;
 import io.downhill.shard.LocalUpdate;
+import io.downhill.shard.Rounds;
 import io.downhill.shard.ShardComputer;
 import io.downhill.shard.Split;
 import io.downhill.shard.StepPlan;
@@ -201,7 +202,7 @@ public final class SharedJobs {
 
     @Override
     public GradientAccumulator gradient(double[] theta, StepPlan plan) {
-      return (GradientAccumulator) await(source.gradientWork(theta, plan));
+      return Rounds.run(known -> (GradientAccumulator) await(source.gradientWork(theta, plan, known)));
     }
 
     @Override

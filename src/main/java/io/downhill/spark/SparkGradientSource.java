@@ -8,6 +8,7 @@ import io.downhill.shard.Evaluation;
 import io.downhill.shard.GradientAccumulator;
 import io.downhill.shard.LocalPlan;
 import io.downhill.shard.LocalUpdate;
+import io.downhill.shard.Rounds;
 import io.downhill.shard.ShardComputer;
 import io.downhill.shard.Split;
 import io.downhill.shard.StepPlan;
@@ -22,7 +23,8 @@ import org.apache.spark.api.java.function.Function0;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * The distributed step: one Spark job per step. θ reaches the partitions in compute precision
+ * The distributed step: one Spark job per step (per round of a step, {@link Rounds}, for a
+ * batch-normalized network: 2L + 1 jobs with L normalizing layers). θ reaches the partitions in compute precision
  * (float32 by default: converted once on the driver, half the bytes; in the task closure when
  * small, as a broadcast when large, see {@link Transport}); every partition runs
  * {@link ShardComputer#gradient} on its cached shard and returns its float gradient as computed;
@@ -183,7 +185,7 @@ public final class SparkGradientSource implements ClosableGradientSource {
 
   @Override
   public GradientAccumulator gradient(double[] theta, StepPlan plan) {
-    return run(gradientWork(theta, plan));
+    return Rounds.run(known -> run(gradientWork(theta, plan, known)));
   }
 
   @Override
@@ -205,13 +207,19 @@ public final class SparkGradientSource implements ClosableGradientSource {
   public record Work<U>(Split split, PartitionJob.Body<U> body, PartitionJob.Merge<U> merge, Class<U> type,
       String what) {}
 
-  /** Step {@code plan}'s gradient at θ (θ published now, so the caller may update it afterwards). */
-  public Work<GradientAccumulator> gradientWork(double[] theta, StepPlan plan) {
+  /**
+   * Round {@code known.length} of step {@code plan}'s gradient at θ ({@link Rounds}: {@code known}
+   * holds the totals over the step's batch of the earlier rounds; none for a model without batch
+   * normalization, whose step is one round). θ is published now, so the caller may update it
+   * afterwards.
+   */
+  public Work<GradientAccumulator> gradientWork(double[] theta, StepPlan plan, double[][] known) {
     Function0<Buf> weights = publish(theta);
     ShardComputer c = computer;
-    return new Work<>(Split.TRAIN, (shard, p) -> c.gradient(shard, p, plan, weights.call()),
+    return new Work<>(Split.TRAIN, (shard, p) -> c.gradient(shard, p, plan, weights.call(), new Rounds(known)),
         GradientAccumulator::merge, GradientAccumulator.class,
-        String.format("downhill epoch %d, step %d/%d", plan.epoch() + 1, plan.step() + 1, plan.stepsPerEpoch()));
+        String.format("downhill epoch %d, step %d/%d%s", plan.epoch() + 1, plan.step() + 1, plan.stepsPerEpoch(),
+            known.length == 0 ? "" : ", round " + (known.length + 1)));
   }
 
   public Work<LocalUpdate> localStepsWork(double[] theta, LocalPlan plan, double[] rates, Regularizer reg) {

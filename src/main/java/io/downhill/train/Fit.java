@@ -56,9 +56,10 @@ public final class Fit {
     spec.checkFits(data == null ? setting : setting + " on " + data, Runtime.getRuntime().maxMemory());
     Model model = Model.of(spec);
     if (model.statsSize() > 0 && config.localSteps() > 1) {
-      // each partition's K local steps would gather statistics the driver never sees step by step
-      throw BadInputException.setting("localSteps", "local steps with layers that keep batch statistics",
-          "1 (synchronous steps)", Integer.toString(config.localSteps()));
+      // a local step sees one partition's rows, not the global minibatch batch normalization needs
+      throw BadInputException.setting("localSteps", "local steps with batch normalization",
+          "1 (each step normalizes over the global minibatch across partitions, which a partition's local "
+              + "steps cannot see)", Integer.toString(config.localSteps()));
     }
     Loss loss = Losses.parse(config.loss());
     return new Fit(config, model, loss, classes,

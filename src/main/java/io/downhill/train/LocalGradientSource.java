@@ -6,6 +6,7 @@ import io.downhill.shard.Evaluation;
 import io.downhill.shard.GradientAccumulator;
 import io.downhill.shard.LocalPlan;
 import io.downhill.shard.LocalUpdate;
+import io.downhill.shard.Rounds;
 import io.downhill.shard.ShardComputer;
 import io.downhill.shard.Split;
 import io.downhill.shard.StepPlan;
@@ -14,7 +15,8 @@ import java.util.Map;
 
 /**
  * Runs every partition's share in this JVM, in partition order: the reference the Spark source
- * is tested against, and the driver for small in-process runs.
+ * is tested against, and the driver for small in-process runs. A step whose batch normalization
+ * needs totals over the step's batch runs in {@link Rounds}, as a Spark job per round does.
  */
 public final class LocalGradientSource implements GradientSource {
   private final ShardComputer computer;
@@ -47,11 +49,13 @@ public final class LocalGradientSource implements GradientSource {
   @Override
   public GradientAccumulator gradient(double[] theta, StepPlan plan) {
     Buf params = computer.params(theta);
-    GradientAccumulator acc = GradientAccumulator.empty();
-    for (int p = 0; p < train.size(); p++) {
-      acc.merge(computer.gradient(train.get(p), p, plan, params));
-    }
-    return acc;
+    return Rounds.run(known -> {
+      GradientAccumulator acc = GradientAccumulator.empty();
+      for (int p = 0; p < train.size(); p++) {
+        acc.merge(computer.gradient(train.get(p), p, plan, params, new Rounds(known)));
+      }
+      return acc;
+    });
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.downhill.train;
 
 import io.downhill.loss.Losses;
 import io.downhill.model.Activations;
+import io.downhill.model.BatchNorm;
 import io.downhill.model.Initializer;
 import io.downhill.model.ModelSpec;
 import java.io.Serializable;
@@ -15,11 +16,11 @@ import java.util.List;
  * @param hidden     hidden layer widths; empty for the linear model ({@code hiddenLayers})
  * @param activation hidden non-linearity ({@code activation}), by its canonical name in {@link Activations}
  * @param dropout    inverted-dropout probability after each hidden activation ({@code dropout}), in [0, 1)
- * @param batchNorm  batch normalization after each hidden dense layer, before its activation ({@code batchNorm})
+ * @param batchNorm  none, or batch normalization of each hidden layer before or after its activation ({@code batchNorm})
  * @param init       gaussian, xavier, he, or auto: gaussian for linear models, he for networks ({@code init})
  * @param initScale  σ of the gaussian initializer ({@code initScale})
  */
-public record ModelConfig(String loss, List<Integer> hidden, String activation, double dropout, boolean batchNorm,
+public record ModelConfig(String loss, List<Integer> hidden, String activation, double dropout, String batchNorm,
     String init, double initScale) implements Serializable {
 
   public ModelConfig {
@@ -34,7 +35,12 @@ public record ModelConfig(String loss, List<Integer> hidden, String activation, 
   public ModelSpec spec(int d, int k) {
     int outputs = Losses.parse(loss).outputs(k);
     return isLinear() ? ModelSpec.linear(d, outputs)
-        : ModelSpec.mlp(d, hidden, outputs, activation, dropout, batchNorm);
+        : ModelSpec.mlp(d, hidden, outputs, activation, dropout, batchNormPlacement());
+  }
+
+  /** Where the hidden layers are batch-normalized (NONE for none). */
+  public BatchNorm.Placement batchNormPlacement() {
+    return BatchNorm.Placement.parse(batchNorm);
   }
 
   /** The initializer; {@code auto} is the lecture's small Gaussian for linear models and He for networks. */

@@ -137,20 +137,23 @@ public final class SyncStep implements Serializable {
    * of every partition's (the collective exchange, identical on every task).
    */
   public interface Exchange {
-    /** This partition's share of step {@code plan} at parameters θ. */
+    /**
+     * This partition's share of step {@code plan} at parameters θ, its batch normalization's totals
+     * over the step's batch exchanged with the other partitions as the pass goes.
+     */
     GradientAccumulator local(StepPlan plan, double[] theta) throws IOException;
 
-    /** Every partition's accumulator of round {@code round} merged in partition order, as the driver merges them. */
-    GradientAccumulator allReduce(int round, GradientAccumulator local) throws IOException;
+    /** Every partition's accumulator of a step merged in partition order, as the driver merges them. */
+    GradientAccumulator allReduce(GradientAccumulator local) throws IOException;
 
     /** This partition's job of local steps {@code plan} from θ, at {@code rates}. */
     LocalUpdate localSteps(LocalPlan plan, double[] theta, double[] rates, Regularizer reg) throws IOException;
 
     /**
-     * Every partition's update of round {@code round}, a job of {@code count} local steps, merged in
-     * partition order as the driver merges them ({@link LocalUpdate#merge}).
+     * Every partition's update of a job of {@code count} local steps, merged in partition order as the
+     * driver merges them ({@link LocalUpdate#merge}).
      */
-    LocalUpdate allReduce(int round, LocalUpdate local, int count) throws IOException;
+    LocalUpdate allReduce(LocalUpdate local, int count) throws IOException;
 
     /**
      * The reporting task's word of step {@code step} (the run's count) and its loss, for the
@@ -173,11 +176,11 @@ public final class SyncStep implements Serializable {
     int k = segment.localSteps();
     DivergedException diverged = null;
     try {
-      for (int j = 0, round = 0; j < segment.count(); j += k, round++) {
+      for (int j = 0; j < segment.count(); j += k) {
         if (k == 1) {
           replica.exactStep(exchange, j);
         } else {
-          replica.averagedJob(exchange, j, Math.min(k, segment.count() - j), round);
+          replica.averagedJob(exchange, j, Math.min(k, segment.count() - j));
         }
       }
     } catch (DivergedException e) {
@@ -210,11 +213,11 @@ public final class SyncStep implements Serializable {
       this.global = segment.global();
     }
 
-    /** The segment's step j, round j of the exchange. */
+    /** The segment's step j. */
     void exactStep(Exchange exchange, int j) throws IOException {
       long t0 = System.nanoTime();
       StepPlan plan = new StepPlan(segment.epoch(), segment.firstStep() + j, segment.stepsPerEpoch(), global);
-      GradientAccumulator merged = exchange.allReduce(j, exchange.local(plan, theta));
+      GradientAccumulator merged = exchange.allReduce(exchange.local(plan, theta));
       if (merged.weightSum() <= 0) {
         return; // no row (or only zero-weight rows) reached this step, as in Minibatch
       }
@@ -228,12 +231,12 @@ public final class SyncStep implements Serializable {
       global++;
     }
 
-    /** The segment's job of the {@code count} local steps from its step j, round {@code round} of the exchange. */
-    void averagedJob(Exchange exchange, int j, int count, int round) throws IOException {
+    /** The segment's job of the {@code count} local steps from its step j. */
+    void averagedJob(Exchange exchange, int j, int count) throws IOException {
       long t0 = System.nanoTime();
       double[] rates = rates(segment.schedule(), global, count, segment.stepsPerEpoch());
       LocalPlan plan = new LocalPlan(segment.epoch(), segment.firstStep() + j, count, segment.stepsPerEpoch(), global);
-      LocalUpdate merged = exchange.allReduce(round, exchange.localSteps(plan, theta, rates, regularizer), count);
+      LocalUpdate merged = exchange.allReduce(exchange.localSteps(plan, theta, rates, regularizer), count);
       if (merged.weightSum() <= 0) {
         return; // as in LocalSteps
       }

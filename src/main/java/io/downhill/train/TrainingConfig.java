@@ -42,6 +42,7 @@ import static io.downhill.train.TrainingSettings.WEIGHT_DECAY;
 import io.downhill.BadInputException;
 import io.downhill.linalg.Precision;
 import io.downhill.loss.Regularizer;
+import io.downhill.model.BatchNorm;
 import io.downhill.optim.OptimizerConfig;
 import io.downhill.optim.schedule.Schedules;
 import io.downhill.settings.Setting;
@@ -117,7 +118,8 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
       throw BadInputException.setting("dropout", "dropout needs hidden layers", "{modelType} mlp {hiddenLayers} ...",
           "a linear model");
     }
-    if (model.batchNorm() && model.hidden().isEmpty()) {
+    boolean normalized = model.batchNormPlacement() != BatchNorm.Placement.NONE;
+    if (normalized && model.hidden().isEmpty()) {
       throw BadInputException.setting("batchNorm", "batch normalization needs hidden layers",
           "{modelType} mlp {hiddenLayers} ...", "a linear model");
     }
@@ -134,10 +136,10 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
       throw BadInputException.setting("optimizer", "gd", "full-batch descent with dropout",
           "{dropout} 0 (a line search needs one deterministic objective)", "{dropout} " + model.dropout());
     }
-    if (algorithm == Algorithm.GD && model.batchNorm()) {
+    if (algorithm == Algorithm.GD && normalized) {
       throw BadInputException.setting("optimizer", "gd", "full-batch descent with batch normalization",
           "no {batchNorm} (its line search evaluates with running statistics, its gradient with the batch's)",
-          "{batchNorm}");
+          "{batchNorm} " + model.batchNorm());
     }
   }
 
@@ -274,7 +276,8 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
     public Builder hidden(List<Integer> v) { return set(HIDDEN_LAYERS, v); }
     public Builder activation(String v) { return set(ACTIVATION, v); }
     public Builder dropout(double v) { return set(DROPOUT, v); }
-    public Builder batchNorm(boolean v) { return set(BATCH_NORM, v); }
+    /** none, before or after. */
+    public Builder batchNorm(String v) { return set(BATCH_NORM, v); }
     public Builder init(String v) { return set(INIT, v); }
     public Builder initScale(double v) { return set(INIT_SCALE, v); }
     public Builder algorithm(String v) { return set(ALGORITHM, v); }

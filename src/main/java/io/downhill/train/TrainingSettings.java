@@ -13,6 +13,7 @@ import static io.downhill.settings.Setting.Group.WARM_START;
 import io.downhill.linalg.Precision;
 import io.downhill.loss.Losses;
 import io.downhill.model.Activations;
+import io.downhill.model.BatchNorm;
 import io.downhill.optim.OptimizerConfig;
 import io.downhill.settings.Setting;
 import java.util.List;
@@ -59,10 +60,13 @@ public final class TrainingSettings {
       .canonical(Activations::canonical)
       .doc("Hidden activation: " + Activations.expected()).build();
 
-  public static final Setting<Boolean> BATCH_NORM = Setting.bool("batchNorm", "--batch-norm")
-      .noun("batch normalization").in(MODEL)
-      .doc("Batch normalization after each hidden dense layer, before its activation: trained scale and shift; "
-          + "training normalizes with the batch's statistics, evaluation with running ones (momentum 0.9)").build();
+  public static final Setting<String> BATCH_NORM = Setting.choice("batchNorm", "--batch-norm",
+          BatchNorm.Placement::labels)
+      .label("WHERE").dflt("none").bare("before").noun("batch normalization placement").in(MODEL)
+      .doc("Batch normalization of each hidden layer: before its activation (the paper's; the command-line flag "
+          + "alone means before) "
+          + "or after it; trained scale and shift; training normalizes with the statistics of the global "
+          + "minibatch across partitions, evaluation with running ones (momentum 0.9)").build();
 
   public static final Setting<String> INIT = Setting.choice("init", "--init",
           () -> List.of("auto", "gaussian", "xavier", "he"))

@@ -38,7 +38,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A run interrupted (an exception after some step, as a killed driver) and resumed from its
  * newest checkpoint ends with exactly the weights of the uninterrupted run: bit for bit, for SGD
- * and Adam, linear and MLP (with dropout, whose masks depend on the global step), checkpoints by
+ * and Adam, linear and MLP (with dropout, whose masks depend on the global step; with batch
+ * normalization, whose running statistics live in θ), checkpoints by
  * steps or epochs, mid-epoch or at an epoch's end.
  */
 class CheckpointResumeTest {
@@ -57,6 +58,12 @@ class CheckpointResumeTest {
         Arguments.of("mlp adam with dropout, every 10 steps", mlp.optimizer("adam").learningRate(0.005).build(), "10", 33),
         Arguments.of("mlp momentum, local steps 3, every 6 steps",
             mlp.optimizer("momentum").localSteps(3).learningRate(0.02).build(), "6", 40),
+        // the running statistics are STATE slices of θ: the checkpoint carries them, and the resumed run's
+        // later steps shift their sums by them
+        Arguments.of("mlp adam with batch norm after the activation, every 10 steps",
+            mlp.optimizer("adam").batchNorm("after").localSteps(1).learningRate(0.005).build(), "10", 33),
+        Arguments.of("mlp sgd with batch norm before the activation, every epoch",
+            mlp.optimizer("sgd").batchNorm("before").dropout(0.0).build(), "1epoch", 61),
         Arguments.of("linear adamw, early stopping, every epoch",
             linear.optimizer("adamw").earlyStopping("val_loss").patience(5).localSteps(1).build(), "1epoch", 70));
   }

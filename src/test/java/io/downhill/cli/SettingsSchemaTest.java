@@ -167,6 +167,17 @@ class SettingsSchemaTest {
   }
 
   @Test
+  void aFlagWithABareValueMeansItAloneAndTakesAValueWhenGiven() {
+    List<Setting<?>> bare = onTheCommandLine().stream().filter(s -> s.bare() != null).toList();
+    assertEquals(List.of(BATCH_NORM), bare);
+    List<String> args = List.of("train", "--model", "mlp", "--batch-norm", "--epochs", "3");
+    assertEquals("before", landed(BATCH_NORM, args, null), "the flag alone, another option after it");
+    assertEquals("before", landed(BATCH_NORM, List.of("train", "--model", "mlp", "--batch-norm"), null), "last");
+    assertEquals("after", landed(BATCH_NORM, List.of("train", "--model", "mlp", "--batch-norm", "after"), null));
+    assertEquals("none", landed(BATCH_NORM, List.of("train", "--model", "mlp"), null), "the default");
+  }
+
+  @Test
   void aValueItsValidatorRefusesIsBadInputNamingTheFlag() {
     for (Setting<?> s : onTheCommandLine()) {
       String bad = invalid(s);

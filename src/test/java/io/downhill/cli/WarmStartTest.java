@@ -176,7 +176,12 @@ class WarmStartTest {
     assertOneLine(tanh, "architecture differs: saved mlp 64-16-4 (relu), this run mlp 64-16-4 (tanh)");
     Cli batchNorm = train(out, data, "--epochs", "1", "--model", "mlp", "--hidden", "16", "--batch-norm",
         "--init-model", mlp.toString());
-    assertOneLine(batchNorm, "architecture differs: saved mlp 64-16-4 (relu), this run mlp 64-16-4 (relu, batch norm)");
+    assertOneLine(batchNorm, "architecture differs: saved mlp 64-16-4 (relu), this run mlp 64-16-4 "
+        + "(relu, batch norm before it)"); // the flag alone: before
+    Cli after = train(out, data, "--epochs", "1", "--model", "mlp", "--hidden", "16", "--batch-norm", "after",
+        "--init-model", mlp.toString());
+    assertOneLine(after, "architecture differs: saved mlp 64-16-4 (relu), this run mlp 64-16-4 "
+        + "(relu, batch norm after it)");
     Cli linear = train(out, data, "--epochs", "1", "--init-model", mlp.toString());
     assertOneLine(linear, "architecture differs: saved mlp 64-16-4 (relu), this run linear 64-4");
     Cli svm = train(out, data, "--epochs", "1", "--model", "mlp", "--hidden", "16", "--loss", "svm",

@@ -39,17 +39,22 @@ import org.junit.jupiter.api.io.TempDir;
  * momentum and Adam, dropout, 1 to 4 partitions, float32 and float64, CSR rows, and segments cut by
  * step checkpoints; and a collective epoch is one Spark job, not one per step. The same for jobs of
  * K local steps ({@code --local-steps K}): a Spark job per K steps, or collective segments whose
- * tasks all-reduce the partitions' moves; their checkpoints fall on the same job ends.
+ * tasks all-reduce the partitions' moves; their checkpoints fall on the same job ends. And batch
+ * normalization, whose totals over the global minibatch take a Spark job per round of a step under
+ * jobs and an all-reduce per total inside the step under collective segments: the same θ, running
+ * statistics included, with partitions that have no rows in some steps.
  */
 class CollectiveEqualsJobsTest {
   @TempDir
   static Path dir;
   static DataSpec idx;
   static DataSpec libsvm;
+  static DataSpec tiny;
 
   @BeforeAll
   static void data() throws IOException {
     idx = DataSpec.parse("idx:" + DataFiles.idxDirectory(dir.resolve("idx"), 1500, 300, 6, 6, 5, true), List.of());
+    tiny = DataSpec.parse("idx:" + DataFiles.idxDirectory(dir.resolve("tiny"), 44, 10, 6, 6, 5, true), List.of());
     SplittableRandom rng = new SplittableRandom(3); // 600 wide sparse rows, 3 classes on disjoint features
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < 600; i++) {
@@ -164,11 +169,20 @@ class CollectiveEqualsJobsTest {
         0.0, where + ": step " + step + " reported while the segment ran"));
     assertEquals(checkpointEvery > 0, !collective.checkpoints().isEmpty(), where + ": checkpoints saved");
     int collectiveJobs = collective.jobs();
-    assertEquals(jobsPerRun(jobs.steps(), config.localSteps()), jobs.jobs(), where + ": one Spark job per "
-        + config.localSteps() + " steps");
+    // every step takes its jobs, also one in which no partition has a row (and which records nothing)
+    int stepJobs = config.localSteps() == 1
+        ? io.downhill.shard.BatchPlan.stepsPerEpoch(data.trainRows(), config.batchSize()) * config.epochs()
+        : jobsPerRun(jobs.steps(), config.localSteps());
+    assertEquals(stepJobs * rounds(config), jobs.jobs(), where + ": one Spark job per " + config.localSteps()
+        + " steps and round");
     int epochs = config.epochs();
     assertTrue(collectiveJobs <= epochs + collective.checkpoints().size(), where + ": one barrier stage per segment, "
         + collectiveJobs + " for " + jobs.steps().size() + " steps");
+  }
+
+  /** Spark jobs per step under --sync jobs: one, and two more per batch-normalized layer (io.downhill.shard.Rounds). */
+  private static int rounds(TrainingConfig config) {
+    return config.model().batchNorm().equals("none") ? 1 : 1 + 2 * config.model().hidden().size();
   }
 
   /** The jobs of K steps each epoch's steps take, the last one of an epoch possibly shorter. */
@@ -220,6 +234,29 @@ class CollectiveEqualsJobsTest {
           .batchSize(40).epochs(1).seed(6).schedule("cosine").build(), 0, "mlp momentum cosine");
     } finally {
       data.unpersist();
+    }
+  }
+
+  @Test
+  void networksWithBatchNormBeforeAndAfterTheActivationAndItsRunningStatistics() {
+    TrainingData data = load(3, Precision.FLOAT32);
+    try {
+      assertSameBits(data, TrainingConfig.builder().hidden(List.of(16, 8)).batchNorm("before").dropout(0.2)
+          .optimizer("adam").learningRate(0.01).batchSize(50).epochs(2).seed(5).reg(1e-3).build(), 0,
+          "mlp batch norm before, adam");
+      assertSameBits(data, TrainingConfig.builder().hidden(List.of(12)).batchNorm("after").optimizer("momentum")
+          .learningRate(0.05).batchSize(64).epochs(1).seed(6).build(), 5, "mlp batch norm after, a checkpoint every 5 steps");
+    } finally {
+      data.unpersist();
+    }
+    // 4 partitions of about 10 rows, 3 rows a step: in most steps some partition has none, and joins the totals
+    TrainingData few = DataLoader.load(TestSpark.session(), DataLoader.Settings.builder(tiny).seed(7).partitions(4)
+        .valFraction(0.1).preprocess(Preprocess.NONE).build());
+    try {
+      assertSameBits(few, TrainingConfig.builder().hidden(List.of(8)).batchNorm("before").learningRate(0.1)
+          .batchSize(3).epochs(1).seed(5).build(), 0, "mlp batch norm, partitions without rows in a step");
+    } finally {
+      few.unpersist();
     }
   }
 

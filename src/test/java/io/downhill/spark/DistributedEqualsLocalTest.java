@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One accumulator, two drivers: training through Spark jobs (broadcast + treeAggregate) must give
  * the weights of the in-process loop over the same shards, for 1, 2 and 4 partitions and several
- * block sizes; and the Spark path runs exactly one job per step.
+ * block sizes; and the Spark path runs exactly one job per step (one per round of a step with batch
+ * normalization, whose statistics are the global minibatch's).
  */
 class DistributedEqualsLocalTest {
   @TempDir
@@ -152,34 +153,48 @@ class DistributedEqualsLocalTest {
     }
   }
 
+  /**
+   * Batch normalization over the global minibatch: through Spark (a job per round of the step's
+   * totals) the weights of the in-process loop, bit for bit, and those of the same rows in one
+   * partition (a batch larger than the data: every step takes every row, so both runs normalize
+   * over the same batch), every slice of θ, the running statistics included.
+   */
   @Test
-  void batchNormStatisticsGatheredBySparkAreTheLocalLoopsAndThoseOfOnePartition() {
-    // every row in one step (a batch larger than the data): each run gathers statistics over the same rows at one θ
-    TrainingConfig config = TrainingConfig.builder().loss("softmax").hidden(List.of(8)).batchNorm(true)
-        .batchSize(100_000).epochs(1).seed(5).build();
-    TrainingData data = load(2, 1); // one-row blocks, so the two partitions' blocks also make one shard
-    try {
-      Fit fit = Fit.of(config, data.features(), data.labels().numClasses(), "test", null);
-      double[] spark;
-      try (SparkGradientSource source = new SparkGradientSource(TestSpark.jsc(), data, fit.computer())) {
-        spark = fit.run(source, null, List.of()).theta();
+  void batchNormTakesTheGlobalBatchsStepThroughSparkLocallyAndInOnePartition() throws Exception {
+    for (String placement : List.of("before", "after")) {
+      TrainingConfig config = TrainingConfig.builder().loss("softmax").hidden(List.of(8)).batchNorm(placement)
+          .batchSize(100_000).epochs(3).seed(5).build();
+      TrainingData data = load(2, 1); // one-row blocks, so the two partitions' blocks also make one shard
+      try {
+        Fit fit = Fit.of(config, data.features(), data.labels().numClasses(), "test", null);
+        double[] spark;
+        GradientTaskCounter counter = new GradientTaskCounter();
+        TestSpark.session().sparkContext().addSparkListener(counter);
+        try (SparkGradientSource source = new SparkGradientSource(TestSpark.jsc(), data, fit.computer())) {
+          spark = fit.run(source, null, List.of()).theta();
+        } finally {
+          TestSpark.session().sparkContext().listenerBus().waitUntilEmpty();
+          TestSpark.session().sparkContext().removeSparkListener(counter);
+        }
+        assertEquals(3 * 3, counter.jobs(), "3 steps of 3 rounds: the forward total, the backward total, the gradient");
+        List<Shard> shards = data.train().collect();
+        double[] local = fit.run(new LocalGradientSource(fit.computer(), shards, Map.of()), null, List.of()).theta();
+        assertArrayEquals(local, spark, 0.0, placement + ": the same partial sums in the same order");
+        List<Block> blocks = new ArrayList<>();
+        shards.forEach(s -> blocks.addAll(s.blocks()));
+        Shard all = new Shard(blocks, 1, data.features());
+        double[] one = fit.run(new LocalGradientSource(fit.computer(), List.of(all), Map.of()), null, List.of()).theta();
+        // float32 activations: sums of the same rows in another order
+        assertArrayEquals(one, spark, 1e-6, placement + ": two partitions take one partition's steps");
+        double[] start = fit.initialTheta();
+        for (String name : List.of("gamma1", "beta1", "mean1", "var1")) {
+          ParameterLayout.Slice s = fit.model().layout().slice(name);
+          assertFalse(Arrays.equals(Arrays.copyOfRange(one, s.offset(), s.end()),
+              Arrays.copyOfRange(start, s.offset(), s.end())), placement + ": " + name + " moved");
+        }
+      } finally {
+        data.unpersist();
       }
-      List<Shard> shards = data.train().collect();
-      double[] local = fit.run(new LocalGradientSource(fit.computer(), shards, Map.of()), null, List.of()).theta();
-      assertArrayEquals(local, spark, 0.0, "two partial sums: order-free");
-      List<Block> blocks = new ArrayList<>();
-      shards.forEach(s -> blocks.addAll(s.blocks()));
-      Shard all = new Shard(blocks, 1, data.features());
-      double[] one = fit.run(new LocalGradientSource(fit.computer(), List.of(all), Map.of()), null, List.of()).theta();
-      double[] start = fit.initialTheta();
-      for (String name : List.of("mean1", "var1")) {
-        ParameterLayout.Slice s = fit.model().layout().slice(name);
-        double[] a = Arrays.copyOfRange(one, s.offset(), s.end());
-        assertArrayEquals(a, Arrays.copyOfRange(spark, s.offset(), s.end()), 1e-9, name);
-        assertFalse(Arrays.equals(a, Arrays.copyOfRange(start, s.offset(), s.end())), name + " moved");
-      }
-    } finally {
-      data.unpersist();
     }
   }
 

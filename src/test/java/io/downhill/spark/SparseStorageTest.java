@@ -138,7 +138,8 @@ class SparseStorageTest {
           config.model().initializer().initialize(model.layout(), theta, 5);
           io.downhill.linalg.Buf params = computer.params(theta);
           boolean rowSparse = sparse.train().map(shard -> computer.gradient(shard, 0,
-              new io.downhill.shard.StepPlan(0, 1, 15, 1), params).isRowSparse()).reduce((a, b) -> a && b);
+              new io.downhill.shard.StepPlan(0, 1, 15, 1), params, io.downhill.model.BatchSums.ALONE).isRowSparse())
+              .reduce((a, b) -> a && b);
           assertTrue(rowSparse, "every partition sends touched rows only: " + config);
           TrainingResult a = train(sparse, config, true);
           TrainingResult b = train(sparse, config, false);
