@@ -27,7 +27,7 @@ public final class LibsvmLine {
     } catch (NumberFormatException e) {
       return "label is not a number: expected a number, found '" + items[0] + "'";
     }
-    if (labels != null && labels.classOf(label) < 0) {
+    if (labels != null && !labels.allows(label)) {
       return "label out of range: expected " + labels.describe() + ", found " + items[0];
     }
     int previous = 0;
