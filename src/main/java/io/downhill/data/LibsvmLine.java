@@ -28,7 +28,8 @@ public final class LibsvmLine {
       return "label is not a number: expected a number, found '" + items[0] + "'";
     }
     if (labels != null && !labels.allows(label)) {
-      return "label out of range: expected " + labels.describe() + ", found " + items[0];
+      return (labels.isReal() ? "label is not finite" : "label out of range") + ": expected " + labels.describe()
+          + ", found " + items[0];
     }
     int previous = 0;
     for (int i = 1; i < items.length; i++) {

@@ -41,6 +41,7 @@ import static io.downhill.train.TrainingSettings.WEIGHT_DECAY;
 
 import io.downhill.BadInputException;
 import io.downhill.linalg.Precision;
+import io.downhill.loss.Losses;
 import io.downhill.loss.Regularizer;
 import io.downhill.optim.OptimizerConfig;
 import io.downhill.optim.schedule.Schedules;
@@ -176,8 +177,9 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
    * {@code random-search} are shorthands for the algorithm. Early stopping needs validation rows.
    */
   public static TrainingConfig from(SettingValues v) {
-    String type = v.get(MODEL_TYPE);
     String loss = v.get(LOSS);
+    String type = !v.isSet(MODEL_TYPE) && !loss.equals("auto") && v.get(HIDDEN_LAYERS).isEmpty() ? loss
+        : v.get(MODEL_TYPE); // --loss squared alone: the linear model of that loss
     List<Integer> hidden = v.get(HIDDEN_LAYERS);
     if (type.equals("mlp")) {
       loss = loss.equals("auto") ? "softmax" : loss;
@@ -206,6 +208,12 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
     if (!stopping.equals("none") && v.get(VALIDATION_FRACTION) == 0) { // else refused only after a whole epoch
       throw BadInputException.setting("earlyStopping", stopping, "no validation data",
           "a validation split ({validationFraction} > 0)", "{validationFraction} 0");
+    }
+    boolean regression = Losses.parse(loss).regression();
+    if (stopping.equals(regression ? "val_accuracy" : "val_rmse")) {
+      throw BadInputException.setting("earlyStopping", "a metric of " + (regression ? "classes" : "regression"),
+          regression ? "val_loss or val_rmse with {loss} squared" : "val_loss or val_accuracy (val_rmse is for {loss} squared)",
+          stopping);
     }
     return new TrainingConfig(
         new ModelConfig(loss, hidden, v.get(ACTIVATION), v.get(DROPOUT), v.get(BATCH_NORM), v.get(INIT),

@@ -86,6 +86,6 @@ class RegressionRowsTest {
     assertTrue(inf.getMessage().endsWith("found -Infinity"), inf.getMessage());
     assertFalse(Labels.classes(3).isReal());
     assertNull(LibsvmLine.problem("-17.25 1:0.5 3:2", real, 3));
-    assertTrue(LibsvmLine.problem("NaN 1:0.5", real, 3).startsWith("label out of range"));
+    assertTrue(LibsvmLine.problem("NaN 1:0.5", real, 3).startsWith("label is not finite: expected finite real-valued"));
   }
 }
