@@ -24,6 +24,7 @@ import java.nio.file.Path;
  *   {"type":"epoch","epoch":1,"steps":211,"lr":0.1,"seconds":4.1,"eval_seconds":0.6,
  *    "train_loss":0.61,"train_accuracy":0.80,"val_loss":...,"val_accuracy":...,"test_loss":...,"test_accuracy":...}
  * </pre>
+ * A regression run has {@code SPLIT_rmse}, {@code SPLIT_mae} and {@code SPLIT_r2} instead of the accuracies.
  * Flushed at the end of every epoch.
  */
 public final class MetricsWriter implements TrainingListener, Closeable {
@@ -91,7 +92,7 @@ public final class MetricsWriter implements TrainingListener, Closeable {
       Evaluation ev = e.get(split);
       if (ev != null) {
         RunFiles.putMetric(line, split.key() + "_loss", ev.loss());
-        RunFiles.putMetric(line, split.key() + "_accuracy", ev.accuracy());
+        RunFiles.putScores(line, split.key(), ev);
       }
     }
     write(line, true);
