@@ -47,4 +47,15 @@ final class TrainOptions implements ShowsSettings {
   String modelName() {
     return values().get(TrainingSettings.MODEL_TYPE);
   }
+
+  /**
+   * Refuses the squared {@code loss} (a regression) where a command only knows classifiers
+   * ({@code command}: "search", "sanity checks"), saying what the command needs ({@code needs}).
+   */
+  static void refuseRegression(String loss, String command, String needs) {
+    if (io.downhill.loss.Losses.parse(loss).regression()) {
+      throw io.downhill.BadInputException.setting("loss", loss, "no " + command + " for regression",
+          "a classification loss (" + needs + ")", "the squared loss");
+    }
+  }
 }
