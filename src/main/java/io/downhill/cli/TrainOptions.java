@@ -43,9 +43,9 @@ final class TrainOptions implements ShowsSettings {
     return TrainingConfig.from(values());
   }
 
-  /** The model type, for names and summaries. */
+  /** The model type, for names and summaries ({@code --loss squared} alone: squared). */
   String modelName() {
-    return values().get(TrainingSettings.MODEL_TYPE);
+    return TrainingConfig.modelType(values());
   }
 
   /**

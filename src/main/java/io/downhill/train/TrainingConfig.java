@@ -178,8 +178,7 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
    */
   public static TrainingConfig from(SettingValues v) {
     String loss = v.get(LOSS);
-    String type = !v.isSet(MODEL_TYPE) && !loss.equals("auto") && v.get(HIDDEN_LAYERS).isEmpty() ? loss
-        : v.get(MODEL_TYPE); // --loss squared alone: the linear model of that loss
+    String type = modelType(v);
     List<Integer> hidden = v.get(HIDDEN_LAYERS);
     if (type.equals("mlp")) {
       loss = loss.equals("auto") ? "softmax" : loss;
@@ -226,6 +225,15 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
         Precision.parse(v.get(PRECISION)), new EarlyStopping(stopping, v.get(PATIENCE)),
         new LineSearch(v.get(LINE_SEARCH), v.get(TOL), 1e-4, 0.5), v.get(TRIALS), v.get(LOCAL_STEPS),
         v.get(ABORT_FACTOR));
+  }
+
+  /**
+   * The model type these settings ask for: {@code modelType}, or, when it is not given, a linear
+   * model given only its loss ({@code --loss squared} alone) is the linear model of that loss.
+   */
+  public static String modelType(SettingValues v) {
+    String loss = v.get(LOSS);
+    return !v.isSet(MODEL_TYPE) && !loss.equals("auto") && v.get(HIDDEN_LAYERS).isEmpty() ? loss : v.get(MODEL_TYPE);
   }
 
   /**

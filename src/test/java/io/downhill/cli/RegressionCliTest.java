@@ -119,6 +119,19 @@ class RegressionCliTest {
   }
 
   @Test
+  void gradcheckChecksTheSquaredLossOnARealAndARandomMinibatch() {
+    for (String model : List.of("squared", "mlp")) {
+      Cli c = Cli.run("gradcheck", "--model", model, "--loss", "squared", "--data", "libsvm:" + train);
+      assertEquals(0, c.code(), c.toString());
+      assertEquals(2, c.out().lines().filter(l -> l.contains(" PASS ")).count(), c.toString());
+      assertTrue(c.out().contains("squared "), c.toString());
+    }
+    Cli sanity = Cli.run("sanity", "--loss", "squared", "--data", "libsvm:" + train);
+    assertEquals(ExitCodes.BAD_INPUT, sanity.code(), sanity.toString());
+    assertTrue(sanity.err().contains("--loss squared: no sanity checks for regression"), sanity.err());
+  }
+
+  @Test
   void classOnlyDataNanLabelsAndClassSettingsAreOneLineErrors() throws IOException {
     Path idx = DataFiles.idxDirectory(dir.resolve("idx"), 200, 50, 4, 4, 3, false);
     Cli onIdx = Cli.run("train", "--data", "idx:" + idx, "--loss", "squared", "--out", dir.resolve("x").toString());

@@ -130,6 +130,12 @@ class DownhillRegressorTest {
     String alone = dir.resolve("alone").toString();
     model.write().overwrite().save(alone);
     assertArrayEquals(model.weights(), DownhillRegressionModel.load(alone).weights(), 0.0);
+    // a warm start from the saved regression model: its θ, one more epoch already at the noise level
+    Dataset<Row> scaled = fitted.stages()[1].transform(fitted.stages()[0].transform(train));
+    DownhillRegressionModel warm = linear().setEpochs(1).setInitialModel(alone).fit(scaled);
+    assertEquals(alone, warm.summary().get("init_model").get("path").asText().replaceFirst("^file:", ""));
+    assertTrue(warm.summary().rmse(Split.TRAIN)[0] < 2 * NOISE, warm.summary().json());
+
     String estimator = dir.resolve("estimator").toString();
     linear().setModelType("MLP").setHiddenLayers(new int[] {8}).write().overwrite().save(estimator);
     DownhillRegressor read = DownhillRegressor.load(estimator);
