@@ -119,6 +119,23 @@ class RegressionCliTest {
   }
 
   @Test
+  void aCsvLabelColumnOfRealsTrainsToo() throws IOException {
+    List<String> csv = new ArrayList<>(List.of("a,y,b"));
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(9);
+    for (int i = 0; i < 600; i++) {
+      double a = rng.nextGaussian();
+      double b = rng.nextGaussian();
+      csv.add(a + "," + (0.25 - 3 * a + 0.5 * b + 0.05 * rng.nextGaussian()) + "," + b);
+    }
+    Path file = DataFiles.lines(dir.resolve("reals.csv"), csv);
+    Path out = dir.resolve("csv-run");
+    Cli t = Cli.run("train", "--data", "csv:" + file, "--label-col", "y", "--loss", "squared", "--epochs", "5",
+        "--batch-size", "32", "--lr", "0.1", "--schedule", "constant", "--out", out.toString());
+    assertEquals(0, t.code(), t.toString());
+    assertTrue(JSON.readTree(out.resolve("summary.json").toFile()).get("val_r2").asDouble() > 0.99, t.out());
+  }
+
+  @Test
   void gradcheckChecksTheSquaredLossOnARealAndARandomMinibatch() {
     for (String model : List.of("squared", "mlp")) {
       Cli c = Cli.run("gradcheck", "--model", model, "--loss", "squared", "--data", "libsvm:" + train);
