@@ -45,7 +45,7 @@ import picocli.CommandLine;
  * partitions ({@link CollectiveScale}, on its own local[8] session).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    subcommands = {SparseBench.class, PredictBench.class, MeshBench.class, CollectiveScale.class},
+    subcommands = {SparseBench.class, PredictBench.class, MeshBench.class, CollectiveScale.class, RegressBench.class},
     description = "Downhill against Spark ML, mllib and numpy on Fashion-MNIST, with the machine's limits.")
 public final class Bench implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -54,6 +54,12 @@ final class StateCodec {
           for (long n : ev.confusion()) {
             c.add(n);
           }
+          if (ev.isRegression()) { // the sums behind RMSE, MAE and R², exactly
+            x.put("rows", ev.rows()).put("squared_errors", Double.toString(ev.squaredErrors()))
+                .put("absolute_errors", Double.toString(ev.absoluteErrors()))
+                .put("target_mean", Double.toString(ev.targetMean()))
+                .put("target_spread", Double.toString(ev.targetSpread()));
+          }
         }
       }
     }
@@ -131,6 +137,12 @@ final class StateCodec {
   private static Evaluation evaluation(JsonNode x) {
     if (x.isMissingNode()) {
       return null;
+    }
+    if (x.path("classes").asInt() == 0) {
+      return Evaluation.restoreRegression(x.path("rows").asLong(), Double.parseDouble(x.path("squared_errors").asText()),
+          Double.parseDouble(x.path("absolute_errors").asText()), Double.parseDouble(x.path("target_mean").asText()),
+          Double.parseDouble(x.path("target_spread").asText()), Double.parseDouble(x.path("loss_sum").asText()),
+          Double.parseDouble(x.path("weight_sum").asText()));
     }
     long[] confusion = new long[x.path("confusion").size()];
     for (int i = 0; i < confusion.length; i++) {

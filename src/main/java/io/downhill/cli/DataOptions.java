@@ -85,6 +85,6 @@ final class DataOptions implements ShowsSettings {
     String weightCol = v.get(WEIGHT_COL);
     return new DataLoader.Settings(train, test, valFraction, seed, v.get(NUM_PARTITIONS), precision,
         v.get(BLOCK_ROWS), Preprocess.parse(preprocess), numFeatures, numClasses, source.labelCol, source.featuresCol,
-        weightCol.isEmpty() ? null : weightCol, classWeights, Storage.parse(storage));
+        weightCol.isEmpty() ? null : weightCol, classWeights, Storage.parse(storage), false);
   }
 }

@@ -12,7 +12,7 @@ import io.downhill.data.Shard;
 import io.downhill.linalg.Precision;
 import io.downhill.loss.Loss;
 import io.downhill.loss.Losses;
-import io.downhill.ml.DownhillClassificationModel;
+import io.downhill.ml.DownhillModel;
 import io.downhill.ml.SavedModels;
 import io.downhill.model.Model;
 import io.downhill.model.ModelFiles;
@@ -44,7 +44,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code downhill evaluate}: accuracy, loss and confusion matrix of a saved model on data. */
+/**
+ * {@code downhill evaluate}: accuracy, loss and confusion matrix of a saved model on data; RMSE, MAE,
+ * R² and loss for a regression model.
+ */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Evaluate a saved model (the model/ folder of a training run, or the run folder itself).",
         "By default on the test split of the data it was trained on."})
@@ -96,13 +99,19 @@ final class EvaluateCommand implements Callable<Integer>, ShowsSettings {
       throw BadInputException.of(dir.toString(), "invalid model data",
           "a known loss and precision", e.getMessage());
     }
-    Labels labels = saved.plusMinusOne() ? Labels.plusMinusOne() : Labels.classes(saved.classes());
+    Labels labels = loss.regression() ? Labels.real()
+        : saved.plusMinusOne() ? Labels.plusMinusOne() : Labels.classes(saved.classes());
     String dataText = testData != null ? testData : data != null ? data : saved.extra().path("data").asText(null);
     if (dataText == null) {
       throw BadInputException.of("--data", "no data to evaluate on", "--data or --test-data", "neither, and the model "
           + "does not record its training data");
     }
     DataSpec dataSpec = sourceOptions.spec(dataText);
+    if (loss.regression() && dataSpec.bringsTestSplit()) {
+      throw BadInputException.of(dataSpec.text(), "a regression model on a classification data set",
+          "real-valued labels: libsvm:, csv: or parquet: data", "class labels only (the model " + dir + " is a "
+              + "regression, squared loss)");
+    }
     SettingValues settings = SettingOptions.values(spec);
     int partitions = settings.get(NUM_PARTITIONS);
     com.fasterxml.jackson.databind.JsonNode trained = ModelFiles.trainingSummary(dir);
@@ -123,15 +132,20 @@ final class EvaluateCommand implements Callable<Integer>, ShowsSettings {
       }
       JavaRDD<Shard> shards = Blockify.shards(Preprocess.apply(preprocessing, source.frame()), labels, model.inputs(), precision,
           Blockify.autoBlockRows(model.inputs(), precision), false, null, "evaluation data (" + dataSpec.text() + ") for the model " + dir + " ("
-              + saved.classes() + " classes)");
+              + (loss.regression() ? "regression" : saved.classes() + " classes") + ")");
       ShardComputer computer = new ShardComputer(model, loss, saved.classes(), precision, 0L);
       Broadcast<io.downhill.linalg.Buf> theta = session.jsc.broadcast(computer.params(saved.theta()));
       Evaluation eval = SparkGradientSource.evaluate(shards, computer, theta::value, 1);
       theta.destroy();
       String split = dataSpec.bringsTestSplit() ? "test split of " + dataSpec.text() : dataSpec.text();
-      console.printf(Locale.ROOT, "%s: accuracy %.4f (%d of %d rows), loss %.4f%n", split, eval.accuracy(),
-          eval.correct(), eval.rows(), eval.loss());
-      printConfusion(console, eval);
+      if (eval.isRegression()) {
+        console.printf(Locale.ROOT, "%s: RMSE %.6g, MAE %.6g, R² %.4f (%d rows), loss %.6g%n", split, eval.rmse(),
+            eval.mae(), eval.r2(), eval.rows(), eval.loss());
+      } else {
+        console.printf(Locale.ROOT, "%s: accuracy %.4f (%d of %d rows), loss %.4f%n", split, eval.accuracy(),
+            eval.correct(), eval.rows(), eval.loss());
+        printConfusion(console, eval);
+      }
       if (out != null) {
         writeJson(out, dir, split, eval);
       }
@@ -149,7 +163,7 @@ final class EvaluateCommand implements Callable<Integer>, ShowsSettings {
     }
     Transformer[] stages = SavedModels.loadPipeline(io.downhill.spark.HadoopOpener.local(dir)).stages();
     int downhill = 0;
-    while (downhill < stages.length && !(stages[downhill] instanceof DownhillClassificationModel)) {
+    while (downhill < stages.length && !(stages[downhill] instanceof DownhillModel)) {
       Transformer t = stages[downhill];
       if (!(t instanceof StandardScalerModel) && !(t instanceof PCAModel)) {
         throw BadInputException.of(dir.toString(), "a pipeline evaluate cannot feed",
@@ -202,13 +216,21 @@ final class EvaluateCommand implements Callable<Integer>, ShowsSettings {
     node.put("model", modelDir.toAbsolutePath().toString());
     node.put("data", split);
     node.put("rows", eval.rows());
-    RunFiles.putMetric(node, "accuracy", eval.accuracy());
+    if (eval.isRegression()) {
+      RunFiles.putMetric(node, "rmse", eval.rmse());
+      RunFiles.putMetric(node, "mae", eval.mae());
+      RunFiles.putMetric(node, "r2", eval.r2());
+    } else {
+      RunFiles.putMetric(node, "accuracy", eval.accuracy());
+    }
     RunFiles.putMetric(node, "loss", eval.loss());
-    ArrayNode matrix = node.putArray("confusion_matrix");
-    for (long[] row : eval.confusionMatrix()) {
-      ArrayNode r = matrix.addArray();
-      for (long v : row) {
-        r.add(v);
+    if (!eval.isRegression()) {
+      ArrayNode matrix = node.putArray("confusion_matrix");
+      for (long[] row : eval.confusionMatrix()) {
+        ArrayNode r = matrix.addArray();
+        for (long v : row) {
+          r.add(v);
+        }
       }
     }
     Path abs = file.toAbsolutePath();

@@ -126,7 +126,7 @@ final class GradcheckCommand implements Callable<Integer>, ShowsSettings {
     try (Session session = new Session(sparkOptions, "downhill gradcheck")) {
       DataLoader.Settings settings = DataLoader.Settings.builder(dataSpec).valFraction(0).seed(seed)
           .precision(Precision.FLOAT64).preprocess(Preprocess.parse(preprocess)).labelCol(source.labelCol)
-          .featuresCol(source.featuresCol).build();
+          .featuresCol(source.featuresCol).regression(loss.regression()).build();
       DataLoader.Head head = DataLoader.head(session.spark, settings, batch);
       real = Minibatch.of(head.rows(), head.labels().numClasses());
     }
@@ -155,8 +155,9 @@ final class GradcheckCommand implements Callable<Integer>, ShowsSettings {
         // Non-zero biases too, so their gradients are checked away from the symmetric start.
         Initializer.randomizeBiases(model.layout(), theta, seed + 1);
       }
-      MinibatchObjective objective = new MinibatchObjective(model, loss, regularizer, mb.x, mb.rows, mb.labels,
-          mb.weights, mode);
+      MinibatchObjective objective = mb.targets != null
+          ? new MinibatchObjective(model, loss, regularizer, mb.x, mb.rows, mb.targets, mb.weights, mode)
+          : new MinibatchObjective(model, loss, regularizer, mb.x, mb.rows, mb.labels, mb.weights, mode);
       GradientCheckReport report = check.run(objective, theta);
       String title = String.format(Locale.ROOT, "%s %s, %s (%d x %d)", loss.name(), model.spec().describe(),
           mb == real ? dataSpec.text() + " minibatch" : "random data", mb.rows, mb.features);
@@ -176,6 +177,8 @@ final class GradcheckCommand implements Callable<Integer>, ShowsSettings {
     int classes;
     double[] x;
     int[] labels;
+    /** Real-valued targets of a regression minibatch ({@code classes} 0), else null. */
+    double[] targets;
     double[] weights;
 
     /** The rows of a (small, float64) shard. */
@@ -186,16 +189,24 @@ final class GradcheckCommand implements Callable<Integer>, ShowsSettings {
       mb.classes = classes;
       mb.x = new double[mb.rows * mb.features];
       mb.labels = new int[mb.rows];
+      mb.targets = shard.regression() ? new double[mb.rows] : null;
       int done = 0;
       for (Block b : shard.blocks()) {
         System.arraycopy(b.x().d, 0, mb.x, done * mb.features, b.rows() * mb.features);
-        System.arraycopy(b.labels(), 0, mb.labels, done, b.rows());
+        if (b.regression()) {
+          System.arraycopy(b.targets(), 0, mb.targets, done, b.rows());
+        } else {
+          System.arraycopy(b.labels(), 0, mb.labels, done, b.rows());
+        }
         done += b.rows();
       }
       return mb;
     }
 
-    /** Gaussian features, random labels and weights in [0.5, 1.5) (so the weighted loss is checked). */
+    /**
+     * Gaussian features, random labels (no classes: gaussian targets) and weights in [0.5, 1.5) (so the
+     * weighted loss is checked).
+     */
     static Minibatch random(int rows, int features, int classes, SplittableRandom rng) {
       Minibatch mb = new Minibatch();
       mb.rows = rows;
@@ -206,9 +217,14 @@ final class GradcheckCommand implements Callable<Integer>, ShowsSettings {
         mb.x[i] = rng.nextDouble() * 2 - 1;
       }
       mb.labels = new int[rows];
+      mb.targets = classes == 0 ? new double[rows] : null;
       mb.weights = new double[rows];
       for (int i = 0; i < rows; i++) {
-        mb.labels[i] = rng.nextInt(classes);
+        if (classes == 0) {
+          mb.targets[i] = 2 * rng.nextGaussian();
+        } else {
+          mb.labels[i] = rng.nextInt(classes);
+        }
         mb.weights[i] = 0.5 + rng.nextDouble();
       }
       return mb;

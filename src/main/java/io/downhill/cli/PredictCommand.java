@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.BadInputException;
 import io.downhill.data.DataSpec;
 import io.downhill.ml.DownhillClassificationModel;
+import io.downhill.ml.DownhillModel;
+import io.downhill.ml.DownhillRegressionModel;
 import io.downhill.model.ModelFiles;
+import io.downhill.monitor.RunFiles;
 import io.downhill.settings.Setting;
 import io.downhill.settings.SettingValues;
 import io.downhill.spark.ScoringInput;
@@ -44,12 +47,13 @@ import static org.apache.spark.sql.functions.col;
  * {@code downhill predict}: a saved model (the whole PipelineModel, preprocessing included)
  * applied to data by Spark ({@code transform}, then Spark's Parquet or CSV writer: no row passes
  * through the driver), written all at once like {@code train}'s output:
- * {@code PATH/predictions/} (the part files) and {@code PATH/summary.json}.
+ * {@code PATH/predictions/} (the part files) and {@code PATH/summary.json}. A regression model
+ * (squared loss) writes the id and its real-valued prediction.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Score data with a saved model (a run folder or its model/ folder).",
-        "Writes PATH/predictions/ (Parquet or CSV: id, prediction, class_name, probabilities, raw scores) and "
-            + "PATH/summary.json, all at once when it succeeds."})
+        "Writes PATH/predictions/ (Parquet or CSV: id, prediction, class_name, probabilities, raw scores; a regression "
+            + "model: id, prediction) and PATH/summary.json, all at once when it succeeds."})
 final class PredictCommand implements Callable<Integer>, ShowsSettings {
   static final String PREDICTION = "prediction";
   static final String CLASS_NAME = "class_name";
@@ -129,11 +133,11 @@ final class PredictCommand implements Callable<Integer>, ShowsSettings {
         Session session = new Session(sparkOptions, "downhill predict", output.target())) {
       long scoringStart = System.nanoTime();
       PipelineModel pipeline = load(dir);
-      DownhillClassificationModel classifier = classifier(pipeline, dir);
+      DownhillModel downhill = downhillStage(pipeline, dir);
       int width = inputWidth(pipeline);
       String inputCol = inputColumn(pipeline.stages()[0]);
       long dataSeed = settings.isSet(SEED) ? settings.get(SEED)
-          : Summary.trainingSeed(classifier.hasSummary() ? classifier.summary().get("seed") : null);
+          : Summary.trainingSeed(downhill.hasSummary() ? downhill.summary().get("seed") : null);
       ScoringInput.Input input = ScoringInput.read(session.spark, dataSpec, new ScoringInput.Options(test,
           partitions > 0 ? partitions : dataSpec.bringsTestSplit() ? session.jsc.defaultParallelism() : 0, width,
           idCol, source.featuresCol, source.labelCol, dataSeed));
@@ -141,14 +145,19 @@ final class PredictCommand implements Callable<Integer>, ShowsSettings {
         throw BadInputException.of(dataSpec.text(), "dimension mismatch with the model " + dir, width + " features",
             input.features() + " features");
       }
-      List<String> names = classifier.classNames();
+      List<String> names = downhill instanceof DownhillClassificationModel c ? c.classNames() : List.of();
       String id = input.idColumn();
-      if (outputColumns(names.size(), fmt).contains(id)) {
+      List<String> columns = downhill instanceof DownhillClassificationModel ? outputColumns(names.size(), fmt)
+          : List.of(PREDICTION);
+      if (columns.contains(id)) {
         throw BadInputException.of("--id-col " + id, "id column named like an output column",
-            "a name other than " + outputColumns(names.size(), fmt), id);
+            "a name other than " + columns, id);
       }
       Dataset<Row> frame = input.frame().withColumnRenamed(id, ID).withColumnRenamed(ScoringInput.FEATURES, inputCol);
-      Dataset<Row> scored = output(pipeline.transform(frame), classifier, names, fmt).withColumnRenamed(ID, id);
+      Dataset<Row> transformed = pipeline.transform(frame);
+      Dataset<Row> scored = (downhill instanceof DownhillClassificationModel c ? output(transformed, c, names, fmt)
+          : transformed.select(col(ID), col(((DownhillRegressionModel) downhill).getPredictionCol()).as(PREDICTION)))
+          .withColumnRenamed(ID, id);
       String where = io.downhill.spark.HadoopOpener.local(output.dir().resolve(PREDICTIONS_DIR)); // file:, not fs.defaultFS
       if (fmt.equals("csv")) {
         scored.write().option("header", "true").csv(where);
@@ -159,6 +168,9 @@ final class PredictCommand implements Callable<Integer>, ShowsSettings {
       Dataset<Row> written = fmt.equals("csv")
           ? session.spark.read().option("header", "true").schema(scored.schema()).csv(where)
           : session.spark.read().parquet(where);
+      if (downhill instanceof DownhillRegressionModel) {
+        return regressionDone(written, output, dir, dataSpec, test, fmt, id, start, scoringStart, session, console);
+      }
       int k = names.size();
       long[] counts = written.select(PREDICTION).as(Encoders.INT()).javaRDD().mapPartitions(it -> {
         long[] c = new long[k];
@@ -182,6 +194,35 @@ final class PredictCommand implements Callable<Integer>, ShowsSettings {
       console.println(line);
       return ExitCodes.OK;
     }
+  }
+
+  /**
+   * The end of a regression model's run: the written predictions summarized in one pass (rows,
+   * min, mean, max), summary.json, the commit and the console line.
+   */
+  private int regressionDone(Dataset<Row> written, RunOutput output, Path dir, DataSpec dataSpec, boolean test,
+      String fmt, String id, long start, long scoringStart, Session session, PrintWriter console) throws Exception {
+    Row stats = written.agg(functions.count(col(PREDICTION)), functions.min(col(PREDICTION)),
+        functions.avg(col(PREDICTION)), functions.max(col(PREDICTION))).first();
+    long rows = stats.getLong(0);
+    double scoring = (System.nanoTime() - scoringStart) / 1e9;
+    double seconds = (System.nanoTime() - start) / 1e9;
+    ObjectNode summary = summary(dir, dataSpec, test, fmt, id, List.of(), new long[0], rows, seconds, scoring,
+        session.master());
+    double min = stats.isNullAt(1) ? Double.NaN : stats.getDouble(1);
+    double mean = stats.isNullAt(2) ? Double.NaN : stats.getDouble(2);
+    double max = stats.isNullAt(3) ? Double.NaN : stats.getDouble(3);
+    ObjectNode predicted = Summary.JSON.createObjectNode(); // in place of the classifier's rows per class
+    RunFiles.putMetric(predicted, "min", min);
+    RunFiles.putMetric(predicted, "mean", mean);
+    RunFiles.putMetric(predicted, "max", max);
+    summary.set("predicted", predicted);
+    Summary.write(output.dir().resolve("summary.json"), summary);
+    output.commit();
+    console.printf(Locale.ROOT, "predicted %d rows of %s in %.1f s (%.0f rows/s; %.1f s with Spark's start): %s (%s)%n",
+        rows, describe(dataSpec, test), scoring, rows / scoring, seconds, output.target().resolve(PREDICTIONS_DIR), fmt);
+    console.printf(Locale.ROOT, "predictions (regression): min %.6g, mean %.6g, max %.6g%n", min, mean, max);
+    return ExitCodes.OK;
   }
 
   /**
@@ -239,7 +280,8 @@ final class PredictCommand implements Callable<Integer>, ShowsSettings {
         return io.downhill.ml.SavedModels.loadPipeline(uri); // files checked against their CRCs first
       }
       return new PipelineModel(Identifiable$.MODULE$.randomUID("pipeline"),
-          new Transformer[] {DownhillClassificationModel.load(uri)});
+          new Transformer[] {ModelFiles.load(dir).loss().equals(ModelFiles.REGRESSION_LOSS)
+              ? DownhillRegressionModel.load(uri) : DownhillClassificationModel.load(uri)});
     } catch (BadInputException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -248,10 +290,10 @@ final class PredictCommand implements Callable<Integer>, ShowsSettings {
     }
   }
 
-  private static DownhillClassificationModel classifier(PipelineModel pipeline, Path dir) {
+  private static DownhillModel downhillStage(PipelineModel pipeline, Path dir) {
     Transformer[] stages = pipeline.stages();
     for (int i = stages.length - 1; i >= 0; i--) {
-      if (stages[i] instanceof DownhillClassificationModel m) {
+      if (stages[i] instanceof DownhillModel m) {
         if (i != stages.length - 1) {
           throw BadInputException.of(dir.toString(), "a pipeline predict cannot read", "the Downhill stage last",
               "stage " + i + " of " + stages.length);
@@ -272,7 +314,7 @@ final class PredictCommand implements Callable<Integer>, ShowsSettings {
     if (first instanceof org.apache.spark.ml.feature.PCAModel p) {
       return p.pc().numRows();
     }
-    return ((DownhillClassificationModel) pipeline.stages()[pipeline.stages().length - 1]).numFeatures();
+    return ((DownhillModel) pipeline.stages()[pipeline.stages().length - 1]).numFeatures();
   }
 
   /** The column the first stage reads: its inputCol (MLlib feature stages) or featuresCol (a classifier). */

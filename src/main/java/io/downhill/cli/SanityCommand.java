@@ -64,6 +64,7 @@ final class SanityCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter console = spec.commandLine().getOut();
     TrainingConfig config = train.config();
+    TrainOptions.refuseRegression(config.loss(), "sanity checks", "they expect a chance loss and a perfect training accuracy");
     if (!(tolerance > 0) || overfitRows < 1 || overfitSteps < 1 || sweepSteps < 5) {
       throw BadInputException.of("sanity", "invalid setting", "--tolerance > 0, --overfit-rows >= 1, --overfit-steps "
           + ">= 1, --sweep-steps >= 5", String.format(Locale.ROOT, "tolerance %s, overfit-rows %d, overfit-steps %d, "

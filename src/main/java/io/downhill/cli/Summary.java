@@ -72,7 +72,11 @@ final class Summary {
     EpochRecord last = result.best(); // the weights kept: the last epoch's, or the best one's with early stopping
     for (Split split : Split.values()) {
       Evaluation e = last.get(split);
-      RunFiles.putMetric(s, split.key() + "_accuracy", e == null ? Double.NaN : e.accuracy());
+      if (loss.regression()) {
+        RunFiles.putScores(s, split.key(), e == null ? Evaluation.regression() : e); // RMSE, MAE, R²
+      } else {
+        RunFiles.putMetric(s, split.key() + "_accuracy", e == null ? Double.NaN : e.accuracy());
+      }
       RunFiles.putMetric(s, split.key() + "_loss", e == null ? Double.NaN : e.loss());
     }
     DownhillSummary.fill(s, td, result); // versions, data identity, per-epoch metrics, how training ended
@@ -87,6 +91,9 @@ final class Summary {
     ObjectNode tasks = s.putObject("gradient_tasks_by_executor");
     counter.tasksByExecutor().forEach(tasks::put);
     s.put("gradient_jobs", counter.jobs());
+    if (loss.regression()) {
+      return s; // no classes, no confusion matrix
+    }
     Split shown = shownSplit(last);
     ObjectNode confusion = s.putObject("confusion_matrix");
     confusion.put("split", shown.key());
@@ -102,7 +109,7 @@ final class Summary {
     return s;
   }
 
-  /** The split whose accuracy a run reports first: test, else validation, else train. */
+  /** The split whose accuracy (or RMSE) a run reports first: test, else validation, else train. */
   static Split shownSplit(EpochRecord last) {
     return last.test() != null ? Split.TEST : last.validation() != null ? Split.VALIDATION : Split.TRAIN;
   }

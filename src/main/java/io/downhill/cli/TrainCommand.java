@@ -7,7 +7,9 @@ import io.downhill.data.DataSpec;
 import io.downhill.linalg.Blas;
 import io.downhill.linalg.Numbers;
 import io.downhill.loss.Loss;
+import io.downhill.loss.Losses;
 import io.downhill.ml.DownhillClassificationModel;
+import io.downhill.ml.DownhillRegressionModel;
 import io.downhill.ml.WarmStart;
 import io.downhill.model.Model;
 import io.downhill.model.ModelFiles;
@@ -38,6 +40,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PredictionModel;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.util.Identifiable$;
 import picocli.CommandLine.Command;
@@ -48,7 +51,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code downhill train}: read, block and cache the data, train with minibatch SGD, save. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Train a linear classifier with data-parallel minibatch SGD on Spark.",
+    description = {"Train a linear classifier (or regressor: --loss squared) with data-parallel minibatch SGD on Spark.",
         "Writes DIR/summary.json, DIR/metrics.jsonl and DIR/model/ (all at once, when training succeeds)."})
 final class TrainCommand implements Callable<Integer> {
   @Mixin
@@ -80,7 +83,8 @@ final class TrainCommand implements Callable<Integer> {
     TrainingConfig config = train.config();
     DataSpec trainSpec = data.trainSpec(console);
     DataSpec testSpec = data.testSpec();
-    DataLoader.Settings settings = data.settings(trainSpec, testSpec, config.seed(), config.precision());
+    DataLoader.Settings settings = data.settings(trainSpec, testSpec, config.seed(), config.precision())
+        .withRegression(Losses.parse(config.loss()).regression());
     checkpoint.validate(config);
     init.validate(config);
     Path target = out != null ? out : Path.of("runs", Names.of(trainSpec) + "-" + train.modelName());
@@ -102,9 +106,10 @@ final class TrainCommand implements Callable<Integer> {
               + td.preprocess().label());
         }
         Map<String, String> executorBlas = SparkSessions.executorBlas(session.jsc);
-        console.printf(Locale.ROOT, "data: %s: %d train, %d validation, %d test rows; %d features, %d classes (%s); "
+        console.printf(Locale.ROOT, "data: %s: %d train, %d validation, %d test rows; %d features, %s; "
                 + "preprocess %s%s%n", describe(trainSpec), td.trainRows(), td.validationRows(), td.testRows(),
-            td.features(), k, td.labels().describe(), td.preprocess().label(),
+            td.features(), k == 0 ? td.labels().describe() + " (regression)" : k + " classes ("
+                + td.labels().describe() + ")", td.preprocess().label(),
             td.classWeights() == null ? "" : "; class weights " + Arrays.toString(td.classWeights()));
         console.printf(Locale.ROOT, "model: %s, %s loss (%d parameters), %s%n", modelSpec.describe(),
             loss.name(), model.layout().size(), parent == null ? config.model().initializer() + " initialization"
@@ -184,8 +189,8 @@ final class TrainCommand implements Callable<Integer> {
         EpochRecord best = result.best();
         Split shown = Summary.shownSplit(best);
         int ran = result.epochs().size();
-        console.printf(Locale.ROOT, "%s accuracy %.4f after %d epoch%s%s (%.1f s, %.1f s per epoch, median step %.1f ms)%n",
-            shown.key(), best.get(shown).accuracy(), ran, ran == 1 ? "" : "s",
+        console.printf(Locale.ROOT, "%s %s after %d epoch%s%s (%.1f s, %.1f s per epoch, median step %.1f ms)%n",
+            shown.key(), scores(best.get(shown)), ran, ran == 1 ? "" : "s",
             result.stopReason().equals("epochs") ? "" : ", " + result.stopReason()
                 + (result.bestEpoch() == ran - 1 ? "" : "; weights of epoch " + (result.bestEpoch() + 1) + " kept"),
             result.fitSeconds(), result.secondsPerEpoch(), 1000 * result.medianStepSeconds());
@@ -197,6 +202,12 @@ final class TrainCommand implements Callable<Integer> {
         td.unpersist();
       }
     }
+  }
+
+  /** "accuracy 0.8412", or a regression's "RMSE 0.512, MAE 0.401, R² 0.873". */
+  static String scores(io.downhill.shard.Evaluation e) {
+    return e.isRegression() ? String.format(Locale.ROOT, "RMSE %.4g, MAE %.4g, R² %.4f", e.rmse(), e.mae(), e.r2())
+        : String.format(Locale.ROOT, "accuracy %.4f", e.accuracy());
   }
 
   /** Whether {@code option} was given on the command line or in the --conf file (not left at its default). */
@@ -245,7 +256,8 @@ final class TrainCommand implements Callable<Integer> {
 
   /**
    * {@code model/}: a Spark ML {@code PipelineModel} of the fitted preprocessing stages (when there
-   * are any) and the {@link DownhillClassificationModel}, in Spark's format, the training summary
+   * are any) and the {@link DownhillClassificationModel} (a regression: {@link DownhillRegressionModel}),
+   * in Spark's format, the training summary
    * inside the Downhill stage. {@code PipelineModel.load(".../model")} predicts on raw features.
    * Spark ML's writers write part of it (metadata, the MLlib stages' data) from executor tasks: on
    * a cluster of several hosts {@code --out} must be on storage every host mounts at the same path.
@@ -265,14 +277,17 @@ final class TrainCommand implements Callable<Integer> {
     ModelFiles.Saved saved = new ModelFiles.Saved(model.spec(), loss.name(), td.labels().numClasses(),
         ModelFiles.indexNames(td.labels().numClasses()), td.labels().isPlusMinusOne(), config.precision().label(),
         theta, extra);
-    DownhillClassificationModel classifier = new DownhillClassificationModel(
-        Identifiable$.MODULE$.randomUID("downhill"), saved, summary.toString()).withTrainingSettings(settings);
+    PredictionModel<?, ?> downhill = loss.regression()
+        ? new DownhillRegressionModel(Identifiable$.MODULE$.randomUID("downhillRegressor"), saved, summary.toString())
+            .withTrainingSettings(settings)
+        : new DownhillClassificationModel(Identifiable$.MODULE$.randomUID("downhill"), saved, summary.toString())
+            .withTrainingSettings(settings);
     List<Transformer> stages = new java.util.ArrayList<>();
     if (td.preprocessing() != null) {
       stages.addAll(Arrays.asList(td.preprocessing().stages()));
-      classifier.setFeaturesCol(Preprocess.OUTPUT);
+      downhill.setFeaturesCol(Preprocess.OUTPUT);
     }
-    stages.add(classifier);
+    stages.add(downhill);
     try {
       // a file: URI, not a bare path: a bare path would resolve against fs.defaultFS (HDFS on most clusters)
       new PipelineModel(Identifiable$.MODULE$.randomUID("pipeline"), stages).write()

@@ -43,8 +43,19 @@ final class TrainOptions implements ShowsSettings {
     return TrainingConfig.from(values());
   }
 
-  /** The model type, for names and summaries. */
+  /** The model type, for names and summaries ({@code --loss squared} alone: squared). */
   String modelName() {
-    return values().get(TrainingSettings.MODEL_TYPE);
+    return TrainingConfig.modelType(values());
+  }
+
+  /**
+   * Refuses the squared {@code loss} (a regression) where a command only knows classifiers
+   * ({@code command}: "search", "sanity checks"), saying what the command needs ({@code needs}).
+   */
+  static void refuseRegression(String loss, String command, String needs) {
+    if (io.downhill.loss.Losses.parse(loss).regression()) {
+      throw io.downhill.BadInputException.setting("loss", loss, "no " + command + " for regression",
+          "a classification loss (" + needs + ")", "the squared loss");
+    }
   }
 }

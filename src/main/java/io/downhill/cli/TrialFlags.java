@@ -4,6 +4,7 @@ import io.downhill.BadInputException;
 import io.downhill.settings.Setting;
 import io.downhill.settings.SettingValues;
 import io.downhill.train.TrainingConfig;
+import io.downhill.train.TrainingSettings;
 import io.downhill.tuning.Search;
 import io.downhill.tuning.SearchSpace;
 import java.util.ArrayList;
@@ -56,7 +57,12 @@ final class TrialFlags {
    * validation epoch's weights kept (early stopping on validation accuracy that never stops).
    */
   TrainingConfig config(Map<String, String> fixed, Map<String, String> settings, boolean asTrial) {
-    return TrainingConfig.from(values(fixed, settings, asTrial));
+    SettingValues v = values(fixed, settings, asTrial);
+    String loss = v.get(TrainingSettings.LOSS);
+    String type = v.get(TrainingSettings.MODEL_TYPE); // a linear model's type is its loss
+    TrainOptions.refuseRegression(!loss.equals("auto") ? loss : type.equals("mlp") ? "softmax" : type, "search",
+        "trials are ranked by validation accuracy");
+    return TrainingConfig.from(v);
   }
 
   /** The settings of one trial (see {@link #config(Map, Map, boolean)}). */

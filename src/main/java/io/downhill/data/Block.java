@@ -7,8 +7,9 @@ import java.io.Serializable;
 
 /**
  * A dense block of training rows: features {@code x} ({@code n x d}, row-major, float32 or
- * float64), {@code n} class labels in {@code 0..k-1}, and optional sample weights (null means
- * every weight is 1). Immutable once built; cached in executor memory.
+ * float64), {@code n} class labels in {@code 0..k-1} or, for regression, {@code n} real-valued
+ * targets instead ({@link #regression}), and optional sample weights (null means every weight is
+ * 1). Immutable once built; cached in executor memory.
  */
 public final class Block implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -18,31 +19,46 @@ public final class Block implements Serializable {
   private final Buf x;
   private final Csr sparse;
   private final int[] labels;
+  private final double[] targets;
   private final double[] weights;
 
   public Block(int rows, int cols, Buf x, int[] labels, double[] weights) {
-    if (x.length() != rows * cols || labels.length != rows || (weights != null && weights.length != rows)) {
+    this(rows, cols, x, null, labels, null, weights);
+  }
+
+  /** A block of sparse rows (CSR): wide data whose dense rows would be mostly zeros. */
+  public Block(Csr x, int[] labels, double[] weights) {
+    this(x.rows(), x.cols(), null, x, labels, null, weights);
+  }
+
+  /** Exactly one of {@code x} and {@code sparse}, and of {@code labels} and {@code targets}. */
+  private Block(int rows, int cols, Buf x, Csr sparse, int[] labels, double[] targets, double[] weights) {
+    int ys = labels != null ? labels.length : targets.length;
+    if ((x != null && x.length() != rows * cols) || ys != rows || (weights != null && weights.length != rows)) {
       throw new IllegalArgumentException("block arrays do not match " + rows + " x " + cols);
     }
     this.rows = rows;
     this.cols = cols;
     this.x = x;
-    this.sparse = null;
+    this.sparse = sparse;
     this.labels = labels;
+    this.targets = targets;
     this.weights = weights;
   }
 
-  /** A block of sparse rows (CSR): wide data whose dense rows would be mostly zeros. */
-  public Block(Csr x, int[] labels, double[] weights) {
-    if (labels.length != x.rows() || (weights != null && weights.length != x.rows())) {
-      throw new IllegalArgumentException("block arrays do not match " + x);
-    }
-    this.rows = x.rows();
-    this.cols = x.cols();
-    this.x = null;
-    this.sparse = x;
-    this.labels = labels;
-    this.weights = weights;
+  /** A dense block of regression rows: real-valued {@code targets}, no class labels. */
+  public static Block regression(int rows, int cols, Buf x, double[] targets, double[] weights) {
+    return new Block(rows, cols, x, null, null, targets, weights);
+  }
+
+  /** A sparse (CSR) block of regression rows. */
+  public static Block regression(Csr x, double[] targets, double[] weights) {
+    return new Block(x.rows(), x.cols(), null, x, null, targets, weights);
+  }
+
+  /** This block's rows stored dense (a CSR block densified), labels or targets and weights as they are. */
+  public Block dense() {
+    return sparse == null ? this : new Block(rows, cols, sparse.toDense(), null, labels, targets, weights);
   }
 
   /** Whether the rows are stored sparse ({@link #sparse()}) rather than dense ({@link #x()}). */
@@ -94,8 +110,19 @@ public final class Block implements Serializable {
     return out;
   }
 
+  /** The class labels; null for a regression block. */
   public int[] labels() {
     return labels;
+  }
+
+  /** Whether the rows carry real-valued targets ({@link #targets}) rather than class labels. */
+  public boolean regression() {
+    return targets != null;
+  }
+
+  /** The real-valued targets of a regression block; null for a block of class labels. */
+  public double[] targets() {
+    return targets;
   }
 
   /** Sample weights, or null when all are 1. */
@@ -110,6 +137,6 @@ public final class Block implements Serializable {
   /** Bytes held by the arrays. */
   public long bytes() {
     long features = sparse != null ? sparse.bytes() : (long) x.length() * x.precision().bytes();
-    return features + 4L * rows + (weights == null ? 0 : 8L * rows);
+    return features + (targets == null ? 4L : 8L) * rows + (weights == null ? 0 : 8L * rows);
   }
 }

@@ -7,26 +7,33 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Turns a stream of rows into the dense blocks of one {@link Shard}, once per partition.
- * Rejects NaN and infinite feature values. Arrays grow by doubling up to {@code blockRows}
- * rows, so small partitions do not allocate a whole block.
+ * Turns a stream of rows into the dense blocks of one {@link Shard}, once per partition, with class
+ * labels or (regression) real-valued targets. Rejects NaN and infinite feature values. Arrays grow
+ * by doubling up to {@code blockRows} rows, so small partitions do not allocate a whole block.
  */
 public final class BlockBuilder implements RowSink {
   private final Precision precision;
   private final int cols;
   private final int blockRows;
   private final boolean weighted;
+  private final boolean regression;
   private final List<Block> blocks = new ArrayList<>();
 
   private float[] xf;
   private double[] xd;
   private int[] labels;
+  private double[] targets;
   private double[] weights;
   private int capacity;
   private int size;
   private long added;
 
   public BlockBuilder(Precision precision, int cols, int blockRows, boolean weighted) {
+    this(precision, cols, blockRows, weighted, false);
+  }
+
+  /** @param regression rows carry real-valued targets (each row's {@code y}) instead of class labels */
+  public BlockBuilder(Precision precision, int cols, int blockRows, boolean weighted, boolean regression) {
     if (cols <= 0 || blockRows <= 0) {
       throw new IllegalArgumentException("cols and blockRows must be positive: " + cols + ", " + blockRows);
     }
@@ -34,6 +41,7 @@ public final class BlockBuilder implements RowSink {
     this.cols = cols;
     this.blockRows = blockRows;
     this.weighted = weighted;
+    this.regression = regression;
   }
 
   @Override
@@ -42,7 +50,7 @@ public final class BlockBuilder implements RowSink {
   }
 
   @Override
-  public void addDense(double[] values, int label, double weight) {
+  public void addDense(double[] values, double y, double weight) {
     if (values.length != cols) {
       throw RowSink.dimension(added, cols, values.length);
     }
@@ -51,14 +59,14 @@ public final class BlockBuilder implements RowSink {
         throw RowSink.nonFinite(added, j, values[j]);
       }
     }
-    int base = startRow(label, weight);
+    int base = startRow(y, weight);
     for (int j = 0; j < cols; j++) {
       put(base + j, values[j]);
     }
   }
 
   @Override
-  public void addSparse(int size, int[] indices, double[] values, int label, double weight) {
+  public void addSparse(int size, int[] indices, double[] values, double y, double weight) {
     if (size != cols) {
       throw RowSink.dimension(added, cols, size);
     }
@@ -67,7 +75,7 @@ public final class BlockBuilder implements RowSink {
         throw RowSink.nonFinite(added, indices[t], values[t]);
       }
     }
-    int base = startRow(label, weight);
+    int base = startRow(y, weight);
     for (int t = 0; t < indices.length; t++) {
       put(base + indices[t], values[t]);
     }
@@ -92,8 +100,8 @@ public final class BlockBuilder implements RowSink {
     }
   }
 
-  /** Makes room for one row, records its label and weight; returns the offset of its features. */
-  private int startRow(int label, double weight) {
+  /** Makes room for one row, records its label (or target) and weight; returns the offset of its features. */
+  private int startRow(double y, double weight) {
     RowSink.checkWeight(added, weight);
     if (size == blockRows) {
       seal();
@@ -101,7 +109,11 @@ public final class BlockBuilder implements RowSink {
     if (size == capacity) {
       grow();
     }
-    labels[size] = label;
+    if (regression) {
+      targets[size] = y;
+    } else {
+      labels[size] = (int) y;
+    }
     if (weighted) {
       weights[size] = weight;
     }
@@ -121,7 +133,11 @@ public final class BlockBuilder implements RowSink {
     } else {
       xd = xd == null ? new double[(int) elements] : Arrays.copyOf(xd, (int) elements);
     }
-    labels = labels == null ? new int[next] : Arrays.copyOf(labels, next);
+    if (regression) {
+      targets = targets == null ? new double[next] : Arrays.copyOf(targets, next);
+    } else {
+      labels = labels == null ? new int[next] : Arrays.copyOf(labels, next);
+    }
     if (weighted) {
       weights = weights == null ? new double[next] : Arrays.copyOf(weights, next);
     }
@@ -135,12 +151,13 @@ public final class BlockBuilder implements RowSink {
     int n = size;
     Buf x = xf != null ? Buf.wrap(n == capacity ? xf : Arrays.copyOf(xf, n * cols))
         : Buf.wrap(n == capacity ? xd : Arrays.copyOf(xd, n * cols));
-    blocks.add(new Block(n, cols, x,
-        n == capacity ? labels : Arrays.copyOf(labels, n),
-        weighted ? (n == capacity ? weights : Arrays.copyOf(weights, n)) : null));
+    double[] w = weighted ? (n == capacity ? weights : Arrays.copyOf(weights, n)) : null;
+    blocks.add(regression ? Block.regression(n, cols, x, n == capacity ? targets : Arrays.copyOf(targets, n), w)
+        : new Block(n, cols, x, n == capacity ? labels : Arrays.copyOf(labels, n), w));
     xf = null;
     xd = null;
     labels = null;
+    targets = null;
     weights = null;
     capacity = 0;
     size = 0;

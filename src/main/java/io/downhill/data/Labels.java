@@ -7,11 +7,14 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * How raw label values (doubles, as Spark stores them) become class indices {@code 0..k-1}.
+ * How raw label values (doubles, as Spark stores them) become class indices {@code 0..k-1}, or,
+ * for regression ({@link #real}), real-valued targets taken as they are.
  *
  * <p>Multiclass labels must be the integers {@code 0..k-1}. Binary data may also use
  * {@code -1/+1} (LIBSVM's convention), mapped to {@code 0/1}. Anything else (a fraction, a
- * negative, a label at or above k, NaN) is rejected with the offending value.
+ * negative, a label at or above k, NaN) is rejected with the offending value. Regression targets
+ * may be any finite number; NaN and infinities are rejected. Regression has no class count
+ * ({@link #numClasses} is 0) and its labels are never indexed.
  */
 public final class Labels implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -22,6 +25,16 @@ public final class Labels implements Serializable {
   private Labels(int numClasses, boolean plusMinusOne) {
     this.numClasses = numClasses;
     this.plusMinusOne = plusMinusOne;
+  }
+
+  /** Real-valued targets (regression): any finite number, no classes. */
+  public static Labels real() {
+    return new Labels(0, false);
+  }
+
+  /** Whether these are real-valued regression targets rather than classes. */
+  public boolean isReal() {
+    return numClasses == 0;
   }
 
   /** Labels {@code 0..k-1}. */
@@ -82,7 +95,23 @@ public final class Labels implements Serializable {
     return plusMinusOne;
   }
 
-  /** The class index of a raw label, or -1 when the label is not allowed. */
+  /** Whether a raw label is allowed: a class of this mapping, or any finite number for {@link #real} targets. */
+  public boolean allows(double raw) {
+    return isReal() ? Double.isFinite(raw) : classOf(raw) >= 0;
+  }
+
+  /**
+   * A regression row's target: the raw label itself when finite; a {@link BadInputException} at
+   * {@code where} when it is NaN or infinite.
+   */
+  public double targetOrThrow(double raw, String where) {
+    if (!Double.isFinite(raw)) {
+      throw BadInputException.of(where, "label is not finite", describe(), Double.toString(raw));
+    }
+    return raw;
+  }
+
+  /** The class index of a raw label, or -1 when the label is not allowed (always, for real targets). */
   public int classOf(double raw) {
     if (plusMinusOne) {
       return raw == 1.0 ? 1 : raw == -1.0 ? 0 : -1;
@@ -102,9 +131,9 @@ public final class Labels implements Serializable {
     return c;
   }
 
-  /** e.g. "integer labels 0..9" or "labels -1/+1". */
+  /** e.g. "integer labels 0..9", "labels -1/+1" or "finite real-valued labels". */
   public String describe() {
-    return plusMinusOne ? "labels -1/+1" : "integer labels 0.." + (numClasses - 1);
+    return isReal() ? "finite real-valued labels" : plusMinusOne ? "labels -1/+1" : "integer labels 0.." + (numClasses - 1);
   }
 
   /** A label as written: "3", "-1", "0.5". */

@@ -27,8 +27,9 @@ public final class LibsvmLine {
     } catch (NumberFormatException e) {
       return "label is not a number: expected a number, found '" + items[0] + "'";
     }
-    if (labels != null && labels.classOf(label) < 0) {
-      return "label out of range: expected " + labels.describe() + ", found " + items[0];
+    if (labels != null && !labels.allows(label)) {
+      return (labels.isReal() ? "label is not finite" : "label out of range") + ": expected " + labels.describe()
+          + ", found " + items[0];
     }
     int previous = 0;
     for (int i = 1; i < items.length; i++) {

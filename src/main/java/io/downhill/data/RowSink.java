@@ -5,16 +5,18 @@ import io.downhill.BadInputException;
 /**
  * Where a partition's rows go to become one {@link Shard}: dense row blocks ({@link BlockBuilder})
  * or CSR blocks ({@link SparseBlockBuilder}). Both reject the same bad rows with the same messages.
+ * A row's {@code y} is its class index, or its real-valued target when the sink was made for
+ * regression rows.
  */
 public interface RowSink {
   /** Rows added so far. */
   long rows();
 
   /** Adds a dense row. */
-  void addDense(double[] values, int label, double weight);
+  void addDense(double[] values, double y, double weight);
 
   /** Adds a sparse row ({@code size} features, indices ascending and within {@code 0..d-1}). */
-  void addSparse(int size, int[] indices, double[] values, int label, double weight);
+  void addSparse(int size, int[] indices, double[] values, double y, double weight);
 
   /** The shard of all rows added; the sink is empty afterwards. */
   Shard build();

@@ -7,7 +7,8 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * The training rows of one Spark partition, as a few dense {@link Block}s. Rows are numbered
+ * The training rows of one Spark partition, as a few {@link Block}s (all with class labels, or all
+ * with real-valued targets: {@link #regression}). Rows are numbered
  * {@code 0..rows-1} across the blocks; every block but the last holds exactly
  * {@code blockRows} rows, so row {@code r} is row {@code r % blockRows} of block
  * {@code r / blockRows}.
@@ -36,6 +37,10 @@ public final class Shard implements Serializable {
       if (block.isSparse() != this.blocks[0].isSparse()) {
         throw new IllegalArgumentException("block " + b + " is " + (block.isSparse() ? "sparse" : "dense")
             + ", block 0 is not: a shard stores all its rows one way");
+      }
+      if (block.regression() != this.blocks[0].regression()) {
+        throw new IllegalArgumentException("block " + b + (block.regression() ? " has targets" : " has labels")
+            + ", block 0 does not: a shard's rows are all classification or all regression rows");
       }
       total += block.rows();
       anyWeights |= block.weights() != null;
@@ -69,6 +74,11 @@ public final class Shard implements Serializable {
     return blocks.length == 0 ? Precision.FLOAT32 : blocks[0].precision();
   }
 
+  /** Whether the rows carry real-valued targets (regression) rather than class labels; false when empty. */
+  public boolean regression() {
+    return blocks.length > 0 && blocks[0].regression();
+  }
+
   /** Whether the rows are stored as CSR (wide, sparse data) rather than dense row blocks. */
   public boolean isSparse() {
     return blocks.length > 0 && blocks[0].isSparse();
@@ -84,7 +94,7 @@ public final class Shard implements Serializable {
   }
 
   /**
-   * A 64-bit fingerprint of the rows (features as stored, label, weight) that does not depend on
+   * A 64-bit fingerprint of the rows (features as stored, label or target, weight) that does not depend on
    * their order or on how they are cut into shards and blocks: the sum of a hash per row. Two
    * datasets with the same fingerprint are the same rows (up to hash collisions).
    */
@@ -93,7 +103,8 @@ public final class Shard implements Serializable {
     for (Block b : blocks) {
       for (int r = 0; r < b.rows(); r++) {
         // over the non-zeros (column, value) only, so dense and sparse storage of the same rows agree
-        long[] h = {0x9E3779B97F4A7C15L * (b.labels()[r] + 1) ^ Double.doubleToLongBits(b.weight(r))};
+        long y = b.regression() ? Double.doubleToLongBits(b.targets()[r]) : b.labels()[r] + 1;
+        long[] h = {0x9E3779B97F4A7C15L * y ^ Double.doubleToLongBits(b.weight(r))};
         Csr.NonZero mix = (j, v) -> {
           long bits = (long) j << 32 ^ (b.precision() == Precision.FLOAT32 ? Float.floatToIntBits((float) v)
               : Double.doubleToLongBits(v));
@@ -124,22 +135,28 @@ public final class Shard implements Serializable {
     for (int i = 0; i < take; i++) {
       order[i] = i;
     }
-    if (isSparse()) {
-      int[] labels = new int[take];
-      double[] weights = new double[take];
-      Csr x = gatherSparse(order, 0, take, labels, weights);
-      return new Shard(List.of(new Block(x, labels, weighted ? weights : null)), Math.max(1, take), cols);
-    }
-    Buf x = Buf.allocate(precision(), take * cols);
     int[] labels = new int[take];
     double[] weights = new double[take];
-    gather(order, 0, take, x, labels, weights);
-    return new Shard(List.of(new Block(take, cols, x, labels, weighted ? weights : null)), Math.max(1, take), cols);
+    double[] targets = regression() ? new double[take] : null;
+    Block block;
+    if (isSparse()) {
+      Csr x = gatherSparse(order, 0, take, labels, weights);
+      block = targets != null ? Block.regression(x, gatherTargets(order, 0, take, targets), weighted ? weights : null)
+          : new Block(x, labels, weighted ? weights : null);
+    } else {
+      Buf x = Buf.allocate(precision(), take * cols);
+      gather(order, 0, take, x, labels, weights);
+      block = targets != null
+          ? Block.regression(take, cols, x, gatherTargets(order, 0, take, targets), weighted ? weights : null)
+          : new Block(take, cols, x, labels, weighted ? weights : null);
+    }
+    return new Shard(List.of(block), Math.max(1, take), cols);
   }
 
   /**
    * Copies rows {@code order[from..to)} into {@code dst} (row-major, {@code (to-from) x d}), their
-   * labels into {@code labelsDst} and their weights into {@code weightsDst}. Touches only those rows.
+   * labels into {@code labelsDst} (left as they are for regression rows: see {@link #gatherTargets})
+   * and their weights into {@code weightsDst}. Touches only those rows.
    */
   public void gather(int[] order, int from, int to, Buf dst, int[] labelsDst, double[] weightsDst) {
     if (isSparse()) {
@@ -155,14 +172,30 @@ public final class Shard implements Serializable {
       } else {
         System.arraycopy(x.d, local * cols, dst.d, out * cols, cols);
       }
-      labelsDst[out] = block.labels()[local];
+      if (block.labels() != null) {
+        labelsDst[out] = block.labels()[local];
+      }
       weightsDst[out] = block.weight(local);
     }
   }
 
   /**
+   * The real-valued targets of regression rows {@code order[from..to)} into {@code targetsDst},
+   * dense or sparse storage alike (the counterpart of the labels {@link #gather} copies); returns
+   * {@code targetsDst}.
+   */
+  public double[] gatherTargets(int[] order, int from, int to, double[] targetsDst) {
+    for (int i = from, out = 0; i < to; i++, out++) {
+      int r = order[i];
+      targetsDst[out] = blocks[r / blockRows].targets()[r % blockRows];
+    }
+    return targetsDst;
+  }
+
+  /**
    * The sparse counterpart of {@link #gather}: rows {@code order[from..to)} as one CSR (across
-   * blocks), their labels and weights. Touches only those rows.
+   * blocks), their labels (regression rows: none, see {@link #gatherTargets}) and weights. Touches
+   * only those rows.
    */
   public Csr gatherSparse(int[] order, int from, int to, int[] labelsDst, double[] weightsDst) {
     int n = to - from;
@@ -180,7 +213,9 @@ public final class Shard implements Serializable {
       Block block = blocks[r / blockRows];
       int local = r % blockRows;
       block.sparse().copyRow(local, idx, v, ptr[i]);
-      labelsDst[i] = block.labels()[local];
+      if (block.labels() != null) {
+        labelsDst[i] = block.labels()[local];
+      }
       weightsDst[i] = block.weight(local);
     }
     return new Csr(n, cols, ptr, idx, v);

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Turns a stream of rows into the CSR blocks of one {@link Shard} ({@link Storage#SPARSE}), the
  * sparse counterpart of {@link BlockBuilder}, with the same checks (dimension, finite values,
- * sample weights). Zeros are not stored.
+ * sample weights), class labels or (regression) real-valued targets. Zeros are not stored.
  */
 public final class SparseBlockBuilder implements RowSink {
   private final Precision precision;
@@ -18,6 +18,7 @@ public final class SparseBlockBuilder implements RowSink {
   private final int blockRows;
   private final boolean weighted;
   private final boolean densifyUnlessSmaller;
+  private final boolean regression;
   private final List<Block> blocks = new ArrayList<>();
 
   private int[] rowPtr = new int[16];
@@ -25,6 +26,7 @@ public final class SparseBlockBuilder implements RowSink {
   private float[] vf;
   private double[] vd;
   private int[] labels = new int[16];
+  private double[] targets;
   private double[] weights = new double[16];
   private int size;
   private int nnz;
@@ -36,6 +38,12 @@ public final class SparseBlockBuilder implements RowSink {
    */
   public SparseBlockBuilder(Precision precision, int cols, int blockRows, boolean weighted,
       boolean densifyUnlessSmaller) {
+    this(precision, cols, blockRows, weighted, densifyUnlessSmaller, false);
+  }
+
+  /** @param regression rows carry real-valued targets (each row's {@code y}) instead of class labels */
+  public SparseBlockBuilder(Precision precision, int cols, int blockRows, boolean weighted,
+      boolean densifyUnlessSmaller, boolean regression) {
     if (cols <= 0 || blockRows <= 0) {
       throw new IllegalArgumentException("cols and blockRows must be positive: " + cols + ", " + blockRows);
     }
@@ -44,6 +52,7 @@ public final class SparseBlockBuilder implements RowSink {
     this.blockRows = blockRows;
     this.weighted = weighted;
     this.densifyUnlessSmaller = densifyUnlessSmaller;
+    this.regression = regression;
     reset();
   }
 
@@ -53,11 +62,11 @@ public final class SparseBlockBuilder implements RowSink {
   }
 
   @Override
-  public void addSparse(int size, int[] indices, double[] values, int label, double weight) {
+  public void addSparse(int size, int[] indices, double[] values, double y, double weight) {
     if (size != cols) {
       throw RowSink.dimension(added, cols, size);
     }
-    startRow(label, weight);
+    startRow(y, weight);
     for (int t = 0; t < indices.length; t++) {
       put(indices[t], values[t]);
     }
@@ -66,18 +75,18 @@ public final class SparseBlockBuilder implements RowSink {
 
   /** Adds a dense row; its zeros are dropped. */
   @Override
-  public void addDense(double[] values, int label, double weight) {
+  public void addDense(double[] values, double y, double weight) {
     if (values.length != cols) {
       throw RowSink.dimension(added, cols, values.length);
     }
-    startRow(label, weight);
+    startRow(y, weight);
     for (int j = 0; j < cols; j++) {
       put(j, values[j]);
     }
     endRow();
   }
 
-  private void startRow(int label, double weight) {
+  private void startRow(double y, double weight) {
     RowSink.checkWeight(added, weight);
     if (size == blockRows) {
       seal();
@@ -85,9 +94,14 @@ public final class SparseBlockBuilder implements RowSink {
     if (size + 1 >= rowPtr.length) {
       rowPtr = Arrays.copyOf(rowPtr, rowPtr.length * 2);
       labels = Arrays.copyOf(labels, labels.length * 2);
+      targets = regression ? Arrays.copyOf(targets, targets.length * 2) : null;
       weights = Arrays.copyOf(weights, weights.length * 2);
     }
-    labels[size] = label;
+    if (regression) {
+      targets[size] = y;
+    } else {
+      labels[size] = (int) y;
+    }
     weights[size] = weight;
   }
 
@@ -127,6 +141,7 @@ public final class SparseBlockBuilder implements RowSink {
     vf = precision == Precision.FLOAT32 ? new float[1024] : null;
     vd = precision == Precision.FLOAT64 ? new double[1024] : null;
     labels = new int[rowPtr.length];
+    targets = regression ? new double[rowPtr.length] : null;
     weights = new double[rowPtr.length];
     size = 0;
     nnz = 0;
@@ -138,7 +153,9 @@ public final class SparseBlockBuilder implements RowSink {
     }
     Buf values = vf != null ? Buf.wrap(Arrays.copyOf(vf, nnz)) : Buf.wrap(Arrays.copyOf(vd, nnz));
     Csr x = new Csr(size, cols, Arrays.copyOf(rowPtr, size + 1), Arrays.copyOf(colIdx, nnz), values);
-    blocks.add(new Block(x, Arrays.copyOf(labels, size), weighted ? Arrays.copyOf(weights, size) : null));
+    double[] w = weighted ? Arrays.copyOf(weights, size) : null;
+    blocks.add(regression ? Block.regression(x, Arrays.copyOf(targets, size), w)
+        : new Block(x, Arrays.copyOf(labels, size), w));
     reset();
   }
 
@@ -155,7 +172,7 @@ public final class SparseBlockBuilder implements RowSink {
         dense += (long) b.rows() * cols * precision.bytes();
       }
       if (2 * sparse >= dense) {
-        out.replaceAll(b -> new Block(b.rows(), cols, b.sparse().toDense(), b.labels(), b.weights()));
+        out.replaceAll(Block::dense);
       }
     }
     return new Shard(out, blockRows, cols);

@@ -2,13 +2,23 @@ package io.downhill.loss;
 
 import java.io.Serializable;
 
-/** A data loss over the scores of a minibatch. Implementations are stateless; {@link Losses} finds them by name. */
+/**
+ * A data loss over the scores of a minibatch. Implementations are stateless; {@link Losses} finds
+ * them by name. A classification loss reads class labels {@code 0..k-1}; a regression loss
+ * ({@link #regression()}: the squared error) reads real-valued targets instead, and the form a
+ * loss does not read throws.
+ */
 public interface Loss extends Serializable {
 
-  /** "softmax", "svm" or "logistic". */
+  /** "softmax", "svm", "logistic" or "squared". */
   String name();
 
-  /** Score columns the model must produce for {@code k} classes. */
+  /** Whether this loss fits real-valued targets (one output, no classes) rather than class labels. */
+  default boolean regression() {
+    return false;
+  }
+
+  /** Score columns the model must produce for {@code k} classes (a regression loss: 1, {@code k} is 0). */
   int outputs(int numClasses);
 
   /**
@@ -16,6 +26,14 @@ public interface Loss extends Serializable {
    * {@code dScores} is not null, writes {@code ∂(Σ_i w_i L_i)/∂scores} into it (same shape).
    */
   double lossSum(double[] scores, int n, int c, int[] labels, double[] weights, double[] dScores);
+
+  /**
+   * The same for a regression loss, over real-valued {@code targets} (one per row) instead of
+   * class labels. A classification loss has no targets to read and throws.
+   */
+  default double lossSum(double[] scores, int n, int c, double[] targets, double[] weights, double[] dScores) {
+    throw new UnsupportedOperationException("the " + name() + " loss reads class labels, not real-valued targets");
+  }
 
   /** The class predicted for row {@code row}. */
   int predict(double[] scores, int row, int c);

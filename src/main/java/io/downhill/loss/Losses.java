@@ -18,6 +18,7 @@ public final class Losses {
     add(new SoftmaxCrossEntropy(), "softmax-cross-entropy", "cross-entropy");
     add(new MulticlassHinge(), "hinge", "multiclass-hinge");
     add(new BinaryLogistic(), "binary-logistic");
+    add(new SquaredError(), "squared-error", "least-squares");
   }
 
   private Losses() {}
@@ -45,7 +46,7 @@ public final class Losses {
     return loss == null ? name : loss.name();
   }
 
-  /** "softmax, svm or logistic": the canonical names for a message. */
+  /** "softmax, svm, logistic or squared": the canonical names for a message. */
   public static String expected() {
     return String.join(", ", NAMES.subList(0, NAMES.size() - 1)) + " or " + NAMES.get(NAMES.size() - 1);
   }

@@ -2,34 +2,21 @@ package io.downhill.ml;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.downhill.linalg.Buf;
 import io.downhill.linalg.Precision;
-import io.downhill.model.Model;
 import io.downhill.model.ModelFiles;
 import io.downhill.model.ModelSpec;
-import io.downhill.model.Pass;
-import io.downhill.model.Workspace;
 import io.downhill.settings.Setting;
 import io.downhill.settings.SettingValues;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader$;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 
@@ -54,7 +41,7 @@ import org.apache.spark.sql.Dataset;
  */
 public final class DownhillClassificationModel
     extends ProbabilisticClassificationModel<Vector, DownhillClassificationModel>
-    implements DownhillParams, MLWritable {
+    implements DownhillModel {
   private static final long serialVersionUID = 1L;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,7 +56,7 @@ public final class DownhillClassificationModel
   private final String extraJson;
   private final String summaryJson;
   private final SettingParams settingParams;
-  private transient Predictor predictor;
+  private transient ModelScorer scorer;
 
   public DownhillClassificationModel(String uid, ModelFiles.Saved saved, String summaryJson) {
     this(Uid.of(uid), saved, summaryJson);
@@ -115,16 +102,19 @@ public final class DownhillClassificationModel
   }
 
   /** The architecture (inputs, hidden layers, outputs, activation). */
+  @Override
   public ModelSpec spec() {
     return spec;
   }
 
   /** softmax, svm or logistic. */
+  @Override
   public String lossName() {
     return loss;
   }
 
   /** θ, the flat parameter vector (a copy), in the layout of {@code Model.of(spec()).layout()}. */
+  @Override
   public double[] weights() {
     return theta.clone();
   }
@@ -139,6 +129,7 @@ public final class DownhillClassificationModel
    * iterations, how training ended, and the settings, versions and data fingerprint. Read from
    * {@code summary.json}, so a loaded model has it too; see {@link #hasSummary()}.
    */
+  @Override
   public DownhillTrainingSummary summary() {
     if (summaryJson == null) {
       throw new IllegalStateException("no training summary: this model " + uid + " was built without one");
@@ -147,6 +138,7 @@ public final class DownhillClassificationModel
   }
 
   /** Whether the model has a training summary: one that {@code fit} made, or one loaded with it. */
+  @Override
   public boolean hasSummary() {
     return summaryJson != null;
   }
@@ -162,6 +154,7 @@ public final class DownhillClassificationModel
   }
 
   /** What is stored in {@code data/}. */
+  @Override
   public ModelFiles.Saved saved() {
     try {
       return new ModelFiles.Saved(spec, loss, classes, List.of(classNames), plusMinusOne, precision, theta.clone(),
@@ -177,10 +170,10 @@ public final class DownhillClassificationModel
       throw new IllegalArgumentException("features have " + features.size() + " values; the model " + uid
           + " expects " + spec.inputs());
     }
-    if (predictor == null) {
-      predictor = new Predictor(Model.of(spec), Precision.parse(precision), theta);
+    if (scorer == null) {
+      scorer = new ModelScorer(spec, Precision.parse(precision), theta);
     }
-    double[] scores = predictor.scores(features.toArray());
+    double[] scores = scorer.scores(features.toArray());
     return loss.equals("logistic") ? Vectors.dense(0.0, scores[0]) : Vectors.dense(scores);
   }
 
@@ -233,11 +226,11 @@ public final class DownhillClassificationModel
 
   @Override
   public MLWriter write() {
-    return new Writer(this);
+    return new ModelIo.Writer(this);
   }
 
   public static MLReader<DownhillClassificationModel> read() {
-    return new Reader();
+    return new ModelIo.Reader<>(DownhillClassificationModel.class, DownhillClassificationModel::new);
   }
 
   public static DownhillClassificationModel load(String path) {
@@ -248,94 +241,5 @@ public final class DownhillClassificationModel
   public String toString() {
     return "DownhillClassificationModel: uid=" + uid + ", " + spec.describe() + ", " + loss + " loss, " + classes
         + " classes";
-  }
-
-  /** The forward pass on one row, with a workspace per thread (tasks of one executor share the model). */
-  private static final class Predictor {
-    private final Model model;
-    private final Precision precision;
-    private final Buf params;
-    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
-    private final ThreadLocal<Buf> rows;
-
-    Predictor(Model model, Precision precision, double[] theta) {
-      this.model = model;
-      this.precision = precision;
-      this.params = Buf.allocate(precision, theta.length);
-      params.copyFrom(theta, theta.length);
-      this.rows = ThreadLocal.withInitial(() -> Buf.allocate(precision, model.inputs()));
-    }
-
-    double[] scores(double[] x) {
-      Buf row = rows.get();
-      row.copyFrom(x, x.length);
-      Workspace ws = workspaces.get();
-      Buf out = model.forward(params, row, 0, 1, ws, Pass.EVAL); // (1 x k)
-      double[] scores = new double[model.outputs()];
-      out.copyTo(0, scores, scores.length);
-      return scores;
-    }
-  }
-
-  /** metadata/ (Spark's), data/ (Parquet), summary.json. */
-  private static final class Writer extends MLWriter {
-    private final DownhillClassificationModel instance;
-
-    Writer(DownhillClassificationModel instance) {
-      this.instance = instance;
-    }
-
-    @Override
-    public void saveImpl(String path) {
-      DefaultParamsWriter$.MODULE$.saveMetadata(instance, path, sparkSession());
-      var conf = sparkSession().sparkContext().hadoopConfiguration();
-      try {
-        if (instance.summaryJson != null) { // before data/: the row's manifest lists it
-          Path file = new Path(path, ModelFiles.SUMMARY);
-          try (OutputStream out = file.getFileSystem(conf).create(file, true)) {
-            out.write(instance.summaryJson.getBytes(StandardCharsets.UTF_8));
-          }
-        }
-        ModelFiles.save(path, instance.saved(), conf);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot save the model to " + path, e);
-      }
-    }
-  }
-
-  private static final class Reader extends MLReader<DownhillClassificationModel> {
-    @Override
-    public DownhillClassificationModel load(String path) {
-      var conf = sparkSession().sparkContext().hadoopConfiguration();
-      ModelFiles.Saved saved = ModelFiles.load(path, conf); // first: it checks the files Spark reads below
-      DefaultParamsReader.Metadata metadata;
-      try {
-        metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(),
-            DownhillClassificationModel.class.getName());
-      } catch (Exception e) {
-        throw SavedModels.unreadable(path + "/metadata", "unreadable model metadata",
-            "Spark ML metadata of a " + DownhillClassificationModel.class.getSimpleName(), e);
-      }
-      String summary = null;
-      Path file = new Path(path, ModelFiles.SUMMARY);
-      try {
-        FileSystem fs = file.getFileSystem(conf);
-        if (fs.exists(file)) {
-          try (InputStream in = fs.open(file)) {
-            summary = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-          }
-        }
-      } catch (IOException e) {
-        throw SavedModels.unreadable(file.toString(), "unreadable training summary", "a readable JSON file", e);
-      }
-      DownhillClassificationModel model = new DownhillClassificationModel(metadata.uid(), saved, summary);
-      try {
-        metadata.getAndSetParams(model, scala.Option.empty());
-      } catch (Exception e) {
-        throw SavedModels.unreadable(path + "/metadata", "invalid model metadata",
-            "params a " + DownhillClassificationModel.class.getSimpleName() + " accepts", e);
-      }
-      return model;
-    }
   }
 }

@@ -1,22 +1,8 @@
 package io.downhill.ml;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.BadInputException;
-import io.downhill.checkpoint.CheckpointStore;
-import io.downhill.checkpoint.Checkpointing;
-import io.downhill.data.DataSpec;
-import io.downhill.loss.Loss;
-import io.downhill.model.Model;
-import io.downhill.model.ModelFiles;
 import io.downhill.settings.Setting;
-import io.downhill.spark.DataLoader;
-import io.downhill.spark.Preprocess;
-import io.downhill.spark.SparkGradientSource;
-import io.downhill.spark.TrainingData;
-import io.downhill.train.Fit;
-import io.downhill.train.TrainerState;
 import io.downhill.train.TrainingConfig;
-import io.downhill.train.TrainingResult;
 import io.downhill.train.TrainingSettings;
 import java.util.List;
 import org.apache.spark.ml.attribute.Attribute;
@@ -31,9 +17,6 @@ import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.SparkSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Downhill as a Spark ML {@code Estimator}: a {@code ProbabilisticClassifier} over a vector
@@ -58,7 +41,6 @@ public final class DownhillClassifier
     extends ProbabilisticClassifier<Vector, DownhillClassifier, DownhillClassificationModel>
     implements DownhillParams, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
-  private static final Logger LOG = LoggerFactory.getLogger(DownhillClassifier.class);
   private static final String NAME = "DownhillClassifier";
 
   private String uid; // no initializer: set by uid() while the superclass constructor runs (see Uid)
@@ -174,11 +156,6 @@ public final class DownhillClassifier
 
   private DownhillClassificationModel trainOn(Dataset<?> dataset) {
     TrainingConfig config = trainingConfig();
-    if (config.earlyStopping().enabled() && getValidationFraction() == 0) {
-      throw BadInputException.of("DownhillClassifier earlyStopping " + getEarlyStopping(), "early stopping without "
-          + "validation rows", "validationFraction > 0", "validationFraction 0");
-    }
-    SparkSession spark = dataset.sparkSession();
     Attribute attribute = Attribute.fromStructField(dataset.schema().apply(getLabelCol()));
     int classes = 0;
     List<String> names = null;
@@ -189,67 +166,16 @@ public final class DownhillClassifier
       classes = 2;
       names = b.values().isDefined() ? List.of(b.values().get()) : null;
     }
-    String weight = getWeightCol().isEmpty() ? null : getWeightCol();
-    DataLoader.Settings settings = DataLoader.Settings.builder(DataSpec.dataFrame("DataFrame given to " + uid))
-        .valFraction(getValidationFraction()).seed(config.seed()).partitions(getNumPartitions())
-        .precision(config.precision()).blockRows(getBlockRows()).preprocess(Preprocess.NONE).numClasses(classes)
-        .labelCol(getLabelCol()).featuresCol(getFeaturesCol()).weightCol(weight).build();
-    TrainingData td = DataLoader.load(spark, dataset.toDF(), null, settings);
-    try {
-      if (td.labels().isPlusMinusOne()) {
-        throw BadInputException.of("DownhillClassifier labelCol " + getLabelCol(), "labels -1/+1",
-            "class indices 0..k-1 (Spark ML's convention)", "-1 and +1");
-      }
-      int k = td.labels().numClasses();
-      Fit fit = Fit.of(config, td.features(), k, "DownhillClassifier modelType " + getModelType(), null);
-      Model model = fit.model();
-      Loss lossFn = fit.loss();
-      List<String> classNames = names != null && names.size() == k ? names : ModelFiles.indexNames(k);
-      WarmStart parent = null;
-      if (!getInitialModel().isEmpty()) {
-        parent = WarmStart.load(spark, getInitialModel(), "DownhillClassifier initialModel " + getInitialModel());
-        parent.check(model.spec(), lossFn.name(), td.labels(), names != null && names.size() == k ? names : null,
-            "featuresCol " + getFeaturesCol());
-      }
-      CheckpointStore store = null;
-      if (!getCheckpointDir().isEmpty()) {
-        store = new CheckpointStore(getCheckpointDir(), getCheckpointKeep(),
-            spark.sparkContext().hadoopConfiguration());
-        TrainerState state = store.begin(getResume(), "DownhillClassifier checkpointDir "
-            + getCheckpointDir(), "resume true", line -> LOG.warn("checkpoints: {}", line)).state();
-        fit = fit.withCheckpoints(Checkpointing.of(store, getCheckpointEvery(),
-            config + "; data " + td.identity() + (parent == null ? "" : "; " + parent.identity()), List::of), state);
-      }
-      // only θ from a parent: its preprocessing stages, if any, are the caller's pipeline's
-      String[] sync = new String[1];
-      TrainingResult result = fit.run(c -> {
-        SparkGradientSource source = new SparkGradientSource(JavaSparkContexts.of(spark), td, c)
-            .sync(getSync(), java.time.Duration.ofSeconds(getCollectiveTimeout()));
-        sync[0] = source.describeSync(config);
-        return source;
-      }, parent == null ? null : parent.theta(), List.of());
-      if (store != null) {
-        store.clear();
-      }
-      ObjectNode summary = DownhillSummary.JSON.createObjectNode();
-      summary.put("estimator", uid);
-      ObjectNode params = summary.putObject("settings");
-      for (var pair : scala.jdk.javaapi.CollectionConverters.asJava(extractParamMap().toSeq())) {
-        @SuppressWarnings("unchecked")
-        Param<Object> param = (Param<Object>) pair.param();
-        params.put(param.name(), param.jsonEncode(pair.value()));
-      }
-      DownhillSummary.fill(summary, td, result);
-      summary.put("sync", sync[0]);
-      if (parent != null) {
-        summary.set("init_model", parent.record(null));
-      }
-      ModelFiles.Saved saved = new ModelFiles.Saved(model.spec(), lossFn.name(), k, classNames, false,
-          config.precision().label(), result.theta(), ModelFiles.object());
-      return new DownhillClassificationModel(uid, saved, summary.toString());
-    } finally {
-      td.unpersist();
-    }
+    List<String> given = names;
+    EstimatorFit.Fitted fitted = EstimatorFit.fit(this, NAME, config, dataset, getLabelCol(), getFeaturesCol(),
+        classes, false, td -> {
+          if (td.labels().isPlusMinusOne()) {
+            throw BadInputException.of("DownhillClassifier labelCol " + getLabelCol(), "labels -1/+1",
+                "class indices 0..k-1 (Spark ML's convention)", "-1 and +1");
+          }
+          return given != null && given.size() == td.labels().numClasses() ? given : null;
+        });
+    return new DownhillClassificationModel(uid, fitted.saved(), fitted.summaryJson());
   }
 
   /** A copy with {@code extra}'s values, normalized as the setters do ("ADAM" is "adam"). */

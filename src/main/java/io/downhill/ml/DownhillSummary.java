@@ -34,7 +34,7 @@ public final class DownhillSummary {
     data.put("train_rows", td.trainRows());
     data.put("validation_rows", td.validationRows());
     data.put("features", td.features());
-    data.put("classes", td.labels().numClasses());
+    data.put("classes", td.labels().numClasses()); // 0: real-valued labels (regression)
     data.put("partitions", td.train().getNumPartitions());
     data.put("preprocess", td.preprocess().label());
     data.put("fingerprint", String.format(Locale.ROOT, "%016x", td.fingerprint()));
@@ -70,7 +70,7 @@ public final class DownhillSummary {
       Evaluation ev = e.get(split);
       if (ev != null) {
         RunFiles.putMetric(o, split.key() + "_loss", ev.loss());
-        RunFiles.putMetric(o, split.key() + "_accuracy", ev.accuracy());
+        RunFiles.putScores(o, split.key(), ev);
       }
     }
   }

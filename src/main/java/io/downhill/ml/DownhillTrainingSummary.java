@@ -11,14 +11,16 @@ import java.util.List;
 
 /**
  * What a fit went through, typed, as Spark's {@code LogisticRegressionTrainingSummary} tells it
- * for Spark's own classifiers: per epoch the loss and accuracy of every split the fit evaluated
- * (training rows, validation rows when {@code validationFraction > 0}), the objective's history,
+ * for Spark's own classifiers: per epoch the loss and accuracy (a regression: RMSE, MAE, R²) of
+ * every split the fit evaluated (training rows, validation rows when {@code validationFraction > 0}),
+ * the objective's history,
  * the iterations taken, and how training ended. Read from the JSON summary saved with the model
  * ({@code summary.json}, written by {@link DownhillSummary}), so a loaded model has it as well;
  * {@link #get} reaches the fields with no typed accessor (settings, versions, the data's identity,
  * a warm start's parent).
  *
- * <p>Metrics of the fitted model on any data: {@link DownhillClassificationModel#evaluate}.
+ * <p>Metrics of the fitted model on any data: {@link DownhillClassificationModel#evaluate}; for a
+ * {@link DownhillRegressionModel}, Spark's {@code RegressionEvaluator}.
  */
 public final class DownhillTrainingSummary implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -84,6 +86,21 @@ public final class DownhillTrainingSummary implements Serializable {
   /** Per epoch, a split's accuracy; NaN where it was not evaluated. */
   public double[] accuracy(Split split) {
     return perEpoch(split.key() + "_accuracy");
+  }
+
+  /** Per epoch, a regression's RMSE on a split; NaN where it was not evaluated (and for a classifier). */
+  public double[] rmse(Split split) {
+    return perEpoch(split.key() + "_rmse");
+  }
+
+  /** Per epoch, a regression's mean absolute error on a split; NaN where not evaluated (and for a classifier). */
+  public double[] mae(Split split) {
+    return perEpoch(split.key() + "_mae");
+  }
+
+  /** Per epoch, a regression's R² on a split; NaN where not evaluated (and for a classifier). */
+  public double[] r2(Split split) {
+    return perEpoch(split.key() + "_r2");
   }
 
   /** The epoch whose weights the model holds, from 1 (the best one under early stopping, else the last). */

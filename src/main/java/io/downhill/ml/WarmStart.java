@@ -35,13 +35,14 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>{@code path} is a saved {@code PipelineModel} whose last Downhill stage holds θ (the command
  * line's {@code model/}), a run folder holding one in {@code model/}, or a saved
- * {@link DownhillClassificationModel}; any Hadoop path.
+ * {@link DownhillClassificationModel} or {@link DownhillRegressionModel}; any Hadoop path.
  */
 public final class WarmStart {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Fields of the parent's training summary recorded in the child's {@code init_model.parent}. */
   private static final List<String> PARENT_FIELDS = List.of("data", "architecture", "epochs_run", "steps",
-      "train_accuracy", "val_accuracy", "test_accuracy", "final_loss", "data_identity", "init_model");
+      "train_accuracy", "val_accuracy", "test_accuracy", "train_rmse", "val_rmse", "test_rmse", "final_loss",
+      "data_identity", "init_model");
 
   private final String where;
   private final String path;
@@ -93,26 +94,27 @@ public final class WarmStart {
       if (pipeline) {
         Transformer[] stages = PipelineModel.load(dir.toString()).stages();
         int downhill = stages.length - 1;
-        while (downhill >= 0 && !(stages[downhill] instanceof DownhillClassificationModel)) {
+        while (downhill >= 0 && !(stages[downhill] instanceof DownhillModel)) {
           downhill--;
         }
         before = Arrays.copyOf(stages, Math.max(downhill, 0));
         if (downhill >= 0) {
-          summary = summaryOf((DownhillClassificationModel) stages[downhill]);
+          summary = summaryOf((DownhillModel) stages[downhill]);
         }
       } else if (sparkModel) {
-        summary = summaryOf(DownhillClassificationModel.load(dir.toString()));
+        summary = summaryOf(saved.loss().equals(ModelFiles.REGRESSION_LOSS) ? DownhillRegressionModel.load(dir.toString())
+            : DownhillClassificationModel.load(dir.toString()));
       }
     } catch (BadInputException e) {
       throw new BadInputException(where + ": " + e.getMessage(), e);
     } catch (RuntimeException e) { // Spark's readers: edited or missing metadata, unreadable stage data
-      throw BadInputException.of(where, "unreadable saved model", "a PipelineModel or DownhillClassificationModel "
-          + "saved by Spark ML", e.toString().lines().findFirst().orElse(""));
+      throw BadInputException.of(where, "unreadable saved model", "a PipelineModel, DownhillClassificationModel or "
+          + "DownhillRegressionModel saved by Spark ML", e.toString().lines().findFirst().orElse(""));
     }
     return new WarmStart(where, dir.toString(), saved, before, summary);
   }
 
-  private static JsonNode summaryOf(DownhillClassificationModel m) {
+  private static JsonNode summaryOf(DownhillModel m) {
     try {
       return m.hasSummary() ? JSON.readTree(m.summary().json()) : null;
     } catch (IOException | RuntimeException e) {
@@ -246,8 +248,12 @@ public final class WarmStart {
     if (parentSummary != null) {
       for (String split : List.of("test", "val", "train")) {
         JsonNode a = parentSummary.get(split + "_accuracy");
+        JsonNode rmse = parentSummary.get(split + "_rmse");
         if (a != null && a.isNumber()) {
           s.append(String.format(java.util.Locale.ROOT, ", %s accuracy %.4f", split, a.asDouble()));
+          break;
+        } else if (rmse != null && rmse.isNumber()) {
+          s.append(String.format(java.util.Locale.ROOT, ", %s RMSE %.4g", split, rmse.asDouble()));
           break;
         }
       }

@@ -20,7 +20,8 @@ import org.apache.parquet.example.data.Group;
  * The data of a trained model, the way Spark ML stores a model's data: one row of Parquet in
  * {@code DIR/data/}, beside Spark's {@code DIR/metadata/} (written by the Spark ML writer,
  * {@code io.downhill.ml}) and an optional {@code DIR/summary.json}. The row holds the architecture
- * (the input width, the layer list as JSON, the output width), loss, classes and their names, the
+ * (the input width, the layer list as JSON, the output width), loss, classes and their names (none
+ * for a regression model: the squared loss, one output), the
  * parameter layout, the precision, θ (float64) with its CRC32, and caller fields as JSON. Spark
  * reads it back as a DataFrame ({@code spark.read.parquet(DIR/data)}); Downhill reads and writes
  * it with parquet-hadoop through Hadoop's FileSystem API ({@link ModelRow}), so the command line,
@@ -40,6 +41,8 @@ public final class ModelFiles {
   /** 3: the architecture as a layer list, slices with roles; 2: hidden widths, activation and dropout fields. */
   public static final int VERSION = 3;
   public static final String SUMMARY = "summary.json";
+  /** The loss of a regression model (real-valued labels: no classes, one output). */
+  public static final String REGRESSION_LOSS = "squared";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,9 +51,9 @@ public final class ModelFiles {
   /**
    * A model as stored.
    *
-   * @param loss         softmax, svm or logistic
-   * @param classes      k
-   * @param classNames   a name per class (k names; "0".."k-1" when the data had none)
+   * @param loss         softmax, svm, logistic, or squared (regression)
+   * @param classes      k; 0 for regression
+   * @param classNames   a name per class (k names; "0".."k-1" when the data had none; none for regression)
    * @param plusMinusOne whether raw labels were -1/+1
    * @param precision    the compute precision it was trained in (and is evaluated in)
    * @param extra        caller fields (data, preprocessing, image shape ...), kept as JSON
@@ -237,11 +240,18 @@ public final class ModelFiles {
     }
     int classes = g.getInteger("classes", 0);
     String loss = ModelRow.text(g, "loss", where);
-    int expectedOutputs = loss.equals("logistic") ? 1 : classes;
-    if (classes < 2 || spec.outputs() != expectedOutputs) {
-      throw BadInputException.of(where, "class count does not match the model",
-          "k >= 2 classes and " + (loss.equals("logistic") ? "1 output (logistic)" : "k outputs"),
-          classes + " classes, " + spec.outputs() + " outputs");
+    if (loss.equals(REGRESSION_LOSS)) {
+      if (classes != 0 || spec.outputs() != 1) {
+        throw BadInputException.of(where, "class count does not match the model",
+            "no classes and 1 output (squared loss: regression)", classes + " classes, " + spec.outputs() + " outputs");
+      }
+    } else {
+      int expectedOutputs = loss.equals("logistic") ? 1 : classes;
+      if (classes < 2 || spec.outputs() != expectedOutputs) {
+        throw BadInputException.of(where, "class count does not match the model",
+            "k >= 2 classes and " + (loss.equals("logistic") ? "1 output (logistic)" : "k outputs"),
+            classes + " classes, " + spec.outputs() + " outputs");
+      }
     }
     List<String> names = new ArrayList<>();
     for (int i = 0; i < g.getFieldRepetitionCount("class_names"); i++) {

@@ -16,8 +16,9 @@ import org.apache.hadoop.fs.Path;
  */
 final class ModelFolder {
   static final String DATA = "data";
-  /** The Spark ML class whose saved stages hold this data. */
-  static final String STAGE_CLASS = "io.downhill.ml.DownhillClassificationModel";
+  /** The Spark ML classes whose saved stages hold this data: the classifier's and the regressor's models. */
+  static final java.util.Set<String> STAGE_CLASSES = java.util.Set.of("io.downhill.ml.DownhillClassificationModel",
+      "io.downhill.ml.DownhillRegressionModel");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -52,12 +53,12 @@ final class ModelFolder {
             "stage " + i + " of " + uids.size() + " that the pipeline's metadata lists", "nothing there");
       }
       JsonNode meta = metadata(new Path(stage, "metadata"), fs, "stage metadata");
-      if (STAGE_CLASS.equals(meta.path("class").asText())) {
+      if (STAGE_CLASSES.contains(meta.path("class").asText())) {
         found = new Path(stage, DATA); // the last Downhill stage
       }
     }
     if (found == null) {
-      throw BadInputException.of(dir.toString(), "not a Downhill model", "a pipeline with a " + STAGE_CLASS + " stage",
+      throw BadInputException.of(dir.toString(), "not a Downhill model", "a pipeline with a Downhill stage (" + String.join(" or ", new java.util.TreeSet<>(STAGE_CLASSES)) + ")",
           uids.size() + " other stages");
     }
     return found;

@@ -8,7 +8,7 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * A line per epoch on the console (loss, accuracies, time per epoch and per step) and, on a
+ * A line per epoch on the console (loss, accuracies or a regression's RMSE, time per epoch and per step) and, on a
  * terminal, a {@link ProgressBar} between them.
  */
 public final class ConsoleReporter implements TrainingListener {
@@ -60,8 +60,9 @@ public final class ConsoleReporter implements TrainingListener {
   @Override
   public synchronized void onEpoch(EpochRecord e) {
     progress.clear();
-    out.printf(Locale.ROOT, "epoch %2d/%d  loss %.4f  train %s  val %s  test %s  %.1f s (%.1f ms/step)%n",
-        e.epoch() + 1, epochs, lossCount == 0 ? Double.NaN : lossSum / lossCount, acc(e.train()), acc(e.validation()),
+    out.printf(Locale.ROOT, "epoch %2d/%d  loss %.4f  %strain %s  val %s  test %s  %.1f s (%.1f ms/step)%n",
+        e.epoch() + 1, epochs, lossCount == 0 ? Double.NaN : lossSum / lossCount,
+        e.train() != null && e.train().isRegression() ? "RMSE " : "", acc(e.train()), acc(e.validation()),
         acc(e.test()), e.stepSeconds(), 1000 * e.stepSeconds() / Math.max(1, stepsPerEpoch));
     out.flush();
     lossSum = 0;
@@ -69,6 +70,6 @@ public final class ConsoleReporter implements TrainingListener {
   }
 
   private static String acc(Evaluation e) {
-    return e == null ? "  -   " : String.format(Locale.ROOT, "%.4f", e.accuracy());
+    return e == null ? "  -   " : String.format(Locale.ROOT, "%.4f", e.isRegression() ? e.rmse() : e.accuracy());
   }
 }

@@ -27,6 +27,7 @@ import java.nio.file.Path;
  * </pre>
  * A step's {@code layers} are {@link LayerStats}: per weight matrix the update ratio ‖ΔW‖/‖W‖, the
  * weights' min/max/mean/std after the step and the update ΔW's ({@code update_*}).
+ * A regression run has {@code SPLIT_rmse}, {@code SPLIT_mae} and {@code SPLIT_r2} instead of the accuracies.
  * Flushed at the end of every epoch.
  */
 public final class MetricsWriter implements TrainingListener, Closeable {
@@ -98,7 +99,7 @@ public final class MetricsWriter implements TrainingListener, Closeable {
       Evaluation ev = e.get(split);
       if (ev != null) {
         RunFiles.putMetric(line, split.key() + "_loss", ev.loss());
-        RunFiles.putMetric(line, split.key() + "_accuracy", ev.accuracy());
+        RunFiles.putScores(line, split.key(), ev);
       }
     }
     write(line, true);

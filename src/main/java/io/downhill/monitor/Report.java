@@ -100,6 +100,11 @@ public final class Report {
       if (Double.isFinite(acc)) {
         parts.add(SPLIT_NAMES[i] + " accuracy " + Html.number(acc));
       }
+      double rmse = run.number(SPLITS[i] + "_rmse");
+      if (Double.isFinite(rmse)) {
+        parts.add(SPLIT_NAMES[i] + " RMSE " + Html.number(rmse) + ", MAE " + Html.number(run.number(SPLITS[i] + "_mae"))
+            + ", R² " + Html.number(run.number(SPLITS[i] + "_r2")));
+      }
     }
     double fit = run.number("fit_seconds");
     if (Double.isFinite(fit)) {
@@ -158,12 +163,14 @@ public final class Report {
       return Html.note("No epoch lines in metrics.jsonl.");
     }
     double[] x = epochs.stream().mapToDouble(RunFiles.Epoch::epoch).toArray();
-    Plot acc = new Plot("accuracy", "Accuracy per epoch", "epoch", "accuracy").integerX();
+    boolean regression = epochs.stream().anyMatch(e -> Double.isFinite(e.rmse("train")));
+    Plot acc = regression ? new Plot("rmse", "RMSE per epoch (regression)", "epoch", "RMSE").integerX()
+        : new Plot("accuracy", "Accuracy per epoch", "epoch", "accuracy").integerX();
     Plot loss = new Plot("epoch-loss", "Loss per epoch (data loss on each split)", "epoch", "loss").integerX();
     Svg.Marker[] markers = {Svg.Marker.CIRCLE, Svg.Marker.SQUARE, Svg.Marker.TRIANGLE};
     for (int i = 0; i < SPLITS.length; i++) {
       String split = SPLITS[i];
-      double[] a = epochs.stream().mapToDouble(e -> e.accuracy(split)).toArray();
+      double[] a = epochs.stream().mapToDouble(e -> regression ? e.rmse(split) : e.accuracy(split)).toArray();
       double[] l = epochs.stream().mapToDouble(e -> e.loss(split)).toArray();
       if (anyFinite(a)) {
         acc.line(null, x, a, Svg.colour(i)).points(SPLIT_NAMES[i], x, a, Svg.colour(i), markers[i], null, false);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.model.ModelFiles;
+import io.downhill.shard.Evaluation;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -63,9 +64,29 @@ public final class RunFiles {
     }
   }
 
-  /** One epoch line; counts from 1. A split that was not evaluated has NaN loss and accuracy. */
+  /**
+   * One epoch line; counts from 1. A split that was not evaluated has NaN loss and accuracy; a
+   * regression run has NaN accuracies and its RMSE per split instead (NaN for a classifier).
+   */
   public record Epoch(int epoch, double lr, double seconds, double trainLoss, double trainAccuracy, double valLoss,
-      double valAccuracy, double testLoss, double testAccuracy) {
+      double valAccuracy, double testLoss, double testAccuracy, double trainRmse, double valRmse, double testRmse) {
+
+    /** The epoch of a classifier: no RMSE. */
+    public Epoch(int epoch, double lr, double seconds, double trainLoss, double trainAccuracy, double valLoss,
+        double valAccuracy, double testLoss, double testAccuracy) {
+      this(epoch, lr, seconds, trainLoss, trainAccuracy, valLoss, valAccuracy, testLoss, testAccuracy, Double.NaN,
+          Double.NaN, Double.NaN);
+    }
+
+    /** The RMSE of {@code split} ({@code train}, {@code val} or {@code test}) of a regression run; NaN if absent. */
+    public double rmse(String split) {
+      return switch (split) {
+        case "train" -> trainRmse;
+        case "val" -> valRmse;
+        case "test" -> testRmse;
+        default -> Double.NaN;
+      };
+    }
 
     /** The accuracy of {@code split} ({@code train}, {@code val} or {@code test}); NaN if absent. */
     public double accuracy(String split) {
@@ -163,7 +184,7 @@ public final class RunFiles {
   private static Epoch epoch(JsonNode n) {
     return new Epoch(n.path("epoch").asInt(), num(n.path("lr")), num(n.path("seconds")), num(n.path("train_loss")),
         num(n.path("train_accuracy")), num(n.path("val_loss")), num(n.path("val_accuracy")), num(n.path("test_loss")),
-        num(n.path("test_accuracy")));
+        num(n.path("test_accuracy")), num(n.path("train_rmse")), num(n.path("val_rmse")), num(n.path("test_rmse")));
   }
 
   /** A JSON number as a double: NaN for a missing or null node; "NaN", "Infinity" and "-Infinity" strings parse. */
@@ -295,6 +316,20 @@ public final class RunFiles {
       o.put(field, value);
     } else {
       o.putNull(field);
+    }
+  }
+
+  /**
+   * A split's scores under {@code prefix} ("train", "val", "test"): {@code PREFIX_accuracy} for a
+   * classifier; {@code PREFIX_rmse}, {@code PREFIX_mae} and {@code PREFIX_r2} for regression.
+   */
+  public static void putScores(ObjectNode o, String prefix, Evaluation e) {
+    if (e.isRegression()) {
+      putMetric(o, prefix + "_rmse", e.rmse());
+      putMetric(o, prefix + "_mae", e.mae());
+      putMetric(o, prefix + "_r2", e.r2());
+    } else {
+      putMetric(o, prefix + "_accuracy", e.accuracy());
     }
   }
 

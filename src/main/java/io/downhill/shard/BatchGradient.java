@@ -15,7 +15,8 @@ final class BatchGradient {
 
   /**
    * Returns {@code Σ_i w_i L_i} over {@code n} rows of {@code x} (from {@code xOff}), with labels
-   * and weights in {@code s.labels[0..n)} and {@code s.weights[0..n)}. Leaves the scores in
+   * (a regression loss: targets, {@code s.targets[0..n)}) and weights in {@code s.labels[0..n)} and
+   * {@code s.weights[0..n)}. Leaves the scores in
    * {@code s.scores}. When {@code grad} is not null, adds {@code ∂(Σ_i w_i L_i)/∂θ} into it.
    */
   static double lossSum(Model model, Loss loss, Buf params, Buf x, int xOff, int n, Buf grad, Scratch s, Pass pass) {
@@ -26,7 +27,7 @@ final class BatchGradient {
     if (s.stats != null) {
       model.accumulateStats(params, x, xOff, n, s.workspace, s.stats);
     }
-    double sum = loss.lossSum(s.scores, n, c, s.labels, s.weights, grad == null ? null : s.dScores);
+    double sum = dataLoss(loss, n, c, s, grad != null);
     if (grad != null) {
       s.workspace.outputGradient().copyFrom(s.dScores, n * c);
       model.backward(params, x, xOff, n, grad, s.workspace, pass);
@@ -44,11 +45,18 @@ final class BatchGradient {
     if (s.stats != null) {
       model.accumulateStats(params, null, 0, n, s.workspace, s.stats);
     }
-    double sum = loss.lossSum(s.scores, n, c, s.labels, s.weights, grad == null ? null : s.dScores);
+    double sum = dataLoss(loss, n, c, s, grad != null);
     if (grad != null) {
       s.workspace.outputGradient().copyFrom(s.dScores, n * c);
       model.backward(params, x, grad, s.workspace, pass);
     }
     return sum;
+  }
+
+  /** The loss over the scores in the scratch, reading its labels or, for a regression loss, its targets. */
+  private static double dataLoss(Loss loss, int n, int c, Scratch s, boolean gradient) {
+    double[] dScores = gradient ? s.dScores : null;
+    return loss.regression() ? loss.lossSum(s.scores, n, c, s.targets, s.weights, dScores)
+        : loss.lossSum(s.scores, n, c, s.labels, s.weights, dScores);
   }
 }

@@ -20,6 +20,7 @@ public final class MinibatchObjective implements Objective {
   private final Buf x;
   private final int n;
   private final int[] labels;
+  private final double[] targets;
   private final double[] weights;
   private final double weightSum;
   private final Pass pass;
@@ -32,8 +33,24 @@ public final class MinibatchObjective implements Objective {
    */
   public MinibatchObjective(Model model, Loss loss, Regularizer reg, double[] x, int n, int[] labels, double[] weights,
       Pass pass) {
-    if (x.length != n * model.inputs() || labels.length != n || (weights != null && weights.length != n)) {
-      throw new IllegalArgumentException("minibatch arrays do not match " + n + " x " + model.inputs());
+    this(model, loss, reg, x, n, labels, null, weights, pass);
+  }
+
+  /**
+   * The objective of a regression loss on real-valued {@code targets} (one per row); the other
+   * arguments as for class labels.
+   */
+  public MinibatchObjective(Model model, Loss loss, Regularizer reg, double[] x, int n, double[] targets,
+      double[] weights, Pass pass) {
+    this(model, loss, reg, x, n, new int[n], targets, weights, pass);
+  }
+
+  private MinibatchObjective(Model model, Loss loss, Regularizer reg, double[] x, int n, int[] labels, double[] targets,
+      double[] weights, Pass pass) {
+    if (x.length != n * model.inputs() || labels.length != n || (targets != null && targets.length != n)
+        || (weights != null && weights.length != n) || (targets != null) != loss.regression()) {
+      throw new IllegalArgumentException("minibatch arrays do not match " + n + " x " + model.inputs()
+          + " with " + (loss.regression() ? "targets" : "labels") + " for the " + loss.name() + " loss");
     }
     this.model = model;
     this.loss = loss;
@@ -41,6 +58,7 @@ public final class MinibatchObjective implements Objective {
     this.x = Buf.wrap(x);
     this.n = n;
     this.labels = labels.clone();
+    this.targets = targets == null ? null : targets.clone();
     this.weights = weights == null ? filled(n) : weights.clone();
     double sum = 0;
     for (double w : this.weights) {
@@ -74,6 +92,9 @@ public final class MinibatchObjective implements Objective {
   private double evaluate(double[] theta, double[] grad) {
     scratch.ensureRows(n, model.outputs());
     System.arraycopy(labels, 0, scratch.labels, 0, n);
+    if (targets != null) {
+      System.arraycopy(targets, 0, scratch.targets, 0, n);
+    }
     System.arraycopy(weights, 0, scratch.weights, 0, n);
     Buf g = grad == null ? null : Buf.wrap(grad);
     if (g != null) {

@@ -6,8 +6,8 @@ import io.downhill.model.Workspace;
 import java.util.Arrays;
 
 /**
- * One thread's reusable buffers for minibatch arithmetic: the gathered rows, labels and
- * weights, the parameters in compute precision, their gradient, and the scores. An executor
+ * One thread's reusable buffers for minibatch arithmetic: the gathered rows, labels (or
+ * regression targets) and weights, the parameters in compute precision, their gradient, and the scores. An executor
  * keeps one per task thread ({@link #forThread()}), so steady-state steps allocate only what
  * they return.
  */
@@ -19,6 +19,8 @@ final class Scratch {
   Buf grad;
   Buf batch;
   int[] labels = new int[0];
+  /** Real-valued targets of regression rows (a loss with {@code regression()} reads these, not labels). */
+  double[] targets = new double[0];
   double[] weights = new double[0];
   double[] scores = new double[0];
   double[] dScores = new double[0];
@@ -73,6 +75,7 @@ final class Scratch {
   void ensureRows(int n, int outputs) {
     if (labels.length < n) {
       labels = new int[n];
+      targets = new double[n];
       weights = new double[n];
     }
     if (scores.length < n * outputs) {

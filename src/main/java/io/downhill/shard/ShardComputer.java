@@ -273,13 +273,16 @@ public final class ShardComputer implements Serializable {
 
   /**
    * The loss sum (and gradient, when {@code grad} is not null) of minibatch rows
-   * {@code order[from..to)}, gathered dense or sparse as the shard stores them; labels and weights
-   * land in the scratch.
+   * {@code order[from..to)}, gathered dense or sparse as the shard stores them; labels (or a
+   * regression loss's targets) and weights land in the scratch.
    */
   private Minibatch minibatch(Shard shard, int[] order, int from, int to, Buf params, Buf grad, Scratch s,
       Pass pass) {
     int n = to - from;
     s.ensureRows(n, model.outputs());
+    if (loss.regression()) {
+      shard.gatherTargets(order, from, to, s.targets);
+    }
     if (shard.isSparse()) {
       Csr x = shard.gatherSparse(order, from, to, s.labels, s.weights);
       return new Minibatch(BatchGradient.lossSum(model, loss, params, x, grad, s, pass), x);
@@ -296,10 +299,17 @@ public final class ShardComputer implements Serializable {
         : BatchGradient.lossSum(model, loss, params, block.x(), r0 * block.cols(), n, grad, s, pass);
   }
 
-  /** Copies the labels and weights of rows {@code [r0, r0+n)} of a block into the scratch; returns Σ weights. */
+  /**
+   * Copies the labels (a regression block: the targets) and weights of rows {@code [r0, r0+n)} of a
+   * block into the scratch; returns Σ weights.
+   */
   private static double chunkLabels(Block block, int r0, int n, Scratch s) {
     s.ensureRows(n, 1);
-    System.arraycopy(block.labels(), r0, s.labels, 0, n);
+    if (block.regression()) {
+      System.arraycopy(block.targets(), r0, s.targets, 0, n);
+    } else {
+      System.arraycopy(block.labels(), r0, s.labels, 0, n);
+    }
     if (block.weights() == null) {
       s.unitWeights(n);
       return n;
@@ -316,10 +326,13 @@ public final class ShardComputer implements Serializable {
     return total;
   }
 
-  /** Loss, accuracy and confusion matrix of θ (in compute precision) over every row of the shard. */
+  /**
+   * Loss, accuracy and confusion matrix of θ (in compute precision) over every row of the shard; for
+   * a regression loss, loss and the residuals' sums (RMSE, MAE, R²).
+   */
   public Evaluation evaluate(Shard shard, Buf params) {
     checkPrecision(shard);
-    Evaluation eval = new Evaluation(numClasses);
+    Evaluation eval = loss.regression() ? Evaluation.regression() : new Evaluation(numClasses);
     Scratch s = Scratch.forThread();
     int c = model.outputs();
     for (Block block : shard.blocks()) {
@@ -329,7 +342,11 @@ public final class ShardComputer implements Serializable {
         double lossSum = chunk(block, r0, n, params, null, s, Pass.EVAL);
         eval.addLoss(lossSum, weightSum);
         for (int i = 0; i < n; i++) {
-          eval.addPrediction(s.labels[i], loss.predict(s.scores, i, c));
+          if (loss.regression()) {
+            eval.addTarget(s.targets[i], s.scores[i]); // one output: the score is the prediction
+          } else {
+            eval.addPrediction(s.labels[i], loss.predict(s.scores, i, c));
+          }
         }
       }
     }
@@ -339,6 +356,10 @@ public final class ShardComputer implements Serializable {
   private void checkPrecision(Shard shard) {
     if (shard.rows() > 0 && shard.precision() != precision) {
       throw new IllegalStateException("shard stores " + shard.precision() + " but compute precision is " + precision);
+    }
+    if (shard.rows() > 0 && shard.regression() != loss.regression()) {
+      throw new IllegalStateException("shard holds " + (shard.regression() ? "regression targets" : "class labels")
+          + " but the " + loss.name() + " loss reads " + (loss.regression() ? "targets" : "labels"));
     }
   }
 }

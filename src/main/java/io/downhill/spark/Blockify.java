@@ -19,7 +19,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * Turns each partition of a DataFrame (label, features[, weight]) into one {@link Shard} of dense
- * blocks, once, validating every row: label allowed, dimension right, values finite, weight >= 0.
+ * blocks, once, validating every row: label allowed (a class of the mapping, or for
+ * {@link Labels#real} a finite target), dimension right, values finite, weight >= 0.
  */
 public final class Blockify {
   /** Target bytes of features per block when the block size is automatic. */
@@ -62,23 +63,25 @@ public final class Blockify {
           if (sink == null) { // the first row decides: auto stores sparse-vector rows as CSR (if it pays)
             boolean sparseInput = !row.isNullAt(1) && row.get(1) instanceof SparseVector;
             sink = storage == Storage.SPARSE || (storage == Storage.AUTO && sparseInput)
-                ? new SparseBlockBuilder(precision, features, blockRows, keepWeights, storage == Storage.AUTO)
-                : new BlockBuilder(precision, features, blockRows, keepWeights);
+                ? new SparseBlockBuilder(precision, features, blockRows, keepWeights, storage == Storage.AUTO,
+                    labels.isReal())
+                : new BlockBuilder(precision, features, blockRows, keepWeights, labels.isReal());
           }
           long seen = sink.rows();
           if (row.isNullAt(0)) {
             throw BadInputException.of("row " + seen, "missing label", labels.describe(), "null");
           }
-          int label = labels.classOrThrow(row.getDouble(0), "row " + seen);
+          double y = labels.isReal() ? labels.targetOrThrow(row.getDouble(0), "row " + seen)
+              : labels.classOrThrow(row.getDouble(0), "row " + seen); // the target, or the class index
           double weight = weighted ? (row.isNullAt(2) ? Double.NaN : row.getDouble(2)) : 1.0;
           if (classWeights != null) {
-            weight *= classWeights[label];
+            weight *= classWeights[(int) y];
           }
           Vector v = row.isNullAt(1) ? null : (Vector) row.get(1);
           if (v instanceof DenseVector dv) {
-            sink.addDense(dv.values(), label, weight);
+            sink.addDense(dv.values(), y, weight);
           } else if (v instanceof SparseVector sv) {
-            sink.addSparse(sv.size(), sv.indices(), sv.values(), label, weight);
+            sink.addSparse(sv.size(), sv.indices(), sv.values(), y, weight);
           } else {
             throw BadInputException.of("row " + seen, "missing features", features + " features", "null");
           }
@@ -86,7 +89,8 @@ public final class Blockify {
       } catch (BadInputException e) {
         throw new BadInputException(where + ", partition " + partition + ", " + e.getMessage(), e);
       }
-      Shard shard = (sink != null ? sink : new BlockBuilder(precision, features, blockRows, keepWeights)).build();
+      Shard shard = (sink != null ? sink
+          : new BlockBuilder(precision, features, blockRows, keepWeights, labels.isReal())).build();
       return List.of(shard).iterator();
     }, true);
   }

@@ -49,10 +49,11 @@ public final class DataLoader {
    * @param weightCol   sample-weight column of DataFrame input, or null
    * @param classWeights none, balanced or w0,w1,... ({@link ClassWeights}); weights the training rows only
    * @param storage     dense row blocks, sparse CSR blocks, or auto ({@link Storage})
+   * @param regression  labels are real-valued targets ({@link Labels#real}: a regression loss), not classes
    */
   public record Settings(DataSpec train, DataSpec test, double valFraction, long seed, int partitions,
       Precision precision, int blockRows, Preprocess preprocess, int numFeatures, int numClasses,
-      String labelCol, String featuresCol, String weightCol, String classWeights, Storage storage)
+      String labelCol, String featuresCol, String weightCol, String classWeights, Storage storage, boolean regression)
       implements Serializable {
 
     public Settings {
@@ -77,7 +78,13 @@ public final class DataLoader {
     /** These settings with another preprocessing (a warm start's kept stages). */
     public Settings withPreprocess(Preprocess p) {
       return new Settings(train, test, valFraction, seed, partitions, precision, blockRows, p, numFeatures, numClasses,
-          labelCol, featuresCol, weightCol, classWeights, storage);
+          labelCol, featuresCol, weightCol, classWeights, storage, regression);
+    }
+
+    /** These settings for real-valued labels (a regression loss) or, false, class labels. */
+    public Settings withRegression(boolean r) {
+      return new Settings(train, test, valFraction, seed, partitions, precision, blockRows, preprocess, numFeatures,
+          numClasses, labelCol, featuresCol, weightCol, classWeights, storage, r);
     }
 
     Sources.Options sourceOptions(int resolvedPartitions, int numFeaturesOverride) {
@@ -89,7 +96,7 @@ public final class DataLoader {
    * {@link Settings} with the command line's defaults: the settings schema's for what it declares
    * (validation fraction, seed, partitions, precision, block rows; {@link TrainingSettings}), and no
    * test data beyond the format's own, standardization, inferred dimensions, columns
-   * label/features, no weights.
+   * label/features, no weights, class labels.
    */
   public static final class Builder {
     private final DataSpec train;
@@ -107,6 +114,7 @@ public final class DataLoader {
     private String weightCol;
     private String classWeights;
     private Storage storage = Storage.AUTO;
+    private boolean regression;
 
     private Builder(DataSpec train) {
       this.train = train;
@@ -126,10 +134,11 @@ public final class DataLoader {
     public Builder weightCol(String v) { weightCol = v; return this; }
     public Builder classWeights(String v) { classWeights = v; return this; }
     public Builder storage(Storage v) { storage = v; return this; }
+    public Builder regression(boolean v) { regression = v; return this; }
 
     public Settings build() {
       return new Settings(train, test, valFraction, seed, partitions, precision, blockRows, preprocess, numFeatures,
-          numClasses, labelCol, featuresCol, weightCol, classWeights, storage);
+          numClasses, labelCol, featuresCol, weightCol, classWeights, storage, regression);
     }
   }
 
@@ -222,6 +231,9 @@ public final class DataLoader {
   /** Reads, splits, checks the labels and fits or applies the preprocessing. */
   private static PreparedSplits prepare(SparkSession spark, Settings s, LoadFailures.Known known, Reader reader,
       PipelineModel fitted) {
+    if (s.regression()) {
+      refuseClassesOnly(s);
+    }
     int partitions = s.partitions() > 0 ? s.partitions() : spark.sparkContext().defaultParallelism();
     spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
     Sources.Loaded source = reader.train(partitions);
@@ -240,10 +252,12 @@ public final class DataLoader {
     Labels labels;
     boolean balanced = s.classWeights() != null && s.classWeights().trim().equalsIgnoreCase("balanced");
     Map<Double, Long> counts = source.labelCounts();
-    if (counts == null && (source.labels() == null || balanced)) {
+    if (counts == null && !s.regression() && (source.labels() == null || balanced)) {
       counts = labelCounts(train, s.train().text());
     }
-    if (source.labels() == null) {
+    if (s.regression()) {
+      labels = Labels.real(); // no counting pass: every row's target is checked as it is blocked
+    } else if (source.labels() == null) {
       labels = Labels.infer(counts, s.numClasses(), s.train().text());
     } else {
       labels = source.labels();
@@ -281,6 +295,25 @@ public final class DataLoader {
     return new PreparedSplits(Preprocess.apply(stages, train), Preprocess.apply(stages, validation),
         Preprocess.apply(stages, test), s.train().text(), testName, s.preprocess().outputFeatures(d), labels,
         classWeights, s.preprocess(), stages, s.preprocess().kind() == Preprocess.Kind.PCA ? null : source.imageShape());
+  }
+
+  /**
+   * Refuses, before anything is read, regression on data whose labels can only be classes (IDX,
+   * CIFAR-10, the synthetic set) and the class settings regression has no use for.
+   */
+  private static void refuseClassesOnly(Settings s) {
+    for (DataSpec spec : new DataSpec[] {s.train(), s.test()}) {
+      if (spec != null && spec.bringsTestSplit()) {
+        throw BadInputException.of(spec.text(), "regression on a classification data set",
+            "real-valued labels for the squared loss: libsvm:, csv: or parquet: data, or a DataFrame",
+            spec.kind().name().toLowerCase(java.util.Locale.ROOT) + " data (class labels only)");
+      }
+    }
+    if (s.numClasses() > 0 || s.classWeights() != null && !s.classWeights().trim().equalsIgnoreCase("none")) {
+      throw BadInputException.of(s.numClasses() > 0 ? "--num-classes" : "--class-weights",
+          "a class setting on regression data", "none with the squared loss (real-valued labels have no classes)",
+          s.numClasses() > 0 ? Integer.toString(s.numClasses()) : s.classWeights());
+    }
   }
 
   /** Blocks and caches the splits as the settings say. */

@@ -12,7 +12,7 @@ import org.apache.spark.ml.PipelineModel;
  * @param validation     held-out shards, or null when {@code --val-fraction 0}
  * @param test           test shards, or null when there is no test data
  * @param features       d
- * @param labels         label mapping (k classes)
+ * @param labels         label mapping (k classes, or real-valued labels for regression)
  * @param classWeights   the class weights multiplied into the training rows' weights, or null
  * @param preprocessing  the fitted preprocessing stages ({@link Preprocess}), or null
  * @param imageShape     {rows, cols} or {channels, rows, cols} for image data, else null
@@ -29,9 +29,9 @@ public record TrainingData(JavaRDD<Shard> train, JavaRDD<Shard> validation, Java
    * preprocessing and the content fingerprint.
    */
   public String identity() {
-    return String.format(java.util.Locale.ROOT, "%d rows, %d features, %d classes, %d partitions, preprocess %s, "
-        + "fingerprint %016x", trainRows, features, labels.numClasses(), train.getNumPartitions(), preprocess.label(),
-        fingerprint);
+    return String.format(java.util.Locale.ROOT, "%d rows, %d features, %s, %d partitions, preprocess %s, "
+        + "fingerprint %016x", trainRows, features, labels.isReal() ? "real-valued labels"
+        : labels.numClasses() + " classes", train.getNumPartitions(), preprocess.label(), fingerprint);
   }
 
   /**

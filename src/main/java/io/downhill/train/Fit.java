@@ -40,12 +40,17 @@ public final class Fit {
   }
 
   /**
-   * The setup of {@code config} for data of {@code features} columns and {@code classes} classes.
+   * The setup of {@code config} for data of {@code features} columns and {@code classes} classes (0
+   * for regression: real-valued labels and a regression loss).
    *
    * @param setting the model setting as the caller names it in messages, e.g. "--model mlp"
    * @param data    the data as messages name it, e.g. "fashion"; null where the setting says enough
    */
   public static Fit of(TrainingConfig config, int features, int classes, String setting, String data) {
+    if (Losses.parse(config.loss()).regression() != (classes == 0)) {
+      throw new IllegalArgumentException("the " + config.loss() + " loss on " + (classes == 0 ? "regression data"
+          : classes + " classes"));
+    }
     ModelSpec spec;
     try {
       spec = config.model().spec(features, classes);
@@ -86,7 +91,7 @@ public final class Fit {
     return loss;
   }
 
-  /** k. */
+  /** k; 0 for regression. */
   public int classes() {
     return classes;
   }

@@ -41,6 +41,7 @@ import static io.downhill.train.TrainingSettings.WEIGHT_DECAY;
 
 import io.downhill.BadInputException;
 import io.downhill.linalg.Precision;
+import io.downhill.loss.Losses;
 import io.downhill.loss.Regularizer;
 import io.downhill.model.BatchNorm;
 import io.downhill.optim.OptimizerConfig;
@@ -178,8 +179,8 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
    * {@code random-search} are shorthands for the algorithm. Early stopping needs validation rows.
    */
   public static TrainingConfig from(SettingValues v) {
-    String type = v.get(MODEL_TYPE);
     String loss = v.get(LOSS);
+    String type = modelType(v);
     List<Integer> hidden = v.get(HIDDEN_LAYERS);
     if (type.equals("mlp")) {
       loss = loss.equals("auto") ? "softmax" : loss;
@@ -209,6 +210,12 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
       throw BadInputException.setting("earlyStopping", stopping, "no validation data",
           "a validation split ({validationFraction} > 0)", "{validationFraction} 0");
     }
+    boolean regression = Losses.parse(loss).regression();
+    if (stopping.equals(regression ? "val_accuracy" : "val_rmse")) {
+      throw BadInputException.setting("earlyStopping", "a metric of " + (regression ? "classes" : "regression"),
+          regression ? "val_loss or val_rmse with {loss} squared" : "val_loss or val_accuracy (val_rmse is for {loss} squared)",
+          stopping);
+    }
     return new TrainingConfig(
         new ModelConfig(loss, hidden, v.get(ACTIVATION), v.get(DROPOUT), v.get(BATCH_NORM), v.get(INIT),
             v.get(INIT_SCALE)),
@@ -220,6 +227,15 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
         Precision.parse(v.get(PRECISION)), new EarlyStopping(stopping, v.get(PATIENCE)),
         new LineSearch(v.get(LINE_SEARCH), v.get(TOL), 1e-4, 0.5), v.get(TRIALS), v.get(LOCAL_STEPS),
         v.get(ABORT_FACTOR));
+  }
+
+  /**
+   * The model type these settings ask for: {@code modelType}, or, when it is not given, a linear
+   * model given only its loss ({@code --loss squared} alone) is the linear model of that loss.
+   */
+  public static String modelType(SettingValues v) {
+    String loss = v.get(LOSS);
+    return !v.isSet(MODEL_TYPE) && !loss.equals("auto") && v.get(HIDDEN_LAYERS).isEmpty() ? loss : v.get(MODEL_TYPE);
   }
 
   /**

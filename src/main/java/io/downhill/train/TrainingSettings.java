@@ -37,16 +37,18 @@ public final class TrainingSettings {
   // ---- model ----
 
   public static final Setting<String> MODEL_TYPE = Setting.choice("modelType", "--model",
-          () -> List.of("softmax", "svm", "logistic", "mlp"))
+          () -> List.of("softmax", "svm", "logistic", "squared", "mlp"))
       .label("M").dflt("softmax").noun("model").in(MODEL)
-      .doc("softmax, svm (multiclass hinge), logistic (binary): a linear score function Wx + b; or mlp: a fully "
-          + "connected network ({hiddenLayers}, {loss})").build();
+      .doc("softmax, svm (multiclass hinge), logistic (binary), squared (least-squares regression on real-valued "
+          + "labels): a linear score function Wx + b; or mlp: a fully connected network ({hiddenLayers}, {loss}); "
+          + "a {loss} given without a model picks the linear model of that loss").build();
 
   public static final Setting<String> LOSS = Setting.choice("loss", "--loss",
-          () -> List.of("auto", "softmax", "svm", "logistic"))
+          () -> List.of("auto", "softmax", "svm", "logistic", "squared"))
       .label("L").dflt("auto").noun("loss").in(MODEL)
       .canonical(Losses::canonical)
-      .doc("Head of an mlp: softmax, svm or logistic; auto is softmax for an mlp and the linear model's own loss")
+      .doc("Head of an mlp: softmax, svm, logistic, or squared (½(f(x) - y)² on real-valued labels, one output: "
+          + "regression); auto is softmax for an mlp and the linear model's own loss")
       .build();
 
   public static final Setting<List<Integer>> HIDDEN_LAYERS = Setting.intList("hiddenLayers", "--hidden")
@@ -242,11 +244,11 @@ public final class TrainingSettings {
   // ---- stopping ----
 
   public static final Setting<String> EARLY_STOPPING = Setting.choice("earlyStopping", "--early-stopping",
-          () -> List.of("none", "val_loss", "val_accuracy"))
+          () -> List.of("none", "val_loss", "val_rmse", "val_accuracy"))
       .label("METRIC").dflt("none").noun("early-stopping metric").in(STOPPING)
       .canonical(s -> s.replace('-', '_'))
-      .doc("none, val_loss or val_accuracy: stop after {patience} epochs without improvement and keep the best "
-          + "epoch's weights (needs validation rows)").build();
+      .doc("none, val_loss, val_rmse (regression) or val_accuracy (classification): stop after {patience} epochs "
+          + "without improvement and keep the best epoch's weights (needs validation rows)").build();
 
   public static final Setting<Integer> PATIENCE = Setting.integer("patience", "--patience")
       .label("N").dflt(3).noun("patience").in(STOPPING)

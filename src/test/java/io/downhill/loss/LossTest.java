@@ -1,5 +1,6 @@
 package io.downhill.loss;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,5 +112,56 @@ class LossTest {
       assertTrue(report.passed(), loss.name() + ": " + report.format(loss.name(), 5));
       assertEquals(n * c, report.checked() + report.skippedAtKinks());
     }
+  }
+
+  @Test
+  void squaredErrorIsHalfTheWeightedSquaredResidual() {
+    // hand-computed: rows (s, y, w) = (2, 0.5, 1), (-1, 1, 2), (0.25, 0.25, 3)
+    // L = ½·1·1.5² + ½·2·(-2)² + 0 = 1.125 + 4 = 5.125; ∂L/∂s = w (s - y) = 1.5, -4, 0
+    SquaredError sq = new SquaredError();
+    double[] d = new double[3];
+    assertEquals(5.125, sq.lossSum(new double[] {2, -1, 0.25}, 3, 1, new double[] {0.5, 1, 0.25},
+        new double[] {1, 2, 3}, d), 1e-15);
+    assertArrayEquals(new double[] {1.5, -4, 0}, d, 1e-15);
+    assertEquals(1, sq.outputs(0));
+    assertTrue(sq.regression() && !new SoftmaxCrossEntropy().regression());
+    assertTrue(Losses.parse("squared-error") instanceof SquaredError);
+    assertEquals("squared", Losses.canonical("least-squares"));
+    assertThrows(UnsupportedOperationException.class, () -> sq.lossSum(new double[1], 1, 1, new int[1], ONES, null));
+    assertThrows(UnsupportedOperationException.class,
+        () -> new SoftmaxCrossEntropy().lossSum(new double[2], 1, 2, new double[1], ONES, null));
+  }
+
+  @Test
+  void squaredErrorGradientPassesTheGradientCheckWithSampleWeights() {
+    SplittableRandom rng = new SplittableRandom(5);
+    int n = 9;
+    double[] targets = new double[n];
+    double[] weights = new double[n];
+    double[] scores = new double[n];
+    for (int i = 0; i < n; i++) {
+      targets[i] = rng.nextDouble() * 20 - 10;
+      weights[i] = 0.25 + rng.nextDouble() * 2;
+      scores[i] = rng.nextDouble() * 20 - 10;
+    }
+    SquaredError sq = new SquaredError();
+    GradientCheckReport report = GradientCheck.defaults().run(new Objective() {
+      @Override
+      public int dimension() {
+        return n;
+      }
+
+      @Override
+      public double value(double[] s) {
+        return sq.lossSum(s, n, 1, targets, weights, null);
+      }
+
+      @Override
+      public double valueAndGradient(double[] s, double[] grad) {
+        return sq.lossSum(s, n, 1, targets, weights, grad);
+      }
+    }, scores);
+    assertTrue(report.passed(), report.format("squared", 5));
+    assertEquals(n, report.checked());
   }
 }

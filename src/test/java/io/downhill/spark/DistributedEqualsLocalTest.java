@@ -244,4 +244,62 @@ class DistributedEqualsLocalTest {
       data.unpersist();
     }
   }
+
+  @Test
+  void theSquaredLossTrainsTheSameDistributedAsLocallyDenseOrSparseAndTheSameRmse() throws IOException {
+    Path file = DataFiles.lines(dir.resolve("regression.txt"),
+        DataFiles.regressionLines(900, new double[] {1.5, -2, 0.5, 3}, 0.7, 0.2, 13));
+    DataSpec libsvm = DataSpec.parse("libsvm:" + file, List.of());
+    for (TrainingConfig config : List.of(
+        TrainingConfig.builder().loss("squared").learningRate(0.05).batchSize(64).epochs(2).seed(3).build(),
+        TrainingConfig.builder().loss("squared").hidden(List.of(8)).optimizer("adam").learningRate(0.05)
+            .batchSize(50).epochs(2).seed(5).build())) {
+      for (int partitions : new int[] {1, 2, 4}) {
+        for (io.downhill.data.Storage storage : io.downhill.data.Storage.values()) {
+          TrainingData data = DataLoader.load(TestSpark.session(), DataLoader.Settings.builder(libsvm).seed(7)
+              .partitions(partitions).blockRows(partitions == 2 ? 1 : 0).storage(storage).regression(true).build());
+          try {
+            assertTrue(data.labels().isReal());
+            Fit fit = Fit.of(config, data.features(), data.labels().numClasses(), "test", null);
+            assertEquals(1, fit.model().outputs());
+            List<Double> sparkLosses = new ArrayList<>();
+            TrainingResult spark;
+            try (SparkGradientSource source = new SparkGradientSource(TestSpark.jsc(), data, fit.computer())) {
+              spark = fit.run(source, null, List.of(new TrainingListener() {
+                @Override
+                public void onStep(StepRecord s) {
+                  sparkLosses.add(s.loss());
+                }
+              }));
+            }
+            List<Shard> shards = data.train().collect();
+            List<Double> localLosses = new ArrayList<>();
+            TrainingResult local = fit.run(new LocalGradientSource(fit.computer(), shards,
+                Map.of(Split.TRAIN, shards, Split.VALIDATION, data.validation().collect())), null,
+                List.of(new TrainingListener() {
+                  @Override
+                  public void onStep(StepRecord s) {
+                    localLosses.add(s.loss());
+                  }
+                }));
+            String where = config.model().isLinear() ? "linear" : "mlp";
+            where += ", " + partitions + " partitions, " + storage;
+            double tolerance = partitions <= 2 ? 0.0 : 1e-9;
+            assertArrayEquals(local.theta(), spark.theta(), tolerance, where);
+            for (int s = 0; s < localLosses.size(); s++) {
+              assertEquals(localLosses.get(s), sparkLosses.get(s), tolerance, where + ", step " + s);
+            }
+            Evaluation a = local.last().validation();
+            Evaluation b = spark.last().validation();
+            assertTrue(b.isRegression() && a.rows() == b.rows() && b.rows() > 0, where);
+            assertEquals(a.rmse(), b.rmse(), 1e-9, where);
+            assertEquals(a.r2(), b.r2(), 1e-9, where);
+            assertTrue(b.r2() > 0.5, where + ": it learns, R² " + b.r2());
+          } finally {
+            data.unpersist();
+          }
+        }
+      }
+    }
+  }
 }

@@ -100,4 +100,24 @@ public final class DataFiles {
     Files.write(file, lines);
     return file;
   }
+
+  /**
+   * LIBSVM lines of a linear regression with a known truth: {@code y = w·x + b + noise·ε}, every
+   * feature {@code x_j} and {@code ε} standard normal, seeded; all d features written on every line.
+   */
+  public static List<String> regressionLines(int rows, double[] w, double b, double noise, long seed) {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+    List<String> lines = new java.util.ArrayList<>();
+    for (int i = 0; i < rows; i++) {
+      StringBuilder features = new StringBuilder();
+      double y = b;
+      for (int j = 0; j < w.length; j++) {
+        double x = rng.nextGaussian();
+        y += w[j] * x;
+        features.append(' ').append(j + 1).append(':').append(x);
+      }
+      lines.add((y + noise * rng.nextGaussian()) + features.toString());
+    }
+    return lines;
+  }
 }

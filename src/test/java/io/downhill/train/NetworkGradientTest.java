@@ -121,4 +121,39 @@ class NetworkGradientTest {
     }, theta);
     assertFalse(r.passed(), r.format("mismatched", 3));
   }
+
+  /** The squared loss on real-valued targets: linear and every activation, weighted rows, L2 and elastic net. */
+  @Test
+  void squaredErrorOnRealTargetsWithEveryActivation() {
+    Loss loss = Losses.parse("squared");
+    int n = 7;
+    int d = 5;
+    SplittableRandom rng = new SplittableRandom(21);
+    double[] x = new double[n * d];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rng.nextDouble() * 2 - 1;
+    }
+    double[] targets = new double[n];
+    double[] weights = new double[n];
+    for (int i = 0; i < n; i++) {
+      targets[i] = rng.nextDouble() * 6 - 3;
+      weights[i] = 0.5 + rng.nextDouble();
+    }
+    List<ModelSpec> specs = new java.util.ArrayList<>(List.of(ModelSpec.linear(d, loss.outputs(0))));
+    for (String act : Activations.names()) {
+      specs.add(ModelSpec.mlp(d, List.of(6, 4), loss.outputs(0), act, 0.0));
+    }
+    for (ModelSpec spec : specs) {
+      for (Regularizer reg : new Regularizer[] {new Regularizer(1e-2), new Regularizer(0.05, 0.5)}) {
+        Model model = Model.of(spec);
+        double[] theta = new double[model.layout().size()];
+        Initializer.he().initialize(model.layout(), theta, 9);
+        Initializer.randomizeBiases(model.layout(), theta, 10);
+        MinibatchObjective f = new MinibatchObjective(model, loss, reg, x, n, targets, weights, Pass.EVAL);
+        GradientCheckReport r = GradientCheck.defaults().run(f, theta);
+        assertTrue(r.passed(), r.format("squared " + spec.describe() + " " + reg.describe(), 5));
+        assertTrue(r.checked() > 0, r.format("squared " + spec.describe(), 5));
+      }
+    }
+  }
 }
