@@ -21,3 +21,9 @@ def blobs(rows: int = 600, seed: int = 11, spread: float = 1.0) -> List[Tuple]:
 def frame(spark, rows: int = 600, seed: int = 11, spread: float = 1.0):  # type: ignore[no-untyped-def]
     """The blobs as a DataFrame with columns id, kind, c0..c5."""
     return spark.createDataFrame(blobs(rows, seed, spread), COLUMNS)
+
+
+#: The fit of the spark-submit job (cluster_job.py) and of its local twin (test_cluster.py): two
+#: partitions over the two single-core executors, collective steps (both executors' tasks at once).
+CLUSTER_SETTINGS = dict(modelType="mlp", hiddenLayers=[16], optimizer="adam", learningRate=0.01, epochs=3,
+                        batchSize=64, numPartitions=2, seed=13, sync="collective")

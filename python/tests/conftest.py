@@ -24,7 +24,10 @@ def spark() -> Iterator["object"]:
     session = downhill.spark_session(
         master="local[2]",
         app_name="downhill-python-tests",
-        conf={"spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "2", "spark.driver.host": "127.0.0.1"},
+        conf={
+            "spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false",
+            "spark.sql.shuffle.partitions": "2", "spark.driver.host": "127.0.0.1",
+        },
     )
     session.sparkContext.setLogLevel("ERROR")
     yield session
