@@ -15,7 +15,7 @@
 # Adapt: the variables below (master, jar, paths, floor, time limit), and alert() (it only
 # prints to stderr here; send mail, page, or post to a webhook instead). It assumes bash, flock
 # (util-linux) and python3 on the machine that runs it (a grep fallback reads the accuracy
-# without python3), and a Spark 4.1 distribution's spark-submit (or scripts/spark-submit).
+# without python3), and a Spark 4.2 distribution's spark-submit (or scripts/spark-submit).
 #
 # Its own exit codes: Downhill's (0-4), spark-submit's or a signal's otherwise, and
 #   10  trained, but accuracy below the floor (not promoted, nothing scored)
