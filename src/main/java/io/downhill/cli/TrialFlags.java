@@ -56,7 +56,12 @@ final class TrialFlags {
    * validation epoch's weights kept (early stopping on validation accuracy that never stops).
    */
   TrainingConfig config(Map<String, String> fixed, Map<String, String> settings, boolean asTrial) {
-    return TrainingConfig.from(values(fixed, settings, asTrial));
+    TrainingConfig config = TrainingConfig.from(values(fixed, settings, asTrial));
+    if (config.autoRate()) {
+      throw BadInputException.of(source + ": lr", "auto in a search", "a rate, or a range to sample (lr = "
+          + "log-uniform 1e-4 1): a search picks the rate by its trials", "auto");
+    }
+    return config;
   }
 
   /** The settings of one trial (see {@link #config(Map, Map, boolean)}). */

@@ -7,6 +7,7 @@ import io.downhill.checkpoint.Checkpointing;
 import io.downhill.data.DataSpec;
 import io.downhill.loss.Loss;
 import io.downhill.model.Model;
+import io.downhill.sanity.RateFinder;
 import io.downhill.model.ModelFiles;
 import io.downhill.settings.Setting;
 import io.downhill.spark.DataLoader;
@@ -201,16 +202,24 @@ public final class DownhillClassifier
             "class indices 0..k-1 (Spark ML's convention)", "-1 and +1");
       }
       int k = td.labels().numClasses();
+      config = config.sizedFor(td.trainRows());
       Fit fit = Fit.of(config, td.features(), k, "DownhillClassifier modelType " + getModelType(), null);
-      Model model = fit.model();
-      Loss lossFn = fit.loss();
       List<String> classNames = names != null && names.size() == k ? names : ModelFiles.indexNames(k);
       WarmStart parent = null;
       if (!getInitialModel().isEmpty()) {
         parent = WarmStart.load(spark, getInitialModel(), "DownhillClassifier initialModel " + getInitialModel());
-        parent.check(model.spec(), lossFn.name(), td.labels(), names != null && names.size() == k ? names : null,
-            "featuresCol " + getFeaturesCol());
+        parent.check(fit.model().spec(), fit.loss().name(), td.labels(),
+            names != null && names.size() == k ? names : null, "featuresCol " + getFeaturesCol());
       }
+      RateFinder.Choice auto = null;
+      if (config.autoRate()) {
+        auto = RateFinder.pick(fit, td.train().first(), parent == null ? null : parent.theta());
+        LOG.info("{}", auto.describe());
+        config = config.withRate(auto.rate());
+        fit = Fit.of(config, td.features(), k, "DownhillClassifier modelType " + getModelType(), null);
+      }
+      Model model = fit.model();
+      Loss lossFn = fit.loss();
       CheckpointStore store = null;
       if (!getCheckpointDir().isEmpty()) {
         store = new CheckpointStore(getCheckpointDir(), getCheckpointKeep(),
@@ -222,10 +231,11 @@ public final class DownhillClassifier
       }
       // only θ from a parent: its preprocessing stages, if any, are the caller's pipeline's
       String[] sync = new String[1];
+      TrainingConfig sized = config;
       TrainingResult result = fit.run(c -> {
         SparkGradientSource source = new SparkGradientSource(JavaSparkContexts.of(spark), td, c)
             .sync(getSync(), java.time.Duration.ofSeconds(getCollectiveTimeout()));
-        sync[0] = source.describeSync(config);
+        sync[0] = source.describeSync(sized);
         return source;
       }, parent == null ? null : parent.theta(), List.of());
       if (store != null) {
@@ -239,6 +249,13 @@ public final class DownhillClassifier
         Param<Object> param = (Param<Object>) pair.param();
         params.put(param.name(), param.jsonEncode(pair.value()));
       }
+      summary.put("lr", config.learningRate());
+      summary.put("lr_source", auto != null ? "auto" : isSet(learningRate()) ? "given" : getOptimizer() + "'s default");
+      if (auto != null) {
+        summary.put("lr_auto", auto.describe());
+      }
+      summary.put("batch_size", config.batchSize());
+      summary.put("epochs", config.epochs());
       DownhillSummary.fill(summary, td, result);
       summary.put("sync", sync[0]);
       if (parent != null) {
