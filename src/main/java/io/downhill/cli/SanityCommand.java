@@ -3,6 +3,7 @@ package io.downhill.cli;
 import io.downhill.BadInputException;
 import io.downhill.data.DataSpec;
 import io.downhill.data.Shard;
+import io.downhill.sanity.RateFinder;
 import io.downhill.sanity.SanityChecks;
 import io.downhill.shard.Evaluation;
 import io.downhill.shard.Split;
@@ -77,7 +78,14 @@ final class SanityCommand implements Callable<Integer> {
           config.precision()));
       try {
         int k = td.labels().numClasses();
+        config = config.sizedFor(td.trainRows());
         Fit fit = Fit.of(config, td.features(), k, "--model " + train.modelName(), trainSpec.toString());
+        if (config.autoRate()) { // the checks run at the rate the run would take
+          RateFinder.Choice auto = RateFinder.pick(fit, td.train().first(), null);
+          console.println(auto.describe());
+          config = config.withRate(auto.rate());
+          fit = Fit.of(config, td.features(), k, "--model " + train.modelName(), trainSpec.toString());
+        }
         console.printf(Locale.ROOT, "sanity checks: %s, %s loss, %s, lr %s, batch %d, regularization %s; data %s "
                 + "(%d training rows, %d classes)%n", fit.model().spec().describe(), fit.loss().name(),
             config.optimizer().describe(), config.learningRate(), config.batchSize(), config.regularizer().describe(),

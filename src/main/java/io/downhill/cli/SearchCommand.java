@@ -162,7 +162,8 @@ final class SearchCommand implements Callable<Integer> {
         SettingValues savedSettings = flags.values(space.fixed(), best.settings(), true);
         if (retrain) {
           Map<String, String> settings = new LinkedHashMap<>(best.settings());
-          settings.put("epochs", Integer.toString(best.bestEpoch()));
+          settings.put("epochs", Integer.toString(best.bestEpoch())); // and the trial's batch, though more rows:
+          settings.put("batch-size", Integer.toString(bestConfig.batchSize()));
           savedSettings = flags.values(space.fixed(), settings, false);
           TrainingConfig again = TrainingConfig.from(savedSettings);
           TrainingData full = DataLoader.load(session.spark, data.settings(trainSpec, testSpec, base.seed(),
@@ -192,7 +193,6 @@ final class SearchCommand implements Callable<Integer> {
         if (saveData != td) {
           saveData.unpersist();
         }
-
         double seconds = (System.nanoTime() - start) / 1e9;
         ObjectNode summary = summary(space, fineSpace, coarse, sequential, fine, best, test, saved, retrained,
             td, session.master(), seconds);
@@ -256,7 +256,7 @@ final class SearchCommand implements Callable<Integer> {
       @Override
       public TrainingConfig config(Map<String, String> settings) {
         synchronized (flags) {
-          return flags.config(space.fixed(), settings);
+          return flags.config(space.fixed(), settings).sizedFor(td.trainRows()); // auto batch and epochs as trained
         }
       }
 

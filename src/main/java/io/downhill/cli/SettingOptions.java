@@ -68,6 +68,24 @@ final class SettingOptions {
     if (s.bare() != null) {
       b.arity("0..1").fallbackValue(format(s, s.bare()));
     }
+    if (s.word() != null) {
+      b.converters(text -> word(s, text));
+    }
     return b.build();
+  }
+
+  /** A number, or the setting's word for its special value (--lr auto); picocli says what else was found. */
+  private static Object word(Setting<?> s, String text) {
+    if (text.strip().equalsIgnoreCase(s.word())) {
+      return s.wordValue();
+    }
+    try {
+      if (s.type() == Integer.class) { // not a ?: of the two, which would widen the Integer to a Double
+        return Integer.valueOf(text.strip());
+      }
+      return Double.valueOf(text.strip());
+    } catch (NumberFormatException e) {
+      throw new CommandLine.TypeConversionException("'" + text + "' is not a number or " + s.word());
+    }
   }
 }

@@ -23,14 +23,14 @@ record ShownSetting(Setting<?> setting, String defaultValue, String doc, String 
 
   /** {@code setting} as the schema declares it. */
   static ShownSetting of(Setting<?> setting) {
-    return new ShownSetting(setting, null, setting.doc(ShownSetting::flag), shown(setting.defaultValue()),
-        setting.group());
+    return new ShownSetting(setting, null, setting.doc(ShownSetting::flag), setting.defaultText() != null
+        ? setting.defaultText() : shown(setting.defaultValue()), setting.group());
   }
 
   /** {@code setting} with this command's own default. */
   static <T> ShownSetting of(Setting<T> setting, T dflt) {
     return new ShownSetting(setting, setting.format(setting.checked(dflt)), setting.doc(ShownSetting::flag),
-        shown(dflt), setting.group());
+        dflt.equals(setting.wordValue()) ? setting.word() : shown(dflt), setting.group());
   }
 
   /** The settings of these groups shown on the command line, in the schema's order. */

@@ -10,6 +10,7 @@ import io.downhill.loss.Loss;
 import io.downhill.ml.DownhillSummary;
 import io.downhill.model.Model;
 import io.downhill.monitor.RunFiles;
+import io.downhill.sanity.RateFinder;
 import io.downhill.shard.Evaluation;
 import io.downhill.shard.Split;
 import io.downhill.spark.GradientTaskCounter;
@@ -107,6 +108,28 @@ final class Summary {
       }
     }
     return s;
+  }
+
+  /**
+   * Where the learning rate came from, as the console and summary.json say it: "given", "auto", or
+   * e.g. "adam's default".
+   */
+  static String lrSource(boolean given, RateFinder.Choice auto, TrainingConfig config) {
+    return auto != null ? "auto" : given ? "given" : config.optimizer().name() + "'s default";
+  }
+
+  /**
+   * {@code lr_source} and, for an auto rate, {@code lr_auto} (the console line: what was chosen and why)
+   * and {@code lr_sweep} (each candidate's loss after the sweep's steps, null where it exploded).
+   */
+  static void putRate(ObjectNode summary, String source, RateFinder.Choice auto) {
+    summary.put("lr_source", source);
+    if (auto != null) {
+      summary.put("lr_auto", auto.describe());
+      ObjectNode sweep = summary.putObject("lr_sweep");
+      auto.trials().forEach(t -> RunFiles.putMetric(sweep, io.downhill.linalg.Numbers.compact(t.lr()),
+          t.trend() == io.downhill.sanity.SanityChecks.Trend.EXPLODES ? Double.NaN : t.lastLoss()));
+    }
   }
 
   /** The split whose accuracy (or RMSE) a run reports first: test, else validation, else train. */

@@ -20,6 +20,7 @@ import io.downhill.monitor.Diagnosis;
 import io.downhill.monitor.MetricsWriter;
 import io.downhill.monitor.Report;
 import io.downhill.monitor.RunFiles;
+import io.downhill.sanity.RateFinder;
 import io.downhill.settings.SettingValues;
 import io.downhill.shard.Split;
 import io.downhill.spark.DataLoader;
@@ -32,6 +33,7 @@ import io.downhill.train.EpochRecord;
 import io.downhill.train.Fit;
 import io.downhill.train.TrainingConfig;
 import io.downhill.train.TrainingResult;
+import io.downhill.train.TrainingSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -97,14 +99,21 @@ final class TrainCommand implements Callable<Integer> {
       TrainingData td = DataLoader.load(session.spark, settings, init.kept());
       try {
         int k = td.labels().numClasses();
+        config = config.sizedFor(td.trainRows());
         Fit fit = Fit.of(config, td.features(), k, "--model " + train.modelName(), trainSpec.toString());
+        if (parent != null) {
+          parent.check(fit.model().spec(), fit.loss().name(), td.labels(), null, describe(trainSpec) + ", preprocess "
+              + td.preprocess().label());
+        }
+        RateFinder.Choice auto = null;
+        if (config.autoRate()) {
+          auto = RateFinder.pick(fit, td.train().first(), parent == null ? null : parent.theta());
+          config = config.withRate(auto.rate());
+          fit = Fit.of(config, td.features(), k, "--model " + train.modelName(), trainSpec.toString());
+        }
         Model model = fit.model();
         Loss loss = fit.loss();
         ModelSpec modelSpec = model.spec();
-        if (parent != null) {
-          parent.check(modelSpec, loss.name(), td.labels(), null, describe(trainSpec) + ", preprocess "
-              + td.preprocess().label());
-        }
         Map<String, String> executorBlas = SparkSessions.executorBlas(session.jsc);
         console.printf(Locale.ROOT, "data: %s: %d train, %d validation, %d test rows; %d features, %s; "
                 + "preprocess %s%s%n", describe(trainSpec), td.trainRows(), td.validationRows(), td.testRows(),
@@ -115,9 +124,13 @@ final class TrainCommand implements Callable<Integer> {
             loss.name(), model.layout().size(), parent == null ? config.model().initializer() + " initialization"
                 : "weights of " + parent.describe() + ", preprocessing " + (init.keep() ? "kept" : "refitted")
                     + "; fresh optimizer state, schedule from epoch 1");
-        console.printf(Locale.ROOT, "optimizer: %s, lr %s %s, batch %d, %d epoch%s, regularization %s%s%s; %s, "
+        if (auto != null) {
+          console.println(auto.describe());
+        }
+        String lrSource = Summary.lrSource(train.values().isSet(TrainingSettings.LEARNING_RATE), auto, config);
+        console.printf(Locale.ROOT, "optimizer: %s, lr %s (%s) %s, batch %d, %d epoch%s, regularization %s%s%s; %s, "
                 + "%d partitions on %s%n", config.optimizer().describe(), Numbers.compact(config.learningRate()),
-            config.schedule().describe(), config.batchSize(), config.epochs(), config.epochs() == 1 ? "" : "s",
+            lrSource, config.schedule().describe(), config.batchSize(), config.epochs(), config.epochs() == 1 ? "" : "s",
             config.regularizer().describe(), config.maxNorm() > 0 ? ", max-norm " + config.maxNorm() : "",
             config.earlyStopping().enabled() ? ", early stopping on " + config.earlyStopping().metric()
                 + " (patience " + config.earlyStopping().patience() + ")" : "",
@@ -158,6 +171,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         ObjectNode summary = Summary.train(config, train.modelName(), trainSpec, testSpec, td, model, loss, result,
             session.master(), executorBlas, counter);
+        Summary.putRate(summary, lrSource, auto);
         if (parent != null) {
           summary.put("init", "init-model");
           summary.set("init_model", parent.record(init.mode()));

@@ -62,7 +62,12 @@ final class TrialFlags {
     String type = v.get(TrainingSettings.MODEL_TYPE); // a linear model's type is its loss
     TrainOptions.refuseRegression(!loss.equals("auto") ? loss : type.equals("mlp") ? "softmax" : type, "search",
         "trials are ranked by validation accuracy");
-    return TrainingConfig.from(v);
+    TrainingConfig config = TrainingConfig.from(v);
+    if (config.autoRate()) {
+      throw BadInputException.of(source + ": lr", "auto in a search", "a rate, or a range to sample (lr = "
+          + "log-uniform 1e-4 1): a search picks the rate by its trials", "auto");
+    }
+    return config;
   }
 
   /** The settings of one trial (see {@link #config(Map, Map, boolean)}). */

@@ -32,6 +32,24 @@ public interface DownhillParams extends Params {
     return (P) param(setting);
   }
 
+  /** This instance's Params as the values a default that depends on them reads ({@link Setting#derivedDefault}). */
+  private Setting.Lookup paramValues() {
+    DownhillParams self = this;
+    return new Setting.Lookup() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public <T> T get(Setting<T> setting) {
+        Object v = self.getOrDefault(self.param(setting));
+        return (T) (v instanceof int[] a ? java.util.Arrays.stream(a).boxed().toList() : v);
+      }
+
+      @Override
+      public Setting.Front front() {
+        return Setting.Front.ML;
+      }
+    };
+  }
+
   // ---- model ----
   default Param<String> modelType() { return typed(TrainingSettings.MODEL_TYPE); }
   default String getModelType() { return getOrDefault(modelType()); }
@@ -90,7 +108,11 @@ public interface DownhillParams extends Params {
 
   // ---- schedule ----
   default DoubleParam learningRate() { return typed(TrainingSettings.LEARNING_RATE); }
-  default double getLearningRate() { return (Double) getOrDefault(learningRate()); }
+  /** The rate set, else the one training takes: the optimizer's default (the Param has no Spark default). */
+  default double getLearningRate() {
+    return isDefined(learningRate()) ? (Double) getOrDefault(learningRate())
+        : TrainingSettings.LEARNING_RATE.derivedDefault(paramValues());
+  }
   default Param<String> schedule() { return typed(TrainingSettings.SCHEDULE_KIND); }
   default String getSchedule() { return getOrDefault(schedule()); }
   default DoubleParam lrDecay() { return typed(TrainingSettings.LR_DECAY); }

@@ -8,6 +8,7 @@ import io.downhill.data.DataSpec;
 import io.downhill.loss.Loss;
 import io.downhill.model.Model;
 import io.downhill.model.ModelFiles;
+import io.downhill.sanity.RateFinder;
 import io.downhill.spark.DataLoader;
 import io.downhill.spark.Preprocess;
 import io.downhill.spark.SparkGradientSource;
@@ -68,14 +69,22 @@ final class EstimatorFit {
     try {
       List<String> names = classNames.apply(td);
       int k = td.labels().numClasses();
+      config = config.sizedFor(td.trainRows());
       Fit fit = Fit.of(config, td.features(), k, name + " modelType " + owner.getModelType(), null);
-      Model model = fit.model();
-      Loss lossFn = fit.loss();
       WarmStart parent = null;
       if (!owner.getInitialModel().isEmpty()) {
         parent = WarmStart.load(spark, owner.getInitialModel(), name + " initialModel " + owner.getInitialModel());
-        parent.check(model.spec(), lossFn.name(), td.labels(), names, "featuresCol " + featuresCol);
+        parent.check(fit.model().spec(), fit.loss().name(), td.labels(), names, "featuresCol " + featuresCol);
       }
+      RateFinder.Choice auto = null;
+      if (config.autoRate()) {
+        auto = RateFinder.pick(fit, td.train().first(), parent == null ? null : parent.theta());
+        LOG.info("{}", auto.describe());
+        config = config.withRate(auto.rate());
+        fit = Fit.of(config, td.features(), k, name + " modelType " + owner.getModelType(), null);
+      }
+      Model model = fit.model();
+      Loss lossFn = fit.loss();
       CheckpointStore store = null;
       if (!owner.getCheckpointDir().isEmpty()) {
         store = new CheckpointStore(owner.getCheckpointDir(), owner.getCheckpointKeep(),
@@ -87,10 +96,11 @@ final class EstimatorFit {
       }
       // only θ from a parent: its preprocessing stages, if any, are the caller's pipeline's
       String[] sync = new String[1];
+      TrainingConfig sized = config;
       TrainingResult result = fit.run(c -> {
         SparkGradientSource source = new SparkGradientSource(JavaSparkContexts.of(spark), td, c)
             .sync(owner.getSync(), java.time.Duration.ofSeconds(owner.getCollectiveTimeout()));
-        sync[0] = source.describeSync(config);
+        sync[0] = source.describeSync(sized);
         return source;
       }, parent == null ? null : parent.theta(), List.of());
       if (store != null) {
@@ -104,6 +114,14 @@ final class EstimatorFit {
         Param<Object> param = (Param<Object>) pair.param();
         params.put(param.name(), param.jsonEncode(pair.value()));
       }
+      summary.put("lr", config.learningRate());
+      summary.put("lr_source", auto != null ? "auto"
+          : owner.isSet(owner.learningRate()) ? "given" : owner.getOptimizer() + "'s default");
+      if (auto != null) {
+        summary.put("lr_auto", auto.describe());
+      }
+      summary.put("batch_size", config.batchSize());
+      summary.put("epochs", config.epochs());
       DownhillSummary.fill(summary, td, result);
       summary.put("sync", sync[0]);
       if (parent != null) {

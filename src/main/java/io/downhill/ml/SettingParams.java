@@ -40,14 +40,18 @@ final class SettingParams implements Serializable {
 
   /**
    * A Param per setting shown in Spark ML, owned by {@code owner} (so made once per instance, when
-   * its uid is known), each with the setting's default for Spark ML.
+   * its uid is known), each with the setting's default for Spark ML. A setting whose default depends on
+   * other settings (the learning rate on the optimizer) has no Spark default: unset, its getter says the
+   * value it takes ({@link DownhillParams#getLearningRate}).
    */
   @SuppressWarnings("unchecked")
   static SettingParams define(Params owner) {
     LinkedHashMap<String, Param<?>> params = new LinkedHashMap<>();
     for (Setting<?> s : ML) {
       Param<Object> p = (Param<Object>) param(owner, s);
-      owner.setDefault(p, toParam(s.defaultFor(Setting.Front.ML)));
+      if (!s.isDerived()) {
+        owner.setDefault(p, toParam(s.defaultFor(Setting.Front.ML)));
+      }
       params.put(s.name(), p);
     }
     return new SettingParams(params);
@@ -132,17 +136,21 @@ final class SettingParams implements Serializable {
     return out;
   }
 
-  /** The settings {@code owner}'s Params describe: each one set explicitly, the others at their defaults. */
+  /**
+   * The settings {@code owner}'s Params describe: each one set explicitly, the others at their defaults (a
+   * default Spark holds for a derived one, as an instance saved before it was derived has, counts as set).
+   */
   static SettingValues values(DownhillParams owner) {
     SettingValues values = SettingValues.defaults(Setting.Front.ML);
     for (Setting<?> s : ML) {
       Param<?> p = owner.param(s);
-      if (owner.isSet(p)) {
+      if (owner.isSet(p) || s.isDerived() && owner.hasDefault(p)) {
         values = with(values, s, owner.getOrDefault(p));
       }
     }
     return values;
   }
+
 
   @SuppressWarnings("unchecked")
   private static <T> SettingValues with(SettingValues values, Setting<T> setting, Object paramValue) {

@@ -217,8 +217,13 @@ public final class SanityChecks {
    * past 3x explodes, between stays flat.
    */
   public List<RateTrial> sweep(Shard rows, double[] rates, int steps) {
+    return sweep(rows, rates, steps, null);
+  }
+
+  /** {@link #sweep(Shard, double[], int)} from {@code start} (a warm start's weights; null: the initial θ). */
+  public List<RateTrial> sweep(Shard rows, double[] rates, int steps, double[] start) {
     List<RateTrial> out = new ArrayList<>();
-    int batch = Math.max(1, Math.min(config.batchSize(), rows.rows() / steps));
+    int batch = sweepBatch(config, rows, steps);
     Shard sample = rows.head(batch * steps);
     for (double lr : rates) {
       TrainingConfig c = atConstantRate().learningRate(lr).batchSize(batch).epochs(1).precision(rows.precision())
@@ -233,7 +238,8 @@ public final class SanityChecks {
       };
       Trend trend;
       try {
-        atRate.run(new LocalGradientSource(atRate.computer(), List.of(sample), Map.of()), null, List.of(watch));
+        atRate.run(new LocalGradientSource(atRate.computer(), List.of(sample), Map.of()),
+            start == null ? null : start.clone(), List.of(watch));
         trend = trend(losses);
       } catch (DivergedException e) {
         trend = Trend.EXPLODES;
@@ -242,6 +248,11 @@ public final class SanityChecks {
       out.add(new RateTrial(lr, trend, first, tail(losses)));
     }
     return out;
+  }
+
+  /** The rows of each step of a sweep: the run's batch size, or fewer so that {@code rows} make {@code steps} steps. */
+  static int sweepBatch(TrainingConfig config, Shard rows, int steps) {
+    return Math.max(1, Math.min(config.batchSize(), rows.rows() / steps));
   }
 
   /**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -67,6 +68,10 @@ public final class Setting<T> {
   private final Group group;
   private final Set<Front> fronts;
   private final T bare;
+  private final Function<Lookup, T> derived;
+  private final String defaultText;
+  private final String word;
+  private final T wordValue;
 
   private Setting(Builder<T> b) {
     this.name = b.name;
@@ -84,6 +89,10 @@ public final class Setting<T> {
     this.group = b.group;
     this.fronts = b.fronts;
     this.bare = b.bare;
+    this.derived = b.derived;
+    this.defaultText = b.defaultText;
+    this.word = b.word;
+    this.wordValue = b.wordValue;
   }
 
   private static String anything(Class<?> type) {
@@ -146,14 +155,51 @@ public final class Setting<T> {
     return bare;
   }
 
-  /** The default of the command line. */
+  /** The default of the command line; null for a default that depends on other settings ({@link #isDerived}). */
   public T defaultValue() {
     return defaultValue;
   }
 
-  /** The default a front end uses; they differ only where Spark ML's conventions differ (said in the doc). */
+  /**
+   * The default a front end uses; they differ only where Spark ML's conventions differ (said in the doc).
+   * Null for a default that depends on other settings ({@link #isDerived}).
+   */
   public T defaultFor(Front front) {
     return front == Front.ML ? mlDefault : defaultValue;
+  }
+
+  /** Whether the default depends on other settings (the learning rate on the optimizer): {@link #derivedDefault}. */
+  public boolean isDerived() {
+    return derived != null;
+  }
+
+  /** The default given the other settings' values {@code values}: the derived one, else the fixed one. */
+  public T derivedDefault(Lookup values) {
+    return derived != null ? derived.apply(values) : defaultFor(values.front());
+  }
+
+  /** The values of the other settings, as a default that depends on them reads them ({@link SettingValues} is one). */
+  public interface Lookup {
+    /** The value of {@code setting}. */
+    <T> T get(Setting<T> setting);
+
+    /** The front end whose defaults the values have. */
+    Front front();
+  }
+
+  /** The default as help texts and docs say it in words, or null where the value itself says it. */
+  public String defaultText() {
+    return defaultText;
+  }
+
+  /** The word that may be written for {@link #wordValue} (e.g. "auto" for 0), or null. */
+  public String word() {
+    return word;
+  }
+
+  /** The value {@link #word} stands for. */
+  public T wordValue() {
+    return wordValue;
   }
 
   /** The allowed values of a choice (canonical spellings), or null for a free value. */
@@ -214,6 +260,9 @@ public final class Setting<T> {
     Object v;
     try {
       String t = text.strip();
+      if (word != null && t.equalsIgnoreCase(word)) {
+        return checked(wordValue);
+      }
       if (type == Integer.class) {
         v = Integer.valueOf(t);
       } else if (type == Long.class) {
@@ -242,8 +291,11 @@ public final class Setting<T> {
     return checked((T) v);
   }
 
-  /** The value as text, the way {@link #parse} reads it. */
+  /** The value as text, the way {@link #parse} reads it ({@link #word} for its value). */
   public String format(T value) {
+    if (word != null && wordValue.equals(value)) {
+      return word;
+    }
     if (value instanceof List<?> list) {
       return String.join(",", list.stream().map(String::valueOf).toList());
     }
@@ -306,6 +358,10 @@ public final class Setting<T> {
     private Group group;
     private Set<Front> fronts = EnumSet.of(Front.CLI, Front.ML);
     private T bare;
+    private Function<Lookup, T> derived;
+    private String defaultText;
+    private String word;
+    private T wordValue;
 
     private Builder(String name, String flag, Class<?> type) {
       this.name = name;
@@ -330,6 +386,17 @@ public final class Setting<T> {
     public Builder<T> only(Front front) { fronts = EnumSet.of(front); return this; }
     /** The value of the flag given alone (say so in the doc). */
     public Builder<T> bare(T v) { bare = v; return this; }
+    /**
+     * A default that depends on the other settings ({@code derive} of their values, on every front end), said
+     * as {@code text} in help texts and docs; there is no fixed default then.
+     */
+    public Builder<T> dfltFrom(Function<Lookup, T> derive, String text) {
+      derived = derive; defaultText = text; defaultValue = null; mlDefault = null; return this;
+    }
+    /** The default said in words in help texts and docs (e.g. "auto" for 0). */
+    public Builder<T> dfltText(String v) { defaultText = v; return this; }
+    /** A word that may be written for {@code value}, and that formats it: {@code word("auto", 0)}. */
+    public Builder<T> word(String w, T value) { word = w; wordValue = value; return this; }
 
     public Setting<T> build() {
       Objects.requireNonNull(group, name + ": no group");
@@ -339,6 +406,9 @@ public final class Setting<T> {
       }
       if (bare != null) {
         s.checked(bare);
+      }
+      if (word != null) {
+        s.checked(wordValue);
       }
       return s;
     }

@@ -11,7 +11,7 @@ import java.util.Map;
  * when it goes in, its default when never set. Front ends fill one (from flags, a properties
  * file or Params) and the training config is made from it.
  */
-public final class SettingValues implements Serializable {
+public final class SettingValues implements Setting.Lookup, Serializable {
   private static final long serialVersionUID = 1L;
 
   private final Setting.Front front;
@@ -39,10 +39,14 @@ public final class SettingValues implements Serializable {
     return with(setting, setting.parse(text));
   }
 
-  /** The value of {@code setting}: as set, else its default for this front end. */
+  /**
+   * The value of {@code setting}: as set, else its default for this front end (one that depends on other
+   * settings from their values here: the learning rate from the optimizer).
+   */
+  @Override
   @SuppressWarnings("unchecked")
   public <T> T get(Setting<T> setting) {
-    return values.containsKey(setting.name()) ? (T) values.get(setting.name()) : setting.defaultFor(front);
+    return values.containsKey(setting.name()) ? (T) values.get(setting.name()) : setting.derivedDefault(this);
   }
 
   /** Whether {@code setting} was set (rather than left at its default). */
@@ -55,6 +59,7 @@ public final class SettingValues implements Serializable {
     return List.copyOf(values.keySet());
   }
 
+  @Override
   public Setting.Front front() {
     return front;
   }

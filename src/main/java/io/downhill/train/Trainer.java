@@ -55,8 +55,12 @@ public final class Trainer {
     if (source.trainRows() == 0) {
       throw new IllegalStateException("no training rows");
     }
+    if (config.autoRate()) {
+      throw new IllegalStateException("the learning rate is auto: the front end picks it (RateFinder) before training");
+    }
+    TrainingConfig sized = config.sizedFor(source.trainRows()); // front ends size it first, to show it
     if (checkpoints != null || resume != null) {
-      Checkpoints.requireMinibatch(config);
+      Checkpoints.requireMinibatch(sized);
     }
     if (resume != null) {
       String expected = checkpoints != null ? checkpoints.settings() : resume.settings();
@@ -70,8 +74,8 @@ public final class Trainer {
       }
       System.arraycopy(resume.theta(), 0, theta, 0, theta.length);
     }
-    Driver driver = driver(config.algorithm(), config.localSteps(), source.segments());
-    Run run = new Run(config, model, source, listeners, checkpoints, resume, driver.stepsPerEpoch(config, source));
+    Driver driver = driver(sized.algorithm(), sized.localSteps(), source.segments());
+    Run run = new Run(sized, model, source, listeners, checkpoints, resume, driver.stepsPerEpoch(sized, source));
     return driver.train(run, theta);
   }
 

@@ -124,7 +124,7 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
       throw BadInputException.setting("batchNorm", "batch normalization needs hidden layers",
           "{modelType} mlp {hiddenLayers} ...", "a linear model");
     }
-    if (schedule.min() > schedule.lr()) {
+    if (schedule.lr() > 0 && schedule.min() > schedule.lr()) { // auto (0) is checked once it is picked
       throw BadInputException.setting("lrMin", "invalid " + LR_MIN.noun(), LR_MIN.allowed(),
           LR_MIN.format(schedule.min()));
     }
@@ -136,6 +136,10 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
     if (algorithm == Algorithm.GD && model.dropout() > 0) {
       throw BadInputException.setting("optimizer", "gd", "full-batch descent with dropout",
           "{dropout} 0 (a line search needs one deterministic objective)", "{dropout} " + model.dropout());
+    }
+    if (schedule.lr() == 0 && !algorithm.minibatch()) {
+      throw BadInputException.setting("learningRate", "auto with {optimizer} " + optimizer.name(),
+          "a rate (auto sweeps minibatch steps of an update rule)", "auto");
     }
     if (algorithm == Algorithm.GD && normalized) {
       throw BadInputException.setting("optimizer", "gd", "full-batch descent with batch normalization",
@@ -167,8 +171,37 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
     return model.loss();
   }
 
+  /** η₀; 0 while it is auto ({@link #autoRate}), until the front end picks it ({@link #withRate}). */
   public double learningRate() {
     return schedule.lr();
+  }
+
+  /** Whether the learning rate is auto: to be picked by a sweep on a sample before training. */
+  public boolean autoRate() {
+    return schedule.lr() == 0;
+  }
+
+  /** These settings at learning rate {@code lr}: an auto rate once picked. */
+  public TrainingConfig withRate(double lr) {
+    return builder(this).learningRate(lr).build();
+  }
+
+  /** Whether the batch size or the epochs are auto (0), to be sized by the training rows ({@link #sizedFor}). */
+  public boolean autoLength() {
+    return batchSize == 0 || epochs == 0;
+  }
+
+  /**
+   * These settings with an auto batch size and number of epochs made concrete for {@code trainRows} training
+   * rows ({@link RunLength}); the settings themselves when neither is auto.
+   */
+  public TrainingConfig sizedFor(long trainRows) {
+    if (!autoLength()) {
+      return this;
+    }
+    int batch = batchSize > 0 ? batchSize : RunLength.batch(trainRows);
+    return builder(this).batchSize(batch).epochs(epochs > 0 ? epochs : RunLength.epochs(algorithm(), trainRows, batch))
+        .build();
   }
 
   /**
@@ -248,6 +281,7 @@ public record TrainingConfig(ModelConfig model, OptimizerConfig optimizer, Sched
     SettingValues v = SettingValues.defaults(Setting.Front.CLI)
         .with(MODEL_TYPE, linear ? model.loss() : "mlp").with(LOSS, linear ? "auto" : model.loss())
         .with(HIDDEN_LAYERS, model.hidden()).with(ACTIVATION, model.activation()).with(DROPOUT, model.dropout())
+        .with(BATCH_NORM, model.batchNorm())
         .with(INIT, model.init()).with(INIT_SCALE, model.initScale())
         .with(ALGORITHM, algorithm().label())
         .with(OPTIMIZER_NAME, algorithm().minibatch() ? optimizer.name() : OPTIMIZER_NAME.defaultValue())

@@ -108,14 +108,19 @@ public final class TrainingSettings {
           + "shorthands for the {algorithm}").build();
 
   public static final Setting<Integer> BATCH_SIZE = Setting.integer("batchSize", "--batch-size")
-      .label("B").dflt(256).noun("batch size").in(OPTIMIZER)
-      .check(b -> b >= 1, "an integer >= 1")
-      .doc("Global minibatch size, split over the partitions").build();
+      .label("B").dflt(0).dfltText("auto").word("auto", 0).noun("batch size").in(OPTIMIZER)
+      .check(b -> b >= 0, "an integer >= 1, or auto (0)")
+      .doc("Global minibatch size, split over the partitions; auto (0): " + RunLength.BATCH
+          + ", or on fewer than " + RunLength.BATCH * RunLength.STEPS_PER_EPOCH + " training rows N/"
+          + RunLength.STEPS_PER_EPOCH + " (at least " + RunLength.MIN_BATCH + "), so that an epoch has "
+          + RunLength.STEPS_PER_EPOCH + " steps").build();
 
   public static final Setting<Integer> EPOCHS = Setting.integer("epochs", "--epochs")
-      .label("E").dflt(10).noun("number of epochs").in(OPTIMIZER)
-      .check(e -> e >= 1, "an integer >= 1")
-      .doc("Passes over the training data; iterations of gd").build();
+      .label("E").dflt(0).dfltText("auto").word("auto", 0).noun("number of epochs").in(OPTIMIZER)
+      .check(e -> e >= 0, "an integer >= 1, or auto (0)")
+      .doc("Passes over the training data; iterations of gd. auto (0): " + RunLength.MIN_EPOCHS + ", or on small "
+          + "data as many as make " + RunLength.MIN_STEPS + " minibatch steps, at most " + RunLength.MAX_EPOCHS + " ("
+          + RunLength.MIN_EPOCHS + " iterations of gd)").build();
 
   public static final Setting<Double> MOMENTUM = unit("momentum", "--momentum", "MU", 0.9, "μ of momentum and nesterov");
   public static final Setting<Double> BETA1 = unit("beta1", "--beta1", "BETA1", 0.9,
@@ -184,15 +189,18 @@ public final class TrainingSettings {
   // ---- schedule ----
 
   public static final Setting<Double> LEARNING_RATE = Setting.real("learningRate", "--lr")
-      .label("ETA").dflt(0.1).noun("learning rate").in(SCHEDULE)
-      .check(x -> x > 0 && finite(x), FINITE + " > 0")
-      .doc("Learning rate η₀").build();
+      .label("ETA").noun("learning rate").in(SCHEDULE)
+      .dfltFrom(v -> OptimizerConfig.defaultRate(optimizerName(v)), "the optimizer's")
+      .word("auto", 0.0)
+      .check(x -> x >= 0 && finite(x), FINITE + " > 0, or auto (0)")
+      .doc("Learning rate η₀; by default the {optimizer}'s own (see the table below); auto (0): picked before "
+          + "training by short runs on a sample at rates from 1e-5 to 10 (a learning-rate range test)").build();
 
   public static final Setting<String> SCHEDULE_KIND = Setting.choice("schedule", "--schedule",
           () -> List.of("constant", "step", "exponential", "inverse", "cosine"))
-      .label("S").dflt("step").noun("schedule").in(SCHEDULE)
-      .doc("constant, step (η₀·γ^⌊t/s⌋), exponential (η₀·e^(-k·t)), inverse (η₀/(1+k·t)), cosine; t in epochs")
-      .build();
+      .label("S").dflt("cosine").noun("schedule").in(SCHEDULE)
+      .doc("constant, step (η₀·γ^⌊t/s⌋), exponential (η₀·e^(-k·t)), inverse (η₀/(1+k·t)), cosine (from η₀ to "
+          + "{lrMin} over the run's epochs); t in epochs").build();
 
   public static final Setting<Double> LR_DECAY = Setting.real("lrDecay", "--lr-decay")
       .label("GAMMA").dflt(0.8).noun("learning-rate decay").in(SCHEDULE)
@@ -317,6 +325,15 @@ public final class TrainingSettings {
       DECAY_RATE, LR_MIN, WARMUP, REG, L1_RATIO, MAX_NORM, DROPOUT, EARLY_STOPPING, PATIENCE, VALIDATION_FRACTION,
       NUM_PARTITIONS, BLOCK_ROWS, WEIGHT_COL, CHECKPOINT_DIR, CHECKPOINT_EVERY, CHECKPOINT_KEEP, RESUME,
       INITIAL_MODEL);
+
+  /**
+   * The update rule or algorithm the values name: {@code optimizer}, or the {@code algorithm} when that is not
+   * minibatch (as {@link TrainingConfig#from} reads them).
+   */
+  static String optimizerName(Setting.Lookup v) {
+    String algorithm = v.get(ALGORITHM);
+    return algorithm.equals("minibatch") ? v.get(OPTIMIZER_NAME) : algorithm;
+  }
 
   /** The setting of this schema name, or null. */
   public static Setting<?> named(String name) {

@@ -193,11 +193,12 @@ class CliTest {
         {"dimension mismatch", "--data", "idx:" + idx, "--test-data", "idx:" + narrow},
         {"binary model on multiclass data", "--data", "idx:" + idx, "--model", "logistic"},
         {"Unknown options: '--lrr'", "--data", "idx:" + idx, "--lrr", "0.1"},
-        {"--lr: invalid learning rate: expected a finite number > 0, found 0.0", "--lr", "0"},
-        {"--lr: invalid learning rate: expected a finite number > 0, found -1.0", "--lr", "-1"},
-        {"--lr: invalid learning rate: expected a finite number > 0, found NaN", "--lr", "NaN"},
-        {"--batch-size: invalid batch size: expected an integer >= 1, found 0", "--batch-size", "0"},
-        {"--epochs: invalid number of epochs", "--epochs", "0"},
+        {"--lr: invalid learning rate: expected a finite number > 0, or auto (0), found -1.0", "--lr", "-1"},
+        {"--lr: invalid learning rate: expected a finite number > 0, or auto (0), found NaN", "--lr", "NaN"},
+        {"Invalid value for option '--lr': 'fast' is not a number or auto", "--lr", "fast"},
+        {"--lr: auto with --optimizer gd: expected a rate", "--optimizer", "gd", "--lr", "auto"},
+        {"--batch-size: invalid batch size: expected an integer >= 1, or auto (0), found -1", "--batch-size", "-1"},
+        {"--epochs: invalid number of epochs", "--epochs", "-1"},
         {"--reg: invalid regularization strength", "--reg", "-1e-3"},
         {"--val-fraction: invalid validation fraction", "--val-fraction", "1.5"},
         {"--precision: unknown precision", "--precision", "half"},
@@ -227,6 +228,38 @@ class CliTest {
       assertFalse(Files.exists(broken), "nothing written to --out for: " + c[0]);
     }
     assertNoPartialFolders();
+  }
+
+  @Test
+  void eachOptimizerTakesItsOwnRateAndAutoPicksOneBeforeTraining() throws IOException {
+    Path adam = dir.resolve("adam-default");
+    Cli byDefault = Cli.run("train", "--data", "idx:" + idx, "--epochs", "1", "--optimizer", "adam", "--out",
+        adam.toString());
+    assertEquals(0, byDefault.code(), byDefault.toString());
+    assertTrue(byDefault.out().contains("optimizer: adam (β₁ 0.9, β₂ 0.999, ε 1e-8), lr 0.001 (adam's default) cosine"),
+        byDefault.out());
+    JsonNode s = JSON.readTree(adam.resolve("summary.json").toFile());
+    assertEquals(0.001, s.get("lr").asDouble());
+    assertEquals("adam's default", s.get("lr_source").asText());
+    assertEquals(s.get("train_rows").asInt() / 32, s.get("batch_size").asInt(), "auto on about 1,080 rows: N/32");
+
+    Path auto = dir.resolve("auto");
+    Cli picked = train(auto, "--lr", "auto");
+    assertEquals(0, picked.code(), picked.toString());
+    List<String> lines = picked.out().lines().filter(l -> l.startsWith("lr auto: ")).toList();
+    assertEquals(1, lines.size(), picked.out());
+    JsonNode a = JSON.readTree(auto.resolve("summary.json").toFile());
+    assertEquals("auto", a.get("lr_source").asText());
+    assertEquals(lines.get(0), a.get("lr_auto").asText());
+    double lr = a.get("lr").asDouble();
+    assertTrue(lines.get(0).startsWith("lr auto: " + io.downhill.linalg.Numbers.compact(lr) + ", "), lines.get(0));
+    assertEquals(13, a.get("lr_sweep").size(), a.get("lr_sweep").toString());
+    assertTrue(a.get("lr_sweep").has(io.downhill.linalg.Numbers.compact(lr)), a.get("lr_sweep").toString());
+    assertTrue(picked.out().contains("lr " + io.downhill.linalg.Numbers.compact(lr) + " (auto)"), picked.out());
+    assertTrue(a.get("test_accuracy").asDouble() > 0.9, picked.toString());
+    assertTrue(Files.readString(auto.resolve("report.html")).contains("lr_auto"), "the report shows it");
+    JsonNode first = JSON.readTree(Files.readAllLines(auto.resolve("metrics.jsonl")).get(0));
+    assertEquals(lr, first.get("lr").asDouble(), 0.0, "the run starts at the rate picked (cosine)");
   }
 
   @Test

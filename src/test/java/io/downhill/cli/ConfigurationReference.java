@@ -1,6 +1,8 @@
 package io.downhill.cli;
 
 import io.downhill.BadInputException;
+import io.downhill.linalg.Numbers;
+import io.downhill.optim.OptimizerConfig;
 import io.downhill.settings.Setting;
 import io.downhill.train.TrainingSettings;
 import java.util.Objects;
@@ -36,13 +38,28 @@ final class ConfigurationReference {
           md.append(row(s));
         }
       }
+      if (group == Setting.Group.SCHEDULE) {
+        md.append(rates());
+      }
+    }
+    return md.toString();
+  }
+
+  /** The learning rate each optimizer takes when none is given, from the registry. */
+  private static String rates() {
+    StringBuilder md = new StringBuilder("\nThe default `learningRate` is the `optimizer`'s own (each update rule "
+        + "declares it beside its line in `OptimizerConfig`'s registry; gd's line search starts its first step at "
+        + "0.1):\n\n| optimizer | default `learningRate` |\n| --- | --- |\n");
+    for (String name : OptimizerConfig.names()) {
+      md.append("| `").append(name).append("` | ").append(Numbers.compact(OptimizerConfig.defaultRate(name)))
+          .append(" |\n");
     }
     return md.toString();
   }
 
   private static <T> String row(Setting<T> s) {
     String flag = s.shownIn(Setting.Front.CLI) ? "`" + s.flag() + "` (`" + s.key() + "`)" : "(Spark ML only)";
-    String dflt = "`" + shown(s, s.defaultFor(Setting.Front.CLI)) + "`";
+    String dflt = s.isDerived() ? s.defaultText() + " (below)" : "`" + shown(s, s.defaultFor(Setting.Front.CLI)) + "`";
     if (!Objects.equals(s.defaultFor(Setting.Front.CLI), s.defaultFor(Setting.Front.ML))) {
       dflt += "; Spark ML `" + shown(s, s.defaultFor(Setting.Front.ML)) + "`";
     }

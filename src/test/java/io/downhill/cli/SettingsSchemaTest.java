@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.downhill.BadInputException;
 import io.downhill.checkpoint.Checkpointing;
 import io.downhill.data.DataSpec;
 import io.downhill.linalg.Precision;
@@ -84,8 +86,30 @@ class SettingsSchemaTest {
   }
 
   private static <T> void assertValidDefault(Setting<T> s, Setting.Front front) {
-    T dflt = s.defaultFor(front);
+    T dflt = s.isDerived() ? s.derivedDefault(SettingValues.defaults(front)) : s.defaultFor(front);
     assertEquals(dflt, s.checked(dflt), s + "'s default for " + front + " is valid and written canonically");
+  }
+
+  @Test
+  void theLearningRatesDefaultIsTheOptimizersAndAutoIsAWordForZero() {
+    SettingValues none = SettingValues.defaults(Setting.Front.CLI);
+    assertNull(LEARNING_RATE.defaultValue(), "no fixed default: it depends on the optimizer");
+    assertEquals(0.1, none.get(LEARNING_RATE));
+    assertEquals(1e-3, none.with(OPTIMIZER_NAME, "adam").get(LEARNING_RATE));
+    assertEquals(2e-3, none.with(OPTIMIZER_NAME, "nadam").get(LEARNING_RATE));
+    assertEquals(1e-2, none.with(OPTIMIZER_NAME, "adagrad").get(LEARNING_RATE));
+    assertEquals(0.1, none.with(ALGORITHM, "gd").get(LEARNING_RATE), "gd's line search starts where it always did");
+    assertEquals(0.05, none.with(OPTIMIZER_NAME, "adam").with(LEARNING_RATE, 0.05).get(LEARNING_RATE), "given wins");
+    assertEquals(1e-3, TrainingConfig.from(none.with(OPTIMIZER_NAME, "adam")).learningRate());
+    assertEquals(0.0, LEARNING_RATE.parse("auto"));
+    assertEquals(0.0, LEARNING_RATE.parse(" AUTO "));
+    assertEquals("auto", LEARNING_RATE.format(0.0));
+    assertEquals(0, EPOCHS.parse("auto"));
+    assertEquals(0, BATCH_SIZE.parse("auto"));
+    assertTrue(TrainingConfig.from(none.withText(LEARNING_RATE, "auto")).autoRate());
+    BadInputException gd = assertThrows(BadInputException.class,
+        () -> TrainingConfig.from(none.with(ALGORITHM, "gd").withText(LEARNING_RATE, "auto")));
+    assertEquals("learningRate", gd.setting());
   }
 
   @Test
@@ -128,7 +152,9 @@ class SettingsSchemaTest {
       return;
     }
     assertTrue(m.find(), s.flag() + ": " + help);
-    if (s.format(s.defaultValue()).isEmpty()) {
+    if (s.isDerived()) {
+      assertEquals(s.defaultText(), m.group(1), s.flag());
+    } else if (s.format(s.defaultValue()).isEmpty()) {
       assertEquals("none", m.group(1), s.flag());
     } else {
       assertEquals(s.defaultValue(), s.parse(m.group(1)), s.flag() + " shows its default");
@@ -219,7 +245,7 @@ class SettingsSchemaTest {
   private static <T> String sample(Setting<T> s) {
     String text;
     if (s.choices() != null) {
-      text = s.choices().get(s.choices().size() - 1);
+      text = s.choices().stream().filter(c -> !c.equals(s.defaultValue())).reduce((a, b) -> b).orElseThrow();
     } else if (s == CHECKPOINT_EVERY) {
       text = "3epochs";
     } else if (s.type() == String.class) {
@@ -229,7 +255,7 @@ class SettingsSchemaTest {
     } else if (s.type() == List.class) {
       text = "16,8";
     } else if (s.type() == Double.class) {
-      double d = (Double) s.defaultValue();
+      double d = (Double) s.derivedDefault(SettingValues.defaults(Setting.Front.CLI));
       text = Double.toString(d == 0 ? 0.05 : d / 2);
     } else {
       text = Long.toString(((Number) s.defaultValue()).longValue() + 1);

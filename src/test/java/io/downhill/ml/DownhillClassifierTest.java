@@ -158,7 +158,10 @@ class DownhillClassifierTest {
 
   @Test
   void crossValidatorPicksTheSensibleCornerOfA2x2Grid() {
-    DownhillClassifier softmax = new DownhillClassifier().setEpochs(2).setBatchSize(64).setNumPartitions(2);
+    // the step schedule the grid was made for: with the cosine default, λ 3 scores as well as 1e-4 on these
+    // easy blobs (0.875 against 0.873), so the grid would have no wrong corner to avoid
+    DownhillClassifier softmax = new DownhillClassifier().setEpochs(2).setBatchSize(64).setNumPartitions(2)
+        .setSchedule("step");
     ParamMap[] grid = new ParamGridBuilder()
         .addGrid(softmax.learningRate(), new double[] {1e-5, 0.1})
         .addGrid(softmax.regParam(), new double[] {1e-4, 3.0})
@@ -217,7 +220,7 @@ class DownhillClassifierTest {
   void paramsAreValidatedWhenSetWithMessagesThatSayWhatIsAllowed() {
     DownhillClassifier d = new DownhillClassifier();
     IllegalArgumentException lr = assertThrows(IllegalArgumentException.class, () -> d.setLearningRate(-1));
-    assertEquals("DownhillClassifier parameter learningRate: invalid value -1.0; allowed: a finite number > 0",
+    assertEquals("DownhillClassifier parameter learningRate: invalid value -1.0; allowed: a finite number > 0, or auto (0)",
         lr.getMessage());
     IllegalArgumentException opt = assertThrows(IllegalArgumentException.class, () -> d.setOptimizer("lbfgs"));
     assertTrue(opt.getMessage().contains("allowed: one of " + String.join(", ", io.downhill.optim.OptimizerConfig.names())),
@@ -226,7 +229,7 @@ class DownhillClassifierTest {
         () -> d.setHiddenLayers(new int[] {64, 0}));
     assertTrue(hidden.getMessage().contains("invalid value [64, 0]"), hidden.getMessage());
     assertThrows(IllegalArgumentException.class, () -> d.setMomentum(1.0));
-    assertThrows(IllegalArgumentException.class, () -> d.setBatchSize(0));
+    assertThrows(IllegalArgumentException.class, () -> d.setBatchSize(-1)); // 0 is auto
     assertThrows(IllegalArgumentException.class, () -> d.setCheckpointEvery("often"));
     assertThrows(IllegalArgumentException.class, () -> d.setValidationFraction(Double.NaN));
     // through a param grid too

@@ -138,13 +138,17 @@ class DownhillParamsTest {
       assertTrue(d.hasParam(name), name);
       Param<Object> p = d.getParam(name);
       assertSame(d.param(s), p, name);
-      Object dflt = SettingParams.fromParam(d.getDefault(p).get());
-      assertEquals(s.defaultFor(Setting.Front.ML), dflt, name + " default");
+      Object expected = s.derivedDefault(SettingValues.defaults(Setting.Front.ML));
+      if (s.isDerived()) { // depends on another Param: none of Spark's, the getter says what training takes
+        assertFalse(d.hasDefault(p), name + " default");
+      } else {
+        assertEquals(expected, SettingParams.fromParam(d.getDefault(p).get()), name + " default");
+      }
       assertTrue(p.doc().contains(s.doc(n -> n)), name + " doc: " + p.doc()); // mentions by Param name
       assertFalse(p.doc().contains("{"), name + " doc: " + p.doc());
 
       Object got = invoke(d, "get" + capitalized(s), new Class<?>[0]);
-      assertEquals(s.defaultFor(Setting.Front.ML), SettingParams.fromParam(got), name + " getter");
+      assertEquals(expected, SettingParams.fromParam(got), name + " getter");
       Object value = first(s, true);
       assertNotNull(value, name + ": a valid value other than the default");
       Object returned = invoke(d, "set" + capitalized(s), new Class<?>[] {javaType(s)}, value);
@@ -177,6 +181,29 @@ class DownhillParamsTest {
     assertEquals(0.02, c.learningRate());
     assertEquals(4.0, c.abortFactor());
     assertEquals("gd", new DownhillClassifier().setAlgorithm("gd").trainingConfig().optimizer().name());
+  }
+
+  @Test
+  void theLearningRatesDefaultFollowsTheOptimizerAndAutoPicksOneAtFit() {
+    DownhillClassifier d = new DownhillClassifier();
+    assertEquals(0.1, d.getLearningRate());
+    assertEquals(1e-3, d.setOptimizer("adam").getLearningRate(), "Adam's own rate");
+    assertEquals(2e-3, d.copy(new ParamMap().put(d.optimizer(), "nadam")).getLearningRate(), "also in a copy");
+    assertFalse(d.isDefined(d.learningRate()));
+    assertTrue(d.explainParams().contains("learningRate"));
+    assertEquals(1e-3, d.trainingConfig().learningRate());
+    assertEquals(0.05, d.setLearningRate(0.05).getLearningRate(), "a rate set wins");
+
+    DownhillClassificationModel byDefault = small().setOptimizer("adam").fit(data);
+    assertEquals(1e-3, byDefault.summary().get("lr").asDouble());
+    assertEquals("adam's default", byDefault.summary().get("lr_source").asText());
+    assertEquals(1e-3, byDefault.getLearningRate(), "the fitted model says the rate it was trained at");
+
+    DownhillClassificationModel auto = small().setLearningRate(0).fit(data);
+    assertEquals("auto", auto.summary().get("lr_source").asText());
+    double picked = auto.summary().get("lr").asDouble();
+    assertTrue(picked >= 1e-5 && picked <= 10, "one of the sweep's rates: " + picked);
+    assertTrue(auto.summary().get("lr_auto").asText().startsWith("lr auto: "), auto.summary().toString());
   }
 
   @Test
@@ -251,7 +278,7 @@ class DownhillParamsTest {
     for (Setting<?> s : ML) {
       assertTrue(m.hasParam(s.name()), s.name());
       assertEquals(d.param(s).doc(), m.param(s).doc(), s.name());
-      assertEquals(SettingParams.fromParam(d.getOrDefault(d.param(s))),
+      assertEquals(SettingParams.fromParam(invoke(d, "get" + capitalized(s), new Class<?>[0])),
           SettingParams.fromParam(invoke(m, "get" + capitalized(s), new Class<?>[0])), s.name() + " copied at fit");
     }
     assertArrayEquals(new int[] {6}, m.getHiddenLayers());

@@ -19,7 +19,7 @@ class TrainingConfigSettingsTest {
       Setting.Group.SCHEDULE, Setting.Group.REGULARIZATION, Setting.Group.STOPPING);
   /** Settings that only mean something on a network. */
   private static final Set<Setting<?>> ON_AN_MLP = Set.of(TrainingSettings.LOSS, TrainingSettings.HIDDEN_LAYERS,
-      TrainingSettings.DROPOUT, TrainingSettings.ACTIVATION);
+      TrainingSettings.DROPOUT, TrainingSettings.ACTIVATION, TrainingSettings.BATCH_NORM);
 
   @Test
   void everySettingOfTheConfigRoundTrips() {
@@ -65,12 +65,14 @@ class TrainingConfigSettingsTest {
     } else if (s == TrainingSettings.OPTIMIZER_NAME) {
       v = "adam";
     } else if (s.choices() != null) {
-      v = s.choices().get(s.choices().size() - 1);
+      v = s.choices().stream().filter(c -> !c.equals(s.defaultValue())).reduce((a, b) -> b).orElseThrow();
     } else if (s.type() == List.class) {
       v = List.of(16, 8);
     } else if (s.type() == Double.class) {
-      double d = (Double) s.defaultValue();
+      double d = (Double) s.derivedDefault(SettingValues.defaults(Setting.Front.CLI));
       v = d == 0 ? 0.05 : d / 2;
+    } else if (s.type() == Boolean.class) {
+      v = !(Boolean) s.defaultValue();
     } else if (s.type() == Integer.class) {
       v = (Integer) s.defaultValue() + 1;
     } else {
