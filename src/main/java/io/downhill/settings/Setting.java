@@ -1,7 +1,6 @@
 package io.downhill.settings;
 
 import io.downhill.BadInputException;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -263,28 +262,7 @@ public final class Setting<T> {
       if (word != null && t.equalsIgnoreCase(word)) {
         return checked(wordValue);
       }
-      if (type == Integer.class) {
-        v = Integer.valueOf(t);
-      } else if (type == Long.class) {
-        v = Long.valueOf(t);
-      } else if (type == Double.class) {
-        v = Double.valueOf(t);
-      } else if (type == Boolean.class) {
-        if (!t.equalsIgnoreCase("true") && !t.equalsIgnoreCase("false")) {
-          throw new IllegalArgumentException(t);
-        }
-        v = Boolean.valueOf(t);
-      } else if (type == List.class) {
-        List<Integer> list = new ArrayList<>();
-        for (String part : t.split(",")) {
-          if (!part.isBlank()) {
-            list.add(Integer.valueOf(part.strip()));
-          }
-        }
-        v = list;
-      } else {
-        v = text;
-      }
+      v = type == String.class ? text : Values.parse(type, t);
     } catch (IllegalArgumentException e) {
       throw BadInputException.setting(name, "invalid " + noun, allowed(), "'" + text + "'");
     }
