@@ -1,10 +1,12 @@
 """
-Downhill from PySpark: data-parallel minibatch SGD of classifiers on Apache Spark, as pyspark.ml
-estimators that wrap Downhill's JVM classes (as ``xgboost.spark`` or SynapseML do for theirs).
+Downhill from PySpark: data-parallel minibatch SGD of classifiers and regressors on Apache Spark,
+as pyspark.ml estimators that wrap Downhill's JVM classes (as ``xgboost.spark`` or SynapseML do for
+theirs).
 
     >>> import downhill
     >>> spark = downhill.spark_session()          # a session with Downhill's jar on spark.jars
     >>> clf = downhill.DownhillClassifier(modelType="mlp", hiddenLayers=[256], optimizer="adam")
+    >>> reg = downhill.DownhillRegressor()        # least squares; modelType="mlp" for a network
 
 The package carries Downhill's jar (:py:func:`jar_path`, for ``spark-submit --jars``) and needs the
 pyspark of the Spark minor version the jar was built with: importing it with another one raises
@@ -20,6 +22,7 @@ from downhill.classification import (  # noqa: E402  (after the version check, w
     DownhillClassificationSummary,
     DownhillClassifier,
 )
+from downhill.regression import DownhillRegressionModel, DownhillRegressor  # noqa: E402
 from downhill.summary import DownhillTrainingSummary  # noqa: E402
 
 __version__: str = built_versions()["downhill"]
@@ -30,6 +33,8 @@ __all__ = [
     "DownhillClassifier",
     "DownhillClassificationModel",
     "DownhillClassificationSummary",
+    "DownhillRegressor",
+    "DownhillRegressionModel",
     "DownhillTrainingSummary",
     "SPARK_VERSION",
     "jar_path",

@@ -29,6 +29,7 @@ RESOURCE = "io/downhill/ml/params.json"
 #: Java estimator -> the pyspark class its Python wrapper extends.
 BASES: Dict[str, str] = {
     "io.downhill.ml.DownhillClassifier": "pyspark.ml.classification._JavaProbabilisticClassifier",
+    "io.downhill.ml.DownhillRegressor": "pyspark.ml.regression._JavaRegressor",
 }
 
 _PY_TYPES = {

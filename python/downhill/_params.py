@@ -27,16 +27,19 @@ class _DownhillClassifierParams(Params):
     modelType: "Param[str]" = Param(
         Params._dummy(),
         "modelType",
-        "softmax, svm (multiclass hinge), logistic (binary): a linear score function Wx + b; or "
-        "mlp: a fully connected network (hiddenLayers, loss) (one of softmax, svm, logistic, mlp)",
+        "softmax, svm (multiclass hinge), logistic (binary), squared (least-squares regression on "
+        "real-valued labels): a linear score function Wx + b; or mlp: a fully connected network "
+        "(hiddenLayers, loss); a loss given without a model picks the linear model of that loss "
+        "(one of softmax, svm, logistic, squared, mlp)",
         typeConverter=TypeConverters.toString,
     )
 
     loss: "Param[str]" = Param(
         Params._dummy(),
         "loss",
-        "Head of an mlp: softmax, svm or logistic; auto is softmax for an mlp and the linear "
-        "model's own loss (one of auto, softmax, svm, logistic)",
+        "Head of an mlp: softmax, svm, logistic, or squared (½(f(x) - y)² on real-valued labels, "
+        "one output: regression); auto is softmax for an mlp and the linear model's own loss (one "
+        "of auto, softmax, svm, logistic, squared)",
         typeConverter=TypeConverters.toString,
     )
 
@@ -51,17 +54,19 @@ class _DownhillClassifierParams(Params):
     activation: "Param[str]" = Param(
         Params._dummy(),
         "activation",
-        "Hidden activation: relu, leaky-relu, tanh or elu (one of relu, leaky-relu, tanh, elu)",
+        "Hidden activation: relu, leaky-relu, tanh, elu or sigmoid (one of relu, leaky-relu, tanh, "
+        "elu, sigmoid)",
         typeConverter=TypeConverters.toString,
     )
 
-    batchNorm: "Param[bool]" = Param(
+    batchNorm: "Param[str]" = Param(
         Params._dummy(),
         "batchNorm",
-        "Batch normalization after each hidden dense layer, before its activation: trained scale "
-        "and shift; training normalizes with the batch's statistics, evaluation with running ones "
-        "(momentum 0.9) (true or false)",
-        typeConverter=TypeConverters.toBoolean,
+        "Batch normalization of each hidden layer: before its activation (the paper's; the "
+        "command-line flag alone means before) or after it; trained scale and shift; training "
+        "normalizes with the statistics of the global minibatch across partitions, evaluation with "
+        "running ones (momentum 0.9) (one of none, before, after)",
+        typeConverter=TypeConverters.toString,
     )
 
     init: "Param[str]" = Param(
@@ -99,9 +104,10 @@ class _DownhillClassifierParams(Params):
     optimizer: "Param[str]" = Param(
         Params._dummy(),
         "optimizer",
-        "Update rule: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, nadam; gd and "
-        "random-search are kept as shorthands for the algorithm (one of sgd, momentum, nesterov, "
-        "adagrad, rmsprop, adam, adamw, nadam, gd, random-search)",
+        "Update rule: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, nadam, amsgrad, "
+        "adamax, adadelta; gd and random-search are kept as shorthands for the algorithm (one of "
+        "sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, nadam, amsgrad, adamax, adadelta, "
+        "gd, random-search)",
         typeConverter=TypeConverters.toString,
     )
 
@@ -129,28 +135,28 @@ class _DownhillClassifierParams(Params):
     beta1: "Param[float]" = Param(
         Params._dummy(),
         "beta1",
-        "β₁ of adam/adamw/nadam (a number in [0, 1))",
+        "β₁ of adam/adamw/nadam/amsgrad/adamax (a number in [0, 1))",
         typeConverter=TypeConverters.toFloat,
     )
 
     beta2: "Param[float]" = Param(
         Params._dummy(),
         "beta2",
-        "β₂ of adam/adamw/nadam (a number in [0, 1))",
+        "β₂ of adam/adamw/nadam/amsgrad/adamax (a number in [0, 1))",
         typeConverter=TypeConverters.toFloat,
     )
 
     eps: "Param[float]" = Param(
         Params._dummy(),
         "eps",
-        "ε of adagrad, rmsprop, adam/adamw/nadam (a finite number > 0)",
+        "ε of adagrad, rmsprop, adadelta, adam/adamw/nadam/amsgrad/adamax (a finite number > 0)",
         typeConverter=TypeConverters.toFloat,
     )
 
     rho: "Param[float]" = Param(
         Params._dummy(),
         "rho",
-        "ρ, the decay of rmsprop's squared gradients (a number in [0, 1))",
+        "ρ, the decay of rmsprop's and adadelta's running averages (a number in [0, 1))",
         typeConverter=TypeConverters.toFloat,
     )
 
@@ -312,8 +318,9 @@ class _DownhillClassifierParams(Params):
     earlyStopping: "Param[str]" = Param(
         Params._dummy(),
         "earlyStopping",
-        "none, val_loss or val_accuracy: stop after patience epochs without improvement and keep "
-        "the best epoch's weights (needs validation rows) (one of none, val_loss, val_accuracy)",
+        "none, val_loss, val_rmse (regression) or val_accuracy (classification): stop after "
+        "patience epochs without improvement and keep the best epoch's weights (needs validation "
+        "rows) (one of none, val_loss, val_rmse, val_accuracy)",
         typeConverter=TypeConverters.toString,
     )
 
@@ -405,7 +412,7 @@ class _DownhillClassifierParams(Params):
             loss="auto",
             hiddenLayers=[],
             activation="relu",
-            batchNorm=False,
+            batchNorm="none",
             init="auto",
             initScale=0.01,
             precision="float32",
@@ -467,7 +474,7 @@ class _DownhillClassifierParams(Params):
         """Gets the value of :py:attr:`activation` or its default value."""
         return self.getOrDefault(self.activation)
 
-    def getBatchNorm(self) -> bool:
+    def getBatchNorm(self) -> str:
         """Gets the value of :py:attr:`batchNorm` or its default value."""
         return self.getOrDefault(self.batchNorm)
 
@@ -717,7 +724,7 @@ class _DownhillClassifierSetters(_DownhillEstimator):
         loss: str = "auto",
         hiddenLayers: Sequence[int] = (),
         activation: str = "relu",
-        batchNorm: bool = False,
+        batchNorm: str = "none",
         init: str = "auto",
         initScale: float = 0.01,
         precision: str = "float32",
@@ -786,22 +793,27 @@ class _DownhillClassifierSetters(_DownhillEstimator):
             class with largest value p/t is predicted, where p is the original
             probability of that class and t is the class's threshold
         modelType : str, default "softmax"
-            softmax, svm (multiclass hinge), logistic (binary): a linear score function
-            Wx + b; or mlp: a fully connected network (hiddenLayers, loss) (one of
-            softmax, svm, logistic, mlp)
+            softmax, svm (multiclass hinge), logistic (binary), squared (least-squares
+            regression on real-valued labels): a linear score function Wx + b; or mlp: a
+            fully connected network (hiddenLayers, loss); a loss given without a model
+            picks the linear model of that loss (one of softmax, svm, logistic, squared,
+            mlp)
         loss : str, default "auto"
-            Head of an mlp: softmax, svm or logistic; auto is softmax for an mlp and the
-            linear model's own loss (one of auto, softmax, svm, logistic)
+            Head of an mlp: softmax, svm, logistic, or squared (½(f(x) - y)² on
+            real-valued labels, one output: regression); auto is softmax for an mlp and
+            the linear model's own loss (one of auto, softmax, svm, logistic, squared)
         hiddenLayers : Sequence[int], default ()
             Hidden layer widths of an mlp, e.g. 256,128; none means 256 for an mlp
             (positive integers, e.g. 256,128)
         activation : str, default "relu"
-            Hidden activation: relu, leaky-relu, tanh or elu (one of relu, leaky-relu,
-            tanh, elu)
-        batchNorm : bool, default False
-            Batch normalization after each hidden dense layer, before its activation:
-            trained scale and shift; training normalizes with the batch's statistics,
-            evaluation with running ones (momentum 0.9) (true or false)
+            Hidden activation: relu, leaky-relu, tanh, elu or sigmoid (one of relu,
+            leaky-relu, tanh, elu, sigmoid)
+        batchNorm : str, default "none"
+            Batch normalization of each hidden layer: before its activation (the
+            paper's; the command-line flag alone means before) or after it; trained
+            scale and shift; training normalizes with the statistics of the global
+            minibatch across partitions, evaluation with running ones (momentum 0.9)
+            (one of none, before, after)
         init : str, default "auto"
             Weight initialization: gaussian (initScale · N(0,1)), xavier, he; auto =
             gaussian for linear models, he for networks (one of auto, gaussian, xavier,
@@ -816,9 +828,10 @@ class _DownhillClassifierSetters(_DownhillEstimator):
             (full batch, with lineSearch); random-search (trials random weights, the
             lecture's baseline) (one of minibatch, gd, random-search)
         optimizer : str, default "sgd"
-            Update rule: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, nadam;
-            gd and random-search are kept as shorthands for the algorithm (one of sgd,
-            momentum, nesterov, adagrad, rmsprop, adam, adamw, nadam, gd, random-search)
+            Update rule: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, nadam,
+            amsgrad, adamax, adadelta; gd and random-search are kept as shorthands for
+            the algorithm (one of sgd, momentum, nesterov, adagrad, rmsprop, adam,
+            adamw, nadam, amsgrad, adamax, adadelta, gd, random-search)
         batchSize : int, default 256
             Global minibatch size, split over the partitions (an integer >= 1)
         epochs : int, default 10
@@ -826,13 +839,15 @@ class _DownhillClassifierSetters(_DownhillEstimator):
         momentum : float, default 0.9
             μ of momentum and nesterov (a number in [0, 1))
         beta1 : float, default 0.9
-            β₁ of adam/adamw/nadam (a number in [0, 1))
+            β₁ of adam/adamw/nadam/amsgrad/adamax (a number in [0, 1))
         beta2 : float, default 0.999
-            β₂ of adam/adamw/nadam (a number in [0, 1))
+            β₂ of adam/adamw/nadam/amsgrad/adamax (a number in [0, 1))
         eps : float, default 1e-08
-            ε of adagrad, rmsprop, adam/adamw/nadam (a finite number > 0)
+            ε of adagrad, rmsprop, adadelta, adam/adamw/nadam/amsgrad/adamax (a finite
+            number > 0)
         rho : float, default 0.99
-            ρ, the decay of rmsprop's squared gradients (a number in [0, 1))
+            ρ, the decay of rmsprop's and adadelta's running averages (a number in [0,
+            1))
         weightDecay : float, default 0.01
             Decoupled weight decay of adamw, on weights only (a finite number >= 0)
         lineSearch : str, default "armijo"
@@ -894,9 +909,9 @@ class _DownhillClassifierSetters(_DownhillEstimator):
             Inverted dropout after each hidden activation, training only (a number in
             [0, 1))
         earlyStopping : str, default "none"
-            none, val_loss or val_accuracy: stop after patience epochs without
-            improvement and keep the best epoch's weights (needs validation rows) (one
-            of none, val_loss, val_accuracy)
+            none, val_loss, val_rmse (regression) or val_accuracy (classification): stop
+            after patience epochs without improvement and keep the best epoch's weights
+            (needs validation rows) (one of none, val_loss, val_rmse, val_accuracy)
         patience : int, default 3
             Epochs without improvement before early stopping (an integer >= 1)
         validationFraction : float, default 0.0
@@ -948,7 +963,7 @@ class _DownhillClassifierSetters(_DownhillEstimator):
         loss: str = "auto",
         hiddenLayers: Sequence[int] = (),
         activation: str = "relu",
-        batchNorm: bool = False,
+        batchNorm: str = "none",
         init: str = "auto",
         initScale: float = 0.01,
         precision: str = "float32",
@@ -1014,7 +1029,7 @@ class _DownhillClassifierSetters(_DownhillEstimator):
         """Sets the value of :py:attr:`activation`."""
         return self._set(activation=value)
 
-    def setBatchNorm(self: _DownhillClassifierSelf, value: bool) -> _DownhillClassifierSelf:
+    def setBatchNorm(self: _DownhillClassifierSelf, value: str) -> _DownhillClassifierSelf:
         """Sets the value of :py:attr:`batchNorm`."""
         return self._set(batchNorm=value)
 
@@ -1189,5 +1204,1179 @@ class _DownhillClassifierSetters(_DownhillEstimator):
         return self._set(resume=value)
 
     def setInitialModel(self: _DownhillClassifierSelf, value: str) -> _DownhillClassifierSelf:
+        """Sets the value of :py:attr:`initialModel`."""
+        return self._set(initialModel=value)
+
+
+_DownhillRegressorSelf = TypeVar("_DownhillRegressorSelf", bound="_DownhillRegressorSetters")
+
+
+class _DownhillRegressorParams(Params):
+    """
+    The Params of :py:class:`downhill.DownhillRegressor` and its model beyond pyspark's
+    ``_JavaRegressor``: those of ``io.downhill.ml.DownhillRegressor``,
+    with its docs and defaults.
+    """
+
+    modelType: "Param[str]" = Param(
+        Params._dummy(),
+        "modelType",
+        "softmax, svm (multiclass hinge), logistic (binary), squared (least-squares regression on "
+        "real-valued labels): a linear score function Wx + b; or mlp: a fully connected network "
+        "(hiddenLayers, loss); a loss given without a model picks the linear model of that loss "
+        "(one of softmax, svm, logistic, squared, mlp)",
+        typeConverter=TypeConverters.toString,
+    )
+
+    loss: "Param[str]" = Param(
+        Params._dummy(),
+        "loss",
+        "Head of an mlp: softmax, svm, logistic, or squared (½(f(x) - y)² on real-valued labels, "
+        "one output: regression); auto is softmax for an mlp and the linear model's own loss (one "
+        "of auto, softmax, svm, logistic, squared)",
+        typeConverter=TypeConverters.toString,
+    )
+
+    hiddenLayers: "Param[List[int]]" = Param(
+        Params._dummy(),
+        "hiddenLayers",
+        "Hidden layer widths of an mlp, e.g. 256,128; none means 256 for an mlp (positive "
+        "integers, e.g. 256,128)",
+        typeConverter=TypeConverters.toListInt,
+    )
+
+    activation: "Param[str]" = Param(
+        Params._dummy(),
+        "activation",
+        "Hidden activation: relu, leaky-relu, tanh, elu or sigmoid (one of relu, leaky-relu, tanh, "
+        "elu, sigmoid)",
+        typeConverter=TypeConverters.toString,
+    )
+
+    batchNorm: "Param[str]" = Param(
+        Params._dummy(),
+        "batchNorm",
+        "Batch normalization of each hidden layer: before its activation (the paper's; the "
+        "command-line flag alone means before) or after it; trained scale and shift; training "
+        "normalizes with the statistics of the global minibatch across partitions, evaluation with "
+        "running ones (momentum 0.9) (one of none, before, after)",
+        typeConverter=TypeConverters.toString,
+    )
+
+    init: "Param[str]" = Param(
+        Params._dummy(),
+        "init",
+        "Weight initialization: gaussian (initScale · N(0,1)), xavier, he; auto = gaussian for "
+        "linear models, he for networks (one of auto, gaussian, xavier, he)",
+        typeConverter=TypeConverters.toString,
+    )
+
+    initScale: "Param[float]" = Param(
+        Params._dummy(),
+        "initScale",
+        "σ of the gaussian initialization (a finite number >= 0)",
+        typeConverter=TypeConverters.toFloat,
+    )
+
+    precision: "Param[str]" = Param(
+        Params._dummy(),
+        "precision",
+        "float32 or float64 storage and arithmetic; sums are always double (one of float32, "
+        "float64)",
+        typeConverter=TypeConverters.toString,
+    )
+
+    algorithm: "Param[str]" = Param(
+        Params._dummy(),
+        "algorithm",
+        "minibatch (steps of the optimizer on minibatches, localSteps per job); gd (full batch, "
+        "with lineSearch); random-search (trials random weights, the lecture's baseline) (one of "
+        "minibatch, gd, random-search)",
+        typeConverter=TypeConverters.toString,
+    )
+
+    optimizer: "Param[str]" = Param(
+        Params._dummy(),
+        "optimizer",
+        "Update rule: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, nadam, amsgrad, "
+        "adamax, adadelta; gd and random-search are kept as shorthands for the algorithm (one of "
+        "sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, nadam, amsgrad, adamax, adadelta, "
+        "gd, random-search)",
+        typeConverter=TypeConverters.toString,
+    )
+
+    batchSize: "Param[int]" = Param(
+        Params._dummy(),
+        "batchSize",
+        "Global minibatch size, split over the partitions (an integer >= 1)",
+        typeConverter=TypeConverters.toInt,
+    )
+
+    epochs: "Param[int]" = Param(
+        Params._dummy(),
+        "epochs",
+        "Passes over the training data; iterations of gd (an integer >= 1)",
+        typeConverter=TypeConverters.toInt,
+    )
+
+    momentum: "Param[float]" = Param(
+        Params._dummy(),
+        "momentum",
+        "μ of momentum and nesterov (a number in [0, 1))",
+        typeConverter=TypeConverters.toFloat,
+    )
+
+    beta1: "Param[float]" = Param(
+        Params._dummy(),
+        "beta1",
+        "β₁ of adam/adamw/nadam/amsgrad/adamax (a number in [0, 1))",
+        typeConverter=TypeConverters.toFloat,
+    )
+
+    beta2: "Param[float]" = Param(
+        Params._dummy(),
+        "beta2",
+        "β₂ of adam/adamw/nadam/amsgrad/adamax (a number in [0, 1))",
+        typeConverter=TypeConverters.toFloat,
+    )
+
+    eps: "Param[float]" = Param(
+        Params._dummy(),
+        "eps",
+        "ε of adagrad, rmsprop, adadelta, adam/adamw/nadam/amsgrad/adamax (a finite number > 0)",
+        typeConverter=TypeConverters.toFloat,
+    )
+
+    rho: "Param[float]" = Param(
+        Params._dummy(),
+        "rho",
+        "ρ, the decay of rmsprop's and adadelta's running averages (a number in [0, 1))",
+        typeConverter=TypeConverters.toFloat,
+    )
+
+    weightDecay: "Param[float]" = Param(
+        Params._dummy(),
+        "weightDecay",
+        "Decoupled weight decay of adamw, on weights only (a finite number >= 0)",
+        typeConverter=TypeConverters.toFloat,
+    )
+
+    lineSearch: "Param[str]" = Param(
+        Params._dummy(),
+        "lineSearch",
+        "gd: armijo (backtracking; every trial is one distributed loss pass) or none (one of "
+        "armijo, none)",
+        typeConverter=TypeConverters.toString,
+    )
+
+    tol: "Param[float]" = Param(
+        Params._dummy(),
+        "tol",
+        "gd: stop when ‖Δθ‖ or the relative loss change is below it; 0 runs every epoch (a finite "
+        "number >= 0)",
+        typeConverter=TypeConverters.toFloat,
+    )
+
+    trials: "Param[int]" = Param(
+        Params._dummy(),
+        "trials",
+        "random-search: weight matrices to try (an integer >= 1)",
+        typeConverter=TypeConverters.toInt,
+    )
+
+    localSteps: "Param[int]" = Param(
+        Params._dummy(),
+        "localSteps",
+        "Minibatch steps each partition takes per Spark job before the driver averages the local "
+        "models; 1 is exact synchronous SGD, more trades exactness for fewer jobs (an integer >= 1 "
+        "(1 = synchronous SGD))",
+        typeConverter=TypeConverters.toInt,
+    )
+
+    sync: "Param[str]" = Param(
+        Params._dummy(),
+        "sync",
+        "How minibatch steps reach the partitions: jobs (a Spark job per step, or per localSteps, "
+        "the partial sums merged on the driver), collective (the partitions' tasks stay alive for "
+        "a stretch of steps, gang-scheduled, and sum among themselves); both give the same bits. "
+        "auto takes collective where a barrier stage can run (as many task slots as partitions, no "
+        "dynamic allocation) (one of auto, jobs, collective)",
+        typeConverter=TypeConverters.toString,
+    )
+
+    collectiveTimeout: "Param[int]" = Param(
+        Params._dummy(),
+        "collectiveTimeout",
+        "Seconds a collective task waits for another (to connect, or for its sums of a step) "
+        "before the segment fails and Spark retries it: a dead peer fails the stage instead of "
+        "hanging it (an integer >= 1 (seconds))",
+        typeConverter=TypeConverters.toInt,
+    )
+
+    abortFactor: "Param[float]" = Param(
+        Params._dummy(),
+        "abortFactor",
+        "Stop when the minibatch loss exceeds F times the first step's (the loss exploded); 0 "
+        "never (Spark ML: 0, so that one diverging grid point does not fail a whole "
+        "CrossValidator) (0 (never) or a finite number > 1)",
+        typeConverter=TypeConverters.toFloat,
+    )
+
+    seed: "Param[int]" = Param(
+        Params._dummy(),
+        "seed",
+        "Seeds initialization, minibatch order, dropout and the validation split (any integer)",
+        typeConverter=TypeConverters.toInt,
+    )
+
+    learningRate: "Param[float]" = Param(
+        Params._dummy(),
+        "learningRate",
+        "Learning rate η₀ (a finite number > 0)",
+        typeConverter=TypeConverters.toFloat,
+    )
+
+    schedule: "Param[str]" = Param(
+        Params._dummy(),
+        "schedule",
+        "constant, step (η₀·γ^⌊t/s⌋), exponential (η₀·e^(-k·t)), inverse (η₀/(1+k·t)), cosine; t "
+        "in epochs (one of constant, step, exponential, inverse, cosine)",
+        typeConverter=TypeConverters.toString,
+    )
+
+    lrDecay: "Param[float]" = Param(
+        Params._dummy(),
+        "lrDecay",
+        "γ of the step schedule (a number in (0, 1] (1 = constant))",
+        typeConverter=TypeConverters.toFloat,
+    )
+
+    lrStep: "Param[float]" = Param(
+        Params._dummy(),
+        "lrStep",
+        "s, epochs between step decays (a number of epochs > 0)",
+        typeConverter=TypeConverters.toFloat,
+    )
+
+    decayRate: "Param[float]" = Param(
+        Params._dummy(),
+        "decayRate",
+        "k of the exponential and inverse schedules (a finite number >= 0)",
+        typeConverter=TypeConverters.toFloat,
+    )
+
+    lrMin: "Param[float]" = Param(
+        Params._dummy(),
+        "lrMin",
+        "Final rate of the cosine schedule (a number in [0, learningRate])",
+        typeConverter=TypeConverters.toFloat,
+    )
+
+    warmup: "Param[float]" = Param(
+        Params._dummy(),
+        "warmup",
+        "Linear warm-up over this many epochs, for any schedule (a number of epochs >= 0)",
+        typeConverter=TypeConverters.toFloat,
+    )
+
+    regParam: "Param[float]" = Param(
+        Params._dummy(),
+        "regParam",
+        "Regularization strength λ on weights (never biases) (a finite number >= 0)",
+        typeConverter=TypeConverters.toFloat,
+    )
+
+    l1Ratio: "Param[float]" = Param(
+        Params._dummy(),
+        "l1Ratio",
+        "λ·(α·‖W‖₁ + (1-α)·‖W‖²): 0 is L2, 1 is L1, between is elastic net (a number in [0, 1] (0 "
+        "= L2, 1 = L1))",
+        typeConverter=TypeConverters.toFloat,
+    )
+
+    maxNorm: "Param[float]" = Param(
+        Params._dummy(),
+        "maxNorm",
+        "Max-norm constraint on each unit's incoming weights; 0 for none (a finite number > 0 (0 "
+        "for none))",
+        typeConverter=TypeConverters.toFloat,
+    )
+
+    dropout: "Param[float]" = Param(
+        Params._dummy(),
+        "dropout",
+        "Inverted dropout after each hidden activation, training only (a number in [0, 1))",
+        typeConverter=TypeConverters.toFloat,
+    )
+
+    earlyStopping: "Param[str]" = Param(
+        Params._dummy(),
+        "earlyStopping",
+        "none, val_loss, val_rmse (regression) or val_accuracy (classification): stop after "
+        "patience epochs without improvement and keep the best epoch's weights (needs validation "
+        "rows) (one of none, val_loss, val_rmse, val_accuracy)",
+        typeConverter=TypeConverters.toString,
+    )
+
+    patience: "Param[int]" = Param(
+        Params._dummy(),
+        "patience",
+        "Epochs without improvement before early stopping (an integer >= 1)",
+        typeConverter=TypeConverters.toInt,
+    )
+
+    validationFraction: "Param[float]" = Param(
+        Params._dummy(),
+        "validationFraction",
+        "Fraction of training rows held out for validation, seeded (Spark ML: 0, a pipeline holds "
+        "out its own) (a number in [0, 1))",
+        typeConverter=TypeConverters.toFloat,
+    )
+
+    numPartitions: "Param[int]" = Param(
+        Params._dummy(),
+        "numPartitions",
+        "Partitions of the training data; 0 for the master's cores (Spark's default parallelism) "
+        "(an integer >= 1 (or 0 for the default))",
+        typeConverter=TypeConverters.toInt,
+    )
+
+    blockRows: "Param[int]" = Param(
+        Params._dummy(),
+        "blockRows",
+        "Rows per cached dense block; 0 for about 32 MB per block (an integer >= 1 (or 0 for "
+        "automatic))",
+        typeConverter=TypeConverters.toInt,
+    )
+
+    weightCol: "Param[str]" = Param(
+        Params._dummy(),
+        "weightCol",
+        "Sample-weight column; empty for none (every row weighs 1) (any text)",
+        typeConverter=TypeConverters.toString,
+    )
+
+    checkpointDir: "Param[str]" = Param(
+        Params._dummy(),
+        "checkpointDir",
+        "Save checkpoints (weights, optimizer state, position, settings) here: a local path or any "
+        "Hadoop file system URI (hdfs://, s3a://); removed when the run succeeds; empty for none "
+        "(any text)",
+        typeConverter=TypeConverters.toString,
+    )
+
+    checkpointEvery: "Param[str]" = Param(
+        Params._dummy(),
+        "checkpointEvery",
+        "Checkpoint interval: N steps (500, 500steps) or N epochs (1epoch, 2epochs) (N steps or N "
+        "epochs, N >= 1: e.g. 500, 500steps, 1epoch)",
+        typeConverter=TypeConverters.toString,
+    )
+
+    checkpointKeep: "Param[int]" = Param(
+        Params._dummy(),
+        "checkpointKeep",
+        "Complete checkpoints kept; older ones are removed (an integer >= 1)",
+        typeConverter=TypeConverters.toInt,
+    )
+
+    resume: "Param[bool]" = Param(
+        Params._dummy(),
+        "resume",
+        "Continue from the newest complete checkpoint in checkpointDir (start afresh when there is "
+        "none); a corrupt or partial checkpoint is skipped with a warning (true or false)",
+        typeConverter=TypeConverters.toBoolean,
+    )
+
+    initialModel: "Param[str]" = Param(
+        Params._dummy(),
+        "initialModel",
+        "Warm start: start from this saved model's weights (a run folder, its model/ folder, a "
+        "saved DownhillClassificationModel or a PipelineModel holding one; any Hadoop path) when "
+        "the architecture, loss, classes and input width match; fresh optimizer state, schedule "
+        "from epoch 1; empty for random weights (a path without surrounding blanks, or empty for "
+        "none)",
+        typeConverter=TypeConverters.toString,
+    )
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._setDefault(
+            modelType="squared",
+            loss="squared",
+            hiddenLayers=[],
+            activation="relu",
+            batchNorm="none",
+            init="auto",
+            initScale=0.01,
+            precision="float32",
+            algorithm="minibatch",
+            optimizer="sgd",
+            batchSize=256,
+            epochs=10,
+            momentum=0.9,
+            beta1=0.9,
+            beta2=0.999,
+            eps=1e-08,
+            rho=0.99,
+            weightDecay=0.01,
+            lineSearch="armijo",
+            tol=1e-06,
+            trials=100,
+            localSteps=1,
+            sync="auto",
+            collectiveTimeout=120,
+            abortFactor=0.0,
+            seed=42,
+            learningRate=0.1,
+            schedule="step",
+            lrDecay=0.8,
+            lrStep=1.0,
+            decayRate=0.5,
+            lrMin=0.0,
+            warmup=0.0,
+            regParam=0.0001,
+            l1Ratio=0.0,
+            maxNorm=0.0,
+            dropout=0.0,
+            earlyStopping="none",
+            patience=3,
+            validationFraction=0.0,
+            numPartitions=0,
+            blockRows=0,
+            weightCol="",
+            checkpointDir="",
+            checkpointEvery="1epoch",
+            checkpointKeep=2,
+            resume=False,
+            initialModel="",
+        )
+
+    def getModelType(self) -> str:
+        """Gets the value of :py:attr:`modelType` or its default value."""
+        return self.getOrDefault(self.modelType)
+
+    def getLoss(self) -> str:
+        """Gets the value of :py:attr:`loss` or its default value."""
+        return self.getOrDefault(self.loss)
+
+    def getHiddenLayers(self) -> List[int]:
+        """Gets the value of :py:attr:`hiddenLayers` or its default value."""
+        return self.getOrDefault(self.hiddenLayers)
+
+    def getActivation(self) -> str:
+        """Gets the value of :py:attr:`activation` or its default value."""
+        return self.getOrDefault(self.activation)
+
+    def getBatchNorm(self) -> str:
+        """Gets the value of :py:attr:`batchNorm` or its default value."""
+        return self.getOrDefault(self.batchNorm)
+
+    def getInit(self) -> str:
+        """Gets the value of :py:attr:`init` or its default value."""
+        return self.getOrDefault(self.init)
+
+    def getInitScale(self) -> float:
+        """Gets the value of :py:attr:`initScale` or its default value."""
+        return self.getOrDefault(self.initScale)
+
+    def getPrecision(self) -> str:
+        """Gets the value of :py:attr:`precision` or its default value."""
+        return self.getOrDefault(self.precision)
+
+    def getAlgorithm(self) -> str:
+        """Gets the value of :py:attr:`algorithm` or its default value."""
+        return self.getOrDefault(self.algorithm)
+
+    def getOptimizer(self) -> str:
+        """Gets the value of :py:attr:`optimizer` or its default value."""
+        return self.getOrDefault(self.optimizer)
+
+    def getBatchSize(self) -> int:
+        """Gets the value of :py:attr:`batchSize` or its default value."""
+        return self.getOrDefault(self.batchSize)
+
+    def getEpochs(self) -> int:
+        """Gets the value of :py:attr:`epochs` or its default value."""
+        return self.getOrDefault(self.epochs)
+
+    def getMomentum(self) -> float:
+        """Gets the value of :py:attr:`momentum` or its default value."""
+        return self.getOrDefault(self.momentum)
+
+    def getBeta1(self) -> float:
+        """Gets the value of :py:attr:`beta1` or its default value."""
+        return self.getOrDefault(self.beta1)
+
+    def getBeta2(self) -> float:
+        """Gets the value of :py:attr:`beta2` or its default value."""
+        return self.getOrDefault(self.beta2)
+
+    def getEps(self) -> float:
+        """Gets the value of :py:attr:`eps` or its default value."""
+        return self.getOrDefault(self.eps)
+
+    def getRho(self) -> float:
+        """Gets the value of :py:attr:`rho` or its default value."""
+        return self.getOrDefault(self.rho)
+
+    def getWeightDecay(self) -> float:
+        """Gets the value of :py:attr:`weightDecay` or its default value."""
+        return self.getOrDefault(self.weightDecay)
+
+    def getLineSearch(self) -> str:
+        """Gets the value of :py:attr:`lineSearch` or its default value."""
+        return self.getOrDefault(self.lineSearch)
+
+    def getTol(self) -> float:
+        """Gets the value of :py:attr:`tol` or its default value."""
+        return self.getOrDefault(self.tol)
+
+    def getTrials(self) -> int:
+        """Gets the value of :py:attr:`trials` or its default value."""
+        return self.getOrDefault(self.trials)
+
+    def getLocalSteps(self) -> int:
+        """Gets the value of :py:attr:`localSteps` or its default value."""
+        return self.getOrDefault(self.localSteps)
+
+    def getSync(self) -> str:
+        """Gets the value of :py:attr:`sync` or its default value."""
+        return self.getOrDefault(self.sync)
+
+    def getCollectiveTimeout(self) -> int:
+        """Gets the value of :py:attr:`collectiveTimeout` or its default value."""
+        return self.getOrDefault(self.collectiveTimeout)
+
+    def getAbortFactor(self) -> float:
+        """Gets the value of :py:attr:`abortFactor` or its default value."""
+        return self.getOrDefault(self.abortFactor)
+
+    def getSeed(self) -> int:
+        """Gets the value of :py:attr:`seed` or its default value."""
+        return self.getOrDefault(self.seed)
+
+    def getLearningRate(self) -> float:
+        """Gets the value of :py:attr:`learningRate` or its default value."""
+        return self.getOrDefault(self.learningRate)
+
+    def getSchedule(self) -> str:
+        """Gets the value of :py:attr:`schedule` or its default value."""
+        return self.getOrDefault(self.schedule)
+
+    def getLrDecay(self) -> float:
+        """Gets the value of :py:attr:`lrDecay` or its default value."""
+        return self.getOrDefault(self.lrDecay)
+
+    def getLrStep(self) -> float:
+        """Gets the value of :py:attr:`lrStep` or its default value."""
+        return self.getOrDefault(self.lrStep)
+
+    def getDecayRate(self) -> float:
+        """Gets the value of :py:attr:`decayRate` or its default value."""
+        return self.getOrDefault(self.decayRate)
+
+    def getLrMin(self) -> float:
+        """Gets the value of :py:attr:`lrMin` or its default value."""
+        return self.getOrDefault(self.lrMin)
+
+    def getWarmup(self) -> float:
+        """Gets the value of :py:attr:`warmup` or its default value."""
+        return self.getOrDefault(self.warmup)
+
+    def getRegParam(self) -> float:
+        """Gets the value of :py:attr:`regParam` or its default value."""
+        return self.getOrDefault(self.regParam)
+
+    def getL1Ratio(self) -> float:
+        """Gets the value of :py:attr:`l1Ratio` or its default value."""
+        return self.getOrDefault(self.l1Ratio)
+
+    def getMaxNorm(self) -> float:
+        """Gets the value of :py:attr:`maxNorm` or its default value."""
+        return self.getOrDefault(self.maxNorm)
+
+    def getDropout(self) -> float:
+        """Gets the value of :py:attr:`dropout` or its default value."""
+        return self.getOrDefault(self.dropout)
+
+    def getEarlyStopping(self) -> str:
+        """Gets the value of :py:attr:`earlyStopping` or its default value."""
+        return self.getOrDefault(self.earlyStopping)
+
+    def getPatience(self) -> int:
+        """Gets the value of :py:attr:`patience` or its default value."""
+        return self.getOrDefault(self.patience)
+
+    def getValidationFraction(self) -> float:
+        """Gets the value of :py:attr:`validationFraction` or its default value."""
+        return self.getOrDefault(self.validationFraction)
+
+    def getNumPartitions(self) -> int:
+        """Gets the value of :py:attr:`numPartitions` or its default value."""
+        return self.getOrDefault(self.numPartitions)
+
+    def getBlockRows(self) -> int:
+        """Gets the value of :py:attr:`blockRows` or its default value."""
+        return self.getOrDefault(self.blockRows)
+
+    def getWeightCol(self) -> str:
+        """Gets the value of :py:attr:`weightCol` or its default value."""
+        return self.getOrDefault(self.weightCol)
+
+    def getCheckpointDir(self) -> str:
+        """Gets the value of :py:attr:`checkpointDir` or its default value."""
+        return self.getOrDefault(self.checkpointDir)
+
+    def getCheckpointEvery(self) -> str:
+        """Gets the value of :py:attr:`checkpointEvery` or its default value."""
+        return self.getOrDefault(self.checkpointEvery)
+
+    def getCheckpointKeep(self) -> int:
+        """Gets the value of :py:attr:`checkpointKeep` or its default value."""
+        return self.getOrDefault(self.checkpointKeep)
+
+    def getResume(self) -> bool:
+        """Gets the value of :py:attr:`resume` or its default value."""
+        return self.getOrDefault(self.resume)
+
+    def getInitialModel(self) -> str:
+        """Gets the value of :py:attr:`initialModel` or its default value."""
+        return self.getOrDefault(self.initialModel)
+
+
+class _DownhillRegressorSetters(_DownhillEstimator):
+    """
+    The keyword constructor, ``setParams`` and the setters of
+    :py:class:`downhill.DownhillRegressor`.
+    """
+
+    _downhill_settings = frozenset(
+        {
+            "modelType",
+            "loss",
+            "hiddenLayers",
+            "activation",
+            "batchNorm",
+            "init",
+            "initScale",
+            "precision",
+            "algorithm",
+            "optimizer",
+            "batchSize",
+            "epochs",
+            "momentum",
+            "beta1",
+            "beta2",
+            "eps",
+            "rho",
+            "weightDecay",
+            "lineSearch",
+            "tol",
+            "trials",
+            "localSteps",
+            "sync",
+            "collectiveTimeout",
+            "abortFactor",
+            "seed",
+            "learningRate",
+            "schedule",
+            "lrDecay",
+            "lrStep",
+            "decayRate",
+            "lrMin",
+            "warmup",
+            "regParam",
+            "l1Ratio",
+            "maxNorm",
+            "dropout",
+            "earlyStopping",
+            "patience",
+            "validationFraction",
+            "numPartitions",
+            "blockRows",
+            "weightCol",
+            "checkpointDir",
+            "checkpointEvery",
+            "checkpointKeep",
+            "resume",
+            "initialModel",
+        }
+    )
+
+    @keyword_only
+    def __init__(
+        self,
+        *,
+        featuresCol: str = "features",
+        labelCol: str = "label",
+        predictionCol: str = "prediction",
+        modelType: str = "squared",
+        loss: str = "squared",
+        hiddenLayers: Sequence[int] = (),
+        activation: str = "relu",
+        batchNorm: str = "none",
+        init: str = "auto",
+        initScale: float = 0.01,
+        precision: str = "float32",
+        algorithm: str = "minibatch",
+        optimizer: str = "sgd",
+        batchSize: int = 256,
+        epochs: int = 10,
+        momentum: float = 0.9,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-08,
+        rho: float = 0.99,
+        weightDecay: float = 0.01,
+        lineSearch: str = "armijo",
+        tol: float = 1e-06,
+        trials: int = 100,
+        localSteps: int = 1,
+        sync: str = "auto",
+        collectiveTimeout: int = 120,
+        abortFactor: float = 0.0,
+        seed: int = 42,
+        learningRate: float = 0.1,
+        schedule: str = "step",
+        lrDecay: float = 0.8,
+        lrStep: float = 1.0,
+        decayRate: float = 0.5,
+        lrMin: float = 0.0,
+        warmup: float = 0.0,
+        regParam: float = 0.0001,
+        l1Ratio: float = 0.0,
+        maxNorm: float = 0.0,
+        dropout: float = 0.0,
+        earlyStopping: str = "none",
+        patience: int = 3,
+        validationFraction: float = 0.0,
+        numPartitions: int = 0,
+        blockRows: int = 0,
+        weightCol: str = "",
+        checkpointDir: str = "",
+        checkpointEvery: str = "1epoch",
+        checkpointKeep: int = 2,
+        resume: bool = False,
+        initialModel: str = "",
+    ) -> None:
+        """
+        A ``io.downhill.ml.DownhillRegressor`` with the given Params; any other keeps its default.
+
+        Parameters
+        ----------
+        featuresCol : str, default "features"
+            features column name
+        labelCol : str, default "label"
+            label column name
+        predictionCol : str, default "prediction"
+            prediction column name
+        modelType : str, default "squared"
+            softmax, svm (multiclass hinge), logistic (binary), squared (least-squares
+            regression on real-valued labels): a linear score function Wx + b; or mlp: a
+            fully connected network (hiddenLayers, loss); a loss given without a model
+            picks the linear model of that loss (one of softmax, svm, logistic, squared,
+            mlp)
+        loss : str, default "squared"
+            Head of an mlp: softmax, svm, logistic, or squared (½(f(x) - y)² on
+            real-valued labels, one output: regression); auto is softmax for an mlp and
+            the linear model's own loss (one of auto, softmax, svm, logistic, squared)
+        hiddenLayers : Sequence[int], default ()
+            Hidden layer widths of an mlp, e.g. 256,128; none means 256 for an mlp
+            (positive integers, e.g. 256,128)
+        activation : str, default "relu"
+            Hidden activation: relu, leaky-relu, tanh, elu or sigmoid (one of relu,
+            leaky-relu, tanh, elu, sigmoid)
+        batchNorm : str, default "none"
+            Batch normalization of each hidden layer: before its activation (the
+            paper's; the command-line flag alone means before) or after it; trained
+            scale and shift; training normalizes with the statistics of the global
+            minibatch across partitions, evaluation with running ones (momentum 0.9)
+            (one of none, before, after)
+        init : str, default "auto"
+            Weight initialization: gaussian (initScale · N(0,1)), xavier, he; auto =
+            gaussian for linear models, he for networks (one of auto, gaussian, xavier,
+            he)
+        initScale : float, default 0.01
+            σ of the gaussian initialization (a finite number >= 0)
+        precision : str, default "float32"
+            float32 or float64 storage and arithmetic; sums are always double (one of
+            float32, float64)
+        algorithm : str, default "minibatch"
+            minibatch (steps of the optimizer on minibatches, localSteps per job); gd
+            (full batch, with lineSearch); random-search (trials random weights, the
+            lecture's baseline) (one of minibatch, gd, random-search)
+        optimizer : str, default "sgd"
+            Update rule: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, nadam,
+            amsgrad, adamax, adadelta; gd and random-search are kept as shorthands for
+            the algorithm (one of sgd, momentum, nesterov, adagrad, rmsprop, adam,
+            adamw, nadam, amsgrad, adamax, adadelta, gd, random-search)
+        batchSize : int, default 256
+            Global minibatch size, split over the partitions (an integer >= 1)
+        epochs : int, default 10
+            Passes over the training data; iterations of gd (an integer >= 1)
+        momentum : float, default 0.9
+            μ of momentum and nesterov (a number in [0, 1))
+        beta1 : float, default 0.9
+            β₁ of adam/adamw/nadam/amsgrad/adamax (a number in [0, 1))
+        beta2 : float, default 0.999
+            β₂ of adam/adamw/nadam/amsgrad/adamax (a number in [0, 1))
+        eps : float, default 1e-08
+            ε of adagrad, rmsprop, adadelta, adam/adamw/nadam/amsgrad/adamax (a finite
+            number > 0)
+        rho : float, default 0.99
+            ρ, the decay of rmsprop's and adadelta's running averages (a number in [0,
+            1))
+        weightDecay : float, default 0.01
+            Decoupled weight decay of adamw, on weights only (a finite number >= 0)
+        lineSearch : str, default "armijo"
+            gd: armijo (backtracking; every trial is one distributed loss pass) or none
+            (one of armijo, none)
+        tol : float, default 1e-06
+            gd: stop when ‖Δθ‖ or the relative loss change is below it; 0 runs every
+            epoch (a finite number >= 0)
+        trials : int, default 100
+            random-search: weight matrices to try (an integer >= 1)
+        localSteps : int, default 1
+            Minibatch steps each partition takes per Spark job before the driver
+            averages the local models; 1 is exact synchronous SGD, more trades exactness
+            for fewer jobs (an integer >= 1 (1 = synchronous SGD))
+        sync : str, default "auto"
+            How minibatch steps reach the partitions: jobs (a Spark job per step, or per
+            localSteps, the partial sums merged on the driver), collective (the
+            partitions' tasks stay alive for a stretch of steps, gang-scheduled, and sum
+            among themselves); both give the same bits. auto takes collective where a
+            barrier stage can run (as many task slots as partitions, no dynamic
+            allocation) (one of auto, jobs, collective)
+        collectiveTimeout : int, default 120
+            Seconds a collective task waits for another (to connect, or for its sums of
+            a step) before the segment fails and Spark retries it: a dead peer fails the
+            stage instead of hanging it (an integer >= 1 (seconds))
+        abortFactor : float, default 0.0
+            Stop when the minibatch loss exceeds F times the first step's (the loss
+            exploded); 0 never (Spark ML: 0, so that one diverging grid point does not
+            fail a whole CrossValidator) (0 (never) or a finite number > 1)
+        seed : int, default 42
+            Seeds initialization, minibatch order, dropout and the validation split (any
+            integer)
+        learningRate : float, default 0.1
+            Learning rate η₀ (a finite number > 0)
+        schedule : str, default "step"
+            constant, step (η₀·γ^⌊t/s⌋), exponential (η₀·e^(-k·t)), inverse
+            (η₀/(1+k·t)), cosine; t in epochs (one of constant, step, exponential,
+            inverse, cosine)
+        lrDecay : float, default 0.8
+            γ of the step schedule (a number in (0, 1] (1 = constant))
+        lrStep : float, default 1.0
+            s, epochs between step decays (a number of epochs > 0)
+        decayRate : float, default 0.5
+            k of the exponential and inverse schedules (a finite number >= 0)
+        lrMin : float, default 0.0
+            Final rate of the cosine schedule (a number in [0, learningRate])
+        warmup : float, default 0.0
+            Linear warm-up over this many epochs, for any schedule (a number of epochs
+            >= 0)
+        regParam : float, default 0.0001
+            Regularization strength λ on weights (never biases) (a finite number >= 0)
+        l1Ratio : float, default 0.0
+            λ·(α·‖W‖₁ + (1-α)·‖W‖²): 0 is L2, 1 is L1, between is elastic net (a number
+            in [0, 1] (0 = L2, 1 = L1))
+        maxNorm : float, default 0.0
+            Max-norm constraint on each unit's incoming weights; 0 for none (a finite
+            number > 0 (0 for none))
+        dropout : float, default 0.0
+            Inverted dropout after each hidden activation, training only (a number in
+            [0, 1))
+        earlyStopping : str, default "none"
+            none, val_loss, val_rmse (regression) or val_accuracy (classification): stop
+            after patience epochs without improvement and keep the best epoch's weights
+            (needs validation rows) (one of none, val_loss, val_rmse, val_accuracy)
+        patience : int, default 3
+            Epochs without improvement before early stopping (an integer >= 1)
+        validationFraction : float, default 0.0
+            Fraction of training rows held out for validation, seeded (Spark ML: 0, a
+            pipeline holds out its own) (a number in [0, 1))
+        numPartitions : int, default 0
+            Partitions of the training data; 0 for the master's cores (Spark's default
+            parallelism) (an integer >= 1 (or 0 for the default))
+        blockRows : int, default 0
+            Rows per cached dense block; 0 for about 32 MB per block (an integer >= 1
+            (or 0 for automatic))
+        weightCol : str, default ""
+            Sample-weight column; empty for none (every row weighs 1) (any text)
+        checkpointDir : str, default ""
+            Save checkpoints (weights, optimizer state, position, settings) here: a
+            local path or any Hadoop file system URI (hdfs://, s3a://); removed when the
+            run succeeds; empty for none (any text)
+        checkpointEvery : str, default "1epoch"
+            Checkpoint interval: N steps (500, 500steps) or N epochs (1epoch, 2epochs)
+            (N steps or N epochs, N >= 1: e.g. 500, 500steps, 1epoch)
+        checkpointKeep : int, default 2
+            Complete checkpoints kept; older ones are removed (an integer >= 1)
+        resume : bool, default False
+            Continue from the newest complete checkpoint in checkpointDir (start afresh
+            when there is none); a corrupt or partial checkpoint is skipped with a
+            warning (true or false)
+        initialModel : str, default ""
+            Warm start: start from this saved model's weights (a run folder, its model/
+            folder, a saved DownhillClassificationModel or a PipelineModel holding one;
+            any Hadoop path) when the architecture, loss, classes and input width match;
+            fresh optimizer state, schedule from epoch 1; empty for random weights (a
+            path without surrounding blanks, or empty for none)
+        """
+        super().__init__()
+        self._java_obj = self._new_downhill_java_obj()
+        self.setParams(**self._input_kwargs)
+
+    @keyword_only
+    def setParams(
+        self: _DownhillRegressorSelf,
+        *,
+        featuresCol: str = "features",
+        labelCol: str = "label",
+        predictionCol: str = "prediction",
+        modelType: str = "squared",
+        loss: str = "squared",
+        hiddenLayers: Sequence[int] = (),
+        activation: str = "relu",
+        batchNorm: str = "none",
+        init: str = "auto",
+        initScale: float = 0.01,
+        precision: str = "float32",
+        algorithm: str = "minibatch",
+        optimizer: str = "sgd",
+        batchSize: int = 256,
+        epochs: int = 10,
+        momentum: float = 0.9,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-08,
+        rho: float = 0.99,
+        weightDecay: float = 0.01,
+        lineSearch: str = "armijo",
+        tol: float = 1e-06,
+        trials: int = 100,
+        localSteps: int = 1,
+        sync: str = "auto",
+        collectiveTimeout: int = 120,
+        abortFactor: float = 0.0,
+        seed: int = 42,
+        learningRate: float = 0.1,
+        schedule: str = "step",
+        lrDecay: float = 0.8,
+        lrStep: float = 1.0,
+        decayRate: float = 0.5,
+        lrMin: float = 0.0,
+        warmup: float = 0.0,
+        regParam: float = 0.0001,
+        l1Ratio: float = 0.0,
+        maxNorm: float = 0.0,
+        dropout: float = 0.0,
+        earlyStopping: str = "none",
+        patience: int = 3,
+        validationFraction: float = 0.0,
+        numPartitions: int = 0,
+        blockRows: int = 0,
+        weightCol: str = "",
+        checkpointDir: str = "",
+        checkpointEvery: str = "1epoch",
+        checkpointKeep: int = 2,
+        resume: bool = False,
+        initialModel: str = "",
+    ) -> _DownhillRegressorSelf:
+        """Sets the given Params (see ``DownhillRegressor()``); the others keep their values."""
+        return self._set(**self._input_kwargs)
+
+    def setModelType(self: _DownhillRegressorSelf, value: str) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`modelType`."""
+        return self._set(modelType=value)
+
+    def setLoss(self: _DownhillRegressorSelf, value: str) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`loss`."""
+        return self._set(loss=value)
+
+    def setHiddenLayers(
+        self: _DownhillRegressorSelf, value: Sequence[int]
+    ) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`hiddenLayers`."""
+        return self._set(hiddenLayers=value)
+
+    def setActivation(self: _DownhillRegressorSelf, value: str) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`activation`."""
+        return self._set(activation=value)
+
+    def setBatchNorm(self: _DownhillRegressorSelf, value: str) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`batchNorm`."""
+        return self._set(batchNorm=value)
+
+    def setInit(self: _DownhillRegressorSelf, value: str) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`init`."""
+        return self._set(init=value)
+
+    def setInitScale(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`initScale`."""
+        return self._set(initScale=value)
+
+    def setPrecision(self: _DownhillRegressorSelf, value: str) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`precision`."""
+        return self._set(precision=value)
+
+    def setAlgorithm(self: _DownhillRegressorSelf, value: str) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`algorithm`."""
+        return self._set(algorithm=value)
+
+    def setOptimizer(self: _DownhillRegressorSelf, value: str) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`optimizer`."""
+        return self._set(optimizer=value)
+
+    def setBatchSize(self: _DownhillRegressorSelf, value: int) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`batchSize`."""
+        return self._set(batchSize=value)
+
+    def setEpochs(self: _DownhillRegressorSelf, value: int) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`epochs`."""
+        return self._set(epochs=value)
+
+    def setMomentum(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`momentum`."""
+        return self._set(momentum=value)
+
+    def setBeta1(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`beta1`."""
+        return self._set(beta1=value)
+
+    def setBeta2(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`beta2`."""
+        return self._set(beta2=value)
+
+    def setEps(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`eps`."""
+        return self._set(eps=value)
+
+    def setRho(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`rho`."""
+        return self._set(rho=value)
+
+    def setWeightDecay(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`weightDecay`."""
+        return self._set(weightDecay=value)
+
+    def setLineSearch(self: _DownhillRegressorSelf, value: str) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`lineSearch`."""
+        return self._set(lineSearch=value)
+
+    def setTol(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`tol`."""
+        return self._set(tol=value)
+
+    def setTrials(self: _DownhillRegressorSelf, value: int) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`trials`."""
+        return self._set(trials=value)
+
+    def setLocalSteps(self: _DownhillRegressorSelf, value: int) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`localSteps`."""
+        return self._set(localSteps=value)
+
+    def setSync(self: _DownhillRegressorSelf, value: str) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`sync`."""
+        return self._set(sync=value)
+
+    def setCollectiveTimeout(self: _DownhillRegressorSelf, value: int) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`collectiveTimeout`."""
+        return self._set(collectiveTimeout=value)
+
+    def setAbortFactor(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`abortFactor`."""
+        return self._set(abortFactor=value)
+
+    def setSeed(self: _DownhillRegressorSelf, value: int) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`seed`."""
+        return self._set(seed=value)
+
+    def setLearningRate(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`learningRate`."""
+        return self._set(learningRate=value)
+
+    def setSchedule(self: _DownhillRegressorSelf, value: str) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`schedule`."""
+        return self._set(schedule=value)
+
+    def setLrDecay(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`lrDecay`."""
+        return self._set(lrDecay=value)
+
+    def setLrStep(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`lrStep`."""
+        return self._set(lrStep=value)
+
+    def setDecayRate(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`decayRate`."""
+        return self._set(decayRate=value)
+
+    def setLrMin(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`lrMin`."""
+        return self._set(lrMin=value)
+
+    def setWarmup(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`warmup`."""
+        return self._set(warmup=value)
+
+    def setRegParam(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`regParam`."""
+        return self._set(regParam=value)
+
+    def setL1Ratio(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`l1Ratio`."""
+        return self._set(l1Ratio=value)
+
+    def setMaxNorm(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`maxNorm`."""
+        return self._set(maxNorm=value)
+
+    def setDropout(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`dropout`."""
+        return self._set(dropout=value)
+
+    def setEarlyStopping(self: _DownhillRegressorSelf, value: str) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`earlyStopping`."""
+        return self._set(earlyStopping=value)
+
+    def setPatience(self: _DownhillRegressorSelf, value: int) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`patience`."""
+        return self._set(patience=value)
+
+    def setValidationFraction(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`validationFraction`."""
+        return self._set(validationFraction=value)
+
+    def setNumPartitions(self: _DownhillRegressorSelf, value: int) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`numPartitions`."""
+        return self._set(numPartitions=value)
+
+    def setBlockRows(self: _DownhillRegressorSelf, value: int) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`blockRows`."""
+        return self._set(blockRows=value)
+
+    def setWeightCol(self: _DownhillRegressorSelf, value: str) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`weightCol`."""
+        return self._set(weightCol=value)
+
+    def setCheckpointDir(self: _DownhillRegressorSelf, value: str) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`checkpointDir`."""
+        return self._set(checkpointDir=value)
+
+    def setCheckpointEvery(self: _DownhillRegressorSelf, value: str) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`checkpointEvery`."""
+        return self._set(checkpointEvery=value)
+
+    def setCheckpointKeep(self: _DownhillRegressorSelf, value: int) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`checkpointKeep`."""
+        return self._set(checkpointKeep=value)
+
+    def setResume(self: _DownhillRegressorSelf, value: bool) -> _DownhillRegressorSelf:
+        """Sets the value of :py:attr:`resume`."""
+        return self._set(resume=value)
+
+    def setInitialModel(self: _DownhillRegressorSelf, value: str) -> _DownhillRegressorSelf:
         """Sets the value of :py:attr:`initialModel`."""
         return self._set(initialModel=value)

@@ -11,9 +11,9 @@ SPLITS: Dict[str, str] = {"train": "train", "validation": "val", "test": "test"}
 class DownhillTrainingSummary:
     """
     What a fit went through, what pyspark's ``LogisticRegressionTrainingSummary`` tells for Spark's
-    own classifiers: per epoch the loss and accuracy of every split evaluated (the training rows,
-    and the validation rows when ``validationFraction > 0``), the objective's history, the steps
-    taken and how training ended. Read from the JSON summary saved with the model
+    own classifiers: per epoch the loss and accuracy (a regressor's: RMSE, MAE and R²) of every
+    split evaluated (the training rows, and the validation rows when ``validationFraction > 0``),
+    the objective's history, the steps taken and how training ended. Read from the JSON summary saved with the model
     (``summary.json``), so a loaded model has it too; it needs neither the JVM nor pandas.
     :py:meth:`get` reaches the fields without a property (``settings``, ``data_identity``,
     ``spark_version``, ``init_model``, ...).
@@ -62,8 +62,20 @@ class DownhillTrainingSummary:
         return self._per_epoch(split, "loss")
 
     def accuracy(self, split: str = "train") -> List[float]:
-        """Per epoch, ``split``'s accuracy; NaN where it was not evaluated."""
+        """Per epoch, ``split``'s accuracy; NaN where it was not evaluated (and for a regressor)."""
         return self._per_epoch(split, "accuracy")
+
+    def rmse(self, split: str = "train") -> List[float]:
+        """Per epoch, a regressor's root mean squared error on ``split``; NaN where not evaluated."""
+        return self._per_epoch(split, "rmse")
+
+    def mae(self, split: str = "train") -> List[float]:
+        """Per epoch, a regressor's mean absolute error on ``split``; NaN where not evaluated."""
+        return self._per_epoch(split, "mae")
+
+    def r2(self, split: str = "train") -> List[float]:
+        """Per epoch, a regressor's coefficient of determination R² on ``split``; NaN where not evaluated."""
+        return self._per_epoch(split, "r2")
 
     @property
     def bestEpoch(self) -> int:

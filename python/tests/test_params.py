@@ -1,7 +1,7 @@
 """
-The Params: generated from the jar's schema and equal to the JVM's (names, docs, defaults), every
-setting reaching the Java object, keyword constructors and setParams, bad values refused when set
-with the JVM's own message, and the Spark version checks.
+The Params: generated from the jar's schema and equal to the JVM's (names, docs, defaults) for the
+classifier and the regressor, every setting reaching the Java object, keyword constructors and
+setParams, bad values refused when set with the JVM's own message, and the Spark version checks.
 """
 
 import subprocess
@@ -19,6 +19,10 @@ import downhill
 from downhill import _codegen
 from downhill._jar import check_pyspark
 from downhill.classification import DownhillClassificationModel, DownhillClassifier
+from downhill.regression import DownhillRegressionModel, DownhillRegressor
+
+#: The wrapped estimators, in the schema's order, with their models.
+WRAPPED = [(DownhillClassifier, DownhillClassificationModel), (DownhillRegressor, DownhillRegressionModel)]
 
 
 def test_the_generated_params_are_the_jars_schema() -> None:
@@ -33,9 +37,9 @@ def test_the_generated_params_are_the_jars_schema() -> None:
     installed = Path(downhill.__file__).parent / "_params.py"
     assert installed.read_text(encoding="utf-8") == fresh, "the wheel under test carries another _params.py"
     assert {e["java_class"] for e in schema["estimators"]} == set(_codegen.BASES)
-    classifier = schema["estimators"][0]
-    assert DownhillClassifier._java_class_name == classifier["java_class"]
-    assert DownhillClassificationModel._java_class_name == classifier["model_class"]
+    assert [(e["java_class"], e["model_class"]) for e in schema["estimators"]] == [
+        (estimator._java_class_name, model._java_class_name) for estimator, model in WRAPPED
+    ]
     assert schema["spark_version"] == downhill.SPARK_VERSION
 
 
@@ -44,8 +48,9 @@ def _java_value(value: Any) -> Any:
     return list(value) if hasattr(value, "__len__") and not isinstance(value, str) else value
 
 
-def test_every_java_param_is_a_python_param_with_its_doc_and_default(spark: Any) -> None:
-    clf = DownhillClassifier()
+@pytest.mark.parametrize("estimator", [e for e, _ in WRAPPED])
+def test_every_java_param_is_a_python_param_with_its_doc_and_default(spark: Any, estimator: Any) -> None:
+    clf = estimator()
     java = clf._java_obj
     java_params = list(java.params())
     assert {p.name() for p in java_params} == {p.name for p in clf.params}
@@ -64,7 +69,7 @@ def _samples(p: Dict[str, Any]) -> List[Any]:
     """Values of a setting other than its default, the first valid one to be used (as SettingsSchemaTest picks)."""
     kind, default = p["type"], p["default"]
     if p.get("choices"):
-        return [p["choices"][-1]]
+        return [[c for c in p["choices"] if c != default][-1]]
     if p["name"] == "checkpointEvery":
         return ["3epochs"]
     if kind == "string":
@@ -78,11 +83,12 @@ def _samples(p: Dict[str, Any]) -> List[Any]:
     return [default + 1]
 
 
-def test_every_setting_set_in_python_is_the_java_objects(spark: Any) -> None:
+@pytest.mark.parametrize("index", range(len(WRAPPED)))
+def test_every_setting_set_in_python_is_the_java_objects(spark: Any, index: int) -> None:
     schema = _codegen.schema_from_jar(downhill.jar_path())
-    settings = [p for p in schema["estimators"][0]["params"] if "flag" in p]
+    settings = [p for p in schema["estimators"][index]["params"] if "flag" in p]
     for p in settings:
-        clf = DownhillClassifier()
+        clf = WRAPPED[index][0]()
         name = p["name"]
         setter = getattr(clf, "set" + name[0].upper() + name[1:])
         for value in _samples(p):

@@ -38,10 +38,14 @@ import org.apache.spark.sql.Dataset;
  * files), {@code path/summary.json} the training summary. All through Hadoop's FileSystem API;
  * loading validates shapes, class names, the checksum and every listed file first (a damaged
  * folder is a BadInputException naming the file), and never uses Java deserialization.
+ *
+ * <p>It names {@link DownhillParams} beside {@link DownhillModel}, which extends it, for py4j: PySpark
+ * calls the getters ({@code getLearningRate()}) through py4j, which looks for default methods only in
+ * a class's own interfaces.
  */
 public final class DownhillClassificationModel
     extends ProbabilisticClassificationModel<Vector, DownhillClassificationModel>
-    implements DownhillModel {
+    implements DownhillModel, DownhillParams {
   private static final long serialVersionUID = 1L;
   private static final ObjectMapper JSON = new ObjectMapper();
 

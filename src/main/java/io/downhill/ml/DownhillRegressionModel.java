@@ -28,9 +28,13 @@ import org.apache.spark.ml.util.MLWriter;
  * {@code metadata/}, {@code data/} (the squared loss, no classes, one output) and
  * {@code summary.json}, every file checked on load. Metrics on any data: Spark's
  * {@code RegressionEvaluator} on the transformed frame (rmse, mae, r2).
+ *
+ * <p>It names {@link DownhillParams} beside {@link DownhillModel}, which extends it, for py4j: PySpark
+ * calls the getters ({@code getLearningRate()}) through py4j, which looks for default methods only in
+ * a class's own interfaces.
  */
 public final class DownhillRegressionModel extends RegressionModel<Vector, DownhillRegressionModel>
-    implements DownhillModel {
+    implements DownhillModel, DownhillParams {
   private static final long serialVersionUID = 1L;
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -72,7 +72,7 @@ public final class DownhillRegressor extends Regressor<Vector, DownhillRegressor
   public DownhillRegressor setLoss(String v) { return assign(TrainingSettings.LOSS, v); }
   public DownhillRegressor setHiddenLayers(int[] v) { return assign(TrainingSettings.HIDDEN_LAYERS, v); }
   public DownhillRegressor setActivation(String v) { return assign(TrainingSettings.ACTIVATION, v); }
-  public DownhillRegressor setBatchNorm(boolean v) { return assign(TrainingSettings.BATCH_NORM, v); }
+  public DownhillRegressor setBatchNorm(String v) { return assign(TrainingSettings.BATCH_NORM, v); }
   public DownhillRegressor setInit(String v) { return assign(TrainingSettings.INIT, v); }
   public DownhillRegressor setInitScale(double v) { return assign(TrainingSettings.INIT_SCALE, v); }
   public DownhillRegressor setPrecision(String v) { return assign(TrainingSettings.PRECISION, v); }

@@ -65,6 +65,7 @@ public final class ParamSchema {
     root.put("spark_version", Version.SPARK_BUILT);
     ArrayNode estimators = root.putArray("estimators");
     estimators.add(estimator(new DownhillClassifier(), DownhillClassificationModel.class));
+    estimators.add(estimator(new DownhillRegressor(), DownhillRegressionModel.class));
     try {
       return JSON.writeValueAsString(root) + "\n";
     } catch (IOException e) {

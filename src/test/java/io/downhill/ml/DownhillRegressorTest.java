@@ -188,6 +188,9 @@ class DownhillRegressorTest {
           .findFirst().orElse(null);
       assertNotNull(m, "every setting of the schema has a setter on the regressor too: " + setter);
       assertEquals(DownhillRegressor.class, m.getReturnType(), setter);
+      Method classifiers = Arrays.stream(DownhillClassifier.class.getMethods()).filter(x -> x.getName().equals(setter))
+          .findFirst().orElseThrow();
+      assertArrayEquals(classifiers.getParameterTypes(), m.getParameterTypes(), setter + " takes the classifier's type");
     }
     assertEquals("squared", r.getModelType());
     assertEquals("squared", r.getLoss());

@@ -14,12 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Param schema the Python package is generated from ({@link ParamSchema}): the one in the build
- * output is the current code's (the build wrote it), and it holds every Param of the estimator with
- * the Java doc and default, the training settings with their choices and flags, and the versions.
+ * output is the current code's (the build wrote it), and it holds every Param of each estimator (the
+ * classifier, and the regressor whose modelType and loss default to squared) with the Java doc and
+ * default, the training settings with their choices and flags, and the versions.
  */
 class ParamSchemaTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,13 +40,31 @@ class ParamSchemaTest {
     JsonNode root = JSON.readTree(ParamSchema.json());
     assertEquals(Version.SPARK_BUILT, root.get("spark_version").asText());
     assertEquals(org.apache.spark.package$.MODULE$.SPARK_VERSION(), Version.SPARK_BUILT);
+    assertEquals(2, root.get("estimators").size());
     JsonNode classifier = root.get("estimators").get(0);
-    assertEquals(DownhillClassifier.class.getName(), classifier.get("java_class").asText());
-    assertEquals(DownhillClassificationModel.class.getName(), classifier.get("model_class").asText());
+    assertParams(classifier, new DownhillClassifier(), DownhillClassificationModel.class);
+    assertEquals("double", type(classifier, "learningRate"));
+    assertEquals("int[]", type(classifier, "hiddenLayers"));
+    assertEquals("long", type(classifier, "seed"));
+    assertEquals("double[]", type(classifier, "thresholds"));
+    assertEquals("string", type(classifier, "featuresCol"));
+  }
 
-    DownhillClassifier estimator = new DownhillClassifier();
+  @Test
+  void theRegressorIsThereWithItsOwnDefaults() throws IOException {
+    JsonNode regressor = JSON.readTree(ParamSchema.json()).get("estimators").get(1);
+    assertParams(regressor, new DownhillRegressor(), DownhillRegressionModel.class);
+    assertEquals("\"squared\"", param(regressor, "modelType").get("default").toString());
+    assertEquals("\"squared\"", param(regressor, "loss").get("default").toString());
+    assertEquals("string", type(regressor, "predictionCol"));
+  }
+
+  /** {@code schema} is {@code estimator}'s: every Param once, with the Java doc and default, the settings last. */
+  private static void assertParams(JsonNode schema, Params estimator, Class<?> model) {
+    assertEquals(estimator.getClass().getName(), schema.get("java_class").asText());
+    assertEquals(model.getName(), schema.get("model_class").asText());
     List<String> names = new ArrayList<>();
-    for (JsonNode p : classifier.get("params")) {
+    for (JsonNode p : schema.get("params")) {
       String name = p.get("name").asText();
       names.add(name);
       Param<?> param = estimator.getParam(name);
@@ -66,17 +86,16 @@ class ParamSchemaTest {
     List<String> settings = SettingParams.ML.stream().map(Setting::name).toList();
     assertEquals(settings, names.subList(names.size() - settings.size(), names.size()),
         "the training settings last, in the catalogue's order");
-    assertEquals("double", type(classifier, "learningRate"));
-    assertEquals("int[]", type(classifier, "hiddenLayers"));
-    assertEquals("long", type(classifier, "seed"));
-    assertEquals("double[]", type(classifier, "thresholds"));
-    assertEquals("string", type(classifier, "featuresCol"));
   }
 
   private static String type(JsonNode estimator, String name) {
+    return param(estimator, name).get("type").asText();
+  }
+
+  private static JsonNode param(JsonNode estimator, String name) {
     for (JsonNode p : estimator.get("params")) {
       if (p.get("name").asText().equals(name)) {
-        return p.get("type").asText();
+        return p;
       }
     }
     throw new AssertionError("no Param " + name);
