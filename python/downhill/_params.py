@@ -114,14 +114,18 @@ class _DownhillClassifierParams(Params):
     batchSize: "Param[int]" = Param(
         Params._dummy(),
         "batchSize",
-        "Global minibatch size, split over the partitions (an integer >= 1)",
+        "Global minibatch size, split over the partitions; auto (0): 256, or on fewer than 8192 "
+        "training rows N/32 (at least 16), so that an epoch has 32 steps (an integer >= 1, or auto "
+        "(0))",
         typeConverter=TypeConverters.toInt,
     )
 
     epochs: "Param[int]" = Param(
         Params._dummy(),
         "epochs",
-        "Passes over the training data; iterations of gd (an integer >= 1)",
+        "Passes over the training data; iterations of gd. auto (0): 10, or on small data as many "
+        "as make 2000 minibatch steps, at most 500 (10 iterations of gd) (an integer >= 1, or auto "
+        "(0))",
         typeConverter=TypeConverters.toInt,
     )
 
@@ -238,15 +242,18 @@ class _DownhillClassifierParams(Params):
     learningRate: "Param[float]" = Param(
         Params._dummy(),
         "learningRate",
-        "Learning rate η₀ (a finite number > 0)",
+        "Learning rate η₀; by default the optimizer's own (see the table below); auto (0): picked "
+        "before training by short runs on a sample at rates from 1e-5 to 10 (a learning-rate range "
+        "test) (a finite number > 0, or auto (0))",
         typeConverter=TypeConverters.toFloat,
     )
 
     schedule: "Param[str]" = Param(
         Params._dummy(),
         "schedule",
-        "constant, step (η₀·γ^⌊t/s⌋), exponential (η₀·e^(-k·t)), inverse (η₀/(1+k·t)), cosine; t "
-        "in epochs (one of constant, step, exponential, inverse, cosine)",
+        "constant, step (η₀·γ^⌊t/s⌋), exponential (η₀·e^(-k·t)), inverse (η₀/(1+k·t)), cosine "
+        "(from η₀ to lrMin over the run's epochs); t in epochs (one of constant, step, "
+        "exponential, inverse, cosine)",
         typeConverter=TypeConverters.toString,
     )
 
@@ -418,8 +425,8 @@ class _DownhillClassifierParams(Params):
             precision="float32",
             algorithm="minibatch",
             optimizer="sgd",
-            batchSize=256,
-            epochs=10,
+            batchSize=0,
+            epochs=0,
             momentum=0.9,
             beta1=0.9,
             beta2=0.999,
@@ -434,8 +441,7 @@ class _DownhillClassifierParams(Params):
             collectiveTimeout=120,
             abortFactor=0.0,
             seed=42,
-            learningRate=0.1,
-            schedule="step",
+            schedule="cosine",
             lrDecay=0.8,
             lrStep=1.0,
             decayRate=0.5,
@@ -562,7 +568,7 @@ class _DownhillClassifierParams(Params):
         """Gets the value of :py:attr:`seed` or its default value."""
         return self.getOrDefault(self.seed)
 
-    def getLearningRate(self) -> float:
+    def getLearningRate(self) -> Optional[float]:
         """Gets the value of :py:attr:`learningRate` or its default value."""
         return self.getOrDefault(self.learningRate)
 
@@ -730,8 +736,8 @@ class _DownhillClassifierSetters(_DownhillEstimator):
         precision: str = "float32",
         algorithm: str = "minibatch",
         optimizer: str = "sgd",
-        batchSize: int = 256,
-        epochs: int = 10,
+        batchSize: int = 0,
+        epochs: int = 0,
         momentum: float = 0.9,
         beta1: float = 0.9,
         beta2: float = 0.999,
@@ -746,8 +752,8 @@ class _DownhillClassifierSetters(_DownhillEstimator):
         collectiveTimeout: int = 120,
         abortFactor: float = 0.0,
         seed: int = 42,
-        learningRate: float = 0.1,
-        schedule: str = "step",
+        learningRate: Optional[float] = None,
+        schedule: str = "cosine",
         lrDecay: float = 0.8,
         lrStep: float = 1.0,
         decayRate: float = 0.5,
@@ -832,10 +838,14 @@ class _DownhillClassifierSetters(_DownhillEstimator):
             amsgrad, adamax, adadelta; gd and random-search are kept as shorthands for
             the algorithm (one of sgd, momentum, nesterov, adagrad, rmsprop, adam,
             adamw, nadam, amsgrad, adamax, adadelta, gd, random-search)
-        batchSize : int, default 256
-            Global minibatch size, split over the partitions (an integer >= 1)
-        epochs : int, default 10
-            Passes over the training data; iterations of gd (an integer >= 1)
+        batchSize : int, default 0
+            Global minibatch size, split over the partitions; auto (0): 256, or on fewer
+            than 8192 training rows N/32 (at least 16), so that an epoch has 32 steps
+            (an integer >= 1, or auto (0))
+        epochs : int, default 0
+            Passes over the training data; iterations of gd. auto (0): 10, or on small
+            data as many as make 2000 minibatch steps, at most 500 (10 iterations of gd)
+            (an integer >= 1, or auto (0))
         momentum : float, default 0.9
             μ of momentum and nesterov (a number in [0, 1))
         beta1 : float, default 0.9
@@ -880,12 +890,14 @@ class _DownhillClassifierSetters(_DownhillEstimator):
         seed : int, default 42
             Seeds initialization, minibatch order, dropout and the validation split (any
             integer)
-        learningRate : float, default 0.1
-            Learning rate η₀ (a finite number > 0)
-        schedule : str, default "step"
+        learningRate : Optional[float], default None
+            Learning rate η₀; by default the optimizer's own (see the table below); auto
+            (0): picked before training by short runs on a sample at rates from 1e-5 to
+            10 (a learning-rate range test) (a finite number > 0, or auto (0))
+        schedule : str, default "cosine"
             constant, step (η₀·γ^⌊t/s⌋), exponential (η₀·e^(-k·t)), inverse
-            (η₀/(1+k·t)), cosine; t in epochs (one of constant, step, exponential,
-            inverse, cosine)
+            (η₀/(1+k·t)), cosine (from η₀ to lrMin over the run's epochs); t in epochs
+            (one of constant, step, exponential, inverse, cosine)
         lrDecay : float, default 0.8
             γ of the step schedule (a number in (0, 1] (1 = constant))
         lrStep : float, default 1.0
@@ -969,8 +981,8 @@ class _DownhillClassifierSetters(_DownhillEstimator):
         precision: str = "float32",
         algorithm: str = "minibatch",
         optimizer: str = "sgd",
-        batchSize: int = 256,
-        epochs: int = 10,
+        batchSize: int = 0,
+        epochs: int = 0,
         momentum: float = 0.9,
         beta1: float = 0.9,
         beta2: float = 0.999,
@@ -985,8 +997,8 @@ class _DownhillClassifierSetters(_DownhillEstimator):
         collectiveTimeout: int = 120,
         abortFactor: float = 0.0,
         seed: int = 42,
-        learningRate: float = 0.1,
-        schedule: str = "step",
+        learningRate: Optional[float] = None,
+        schedule: str = "cosine",
         lrDecay: float = 0.8,
         lrStep: float = 1.0,
         decayRate: float = 0.5,
@@ -1117,7 +1129,9 @@ class _DownhillClassifierSetters(_DownhillEstimator):
         """Sets the value of :py:attr:`seed`."""
         return self._set(seed=value)
 
-    def setLearningRate(self: _DownhillClassifierSelf, value: float) -> _DownhillClassifierSelf:
+    def setLearningRate(
+        self: _DownhillClassifierSelf, value: Optional[float]
+    ) -> _DownhillClassifierSelf:
         """Sets the value of :py:attr:`learningRate`."""
         return self._set(learningRate=value)
 
@@ -1308,14 +1322,18 @@ class _DownhillRegressorParams(Params):
     batchSize: "Param[int]" = Param(
         Params._dummy(),
         "batchSize",
-        "Global minibatch size, split over the partitions (an integer >= 1)",
+        "Global minibatch size, split over the partitions; auto (0): 256, or on fewer than 8192 "
+        "training rows N/32 (at least 16), so that an epoch has 32 steps (an integer >= 1, or auto "
+        "(0))",
         typeConverter=TypeConverters.toInt,
     )
 
     epochs: "Param[int]" = Param(
         Params._dummy(),
         "epochs",
-        "Passes over the training data; iterations of gd (an integer >= 1)",
+        "Passes over the training data; iterations of gd. auto (0): 10, or on small data as many "
+        "as make 2000 minibatch steps, at most 500 (10 iterations of gd) (an integer >= 1, or auto "
+        "(0))",
         typeConverter=TypeConverters.toInt,
     )
 
@@ -1432,15 +1450,18 @@ class _DownhillRegressorParams(Params):
     learningRate: "Param[float]" = Param(
         Params._dummy(),
         "learningRate",
-        "Learning rate η₀ (a finite number > 0)",
+        "Learning rate η₀; by default the optimizer's own (see the table below); auto (0): picked "
+        "before training by short runs on a sample at rates from 1e-5 to 10 (a learning-rate range "
+        "test) (a finite number > 0, or auto (0))",
         typeConverter=TypeConverters.toFloat,
     )
 
     schedule: "Param[str]" = Param(
         Params._dummy(),
         "schedule",
-        "constant, step (η₀·γ^⌊t/s⌋), exponential (η₀·e^(-k·t)), inverse (η₀/(1+k·t)), cosine; t "
-        "in epochs (one of constant, step, exponential, inverse, cosine)",
+        "constant, step (η₀·γ^⌊t/s⌋), exponential (η₀·e^(-k·t)), inverse (η₀/(1+k·t)), cosine "
+        "(from η₀ to lrMin over the run's epochs); t in epochs (one of constant, step, "
+        "exponential, inverse, cosine)",
         typeConverter=TypeConverters.toString,
     )
 
@@ -1612,8 +1633,8 @@ class _DownhillRegressorParams(Params):
             precision="float32",
             algorithm="minibatch",
             optimizer="sgd",
-            batchSize=256,
-            epochs=10,
+            batchSize=0,
+            epochs=0,
             momentum=0.9,
             beta1=0.9,
             beta2=0.999,
@@ -1628,8 +1649,7 @@ class _DownhillRegressorParams(Params):
             collectiveTimeout=120,
             abortFactor=0.0,
             seed=42,
-            learningRate=0.1,
-            schedule="step",
+            schedule="cosine",
             lrDecay=0.8,
             lrStep=1.0,
             decayRate=0.5,
@@ -1756,7 +1776,7 @@ class _DownhillRegressorParams(Params):
         """Gets the value of :py:attr:`seed` or its default value."""
         return self.getOrDefault(self.seed)
 
-    def getLearningRate(self) -> float:
+    def getLearningRate(self) -> Optional[float]:
         """Gets the value of :py:attr:`learningRate` or its default value."""
         return self.getOrDefault(self.learningRate)
 
@@ -1921,8 +1941,8 @@ class _DownhillRegressorSetters(_DownhillEstimator):
         precision: str = "float32",
         algorithm: str = "minibatch",
         optimizer: str = "sgd",
-        batchSize: int = 256,
-        epochs: int = 10,
+        batchSize: int = 0,
+        epochs: int = 0,
         momentum: float = 0.9,
         beta1: float = 0.9,
         beta2: float = 0.999,
@@ -1937,8 +1957,8 @@ class _DownhillRegressorSetters(_DownhillEstimator):
         collectiveTimeout: int = 120,
         abortFactor: float = 0.0,
         seed: int = 42,
-        learningRate: float = 0.1,
-        schedule: str = "step",
+        learningRate: Optional[float] = None,
+        schedule: str = "cosine",
         lrDecay: float = 0.8,
         lrStep: float = 1.0,
         decayRate: float = 0.5,
@@ -2011,10 +2031,14 @@ class _DownhillRegressorSetters(_DownhillEstimator):
             amsgrad, adamax, adadelta; gd and random-search are kept as shorthands for
             the algorithm (one of sgd, momentum, nesterov, adagrad, rmsprop, adam,
             adamw, nadam, amsgrad, adamax, adadelta, gd, random-search)
-        batchSize : int, default 256
-            Global minibatch size, split over the partitions (an integer >= 1)
-        epochs : int, default 10
-            Passes over the training data; iterations of gd (an integer >= 1)
+        batchSize : int, default 0
+            Global minibatch size, split over the partitions; auto (0): 256, or on fewer
+            than 8192 training rows N/32 (at least 16), so that an epoch has 32 steps
+            (an integer >= 1, or auto (0))
+        epochs : int, default 0
+            Passes over the training data; iterations of gd. auto (0): 10, or on small
+            data as many as make 2000 minibatch steps, at most 500 (10 iterations of gd)
+            (an integer >= 1, or auto (0))
         momentum : float, default 0.9
             μ of momentum and nesterov (a number in [0, 1))
         beta1 : float, default 0.9
@@ -2059,12 +2083,14 @@ class _DownhillRegressorSetters(_DownhillEstimator):
         seed : int, default 42
             Seeds initialization, minibatch order, dropout and the validation split (any
             integer)
-        learningRate : float, default 0.1
-            Learning rate η₀ (a finite number > 0)
-        schedule : str, default "step"
+        learningRate : Optional[float], default None
+            Learning rate η₀; by default the optimizer's own (see the table below); auto
+            (0): picked before training by short runs on a sample at rates from 1e-5 to
+            10 (a learning-rate range test) (a finite number > 0, or auto (0))
+        schedule : str, default "cosine"
             constant, step (η₀·γ^⌊t/s⌋), exponential (η₀·e^(-k·t)), inverse
-            (η₀/(1+k·t)), cosine; t in epochs (one of constant, step, exponential,
-            inverse, cosine)
+            (η₀/(1+k·t)), cosine (from η₀ to lrMin over the run's epochs); t in epochs
+            (one of constant, step, exponential, inverse, cosine)
         lrDecay : float, default 0.8
             γ of the step schedule (a number in (0, 1] (1 = constant))
         lrStep : float, default 1.0
@@ -2145,8 +2171,8 @@ class _DownhillRegressorSetters(_DownhillEstimator):
         precision: str = "float32",
         algorithm: str = "minibatch",
         optimizer: str = "sgd",
-        batchSize: int = 256,
-        epochs: int = 10,
+        batchSize: int = 0,
+        epochs: int = 0,
         momentum: float = 0.9,
         beta1: float = 0.9,
         beta2: float = 0.999,
@@ -2161,8 +2187,8 @@ class _DownhillRegressorSetters(_DownhillEstimator):
         collectiveTimeout: int = 120,
         abortFactor: float = 0.0,
         seed: int = 42,
-        learningRate: float = 0.1,
-        schedule: str = "step",
+        learningRate: Optional[float] = None,
+        schedule: str = "cosine",
         lrDecay: float = 0.8,
         lrStep: float = 1.0,
         decayRate: float = 0.5,
@@ -2293,7 +2319,9 @@ class _DownhillRegressorSetters(_DownhillEstimator):
         """Sets the value of :py:attr:`seed`."""
         return self._set(seed=value)
 
-    def setLearningRate(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+    def setLearningRate(
+        self: _DownhillRegressorSelf, value: Optional[float]
+    ) -> _DownhillRegressorSelf:
         """Sets the value of :py:attr:`learningRate`."""
         return self._set(learningRate=value)
 
