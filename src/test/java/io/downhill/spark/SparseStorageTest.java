@@ -96,10 +96,10 @@ class SparseStorageTest {
       assertTrue(sparse.cachedBytes() * 5 < dense.cachedBytes(),
           "CSR " + sparse.cachedBytes() + " bytes vs dense " + dense.cachedBytes());
       for (TrainingConfig config : List.of(
-          TrainingConfig.builder().loss("softmax").batchSize(32).epochs(2).learningRate(0.2)
+          TrainingConfig.builder().loss("softmax").batchSize(32).epochs(2).learningRate(0.2).schedule("step")
               .precision(Precision.FLOAT64).seed(5).build(),
           TrainingConfig.builder().loss("softmax").hidden(List.of(16)).dropout(0.2).optimizer("adam")
-              .learningRate(0.01).batchSize(32).epochs(2).precision(Precision.FLOAT64).seed(5).build())) {
+              .learningRate(0.01).schedule("step").batchSize(32).epochs(2).precision(Precision.FLOAT64).seed(5).build())) {
         TrainingResult a = train(dense, config);
         TrainingResult b = train(sparse, config);
         assertArrayEquals(a.theta(), b.theta(), 1e-9, config.toString());
