@@ -79,7 +79,7 @@ def _samples(p: Dict[str, Any]) -> List[Any]:
     if kind == "int[]":
         return [[16, 8]]
     if kind == "double":
-        return [0.05 if default == 0 else default / 2, 2.0]
+        return [0.05 if not default else default / 2, 2.0]
     return [default + 1]
 
 
@@ -149,7 +149,7 @@ def _java_message(call: Callable[[], Any]) -> str:
         ("setOptimizer", "adamx", "adamx"),
         ("setHiddenLayers", [64, 0], "[64, 0]"),
         ("setValidationFraction", 1.0, "1.0"),
-        ("setBatchSize", 0, "0"),
+        ("setBatchSize", -1, "-1"),
         ("setEarlyStopping", "val_f1", "val_f1"),
     ],
 )
@@ -177,8 +177,8 @@ def test_a_bad_value_is_refused_when_set_with_the_jvms_message(
 
 
 def test_bad_values_are_refused_by_the_constructor_and_setParams_too(spark: Any) -> None:
-    with pytest.raises(ValueError, match=r"^DownhillClassifier parameter learningRate: invalid value 0\.0; allowed: a finite number > 0$"):
-        DownhillClassifier(learningRate=0.0)
+    with pytest.raises(ValueError, match=r"^DownhillClassifier parameter learningRate: invalid value -1\.0; allowed: a finite number > 0, or auto \(0\)$"):
+        DownhillClassifier(learningRate=-1.0)
     clf = DownhillClassifier()
     with pytest.raises(ValueError, match=r"parameter dropout: invalid value 1\.5; allowed: a number in \[0, 1\)"):
         clf.setParams(epochs=3, dropout=1.5)

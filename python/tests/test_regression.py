@@ -162,7 +162,7 @@ def test_a_bad_param_is_refused_with_the_jvms_message(spark: Any, jvm: Any, trai
         pytest.fail("the JVM accepted learningRate -1.0")
     except Exception as e:  # py4j's Py4JJavaError or pyspark's captured IllegalArgumentException
         java_message = str(e.java_exception.getMessage()) if hasattr(e, "java_exception") else str(e._desc)
-    assert java_message == "DownhillRegressor parameter learningRate: invalid value -1.0; allowed: a finite number > 0"
+    assert java_message == "DownhillRegressor parameter learningRate: invalid value -1.0; allowed: a finite number > 0, or auto (0)"
     assert str(refused.value) == java_message
     assert reg.getLearningRate() == 0.5 and reg._java_obj.getLearningRate() == 0.5
 
