@@ -28,7 +28,7 @@ class SgdGoldenTest {
     List<Shard> shards = List.of(b.build());
     Model model = Model.of(ModelSpec.linear(1, 2));
     ShardComputer computer = new ShardComputer(model, new SoftmaxCrossEntropy(), 2, Precision.FLOAT64, 1L);
-    TrainingConfig config = TrainingConfig.builder().learningRate(1.0).lrDecay(1.0).batchSize(2).epochs(3).reg(lambda)
+    TrainingConfig config = TrainingConfig.builder().learningRate(1.0).schedule("constant").batchSize(2).epochs(3).reg(lambda)
         .precision(Precision.FLOAT64).build();
     List<StepRecord> steps = new ArrayList<>();
     TrainingListener record = new TrainingListener() {
