@@ -102,11 +102,12 @@ public final class Bench implements Callable<Integer> {
     // Untimed warm-up: the JIT compiles Spark's scheduler, the mesh and Downhill's kernels once per JVM.
     // Without it the first measured run pays for every later one (its first epoch ran 4x slower).
     int warmupSteps = BatchPlan.stepsPerEpoch(data.trainRows(), 256);
-    TrainingConfig softmaxWarm = TrainingConfig.builder().epochs(2).build();
+    TrainingConfig softmaxWarm = TrainingConfig.builder().schedule("step").batchSize(256).epochs(2).build();
     DownhillRun.run("warm-up", "warm-up", 1, DownhillRun.COLLECTIVE, "", jsc, data, softmaxWarm, 1.0);
     for (TrainingConfig warm : List.of(softmaxWarm,
-        TrainingConfig.builder().hidden(List.of(100)).optimizer("adam").learningRate(0.002).epochs(1).build(),
-        TrainingConfig.builder().epochs(1).localSteps(8).build())) {
+        TrainingConfig.builder().hidden(List.of(100)).optimizer("adam").learningRate(0.002).batchSize(256).epochs(1)
+            .build(),
+        TrainingConfig.builder().schedule("step").batchSize(256).epochs(1).localSteps(8).build())) {
       DownhillRun.run("warm-up", "warm-up", warm.localSteps(), DownhillRun.JOBS, "", jsc, data, warm, 1.0);
     }
     System.err.printf(Locale.ROOT, "bench: warm-up done (%d steps per epoch)%n", warmupSteps);
@@ -114,20 +115,21 @@ public final class Bench implements Callable<Integer> {
 
     List<DownhillRun> runs = new ArrayList<>();
     int steps = BatchPlan.stepsPerEpoch(data.trainRows(), 256);
-    TrainingConfig.Builder softmax = TrainingConfig.builder().learningRate(0.1).lrDecay(0.8).epochs(softmaxEpochs);
+    TrainingConfig.Builder softmax = TrainingConfig.builder().learningRate(0.1).schedule("step").lrDecay(0.8)
+        .batchSize(256).epochs(softmaxEpochs);
     for (int k : new int[] {1, 8, steps}) {
       runs.addAll(runs("softmax", k, steps, "sgd lr 0.1 ×0.8/epoch, batch 256", jsc, data,
           softmax.localSteps(k).build(), 0.84));
     }
     for (int h : quick ? new int[] {100} : new int[] {100, 256}) {
       TrainingConfig.Builder adam = TrainingConfig.builder().hidden(List.of(h)).optimizer("adam").learningRate(0.002)
-          .schedule("cosine").epochs(mlpEpochs);
+          .schedule("cosine").batchSize(256).epochs(mlpEpochs);
       for (int k : quick ? new int[] {1} : new int[] {1, 8}) {
         runs.addAll(runs("mlp-" + h + " adam", k, steps, "adam lr 0.002 cosine, batch 256", jsc, data,
             adam.localSteps(k).build(), 0.88));
       }
       TrainingConfig.Builder sgd = TrainingConfig.builder().hidden(List.of(h)).optimizer("sgd").learningRate(0.3)
-          .schedule("cosine").epochs(mlpEpochs);
+          .schedule("cosine").batchSize(256).epochs(mlpEpochs);
       for (int k : quick ? new int[] {steps / 5, steps} : new int[] {1, steps / 5, steps}) {
         runs.addAll(runs("mlp-" + h + " sgd", k, steps, "sgd lr 0.3 cosine, batch 256", jsc, data,
             sgd.localSteps(k).build(), 0.88));
@@ -276,7 +278,8 @@ public final class Bench implements Callable<Integer> {
   private void scale(SparkSession spark, JavaSparkContext jsc, DataSpec fashion, TrainingData data) {
     console.printf(Locale.ROOT, "%n## Scale (softmax, K=1, a job per step, batch 256, one epoch)%n%n| training rows | partitions | "
         + "seconds per epoch | rows per second | cached bytes per row |%n| --- | --- | --- | --- | --- |%n");
-    TrainingConfig oneEpoch = TrainingConfig.builder().epochs(1).build();
+    TrainingConfig oneEpoch = TrainingConfig.builder().learningRate(0.1).schedule("step").batchSize(256).epochs(1)
+        .build();
     for (int copies : new int[] {1, 4, 16}) {
       JavaRDD<Shard> replicated = copies == 1 ? data.train()
           : data.train().map(shard -> replicate(shard, copies)).persist(StorageLevel.MEMORY_ONLY());

@@ -55,7 +55,8 @@ final class CollectiveScale implements Callable<Integer> {
   static void run(SparkSession spark, DataSpec fashion, List<Integer> partitions, PrintStream console,
       ObjectNode results) throws Exception {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    TrainingConfig oneEpoch = TrainingConfig.builder().epochs(1).build();
+    TrainingConfig oneEpoch = TrainingConfig.builder().learningRate(0.1).schedule("step").batchSize(256).epochs(1)
+        .build();
     // Untimed: the JIT compiles both transports' paths once in this session.
     TrainingData warm = load(spark, fashion, 2);
     for (String sync : List.of(DownhillRun.JOBS, DownhillRun.COLLECTIVE, DownhillRun.JOBS, DownhillRun.COLLECTIVE)) {

@@ -178,7 +178,8 @@ final class SparseBench implements Callable<Integer> {
     Dataset<Row> val = gen.frame(spark, 20_000, 5_000, partitions).persist(StorageLevel.MEMORY_ONLY());
     TrainingData data = load(spark, train, val, partitions);
     train(JavaSparkContext.fromSparkContext(spark.sparkContext()), data, "warm-up",
-        TrainingConfig.builder().loss("logistic").optimizer("adagrad").learningRate(0.1).batchSize(1000).epochs(2)
+        TrainingConfig.builder().loss("logistic").optimizer("adagrad").learningRate(0.1).schedule("step")
+            .batchSize(1000).epochs(2)
             .build(), 0, false);
     new LogisticRegression().setMaxIter(5).fit(train);
     data.unpersist();
@@ -254,8 +255,8 @@ final class SparseBench implements Callable<Integer> {
   }
 
   private static TrainingConfig config(Task task, int epochs) {
-    return TrainingConfig.builder().loss(task.loss).optimizer("adagrad").learningRate(0.2).batchSize(8192)
-        .reg(1e-7).epochs(epochs).build();
+    return TrainingConfig.builder().loss(task.loss).optimizer("adagrad").learningRate(0.2).schedule("step")
+        .batchSize(8192).reg(1e-7).epochs(epochs).build();
   }
 
   private static String describe(TrainingConfig c) {

@@ -14,18 +14,23 @@ import java.util.Locale;
  * sample (Smith, "Cyclical learning rates", 2017, in the form of the sanity checks' sweep): from the
  * run's initial weights, {@link #STEPS} minibatch steps of the configured update rule at a constant
  * rate (the run's batch size and regularization) for each of {@link #CANDIDATES}, log-spaced from
- * 1e-5 to 10, on the first rows of one partition. A rate counts when its loss went down (the mean of the
- * last five minibatch losses below 0.9x the first, never NaN nor past 3x: {@link SanityChecks#trend});
- * of those, the run takes the one that ended lowest, where the loss fell fastest (the larger on a tie).
- * No rate going down (the loss flat at every rate, or rising, or exploding) is an error naming the
- * setting: the run cannot pick, the user must.
+ * 1e-5 to 10, on the first rows of one partition. A rate counts when its loss fell (the mean of the last
+ * five minibatch losses below the first) without exploding or rising ({@link SanityChecks#trend}: never
+ * NaN nor past 3x the first, not above 1.1x at the end); of those, the run takes the one that ended
+ * lowest, where the loss fell fastest (the larger on a tie). A loss that fell by less than the sweep's
+ * 10% counts too: on wide sparse data (20,000 word features, a few thousand rows) every step sees mostly
+ * new words and the minibatch loss of one pass hardly moves at any rate, yet the rate that moved it most
+ * is the right one (docs/RESULTS.md). No rate whose loss fell at all is an error naming the setting: the
+ * run cannot pick, the user must. On a partition of fewer than 50 batches a step takes fewer rows than
+ * the run's (a 64-row partition: one row a step), which makes the sweep noisy; the small sets of
+ * docs/RESULTS.md still scored as well as at the default rate.
  *
  * <p>No back-off: the fastest rate of a short run is close to the largest stable one, and the usual
- * advice is to take a fraction of it. Measured (docs/RESULTS.md, "Defaults against tuned": the sweep's
- * rate divided by 1, 2, 3 and 10, with the default cosine schedule, on Fashion-MNIST and four small sets,
- * linear and 256-unit networks, sgd and Adam), dividing never won by more than the noise of a few test
- * rows and lost up to 1.1 points on Fashion-MNIST with 2 or 3, 7 with 10: the cosine schedule already
- * spends most of the run well below η₀, which is the margin.
+ * advice is to take a fraction of it; with the default cosine schedule, which spends most of the run
+ * well below η₀, the margin is already there. Measured (docs/RESULTS.md, "Defaults against tuned"):
+ * where the sweep picked 0.3 for sgd, a back-off of 3 gives sgd's default 0.1, and the table has both
+ * runs: 0.9719 against 0.9624 (MNIST, 784-256-10), 0.9258 against 0.9238 (MNIST, linear), 0.713
+ * against 0.676 (sparse text), 0.9667 against 0.9694 (digits, 1 of 360 test rows).
  */
 public final class RateFinder {
   private RateFinder() {}
@@ -86,14 +91,16 @@ public final class RateFinder {
   static Choice choose(List<SanityChecks.RateTrial> trials, int rows, int batch) {
     SanityChecks.RateTrial best = null;
     for (SanityChecks.RateTrial t : trials) {
-      if (t.trend() == SanityChecks.Trend.DOWN && (best == null || t.lastLoss() < best.lastLoss()
+      boolean fell = (t.trend() == SanityChecks.Trend.DOWN || t.trend() == SanityChecks.Trend.FLAT)
+          && t.lastLoss() < t.firstLoss();
+      if (fell && (best == null || t.lastLoss() < best.lastLoss()
           || t.lastLoss() == best.lastLoss() && t.lr() > best.lr())) {
         best = t;
       }
     }
     if (best == null) {
       Choice none = new Choice(Double.NaN, trials, rows, batch);
-      throw BadInputException.setting("learningRate", "auto found no rate at which the loss goes down",
+      throw BadInputException.setting("learningRate", "auto found no rate at which the loss falls",
           "a rate whose loss falls within " + STEPS + " steps (check the data and the model with sanity)",
           "loss after " + STEPS + " steps: " + none.losses());
     }

@@ -193,8 +193,9 @@ public final class TrainingSettings {
       .dfltFrom(v -> OptimizerConfig.defaultRate(optimizerName(v)), "the optimizer's")
       .word("auto", 0.0)
       .check(x -> x >= 0 && finite(x), FINITE + " > 0, or auto (0)")
-      .doc("Learning rate η₀; by default the {optimizer}'s own (see the table below); auto (0): picked before "
-          + "training by short runs on a sample at rates from 1e-5 to 10 (a learning-rate range test)").build();
+      .doc("Learning rate η₀; by default the {optimizer}'s own (sgd 0.1, adam 0.001, ...: docs/CONFIGURATION.md); "
+          + "auto (0): picked before training by short runs on a sample at rates from 1e-5 to 10 (a learning-rate "
+          + "range test)").build();
 
   public static final Setting<String> SCHEDULE_KIND = Setting.choice("schedule", "--schedule",
           () -> List.of("constant", "step", "exponential", "inverse", "cosine"))

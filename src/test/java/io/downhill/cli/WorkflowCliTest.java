@@ -41,6 +41,11 @@ class WorkflowCliTest {
     assertEquals(ExitCodes.FAILED, broken.code(), broken.toString());
     assertTrue(broken.out().contains("FAIL learning rate: lr 1000000.0 explodes: too high"), broken.out());
     assertTrue(broken.out().contains("checks FAILED: learning rate"), broken.out());
+    // with --lr auto the checks run at the rate the sweep picks, which passes the sweep's own check
+    Cli auto = Cli.run("sanity", "--data", "idx:" + idx, "--lr", "auto", "--batch-size", "20");
+    assertEquals(0, auto.code(), auto.toString());
+    assertTrue(auto.out().lines().anyMatch(l -> l.startsWith("lr auto: ")), auto.out());
+    assertTrue(auto.out().contains("sanity: all 5 checks passed"), auto.out());
   }
 
   @Test

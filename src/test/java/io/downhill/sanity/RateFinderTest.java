@@ -59,7 +59,7 @@ class RateFinderTest {
           .orElseThrow();
       assertEquals(SanityChecks.Trend.DOWN, picked.trend(), what);
       for (SanityChecks.RateTrial t : choice.trials()) {
-        if (t.trend() == SanityChecks.Trend.DOWN) {
+        if (t.trend() == SanityChecks.Trend.DOWN || t.trend() == SanityChecks.Trend.FLAT) {
           assertTrue(picked.lastLoss() <= t.lastLoss(), what + ": " + choice.losses());
         }
       }
@@ -82,12 +82,16 @@ class RateFinderTest {
   @Test
   void noRateThatLowersTheLossIsAnErrorNamingTheSettingWithEveryLoss() {
     List<SanityChecks.RateTrial> hopeless = List.of(
-        new SanityChecks.RateTrial(1e-5, SanityChecks.Trend.FLAT, 1.386, 1.385),
+        new SanityChecks.RateTrial(1e-5, SanityChecks.Trend.FLAT, 1.386, 1.386),
         new SanityChecks.RateTrial(1e-2, SanityChecks.Trend.RISES, 1.386, 1.9),
         new SanityChecks.RateTrial(10, SanityChecks.Trend.EXPLODES, 1.386, Double.NaN));
     BadInputException e = assertThrows(BadInputException.class, () -> RateFinder.choose(hopeless, 1600, 32));
     assertEquals("learningRate", e.setting());
     assertTrue(e.getMessage().contains("1e-5 1.39, 0.01 1.90 (rose), 10 exploded"), e.getMessage());
+    // a loss that fell, even by less than the sweep's 10% (wide sparse data), is a rate to take
+    List<SanityChecks.RateTrial> slow = List.of(hopeless.get(0), new SanityChecks.RateTrial(0.3, SanityChecks.Trend.FLAT,
+        0.693, 0.687), new SanityChecks.RateTrial(1, SanityChecks.Trend.FLAT, 0.693, 0.678), hopeless.get(2));
+    assertEquals(1, RateFinder.choose(slow, 1600, 32).rate());
   }
 
   @Test

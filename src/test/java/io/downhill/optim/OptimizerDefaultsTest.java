@@ -1,0 +1,29 @@
+package io.downhill.optim;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.downhill.train.TrainingConfig;
+import org.junit.jupiter.api.Test;
+
+/** Every update rule declares the learning rate it runs at when none is given, and the settings take it. */
+class OptimizerDefaultsTest {
+
+  @Test
+  void everyRuleDeclaresItsOwnDefaultRateAndARunWithoutOneTakesIt() {
+    for (String rule : OptimizerConfig.ruleNames()) {
+      double rate = assertDoesNotThrow(() -> OptimizerConfig.defaultRate(rule), rule + " declares a default rate");
+      assertTrue(rate > 0 && rate <= 1, rule + ": " + rate);
+      assertEquals(rate, TrainingConfig.builder().optimizer(rule).build().learningRate(), rule);
+    }
+    assertEquals(0.1, OptimizerConfig.defaultRate("sgd"));
+    assertEquals(1e-3, OptimizerConfig.defaultRate("adam"), "Kingma & Ba's, Keras's and PyTorch's");
+    assertEquals(2e-3, OptimizerConfig.defaultRate("nadam"), "Keras's");
+    assertEquals(1e-2, OptimizerConfig.defaultRate("adagrad"));
+    // the algorithms keep what they had: gd's line search starts at 0.1
+    assertEquals(0.1, TrainingConfig.builder().optimizer("gd").build().learningRate());
+    assertThrows(IllegalStateException.class, () -> OptimizerConfig.defaultRate("no-such-rule"));
+  }
+}
