@@ -216,9 +216,7 @@ public final class DownhillClassificationModel
    * {@code extractParamMap()} like a model from {@code DownhillClassifier.fit}.
    */
   public DownhillClassificationModel withTrainingSettings(SettingValues values) {
-    for (Setting<?> s : SettingParams.ML) {
-      SettingParams.set(this, s, SettingParams.toParam(values.get(s)));
-    }
+    SettingParams.setAll(this, values);
     return this;
   }
 

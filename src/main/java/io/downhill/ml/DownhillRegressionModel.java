@@ -148,9 +148,7 @@ public final class DownhillRegressionModel extends RegressionModel<Vector, Downh
    * this model's Params, as {@link DownhillClassificationModel#withTrainingSettings} does.
    */
   public DownhillRegressionModel withTrainingSettings(SettingValues values) {
-    for (Setting<?> s : SettingParams.ML) {
-      SettingParams.set(this, s, SettingParams.toParam(values.get(s)));
-    }
+    SettingParams.setAll(this, values);
     return this;
   }
 

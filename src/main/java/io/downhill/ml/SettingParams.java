@@ -119,6 +119,13 @@ final class SettingParams implements Serializable {
     owner.set((Param<Object>) owner.param(setting), normalized(setting, value));
   }
 
+  /** {@code owner} with every setting Param set to its value in {@code values} (a fitted model's Params). */
+  static void setAll(DownhillParams owner, SettingValues values) {
+    for (Setting<?> s : ML) {
+      set(owner, s, toParam(values.get(s)));
+    }
+  }
+
   /**
    * {@code extra} with the values of {@code owner}'s setting Params normalized: what a
    * {@code ParamMap} given to {@code fit}, a {@code ParamGridBuilder}'s grid or a tuning run

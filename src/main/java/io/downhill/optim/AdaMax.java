@@ -1,6 +1,5 @@
 package io.downhill.optim;
 
-import io.downhill.linalg.Numbers;
 import io.downhill.model.ParameterLayout;
 
 /**
@@ -17,26 +16,15 @@ import io.downhill.model.ParameterLayout;
  * paper has none. β₁ and β₂ are Adam's settings (the paper's defaults are Adam's, 0.9 and 0.999).
  * Suggested learning rate: 2e-3 (the paper's, PyTorch's and Keras's default).
  */
-public final class AdaMax implements Optimizer {
-  private final double beta1;
-  private final double beta2;
-  private final double eps;
+public final class AdaMax extends AdamFamily {
 
   public AdaMax(double beta1, double beta2, double eps) {
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.eps = eps;
+    super(beta1, beta2, eps);
   }
 
   @Override
   public String name() {
     return "adamax";
-  }
-
-  @Override
-  public String describe() {
-    return name() + " (β₁ " + Numbers.compact(beta1) + ", β₂ " + Numbers.compact(beta2) + ", ε "
-        + Numbers.compact(eps) + ")";
   }
 
   @Override

@@ -16,19 +16,14 @@ import io.downhill.model.ParameterLayout;
  * (AdamW) applies to weights only, never to biases, like every regularizer here; it is not part
  * of the loss, so it does not go through the moments.
  */
-public final class Adam implements Optimizer {
-  private final double beta1;
-  private final double beta2;
-  private final double eps;
+public final class Adam extends AdamFamily {
   private final double weightDecay;
 
   /**
    * @param weightDecay λ_wd of AdamW; 0 for Adam
    */
   public Adam(double beta1, double beta2, double eps, double weightDecay) {
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.eps = eps;
+    super(beta1, beta2, eps);
     this.weightDecay = weightDecay;
   }
 
@@ -38,9 +33,8 @@ public final class Adam implements Optimizer {
   }
 
   @Override
-  public String describe() {
-    return name() + " (β₁ " + Numbers.compact(beta1) + ", β₂ " + Numbers.compact(beta2) + ", ε "
-        + Numbers.compact(eps) + (weightDecay > 0 ? ", weight decay " + Numbers.compact(weightDecay) : "") + ")";
+  String extra() {
+    return weightDecay > 0 ? ", weight decay " + Numbers.compact(weightDecay) : "";
   }
 
   @Override

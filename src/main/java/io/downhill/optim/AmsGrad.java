@@ -1,6 +1,5 @@
 package io.downhill.optim;
 
-import io.downhill.linalg.Numbers;
 import io.downhill.model.ParameterLayout;
 
 /**
@@ -20,26 +19,15 @@ import io.downhill.model.ParameterLayout;
  * State: {@code m}, {@code v}, {@code vmax} (zero at the start) and the step count {@code t}. β₁,
  * β₂ and ε are Adam's. Suggested learning rate: 1e-3 (PyTorch's and Keras's default).
  */
-public final class AmsGrad implements Optimizer {
-  private final double beta1;
-  private final double beta2;
-  private final double eps;
+public final class AmsGrad extends AdamFamily {
 
   public AmsGrad(double beta1, double beta2, double eps) {
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.eps = eps;
+    super(beta1, beta2, eps);
   }
 
   @Override
   public String name() {
     return "amsgrad";
-  }
-
-  @Override
-  public String describe() {
-    return name() + " (β₁ " + Numbers.compact(beta1) + ", β₂ " + Numbers.compact(beta2) + ", ε "
-        + Numbers.compact(eps) + ")";
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.downhill.optim;
 
-import io.downhill.linalg.Numbers;
 import io.downhill.model.ParameterLayout;
 
 /**
@@ -18,26 +17,15 @@ import io.downhill.model.ParameterLayout;
  * momentum schedule μ_t is held at β₁ (as Keras and Optax do by default), so β₁, β₂ and ε mean
  * what they mean for Adam.
  */
-public final class Nadam implements Optimizer {
-  private final double beta1;
-  private final double beta2;
-  private final double eps;
+public final class Nadam extends AdamFamily {
 
   public Nadam(double beta1, double beta2, double eps) {
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.eps = eps;
+    super(beta1, beta2, eps);
   }
 
   @Override
   public String name() {
     return "nadam";
-  }
-
-  @Override
-  public String describe() {
-    return name() + " (β₁ " + Numbers.compact(beta1) + ", β₂ " + Numbers.compact(beta2) + ", ε "
-        + Numbers.compact(eps) + ")";
   }
 
   @Override
