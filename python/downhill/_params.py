@@ -242,9 +242,10 @@ class _DownhillClassifierParams(Params):
     learningRate: "Param[float]" = Param(
         Params._dummy(),
         "learningRate",
-        "Learning rate η₀; by default the optimizer's own (sgd 0.1, adam 0.001, ...: "
-        "docs/CONFIGURATION.md); auto (0): picked before training by short runs on a sample at "
-        "rates from 1e-5 to 10 (a learning-rate range test) (a finite number > 0, or auto (0))",
+        "Learning rate η₀; by default the optimizer's own (sgd 0.1, or 0.2 for a network; adam "
+        "0.001; ...: docs/CONFIGURATION.md); auto (0): picked before training by short runs on a "
+        "sample at rates from 1e-5 to 10 (a learning-rate range test) (a finite number > 0, or "
+        "auto (0))",
         typeConverter=TypeConverters.toFloat,
     )
 
@@ -891,10 +892,10 @@ class _DownhillClassifierSetters(_DownhillEstimator):
             Seeds initialization, minibatch order, dropout and the validation split (any
             integer)
         learningRate : Optional[float], default None
-            Learning rate η₀; by default the optimizer's own (sgd 0.1, adam 0.001, ...:
-            docs/CONFIGURATION.md); auto (0): picked before training by short runs on a
-            sample at rates from 1e-5 to 10 (a learning-rate range test) (a finite
-            number > 0, or auto (0))
+            Learning rate η₀; by default the optimizer's own (sgd 0.1, or 0.2 for a
+            network; adam 0.001; ...: docs/CONFIGURATION.md); auto (0): picked before
+            training by short runs on a sample at rates from 1e-5 to 10 (a learning-rate
+            range test) (a finite number > 0, or auto (0))
         schedule : str, default "cosine"
             constant, step (η₀·γ^⌊t/s⌋), exponential (η₀·e^(-k·t)), inverse
             (η₀/(1+k·t)), cosine (from η₀ to lrMin over the run's epochs); t in epochs
@@ -1451,9 +1452,10 @@ class _DownhillRegressorParams(Params):
     learningRate: "Param[float]" = Param(
         Params._dummy(),
         "learningRate",
-        "Learning rate η₀; by default the optimizer's own (sgd 0.1, adam 0.001, ...: "
-        "docs/CONFIGURATION.md); auto (0): picked before training by short runs on a sample at "
-        "rates from 1e-5 to 10 (a learning-rate range test) (a finite number > 0, or auto (0))",
+        "Learning rate η₀; by default the optimizer's own (sgd 0.1, or 0.2 for a network; adam "
+        "0.001; ...: docs/CONFIGURATION.md); auto (0): picked before training by short runs on a "
+        "sample at rates from 1e-5 to 10 (a learning-rate range test) (a finite number > 0, or "
+        "auto (0))",
         typeConverter=TypeConverters.toFloat,
     )
 
@@ -2085,10 +2087,10 @@ class _DownhillRegressorSetters(_DownhillEstimator):
             Seeds initialization, minibatch order, dropout and the validation split (any
             integer)
         learningRate : Optional[float], default None
-            Learning rate η₀; by default the optimizer's own (sgd 0.1, adam 0.001, ...:
-            docs/CONFIGURATION.md); auto (0): picked before training by short runs on a
-            sample at rates from 1e-5 to 10 (a learning-rate range test) (a finite
-            number > 0, or auto (0))
+            Learning rate η₀; by default the optimizer's own (sgd 0.1, or 0.2 for a
+            network; adam 0.001; ...: docs/CONFIGURATION.md); auto (0): picked before
+            training by short runs on a sample at rates from 1e-5 to 10 (a learning-rate
+            range test) (a finite number > 0, or auto (0))
         schedule : str, default "cosine"
             constant, step (η₀·γ^⌊t/s⌋), exponential (η₀·e^(-k·t)), inverse
             (η₀/(1+k·t)), cosine (from η₀ to lrMin over the run's epochs); t in epochs

@@ -28,7 +28,7 @@ import java.util.Locale;
  * <p>No back-off: the fastest rate of a short run is close to the largest stable one, and the usual
  * advice is to take a fraction of it; with the default cosine schedule, which spends most of the run
  * well below η₀, the margin is already there. Measured (docs/RESULTS.md, "Defaults against tuned"):
- * where the sweep picked 0.3 for sgd, a back-off of 3 gives sgd's default 0.1, and the table has both
+ * where the sweep picked 0.3 for sgd, a back-off of 3 gives 0.1, and the table has both
  * runs: 0.9719 against 0.9624 (MNIST, 784-256-10), 0.9258 against 0.9238 (MNIST, linear), 0.713
  * against 0.676 (sparse text), 0.9667 against 0.9694 (digits, 1 of 360 test rows).
  */

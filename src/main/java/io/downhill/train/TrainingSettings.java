@@ -190,10 +190,10 @@ public final class TrainingSettings {
 
   public static final Setting<Double> LEARNING_RATE = Setting.real("learningRate", "--lr")
       .label("ETA").noun("learning rate").in(SCHEDULE)
-      .dfltFrom(v -> OptimizerConfig.defaultRate(optimizerName(v)), "the optimizer's")
+      .dfltFrom(v -> OptimizerConfig.defaultRate(optimizerName(v), isNetwork(v)), "the optimizer's")
       .word("auto", 0.0)
       .check(x -> x >= 0 && finite(x), FINITE + " > 0, or auto (0)")
-      .doc("Learning rate η₀; by default the {optimizer}'s own (sgd 0.1, adam 0.001, ...: docs/CONFIGURATION.md); "
+      .doc("Learning rate η₀; by default the {optimizer}'s own (sgd 0.1, or 0.2 for a network; adam 0.001; ...: docs/CONFIGURATION.md); "
           + "auto (0): picked before training by short runs on a sample at rates from 1e-5 to 10 (a learning-rate "
           + "range test)").build();
 
@@ -334,6 +334,11 @@ public final class TrainingSettings {
   static String optimizerName(Setting.Lookup v) {
     String algorithm = v.get(ALGORITHM);
     return algorithm.equals("minibatch") ? v.get(OPTIMIZER_NAME) : algorithm;
+  }
+
+  /** Whether the values ask for a network: {@code modelType mlp}, or hidden layers (which make one). */
+  static boolean isNetwork(Setting.Lookup v) {
+    return v.get(MODEL_TYPE).equals("mlp") || !v.get(HIDDEN_LAYERS).isEmpty();
   }
 
   /** The setting of this schema name, or null. */

@@ -49,10 +49,10 @@ final class ConfigurationReference {
   private static String rates() {
     StringBuilder md = new StringBuilder("\nThe default `learningRate` is the `optimizer`'s own (each update rule "
         + "declares it beside its line in `OptimizerConfig`'s registry; gd's line search starts its first step at "
-        + "0.1):\n\n| optimizer | default `learningRate` |\n| --- | --- |\n");
+        + "0.1):\n\n| optimizer | default `learningRate` | for a network (`modelType` mlp) |\n| --- | --- | --- |\n");
     for (String name : OptimizerConfig.names()) {
       md.append("| `").append(name).append("` | ").append(Numbers.compact(OptimizerConfig.defaultRate(name)))
-          .append(" |\n");
+          .append(" | ").append(Numbers.compact(OptimizerConfig.defaultRate(name, true))).append(" |\n");
     }
     return md.toString();
   }
