@@ -42,9 +42,10 @@ final class DataOptions implements ShowsSettings {
       description = "Number of classes (default: the largest label + 1)")
   int numClasses;
 
-  @Option(names = "--preprocess", paramLabel = "MODE", defaultValue = "standardize",
-      description = "none, center, standardize (x - mean) / std, scale x / std (keeps sparse rows sparse) or "
-          + "pca:K, fitted on the training split by MLlib's StandardScaler and PCA (default: ${DEFAULT-VALUE})")
+  @Option(names = "--preprocess", paramLabel = "MODE", defaultValue = "auto",
+      description = "none, center, standardize (x - mean) / std, scale x / std (keeps sparse rows sparse), "
+          + "pca:K, fitted on the training split by MLlib's StandardScaler and PCA, or auto: standardize, but none on "
+          + "sparse rows under 10% non-zero (text, hashed features) (default: ${DEFAULT-VALUE})")
   String preprocess;
 
   @Option(names = "--storage", paramLabel = "S", defaultValue = "auto",

@@ -93,7 +93,7 @@ final class InitModelOptions implements ShowsSettings {
 
   /**
    * The data settings of this run: with {@code keep}, {@code --preprocess} becomes what the kept
-   * stages do (an explicitly given, different one is refused); else unchanged.
+   * stages do (an explicitly given, different one is refused; auto takes the kept one); else unchanged.
    *
    * @param preprocessGiven whether --preprocess was given on the command line or in --conf
    */
@@ -102,7 +102,8 @@ final class InitModelOptions implements ShowsSettings {
       return settings;
     }
     Preprocess saved = parent.preprocess();
-    if (preprocessGiven && !saved.equals(settings.preprocess())) {
+    boolean asked = preprocessGiven && settings.preprocess().kind() != Preprocess.Kind.AUTO;
+    if (asked && !saved.equals(settings.preprocess())) {
       throw BadInputException.of("--preprocess " + settings.preprocess().label(), "differs from the preprocessing "
           + "kept from --init-model " + dir(), saved.label() + " (as saved; or --init-preprocess refit to fit "
           + settings.preprocess().label() + " afresh)", settings.preprocess().label());

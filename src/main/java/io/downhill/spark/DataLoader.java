@@ -282,6 +282,7 @@ public final class DataLoader {
     }
 
     PipelineModel stages;
+    Preprocess preprocess = s.preprocess();
     if (fitted != null) {
       int inputs = Preprocess.inputs(fitted);
       if (inputs != d) {
@@ -290,11 +291,12 @@ public final class DataLoader {
       }
       stages = fitted;
     } else {
-      stages = s.preprocess().fit(train, d, "training data (" + s.train().text() + ")");
+      preprocess = preprocess.resolve(train, d);
+      stages = preprocess.fit(train, d, "training data (" + s.train().text() + ")");
     }
     return new PreparedSplits(Preprocess.apply(stages, train), Preprocess.apply(stages, validation),
-        Preprocess.apply(stages, test), s.train().text(), testName, s.preprocess().outputFeatures(d), labels,
-        classWeights, s.preprocess(), stages, s.preprocess().kind() == Preprocess.Kind.PCA ? null : source.imageShape());
+        Preprocess.apply(stages, test), s.train().text(), testName, preprocess.outputFeatures(d), labels,
+        classWeights, preprocess, stages, preprocess.kind() == Preprocess.Kind.PCA ? null : source.imageShape());
   }
 
   /**

@@ -301,6 +301,38 @@ class DataLoaderTest {
   }
 
   @Test
+  void autoPreprocessingLeavesWideSparseRowsAloneAndStandardizesTheRest() throws IOException {
+    // 40 rows of 100 features with 2 stored values each (2%): text-like, left as they are
+    List<String> sparse = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      sparse.add((i % 2) + " " + (1 + i % 50) + ":1 " + (51 + i % 50) + ":" + (i + 1));
+    }
+    TrainingData wide = load(builder("libsvm:" + DataFiles.lines(dir.resolve("wide.txt"), sparse)).valFraction(0)
+        .numFeatures(100).preprocess(Preprocess.AUTO).build());
+    // the same row count with 2 of 4 features stored (50%): standardized, as dense rows are
+    List<String> narrow = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      narrow.add((i % 2) + " 1:" + (i + 1) + " " + (2 + i % 3) + ":1");
+    }
+    TrainingData dense = load(builder("libsvm:" + DataFiles.lines(dir.resolve("narrow.txt"), narrow)).valFraction(0)
+        .numFeatures(4).preprocess(Preprocess.AUTO).build());
+    try {
+      assertEquals(Preprocess.Kind.NONE, wide.preprocess().kind());
+      assertEquals("none (auto: sparse rows, 2.00% non-zero)", wide.preprocess().label());
+      assertEquals(null, wide.preprocessing());
+      assertEquals(Preprocess.Kind.STANDARDIZE, dense.preprocess().kind());
+      assertEquals("standardize", dense.preprocess().label());
+      assertTrue(dense.preprocessing() != null);
+      double mean = rows(dense, false).stream().mapToDouble(r -> r[1]).average().orElseThrow();
+      assertEquals(0, mean, 1e-9, "feature 1 centred");
+    } finally {
+      wide.unpersist();
+      dense.unpersist();
+    }
+    assertEquals(Preprocess.AUTO, Preprocess.parse("auto"));
+  }
+
+  @Test
   void badInputsSayWhereWhatExpectedAndFound() throws IOException {
     Path ok = DataFiles.lines(dir.resolve("ok.txt"), List.of("1 1:1 2:1", "0 1:0.5", "1 2:1"));
 
