@@ -58,7 +58,7 @@ class _DownhillEstimator(JavaParams):
     The estimator side: its Java object is made only in a JVM that has Downhill's classes, and each
     training setting (``_downhill_settings``) is set through the Java setter, which validates it and
     stores its canonical spelling: a bad value raises ValueError with the JVM's message at once
-    (``DownhillClassifier parameter learningRate: invalid value -1.0; allowed: a finite number > 0``),
+    (``DownhillClassifier parameter learningRate: invalid value -1.0; allowed: a finite number > 0, or auto (0)``),
     not at ``fit``. ``None`` clears a setting back to its default.
     """
 

@@ -63,7 +63,7 @@ class DownhillClassifier(
     >>> clf.setLearningRate(-1.0)
     Traceback (most recent call last):
         ...
-    ValueError: DownhillClassifier parameter learningRate: invalid value -1.0; allowed: a finite number > 0
+    ValueError: DownhillClassifier parameter learningRate: invalid value -1.0; allowed: a finite number > 0, or auto (0)
     """
 
     _java_class_name = "io.downhill.ml.DownhillClassifier"

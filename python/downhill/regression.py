@@ -57,7 +57,7 @@ class DownhillRegressor(
     >>> reg.setLearningRate(-1.0)
     Traceback (most recent call last):
         ...
-    ValueError: DownhillRegressor parameter learningRate: invalid value -1.0; allowed: a finite number > 0
+    ValueError: DownhillRegressor parameter learningRate: invalid value -1.0; allowed: a finite number > 0, or auto (0)
     """
 
     _java_class_name = "io.downhill.ml.DownhillRegressor"
