@@ -5,38 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.downhill.BadInputException;
-import io.downhill.data.Block;
 import io.downhill.data.Shard;
-import io.downhill.linalg.Buf;
 import io.downhill.linalg.Precision;
 import io.downhill.shard.Split;
+import io.downhill.testing.Blobs;
 import io.downhill.train.Fit;
 import io.downhill.train.LocalGradientSource;
 import io.downhill.train.TrainingConfig;
 import io.downhill.train.TrainingResult;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** {@code --lr auto}: the range test picks a rate that trains, and refuses when no rate lowers the loss. */
 class RateFinderTest {
   private static final int K = 4;
-  private static final Shard DATA = blobs(3000, 20, K, 11);
+  private static final Shard DATA = Blobs.shard(3000, 20, K, 11, 1, true);
 
-  /** Four overlapping Gaussian classes in 20 features. */
-  private static Shard blobs(int n, int d, int k, long seed) {
-    SplittableRandom rng = new SplittableRandom(seed);
-    double[] x = new double[n * d];
-    int[] y = new int[n];
-    for (int i = 0; i < n; i++) {
-      y[i] = rng.nextInt(k);
-      for (int j = 0; j < d; j++) {
-        x[i * d + j] = rng.nextGaussian() + (j % k == y[i] ? 1 : 0);
-      }
-    }
-    return new Shard(List.of(new Block(n, d, Buf.wrap(x), y, null)), n, d);
-  }
 
   private static TrainingConfig.Builder auto() {
     return TrainingConfig.builder().learningRate(0).batchSize(32).epochs(3).precision(Precision.FLOAT64);

@@ -1,39 +1,25 @@
 package io.downhill.sanity;
 
+
+import io.downhill.data.Shard;
+import io.downhill.linalg.Precision;
 import io.downhill.shard.Split;
+import io.downhill.testing.Blobs;
 import io.downhill.train.Fit;
 import io.downhill.train.LocalGradientSource;
 import io.downhill.train.TrainingConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.downhill.data.Block;
-import io.downhill.data.Shard;
-import io.downhill.linalg.Buf;
-import io.downhill.linalg.Precision;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The sanity checks pass on a sound setup and fail, with the reason, on a broken one. */
 class SanityChecksTest {
   private static final int K = 4;
-  private static final Shard DATA = blobs(2000, 20, K, 11);
+  private static final Shard DATA = Blobs.shard(2000, 20, K, 11, 1, true);
 
-  private static Shard blobs(int n, int d, int k, long seed) {
-    SplittableRandom rng = new SplittableRandom(seed);
-    double[] x = new double[n * d];
-    int[] y = new int[n];
-    for (int i = 0; i < n; i++) {
-      y[i] = rng.nextInt(k);
-      for (int j = 0; j < d; j++) {
-        x[i * d + j] = rng.nextGaussian() + (j % k == y[i] ? 1 : 0);
-      }
-    }
-    return new Shard(List.of(new Block(n, d, Buf.wrap(x), y, null)), n, d);
-  }
 
   private static List<SanityChecks.Check> run(TrainingConfig config) {
     Fit fit = Fit.of(config, DATA.cols(), K, "--model", null);

@@ -1,10 +1,5 @@
 package io.downhill.train;
 
-import io.downhill.monitor.DeadUnits;
-import io.downhill.shard.ShardComputer;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.downhill.data.Block;
 import io.downhill.data.Shard;
@@ -14,6 +9,12 @@ import io.downhill.loss.Losses;
 import io.downhill.model.Model;
 import io.downhill.model.ModelSpec;
 import io.downhill.model.ParameterLayout;
+import io.downhill.monitor.DeadUnits;
+import io.downhill.shard.ShardComputer;
+import io.downhill.testing.Blobs;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,19 +81,6 @@ class MonitoringTest {
     }
   }
 
-  private static Shard blobs(int n, int d, int k, long seed) {
-    SplittableRandom rng = new SplittableRandom(seed);
-    double[] x = new double[n * d];
-    int[] y = new int[n];
-    for (int i = 0; i < n; i++) {
-      y[i] = i % k;
-      for (int j = 0; j < d; j++) {
-        x[i * d + j] = rng.nextGaussian() + (j % k == y[i] ? 2 : 0);
-      }
-    }
-    return new Shard(List.of(new Block(n, d, Buf.wrap(x), y, null)), n, d);
-  }
-
   /** Gaussian features and labels drawn apart from them: nothing to learn, so a large step only hurts. */
   private static Shard noise(int n, int d, int k, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
@@ -125,7 +113,7 @@ class MonitoringTest {
 
   @Test
   void everyStepRecordsEachLayersUpdateRatioAndAModerateRateGivesAboutOneThousandth() {
-    Shard data = blobs(600, 10, 3, 1);
+    Shard data = Blobs.shard(600, 10, 3, 1, 2, false);
     List<StepRecord> steps = train(TrainingConfig.builder().hidden(List.of(8)).learningRate(0.01).batchSize(60)
         .epochs(2).build(), data, 3);
     assertEquals(20, steps.size());
@@ -154,7 +142,7 @@ class MonitoringTest {
 
   @Test
   void deadUnitsAreHiddenReluUnitsSilentOnEveryRow() {
-    Shard data = blobs(50, 4, 2, 3);
+    Shard data = Blobs.shard(50, 4, 2, 3, 2, false);
     Model model = Model.of(ModelSpec.mlp(4, List.of(5), 2, "relu", 0));
     double[] theta = new double[model.layout().size()];
     ParameterLayout.Slice w1 = model.layout().slice("W1");
