@@ -431,8 +431,6 @@ class _DownhillClassifierParams(Params):
             momentum=0.9,
             beta1=0.9,
             beta2=0.999,
-            eps=1e-08,
-            rho=0.99,
             weightDecay=0.01,
             lineSearch="armijo",
             tol=1e-06,
@@ -525,11 +523,11 @@ class _DownhillClassifierParams(Params):
         """Gets the value of :py:attr:`beta2` or its default value."""
         return self.getOrDefault(self.beta2)
 
-    def getEps(self) -> float:
+    def getEps(self) -> Optional[float]:
         """Gets the value of :py:attr:`eps` or its default value."""
         return self.getOrDefault(self.eps)
 
-    def getRho(self) -> float:
+    def getRho(self) -> Optional[float]:
         """Gets the value of :py:attr:`rho` or its default value."""
         return self.getOrDefault(self.rho)
 
@@ -742,8 +740,8 @@ class _DownhillClassifierSetters(_DownhillEstimator):
         momentum: float = 0.9,
         beta1: float = 0.9,
         beta2: float = 0.999,
-        eps: float = 1e-08,
-        rho: float = 0.99,
+        eps: Optional[float] = None,
+        rho: Optional[float] = None,
         weightDecay: float = 0.01,
         lineSearch: str = "armijo",
         tol: float = 1e-06,
@@ -853,10 +851,10 @@ class _DownhillClassifierSetters(_DownhillEstimator):
             β₁ of adam/adamw/nadam/amsgrad/adamax (a number in [0, 1))
         beta2 : float, default 0.999
             β₂ of adam/adamw/nadam/amsgrad/adamax (a number in [0, 1))
-        eps : float, default 1e-08
+        eps : Optional[float], default None
             ε of adagrad, rmsprop, adadelta, adam/adamw/nadam/amsgrad/adamax (a finite
             number > 0)
-        rho : float, default 0.99
+        rho : Optional[float], default None
             ρ, the decay of rmsprop's and adadelta's running averages (a number in [0,
             1))
         weightDecay : float, default 0.01
@@ -988,8 +986,8 @@ class _DownhillClassifierSetters(_DownhillEstimator):
         momentum: float = 0.9,
         beta1: float = 0.9,
         beta2: float = 0.999,
-        eps: float = 1e-08,
-        rho: float = 0.99,
+        eps: Optional[float] = None,
+        rho: Optional[float] = None,
         weightDecay: float = 0.01,
         lineSearch: str = "armijo",
         tol: float = 1e-06,
@@ -1087,11 +1085,11 @@ class _DownhillClassifierSetters(_DownhillEstimator):
         """Sets the value of :py:attr:`beta2`."""
         return self._set(beta2=value)
 
-    def setEps(self: _DownhillClassifierSelf, value: float) -> _DownhillClassifierSelf:
+    def setEps(self: _DownhillClassifierSelf, value: Optional[float]) -> _DownhillClassifierSelf:
         """Sets the value of :py:attr:`eps`."""
         return self._set(eps=value)
 
-    def setRho(self: _DownhillClassifierSelf, value: float) -> _DownhillClassifierSelf:
+    def setRho(self: _DownhillClassifierSelf, value: Optional[float]) -> _DownhillClassifierSelf:
         """Sets the value of :py:attr:`rho`."""
         return self._set(rho=value)
 
@@ -1641,8 +1639,6 @@ class _DownhillRegressorParams(Params):
             momentum=0.9,
             beta1=0.9,
             beta2=0.999,
-            eps=1e-08,
-            rho=0.99,
             weightDecay=0.01,
             lineSearch="armijo",
             tol=1e-06,
@@ -1735,11 +1731,11 @@ class _DownhillRegressorParams(Params):
         """Gets the value of :py:attr:`beta2` or its default value."""
         return self.getOrDefault(self.beta2)
 
-    def getEps(self) -> float:
+    def getEps(self) -> Optional[float]:
         """Gets the value of :py:attr:`eps` or its default value."""
         return self.getOrDefault(self.eps)
 
-    def getRho(self) -> float:
+    def getRho(self) -> Optional[float]:
         """Gets the value of :py:attr:`rho` or its default value."""
         return self.getOrDefault(self.rho)
 
@@ -1949,8 +1945,8 @@ class _DownhillRegressorSetters(_DownhillEstimator):
         momentum: float = 0.9,
         beta1: float = 0.9,
         beta2: float = 0.999,
-        eps: float = 1e-08,
-        rho: float = 0.99,
+        eps: Optional[float] = None,
+        rho: Optional[float] = None,
         weightDecay: float = 0.01,
         lineSearch: str = "armijo",
         tol: float = 1e-06,
@@ -2048,10 +2044,10 @@ class _DownhillRegressorSetters(_DownhillEstimator):
             β₁ of adam/adamw/nadam/amsgrad/adamax (a number in [0, 1))
         beta2 : float, default 0.999
             β₂ of adam/adamw/nadam/amsgrad/adamax (a number in [0, 1))
-        eps : float, default 1e-08
+        eps : Optional[float], default None
             ε of adagrad, rmsprop, adadelta, adam/adamw/nadam/amsgrad/adamax (a finite
             number > 0)
-        rho : float, default 0.99
+        rho : Optional[float], default None
             ρ, the decay of rmsprop's and adadelta's running averages (a number in [0,
             1))
         weightDecay : float, default 0.01
@@ -2180,8 +2176,8 @@ class _DownhillRegressorSetters(_DownhillEstimator):
         momentum: float = 0.9,
         beta1: float = 0.9,
         beta2: float = 0.999,
-        eps: float = 1e-08,
-        rho: float = 0.99,
+        eps: Optional[float] = None,
+        rho: Optional[float] = None,
         weightDecay: float = 0.01,
         lineSearch: str = "armijo",
         tol: float = 1e-06,
@@ -2279,11 +2275,11 @@ class _DownhillRegressorSetters(_DownhillEstimator):
         """Sets the value of :py:attr:`beta2`."""
         return self._set(beta2=value)
 
-    def setEps(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+    def setEps(self: _DownhillRegressorSelf, value: Optional[float]) -> _DownhillRegressorSelf:
         """Sets the value of :py:attr:`eps`."""
         return self._set(eps=value)
 
-    def setRho(self: _DownhillRegressorSelf, value: float) -> _DownhillRegressorSelf:
+    def setRho(self: _DownhillRegressorSelf, value: Optional[float]) -> _DownhillRegressorSelf:
         """Sets the value of :py:attr:`rho`."""
         return self._set(rho=value)
 

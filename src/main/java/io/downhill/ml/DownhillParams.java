@@ -84,9 +84,15 @@ public interface DownhillParams extends Params {
   default DoubleParam beta2() { return typed(TrainingSettings.BETA2); }
   default double getBeta2() { return (Double) getOrDefault(beta2()); }
   default DoubleParam eps() { return typed(TrainingSettings.EPS); }
-  default double getEps() { return (Double) getOrDefault(eps()); }
+  /** The value set, else the one training takes: the optimizer's (adadelta's differs; no Spark default). */
+  default double getEps() {
+    return isDefined(eps()) ? (Double) getOrDefault(eps()) : TrainingSettings.EPS.derivedDefault(paramValues());
+  }
   default DoubleParam rho() { return typed(TrainingSettings.RHO); }
-  default double getRho() { return (Double) getOrDefault(rho()); }
+  /** The value set, else the one training takes: the optimizer's (adadelta's differs; no Spark default). */
+  default double getRho() {
+    return isDefined(rho()) ? (Double) getOrDefault(rho()) : TrainingSettings.RHO.derivedDefault(paramValues());
+  }
   default DoubleParam weightDecay() { return typed(TrainingSettings.WEIGHT_DECAY); }
   default double getWeightDecay() { return (Double) getOrDefault(weightDecay()); }
   default Param<String> lineSearch() { return typed(TrainingSettings.LINE_SEARCH); }

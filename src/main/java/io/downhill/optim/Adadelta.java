@@ -17,11 +17,11 @@ import io.downhill.model.ParameterLayout;
  * learning rate: 1.0. State: E[g²] (named {@code g2}, as RMSProp's) and E[Δθ²] (named {@code dx2}),
  * zero at the start.
  *
- * <p>ρ is {@code --rho} and ε is {@code --eps}, the settings RMSProp and Adam share, so their
- * defaults (ρ 0.99, ε 1e-8) are not the paper's (ρ 0.95, ε 1e-6) nor PyTorch's (ρ 0.9, ε 1e-6).
- * ε matters more here than anywhere else: with E[Δθ²] = 0 the first steps are about √(ε / (1 - ρ))
- * in size, and they grow from there; with ε 1e-8 that is 1e-3, so pass the paper's
- * {@code --rho 0.95 --eps 1e-6} unless the defaults are what is wanted.
+ * <p>ρ is {@code --rho} and ε is {@code --eps}, the settings RMSProp and Adam share; their defaults
+ * for adadelta are the paper's (ρ 0.95, ε 1e-6; PyTorch's are ρ 0.9, ε 1e-6), not the others' 0.99
+ * and 1e-8 (TrainingSettings). ε matters more here than anywhere else: with E[Δθ²] = 0 the first
+ * steps are about √(ε / (1 - ρ)) in size, and they grow from there (4.5e-3 with the paper's values,
+ * 1e-3 with 0.99 and 1e-8).
  */
 public final class Adadelta implements Optimizer {
   private final double rho;

@@ -59,7 +59,7 @@ final class ConfigurationReference {
 
   private static <T> String row(Setting<T> s) {
     String flag = s.shownIn(Setting.Front.CLI) ? "`" + s.flag() + "` (`" + s.key() + "`)" : "(Spark ML only)";
-    String dflt = s.isDerived() ? s.defaultText() + " (below)" : "`" + shown(s, s.defaultFor(Setting.Front.CLI)) + "`";
+    String dflt = s.isDerived() ? s.defaultText() + (s == TrainingSettings.LEARNING_RATE ? " (below)" : "") : "`" + shown(s, s.defaultFor(Setting.Front.CLI)) + "`";
     if (!Objects.equals(s.defaultFor(Setting.Front.CLI), s.defaultFor(Setting.Front.ML))) {
       dflt += "; Spark ML `" + shown(s, s.defaultFor(Setting.Front.ML)) + "`";
     }

@@ -29,6 +29,12 @@ class OptimizerDefaultsTest {
     assertEquals(1e-3, OptimizerConfig.defaultRate("adam"), "Kingma & Ba's, Keras's and PyTorch's");
     assertEquals(2e-3, OptimizerConfig.defaultRate("nadam"), "Keras's");
     assertEquals(1e-2, OptimizerConfig.defaultRate("adagrad"));
+    // adadelta takes Zeiler's ρ and ε; the other rules the common ones, and a given value wins
+    OptimizerConfig adadelta = TrainingConfig.builder().optimizer("adadelta").build().optimizer();
+    assertEquals(List.of(0.95, 1e-6), List.of(adadelta.rho(), adadelta.eps()));
+    OptimizerConfig rmsprop = TrainingConfig.builder().optimizer("rmsprop").build().optimizer();
+    assertEquals(List.of(0.99, 1e-8), List.of(rmsprop.rho(), rmsprop.eps()));
+    assertEquals(0.9, TrainingConfig.builder().optimizer("adadelta").rho(0.9).build().optimizer().rho());
     // the algorithms keep what they had: gd's line search starts at 0.1
     assertEquals(0.1, TrainingConfig.builder().optimizer("gd").build().learningRate());
     assertThrows(IllegalStateException.class, () -> OptimizerConfig.defaultRate("no-such-rule"));
