@@ -15,10 +15,12 @@ from typing import Any, Callable, ClassVar, Dict, FrozenSet, Optional, Type, Typ
 
 from py4j.protocol import Py4JJavaError
 from pyspark.errors.exceptions.captured import CapturedException
+from pyspark.ml.linalg import DenseVector
 from pyspark.ml.util import DefaultParamsReader, JavaMLReadable, JavaMLReader
 from pyspark.ml.wrapper import JavaModel, JavaParams
 
 from downhill._jar import require_jvm
+from downhill.summary import DownhillTrainingSummary
 
 _REGISTRY: Dict[str, Type[JavaParams]] = {}
 
@@ -87,6 +89,44 @@ class _DownhillEstimator(JavaParams):
                 raise TypeError(f'Invalid param value given for param "{name}". {e}') from None
             kwargs[name] = _checked_by_java(java_obj, name, value)
         return super()._set(**kwargs)
+
+
+class _DownhillModel(JavaModel):
+    """
+    What both fitted models answer the same way, from their Java object: the training summary, the
+    loss name, θ and the description.
+    """
+
+    @property
+    def hasSummary(self) -> bool:
+        """Whether the model has a training summary (one that ``fit`` made, or one loaded with it)."""
+        return bool(self._call_java("hasSummary"))
+
+    @property
+    def summary(self) -> DownhillTrainingSummary:
+        """
+        The training summary: per-epoch loss and scores per split (accuracy for a classifier; RMSE,
+        MAE and R² for a regressor), steps, how training ended.
+        """
+        if not self.hasSummary:
+            raise RuntimeError(f"No training summary available for this {self.__class__.__name__}")
+        return DownhillTrainingSummary(self._java_obj.summary().json())
+
+    @property
+    def lossName(self) -> str:
+        """The loss the model was trained with: ``softmax``, ``svm``, ``logistic`` or ``squared``."""
+        return str(self._java_obj.lossName())
+
+    @property
+    def weights(self) -> DenseVector:
+        """
+        θ, the flat parameter vector, in the layout of the saved model's ``layout`` column (a linear
+        regression: the coefficients, then the intercept).
+        """
+        return DenseVector(list(self._java_obj.weights()))
+
+    def __repr__(self) -> str:
+        return str(self._java_obj.toString())
 
 
 def _checked_by_java(java_obj: Any, name: str, value: Any) -> Any:

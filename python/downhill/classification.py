@@ -16,14 +16,13 @@ from pyspark.ml.classification import (
     _JavaProbabilisticClassificationModel,
     _JavaProbabilisticClassifier,
 )
-from pyspark.ml.linalg import DenseVector, Vector
+from pyspark.ml.linalg import Vector
 from pyspark.ml.util import JavaMLWritable
 from pyspark.ml.wrapper import JavaWrapper
 from pyspark.sql import DataFrame
 
 from downhill._params import _DownhillClassifierParams, _DownhillClassifierSetters
-from downhill._wrapper import _DownhillReadable
-from downhill.summary import DownhillTrainingSummary
+from downhill._wrapper import _DownhillModel, _DownhillReadable
 
 
 class DownhillClassifier(
@@ -73,6 +72,7 @@ class DownhillClassifier(
 
 
 class DownhillClassificationModel(
+    _DownhillModel,
     _JavaProbabilisticClassificationModel[Vector],
     _DownhillClassifierParams,
     JavaMLWritable,
@@ -88,18 +88,6 @@ class DownhillClassificationModel(
 
     _java_class_name = "io.downhill.ml.DownhillClassificationModel"
 
-    @property
-    def hasSummary(self) -> bool:
-        """Whether the model has a training summary (one that ``fit`` made, or one loaded with it)."""
-        return bool(self._call_java("hasSummary"))
-
-    @property
-    def summary(self) -> DownhillTrainingSummary:
-        """The training summary: per-epoch loss and accuracy per split, steps, how training ended."""
-        if not self.hasSummary:
-            raise RuntimeError(f"No training summary available for this {self.__class__.__name__}")
-        return DownhillTrainingSummary(self._java_obj.summary().json())
-
     def evaluate(self, dataset: DataFrame) -> "DownhillClassificationSummary":
         """
         The model on ``dataset`` (a features column of its width and a label column of class
@@ -114,18 +102,6 @@ class DownhillClassificationModel(
         """A name per class index (the label column's metadata, e.g. a StringIndexer's, else "0".."k-1")."""
         return [str(name) for name in self._java_obj.classNames()]
 
-    @property
-    def lossName(self) -> str:
-        """``softmax``, ``svm`` or ``logistic``."""
-        return str(self._java_obj.lossName())
-
-    @property
-    def weights(self) -> DenseVector:
-        """θ, the flat parameter vector, in the layout of the saved model's ``layout`` column."""
-        return DenseVector(list(self._java_obj.weights()))
-
-    def __repr__(self) -> str:
-        return str(self._java_obj.toString())
 
 
 class DownhillClassificationSummary(JavaWrapper):

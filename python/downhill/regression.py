@@ -11,13 +11,12 @@ training settings with the regressor's defaults (``modelType`` and ``loss`` squa
 JVM when they are set.
 """
 
-from pyspark.ml.linalg import DenseVector, Vector
+from pyspark.ml.linalg import Vector
 from pyspark.ml.regression import _JavaRegressionModel, _JavaRegressor
 from pyspark.ml.util import JavaMLWritable
 
 from downhill._params import _DownhillRegressorParams, _DownhillRegressorSetters
-from downhill._wrapper import _DownhillReadable
-from downhill.summary import DownhillTrainingSummary
+from downhill._wrapper import _DownhillModel, _DownhillReadable
 
 
 class DownhillRegressor(
@@ -67,6 +66,7 @@ class DownhillRegressor(
 
 
 class DownhillRegressionModel(
+    _DownhillModel,
     _JavaRegressionModel[Vector],
     _DownhillRegressorParams,
     JavaMLWritable,
@@ -80,28 +80,3 @@ class DownhillRegressionModel(
     """
 
     _java_class_name = "io.downhill.ml.DownhillRegressionModel"
-
-    @property
-    def hasSummary(self) -> bool:
-        """Whether the model has a training summary (one that ``fit`` made, or one loaded with it)."""
-        return bool(self._call_java("hasSummary"))
-
-    @property
-    def summary(self) -> DownhillTrainingSummary:
-        """The training summary: per-epoch loss, RMSE, MAE and R² per split, steps, how training ended."""
-        if not self.hasSummary:
-            raise RuntimeError(f"No training summary available for this {self.__class__.__name__}")
-        return DownhillTrainingSummary(self._java_obj.summary().json())
-
-    @property
-    def lossName(self) -> str:
-        """``squared``."""
-        return str(self._java_obj.lossName())
-
-    @property
-    def weights(self) -> DenseVector:
-        """θ, the flat parameter vector (a linear model: the coefficients, then the intercept)."""
-        return DenseVector(list(self._java_obj.weights()))
-
-    def __repr__(self) -> str:
-        return str(self._java_obj.toString())
