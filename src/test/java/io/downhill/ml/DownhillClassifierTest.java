@@ -33,9 +33,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,11 +65,7 @@ class DownhillClassifierTest {
       }
       list.add(RowFactory.create(v));
     }
-    List<StructField> fields = new ArrayList<>(List.of(DataTypes.createStructField("label", DataTypes.DoubleType, false)));
-    for (String c : RAW) {
-      fields.add(DataTypes.createStructField(c, DataTypes.DoubleType, false));
-    }
-    return spark.createDataFrame(list, new StructType(fields.toArray(new StructField[0])));
+    return TestSpark.labelledDoubles(list, RAW);
   }
 
   @BeforeAll

@@ -1,7 +1,14 @@
 package io.downhill.testing;
 
+import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * One local Spark session for every test in the JVM (surefire runs them all in one fork): two
@@ -25,6 +32,13 @@ public final class TestSpark {
           .getOrCreate();
     }
     return session;
+  }
+
+  /** {@code rows} as a DataFrame of non-null double columns: {@code label}, then {@code columns}. */
+  public static Dataset<Row> labelledDoubles(List<Row> rows, String... columns) {
+    StructField[] fields = Stream.concat(Stream.of("label"), Stream.of(columns))
+        .map(c -> DataTypes.createStructField(c, DataTypes.DoubleType, false)).toArray(StructField[]::new);
+    return session().createDataFrame(rows, new StructType(fields));
   }
 
   public static JavaSparkContext jsc() {

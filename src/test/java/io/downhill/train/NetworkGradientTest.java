@@ -32,10 +32,7 @@ class NetworkGradientTest {
     int n = 7;
     int d = 6;
     SplittableRandom rng = new SplittableRandom(seed);
-    double[] x = new double[n * d];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = rng.nextDouble() * 2 - 1;
-    }
+    double[] x = uniform(rng, n * d);
     int[] labels = new int[n];
     double[] weights = new double[n];
     for (int i = 0; i < n; i++) {
@@ -91,10 +88,7 @@ class NetworkGradientTest {
     int n = 5;
     int d = 4;
     SplittableRandom rng = new SplittableRandom(1);
-    double[] x = new double[n * d];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = rng.nextDouble() * 2 - 1;
-    }
+    double[] x = uniform(rng, n * d);
     int[] labels = {0, 1, 2, 1, 0};
     Model leaky = Model.of(ModelSpec.mlp(d, List.of(6), 3, "leaky-relu", 0));
     Model relu = Model.of(ModelSpec.mlp(d, List.of(6), 3, "relu", 0));
@@ -129,10 +123,7 @@ class NetworkGradientTest {
     int n = 7;
     int d = 5;
     SplittableRandom rng = new SplittableRandom(21);
-    double[] x = new double[n * d];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = rng.nextDouble() * 2 - 1;
-    }
+    double[] x = uniform(rng, n * d);
     double[] targets = new double[n];
     double[] weights = new double[n];
     for (int i = 0; i < n; i++) {
@@ -155,5 +146,14 @@ class NetworkGradientTest {
         assertTrue(r.checked() > 0, r.format("squared " + spec.describe(), 5));
       }
     }
+  }
+
+  /** {@code size} values drawn uniformly from [-1, 1). */
+  private static double[] uniform(SplittableRandom rng, int size) {
+    double[] x = new double[size];
+    for (int i = 0; i < size; i++) {
+      x[i] = rng.nextDouble() * 2 - 1;
+    }
+    return x;
   }
 }
