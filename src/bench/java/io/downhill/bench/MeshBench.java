@@ -53,9 +53,11 @@ public final class MeshBench implements Callable<Integer> {
   /**
    * What {@link #measure} saw: per model size {n, median seconds, bytes per round, messages per
    * round} as rank 0 saw them, the latency probe's row the same way, and α seconds per message, β
-   * seconds per byte.
+   * seconds per byte, all over loopback TCP; then the same rows with the members linked through
+   * memory, as the tasks of one executor are.
    */
-  record Costs(int members, int rounds, double[][] rows, double[] probe, double alpha, double beta) {}
+  record Costs(int members, int rounds, double[][] rows, double[] probe, double alpha, double beta,
+      double[][] memory) {}
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new MeshBench()).execute(args));
@@ -71,19 +73,21 @@ public final class MeshBench implements Callable<Integer> {
   static Costs measure(int members, int rounds) throws Exception {
     int[] sizes = Arrays.copyOf(SIZES, SIZES.length + 1);
     sizes[SIZES.length] = PROBE;
-    double[][] measured = exchange(members, rounds, sizes, 2);
+    double[][] measured = exchange(members, rounds, sizes, 2, false);
     double[][] rows = Arrays.copyOf(measured, SIZES.length);
     double[] probe = measured[SIZES.length];
     double alpha = probe[1] / 2;
-    return new Costs(members, rounds, rows, probe, alpha, beta(rows, alpha));
+    double[][] memory = exchange(members, rounds, sizes, 2, true);
+    return new Costs(members, rounds, rows, probe, alpha, beta(rows, alpha), memory);
   }
 
   /** Frame bytes a member sends per round of a training step's sums of {@code n} floats among {@code members}. */
   static double stepBytes(int n, int members) throws Exception {
-    return members < 2 ? 0 : exchange(members, 1, new int[] {n}, STEP_SCALARS)[0][2];
+    return members < 2 ? 0 : exchange(members, 1, new int[] {n}, STEP_SCALARS, false)[0][2];
   }
 
-  private static double[][] exchange(int members, int rounds, int[] sizes, int scalars) throws Exception {
+  private static double[][] exchange(int members, int rounds, int[] sizes, int scalars, boolean inProcess)
+      throws Exception {
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
     InetAddress loopback = InetAddress.getByName("127.0.0.1");
@@ -91,7 +95,7 @@ public final class MeshBench implements Callable<Integer> {
     ExecutorService pool = Executors.newFixedThreadPool(members);
     try {
       for (int r = 0; r < members; r++) {
-        meshes.add(Mesh.listen(loopback, r, members, secret, 1, Duration.ofSeconds(30), () -> false));
+        meshes.add(Mesh.listen(loopback, r, members, secret, 1, Duration.ofSeconds(30), () -> false, inProcess));
       }
       List<String> addresses = meshes.stream().map(Mesh::address).toList();
       List<Future<double[][]>> futures = new ArrayList<>();
@@ -127,15 +131,16 @@ public final class MeshBench implements Callable<Integer> {
       double[] sums = new double[scalars];
       sums[0] = rank;
       Part part = new Part(vector, n, sums, rank);
+      double[] into = new double[n]; // as a training step sums its gradient (SegmentTask)
       for (int warm = 0; warm < rounds / 4; warm++) {
-        mesh.allReduce(round++, part);
+        mesh.allReduce(round++, part, into);
       }
       long bytes = mesh.bytesSent();
       long messages = mesh.messagesSent();
       double[] seconds = new double[rounds];
       for (int t = 0; t < rounds; t++) {
         long start = System.nanoTime();
-        mesh.allReduce(round++, part);
+        mesh.allReduce(round++, part, into);
         seconds[t] = (System.nanoTime() - start) / 1e9;
       }
       Arrays.sort(seconds);
@@ -163,13 +168,15 @@ public final class MeshBench implements Callable<Integer> {
   /** The measured rounds, the fit, and the model of 100 executors, in Markdown. */
   static void print(Costs c, PrintStream out) {
     out.printf(Locale.ROOT, "%n## The mesh all-reduce: measured on loopback, modelled for 100 executors%n%n"
-        + "P = %d members in one JVM on loopback, float32 vectors, %d timed rounds per size (medians).%n%n"
-        + "| model | n | median round, µs | bytes sent per member | messages per member |%n"
-        + "| --- | --- | --- | --- | --- |%n", c.members(), c.rounds());
+        + "P = %d members in one JVM, float32 vectors, %d timed rounds per size (medians), linked over loopback "
+        + "TCP (as members in different processes are) and through memory (as the tasks of one executor are).%n%n"
+        + "| model | n | median round over TCP, µs | through memory, µs | TCP / memory | bytes sent per member "
+        + "| messages per member |%n| --- | --- | --- | --- | --- | --- | --- |%n", c.members(), c.rounds());
     for (int s = 0; s < c.rows().length; s++) {
       double[] row = c.rows()[s];
-      out.printf(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %.0f |%n", MODELS[s], (long) row[0], row[1] * 1e6, row[2],
-          row[3]);
+      double memory = c.memory()[s][1];
+      out.printf(Locale.ROOT, "| %s | %,d | %.1f | %.1f | %.1fx | %,.0f | %.0f |%n", MODELS[s], (long) row[0],
+          row[1] * 1e6, memory * 1e6, row[1] / memory, row[2], row[3]);
     }
     out.printf(Locale.ROOT, "%nA round = 2α + bytes·β: α = %.1f µs per message, half the median round of %d values "
             + "(%.1f µs, %,.0f bytes); β = %.3f ns per byte (%.2f GB/s on loopback), the line through the sizes above "

@@ -4,6 +4,7 @@ import io.downhill.linalg.Buf;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * The rounds of one connected member ({@link Mesh} describes the protocol): its reduce-scatter and
@@ -28,7 +29,7 @@ final class AllReduce {
   }
 
   /** One round; any failure breaks the mesh: the links close so that the peers fail at once too. */
-  Sum round(long round, Part part) throws IOException {
+  Sum round(long round, Part part, double[] into) throws IOException {
     try {
       watch.check("the start of round " + round);
       if (started && round <= lastRound) {
@@ -37,7 +38,11 @@ final class AllReduce {
       }
       started = true;
       lastRound = round;
-      return exchange(round, part);
+      if (into != null && into.length != part.length()) {
+        throw new IllegalArgumentException("a round of " + part.length() + " values cannot sum into an array of "
+            + into.length);
+      }
+      return exchange(round, part, into);
     } catch (IOException e) {
       watch.fail(e);
       close();
@@ -49,15 +54,15 @@ final class AllReduce {
     }
   }
 
-  private Sum exchange(long round, Part part) throws IOException {
+  private Sum exchange(long round, Part part, double[] into) throws IOException {
     int n = part.length();
     int k = part.scalars().length;
     Buf own = part.vector();
     int ownFlags = own == null ? 0 : own.f != null ? Frame.VECTOR | Frame.FLOAT32 : Frame.VECTOR;
     for (Link link : links) {
       if (link != null) {
-        int lo = start(link.peer, n);
-        int hi = start(link.peer + 1, n);
+        int lo = start(link.peer(), n);
+        int hi = start(link.peer() + 1, n);
         int capacity = Frame.HEADER + Frame.scatterLength(ownFlags, k, hi - lo);
         link.send(capacity, out -> Frame.putScatter(out, round, rank, part, lo, hi));
       }
@@ -72,7 +77,7 @@ final class AllReduce {
         scalars = accumulate(scalars, part.scalars());
         max = Math.max(max, part.max());
         if (own != null) {
-          sum = sum != null ? sum : new double[n];
+          sum = sum != null ? sum : zeroed(into, n, lo, hi);
           add(own, lo, hi, sum);
         }
         continue;
@@ -82,7 +87,7 @@ final class AllReduce {
       max = Math.max(max, in.getLong(0));
       scalars = accumulate(scalars, in, k);
       if ((flags & Frame.VECTOR) != 0) {
-        sum = sum != null ? sum : new double[n];
+        sum = sum != null ? sum : zeroed(into, n, lo, hi);
         add(in, 8 + 8 * k, (flags & Frame.FLOAT32) != 0, lo, hi, sum);
       }
     }
@@ -112,14 +117,26 @@ final class AllReduce {
       }
     }
     for (Link link : links) {
-      int from = link == null ? 0 : start(link.peer, n);
-      int to = link == null ? 0 : start(link.peer + 1, n);
+      int from = link == null ? 0 : start(link.peer(), n);
+      int to = link == null ? 0 : start(link.peer() + 1, n);
       if (to > from) {
         link.readHeader(round, Frame.GATHER, n, k);
         ByteBuffer in = link.readPayload(Frame.gatherLength(to - from), round, Frame.GATHER);
         in.asDoubleBuffer().get(sum, from, to - from);
       }
     }
+  }
+
+  /**
+   * The array the round sums into: a fresh one, or {@code into} with this member's slice [lo, hi)
+   * zeroed (the all-gather overwrites the rest).
+   */
+  private static double[] zeroed(double[] into, int n, int lo, int hi) {
+    if (into == null) {
+      return new double[n];
+    }
+    Arrays.fill(into, lo, hi, 0.0);
+    return into;
   }
 
   /** The first index of rank r's slice: r·n/P, in long arithmetic. */

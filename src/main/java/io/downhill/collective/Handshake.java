@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.function.IntPredicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -178,6 +179,15 @@ final class Handshake {
     mac.update(second);
     mac.update(buffer(16).putLong(session).putInt(connector).putInt(acceptor).array());
     return mac.doFinal();
+  }
+
+  /**
+   * Where ranks {@code connector} (the higher) and {@code acceptor} of this session meet in this
+   * process for a {@link MemoryLink}: the hex of an HMAC over the session and both ranks, so that only
+   * a member that knows the secret finds the other's end.
+   */
+  String meetingKey(int connector, int acceptor) {
+    return HexFormat.of().formatHex(proof("memory link", new byte[0], new byte[0], connector, acceptor));
   }
 
   private byte[] nonce() {

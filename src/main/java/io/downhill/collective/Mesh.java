@@ -43,6 +43,13 @@ import java.util.stream.IntStream;
  * α the latency of a message and β the time a byte takes, against {@code 2(P-1)α} for a ring.
  * {@code io.downhill.bench.MeshBench} measures α and β.
  *
+ * <p><b>Members in one process.</b> A member opened with {@code inProcess} puts its process's random
+ * token in its address ({@code host:port/token}); two such members with the same token link through
+ * memory ({@link MemoryLink}: the same frames, queued as buffers, met under an HMAC of the session
+ * and ranks) rather than over loopback TCP. Spark runs an executor's tasks in one JVM, so the tasks
+ * of {@code local[*]}, or of one multi-core executor, exchange without the kernel; the members in
+ * other processes are reached over TCP as before, in the same mesh.
+ *
  * <p><b>Threads.</b> One sender thread per peer (daemon, "downhill-mesh-R-to-S") writes the frames
  * for that peer while the calling thread reads in rank order; so no phase deadlocks when a slice
  * exceeds the socket buffers, and the caller bounds every wait. One thread calls
@@ -51,8 +58,9 @@ import java.util.stream.IntStream;
  * <p><b>Security.</b> The listening socket binds the given address only, never the wildcard, and is
  * closed once the links stand. A link is used only after a mutual HMAC-SHA256 challenge-response
  * over the run's secret, bound to the session and both ranks ({@link Handshake}); the secret never
- * travels. Every frame header (magic, round, phase, sender, flags, n, k, payload length) is checked
- * against what the reader expects before any payload is read or room made for it. Frames are
+ * travels, and a memory link is found only under an HMAC of the session and ranks with it. Every
+ * frame header (magic, round, phase, sender, flags, n, k, payload length) is checked against what
+ * the reader expects before any payload is read or room made for it. Frames are
  * neither encrypted nor signed: the links carry gradient sums inside the cluster's network.
  *
  * <p><b>Failure.</b> Any connect, accept or read waits at most {@code timeout}, polling
@@ -69,11 +77,14 @@ public final class Mesh implements AutoCloseable {
   private final Watch watch;
   private final Handshake handshake;
   private final ServerSocket server;
+  private final boolean inProcess;
   private volatile AllReduce rounds;
   private volatile boolean closed;
 
-  private Mesh(InetAddress bind, int rank, int size, Watch watch, Handshake handshake, ServerSocket server) {
+  private Mesh(InetAddress bind, int rank, int size, Watch watch, Handshake handshake, ServerSocket server,
+      boolean inProcess) {
     this.bind = bind;
+    this.inProcess = inProcess;
     this.rank = rank;
     this.size = size;
     this.watch = watch;
@@ -93,6 +104,15 @@ public final class Mesh implements AutoCloseable {
    */
   public static Mesh listen(InetAddress bind, int rank, int size, byte[] secret, long session, Duration timeout,
       BooleanSupplier cancelled) throws IOException {
+    return listen(bind, rank, size, secret, session, timeout, cancelled, false);
+  }
+
+  /**
+   * {@link #listen}, and with {@code inProcess} this member links through memory to the members of
+   * its own process that were opened so too (see "Members in one process" above); the others over TCP.
+   */
+  public static Mesh listen(InetAddress bind, int rank, int size, byte[] secret, long session, Duration timeout,
+      BooleanSupplier cancelled, boolean inProcess) throws IOException {
     if (bind == null || bind.isAnyLocalAddress()) {
       throw new IllegalArgumentException("a mesh member binds its executor's own address; found " + bind
           + " (the wildcard would listen on every interface)");
@@ -123,12 +143,21 @@ public final class Mesh implements AutoCloseable {
         throw e;
       }
     }
-    return new Mesh(bind, rank, size, watch, new Handshake(secret, session, rank, watch), server);
+    return new Mesh(bind, rank, size, watch, new Handshake(secret, session, rank, watch), server, inProcess);
   }
 
-  /** "host:port" of the listening socket, to hand to the others (IPv6 hosts in brackets; port 0 alone). */
+  /**
+   * "host:port" of the listening socket, to hand to the others (IPv6 hosts in brackets; port 0
+   * alone), followed by "/" and this process's token when the member links through memory.
+   */
   public String address() {
-    return address(bind, server == null ? 0 : server.getLocalPort());
+    String socket = address(bind, server == null ? 0 : server.getLocalPort());
+    return inProcess ? socket + "/" + MemoryLink.PROCESS : socket;
+  }
+
+  /** Whether the member at {@code address} links to this one through memory: both in this process, both willing. */
+  private boolean sharesProcess(String address) {
+    return inProcess && address.endsWith("/" + MemoryLink.PROCESS);
   }
 
   /** "host:port" of a literal address (IPv6 hosts in brackets). */
@@ -154,14 +183,21 @@ public final class Mesh implements AutoCloseable {
     Link[] links = new Link[size];
     rounds = new AllReduce(rank, size, links, watch);
     try {
-      for (int j = 0; j < rank; j++) {
-        register(links, dial(j, addresses.get(j)));
+      int remote = 0;
+      for (int j = 0; j < size; j++) {
+        if (j != rank && sharesProcess(addresses.get(j))) {
+          register(links, meet(j));
+        } else if (j < rank) {
+          register(links, dial(j, addresses.get(j)));
+        } else if (j > rank) {
+          remote++;
+        }
       }
-      for (int accepted = 0; accepted < size - 1 - rank; accepted++) {
+      for (int accepted = 0; accepted < remote; accepted++) {
         Socket socket = accept(links);
         try {
           int peer = handshake.asAcceptor(socket, size, r -> links[r] != null);
-          register(links, new Link(socket, rank, peer, "rank " + peer + " (" + Handshake.remote(socket) + ")",
+          register(links, new SocketLink(socket, rank, peer, "rank " + peer + " (" + Handshake.remote(socket) + ")",
               watch));
         } catch (IOException | RuntimeException e) {
           socket.close();
@@ -181,7 +217,13 @@ public final class Mesh implements AutoCloseable {
       link.close();
       throw new IOException("rank " + rank + "'s mesh was closed while it connected");
     }
-    links[link.peer] = link;
+    links[link.peer()] = link;
+  }
+
+  /** This member's end of its memory link to {@code peer}, a member of this process. */
+  private Link meet(int peer) {
+    String key = handshake.meetingKey(Math.max(rank, peer), Math.min(rank, peer));
+    return MemoryLink.open(key, rank, peer, "rank " + peer + " (in this process)", watch);
   }
 
   /** Opens and authenticates the link to lower rank {@code to}. */
@@ -190,7 +232,7 @@ public final class Mesh implements AutoCloseable {
     Socket socket = open(parse(address), bind, watch, who, "did its task end?");
     try {
       handshake.asConnector(socket, to, who);
-      return new Link(socket, rank, to, who, watch);
+      return new SocketLink(socket, rank, to, who, watch);
     } catch (IOException | RuntimeException e) {
       socket.close();
       throw e;
@@ -256,10 +298,12 @@ public final class Mesh implements AutoCloseable {
     socket.setSoTimeout(Watch.POLL_MILLIS);
   }
 
-  /** "host:port" as {@link #address()} writes it ([host]:port for IPv6), resolved. */
+  /** "host:port" as {@link #address()} writes it ([host]:port for IPv6; a process token after it ignored), resolved. */
   static InetSocketAddress parse(String address) throws IOException {
-    int colon = address.lastIndexOf(':');
-    String host = colon > 0 ? address.substring(0, colon) : "";
+    int slash = address.indexOf('/');
+    String socket = slash >= 0 ? address.substring(0, slash) : address;
+    int colon = socket.lastIndexOf(':');
+    String host = colon > 0 ? socket.substring(0, colon) : "";
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     }
@@ -267,7 +311,7 @@ public final class Mesh implements AutoCloseable {
       if (host.isEmpty()) {
         throw new IllegalArgumentException("no host");
       }
-      return new InetSocketAddress(InetAddress.getByName(host), Integer.parseInt(address.substring(colon + 1)));
+      return new InetSocketAddress(InetAddress.getByName(host), Integer.parseInt(socket.substring(colon + 1)));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("an address is host:port ([host]:port for IPv6); found '"
           + address + "'", e);
@@ -280,10 +324,19 @@ public final class Mesh implements AutoCloseable {
    * another round is a protocol error.
    */
   public Sum allReduce(long round, Part part) throws IOException {
+    return allReduce(round, part, null);
+  }
+
+  /**
+   * {@link #allReduce}, the vectors summed into {@code into} (length n, or null for a fresh array),
+   * which the result's vector then is: a caller that is done with each round's sum before the next
+   * reuses one array and spares the allocation of n doubles a round.
+   */
+  public Sum allReduce(long round, Part part, double[] into) throws IOException {
     if (rounds == null || closed) {
       throw new IllegalStateException(closed ? "this mesh is closed" : "connect before the first round");
     }
-    return rounds.round(round, part);
+    return rounds.round(round, part, into);
   }
 
   /** Frame bytes (headers included) this member has sent in its rounds so far. */

@@ -21,8 +21,11 @@ import java.util.List;
  * Every length is checked against its bound before room is made for what follows it.
  */
 final class Roll {
-  /** The longest address: a host name's 253 characters, brackets, a colon and a port. */
-  static final int MAX_ADDRESS = 263;
+  /**
+   * The longest address: a host name's 253 characters, brackets, a colon and a port, and the
+   * process token of a member that links through memory ("/" and 16 hex digits, {@link Mesh#address}).
+   */
+  static final int MAX_ADDRESS = 280;
   private static final int MAX_REASON = 1 << 12;
   private static final int REFUSED = -1;
 

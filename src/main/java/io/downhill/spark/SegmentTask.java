@@ -73,7 +73,7 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
     Duration timeout = Duration.ofMillis(timeoutMillis);
     Reporter reporter = null;
     try (Mesh mesh = Mesh.listen(InetAddress.getByName(SparkEnv.get().blockManager().blockManagerId().host()), rank,
-        size, secret, session, timeout, context::isInterrupted)) {
+        size, secret, session, timeout, context::isInterrupted, true)) {
       List<String> roll;
       if (rank == 0) { // the task the driver listens to: it also reports its steps as they go
         reporter = Rendezvous.joinReporting(rendezvous, secret, id, attempt, rank, size, mesh.address(), timeout,
@@ -121,6 +121,8 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
     private final int stats;
     /** The mesh's rounds so far: a step takes one, plus two per batch-normalized layer. */
     private long rounds;
+    /** The array each step's gradient is summed into. */
+    private double[] gradient;
 
     MeshExchange(Mesh mesh, ShardComputer computer, Shard shard, int rank, Reporter reporter) {
       this.mesh = mesh;
@@ -171,7 +173,9 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
       // batch, merged chunk by chunk), the driver adds it as such
       Buf vector = local.partial() != null ? local.partial()
           : local.gradSum() == null ? null : Buf.wrap(local.gradSum());
-      Sum total = mesh.allReduce(rounds++, new Part(vector, parameters, sums, local.computeNanos()));
+      // the step is done with the last step's sum (SyncStep.apply): the next reuses its array
+      gradient = gradient != null ? gradient : new double[parameters];
+      Sum total = mesh.allReduce(rounds++, new Part(vector, parameters, sums, local.computeNanos()), gradient);
       double[] s = total.scalars();
       return GradientAccumulator.ofSum(total.vector(), s[0], s[1], (long) s[2], total.max(),
           stats == 0 ? null : Arrays.copyOfRange(s, SUMS, SUMS + stats));

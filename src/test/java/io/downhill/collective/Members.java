@@ -45,6 +45,12 @@ final class Members {
   /** Runs {@code body} on P connected members (listen, connect, body, close); returns each outcome. */
   static <T> List<Outcome<T>> run(List<Mesh> meshes, Body<T> body) throws Exception {
     List<String> addresses = meshes.stream().map(Mesh::address).toList();
+    return run(meshes, rank -> addresses, body);
+  }
+
+  /** {@link #run} with rank r's connect handed the roll {@code rolls.apply(r)}. */
+  static <T> List<Outcome<T>> run(List<Mesh> meshes, java.util.function.IntFunction<List<String>> rolls, Body<T> body)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(meshes.size());
     try {
       List<Future<T>> futures = new ArrayList<>();
@@ -53,7 +59,7 @@ final class Members {
         Mesh mesh = meshes.get(r);
         futures.add(pool.submit((Callable<T>) () -> {
           try (mesh) {
-            mesh.connect(addresses);
+            mesh.connect(rolls.apply(rank));
             return body.run(rank, mesh);
           }
         }));
@@ -102,6 +108,15 @@ final class Members {
     List<Mesh> meshes = new ArrayList<>();
     for (int r = 0; r < size; r++) {
       meshes.add(listen(r, size, timeout));
+    }
+    return meshes;
+  }
+
+  /** P members with the shared secret and session; those in {@code inProcess} link through memory. */
+  static List<Mesh> group(int size, Duration timeout, java.util.function.IntPredicate inProcess) throws Exception {
+    List<Mesh> meshes = new ArrayList<>();
+    for (int r = 0; r < size; r++) {
+      meshes.add(Mesh.listen(loopback(), r, size, SECRET, SESSION, timeout, () -> false, inProcess.test(r)));
     }
     return meshes;
   }

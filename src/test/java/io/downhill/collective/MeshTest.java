@@ -63,7 +63,7 @@ class MeshTest {
     return new Part(vector, n, scalars, rng.nextLong());
   }
 
-  private static void assertSameBits(Sum expected, Sum found, String where) {
+  static void assertSameBits(Sum expected, Sum found, String where) {
     assertEquals(expected.max(), found.max(), where + ": max");
     assertBits(expected.scalars(), found.scalars(), where + ": scalars");
     if (expected.vector() == null) {

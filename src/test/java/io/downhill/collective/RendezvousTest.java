@@ -235,7 +235,7 @@ class RendezvousTest {
         assertEquals(-1, peer.socket.getInputStream().read(), "the driver closed the connection");
       }
     }
-    warnings.await("rank 1 of session 7", "announced 1073741824 bytes for its address, expected 1..263");
+    warnings.await("rank 1 of session 7", "announced 1073741824 bytes for its address, expected 1..280");
     warnings.await("rank 1 of session 7", "sent a byte 0x0a in its address");
     theOthersJoin(List.of(zero), 2, 1);
   }
