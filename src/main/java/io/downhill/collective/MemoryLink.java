@@ -39,7 +39,7 @@ import java.util.function.ToIntFunction;
  */
 final class MemoryLink implements Link {
   /** This process's token in a mesh address: random, 16 hex digits. */
-  static final String PROCESS = HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
+  static final String PROCESS = HexFormat.of().toHexDigits(new SecureRandom().nextLong());
 
   /** The pairs one end has opened and the other has not yet: key → the pair. */
   private static final Map<String, Pair> PENDING = new ConcurrentHashMap<>();
