@@ -52,9 +52,12 @@ public final class ConsoleReporter implements TrainingListener {
   }
 
   private void bar(int epoch, long step, double loss) {
+    long total = (long) epochs * stepsPerEpoch;
+    if (!progress.due(step + 1, total)) {
+      return; // the label is formatted when the bar redraws (at most every 200 ms), not at every step
+    }
     progress.update(String.format(Locale.ROOT, "epoch %d/%d  step %d/%d  loss %.4f", epoch + 1, epochs,
-        step % Math.max(1, stepsPerEpoch) + 1, stepsPerEpoch, loss), step + 1, (long) epochs * stepsPerEpoch, rows,
-        "rows");
+        step % Math.max(1, stepsPerEpoch) + 1, stepsPerEpoch, loss), step + 1, total, rows, "rows");
   }
 
   @Override

@@ -1,6 +1,8 @@
 package io.downhill.monitor;
 
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.downhill.shard.Evaluation;
 import io.downhill.shard.Split;
@@ -31,7 +33,13 @@ import java.nio.file.Path;
  * Flushed at the end of every epoch.
  */
 public final class MetricsWriter implements TrainingListener, Closeable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Doubles written with Jackson's Schubfach writer: the shortest decimal that reads back as the same
+   * double, faster than Java 17's Double.toString, the largest single cost of the driver's record of
+   * a collective segment's steps in a JFR profile of a 784-100-10 run.
+   */
+  private static final ObjectMapper JSON = JsonMapper.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+      .build();
   private final BufferedWriter out;
 
   public MetricsWriter(Path file) throws IOException {

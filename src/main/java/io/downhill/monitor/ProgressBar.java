@@ -55,18 +55,23 @@ public final class ProgressBar {
   }
 
   /**
+   * Whether {@link #update} would redraw now: the bar is on, and it was last drawn 200 ms ago or more
+   * (or {@code done} reached {@code total}). A caller that builds its label per step asks first.
+   */
+  public boolean due(long done, long total) {
+    return enabled && (System.nanoTime() - lastDraw >= MIN_INTERVAL_NANOS || done >= total);
+  }
+
+  /**
    * Redraws the line (unless drawn less than 200 ms ago): {@code label} (e.g. "epoch 3/10  step
    * 120/212  loss 0.43"), then {@code units} per second since the start and the time left at that
    * rate for {@code done} of {@code total}.
    */
   public void update(String label, long done, long total, double units, String unitName) {
-    if (!enabled) {
+    if (!due(done, total)) {
       return;
     }
     long now = System.nanoTime();
-    if (now - lastDraw < MIN_INTERVAL_NANOS && done < total) {
-      return;
-    }
     lastDraw = now;
     double elapsed = (now - start) / 1e9;
     double left = done <= 0 ? Double.NaN : elapsed * (total - done) / done;

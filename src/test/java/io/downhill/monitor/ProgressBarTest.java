@@ -1,6 +1,7 @@
 package io.downhill.monitor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -27,6 +28,16 @@ class ProgressBarTest {
     bar.update("epoch 1/2", 1, 2, 10, "rows");
     bar.clear();
     assertEquals("", text.toString());
+  }
+
+  @Test
+  void isDueWhenOnAndNotDrawnInTheLast200MsOrAtTheEnd() {
+    ProgressBar bar = new ProgressBar(new PrintWriter(new StringWriter()), true);
+    assertTrue(bar.due(1, 20), "nothing drawn yet");
+    bar.update("epoch 1/2", 1, 20, 10, "rows");
+    assertFalse(bar.due(2, 20), "drawn just now");
+    assertTrue(bar.due(20, 20), "the last step always draws");
+    assertFalse(new ProgressBar(new PrintWriter(new StringWriter()), false).due(1, 20), "off");
   }
 
   @Test
