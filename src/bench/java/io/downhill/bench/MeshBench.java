@@ -24,15 +24,17 @@ import picocli.CommandLine.Option;
 /**
  * The all-reduce of {@link Mesh} on loopback: P members in this JVM sum float gradients of the
  * sizes of Downhill's Fashion-MNIST models (softmax 784·10+10 = 7,850 values; MLPs with 100 and 1,024
- * hidden units, 784·h+h+h·10+10 = 79,510 and 814,090). Prints each size's median round and the
- * bytes and messages a member sends per round, measures the cost model of {@link Mesh}, a round
+ * hidden units, 784·h+h+h·10+10 = 79,510 and 814,090), linked over TCP as members in different
+ * processes are, then through memory as the tasks of one executor are. Prints each size's median
+ * round both ways and the bytes and messages a member sends per round, measures the cost model of
+ * {@link Mesh} over TCP, a round
  * = 2α + bytes·β (α from a round of 16 values, β over the models' sizes), and from α and β
  * predicts a step's exchange among 100 executors, on a 10 Gb/s network and at loopback's β. No Spark: {@code scripts/bench mesh}; the main
  * benchmark prints the same section.
  */
 @Command(name = "mesh", mixinStandardHelpOptions = true,
-    description = "Per-round time of the mesh all-reduce on loopback, its latency and per-byte cost, and a model of "
-        + "100 executors on a 10 Gb/s network.")
+    description = "Per-round time of the mesh all-reduce over loopback TCP and through memory, its latency and "
+        + "per-byte cost, and a model of 100 executors on a 10 Gb/s network.")
 public final class MeshBench implements Callable<Integer> {
   private static final int[] SIZES = {7_850, 79_510, 814_090};
   private static final String[] MODELS = {"softmax 784-10", "784-100-10", "784-1024-10"};
