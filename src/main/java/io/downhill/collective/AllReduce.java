@@ -176,7 +176,7 @@ final class AllReduce {
   }
 
   /**
-   * The same for a peer's slice [lo, hi) read from {@code in}'s position: copied out in bulk first,
+   * The same for a peer's slice [lo, hi) read from {@code in} at {@code at}: copied out in bulk first,
    * then added as arrays (the loop over the buffer's values one by one, a call and bounds check each,
    * was the costliest part of a round in a JFR profile of training).
    */

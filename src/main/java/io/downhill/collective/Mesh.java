@@ -50,7 +50,7 @@ import java.util.stream.IntStream;
  * of {@code local[*]}, or of one multi-core executor, exchange without the kernel; the members in
  * other processes are reached over TCP as before, in the same mesh.
  *
- * <p><b>Threads.</b> One sender thread per peer (daemon, "downhill-mesh-R-to-S") writes the frames
+ * <p><b>Threads.</b> One sender thread per TCP peer (daemon, "downhill-mesh-R-to-S") writes the frames
  * for that peer while the calling thread reads in rank order; so no phase deadlocks when a slice
  * exceeds the socket buffers, and the caller bounds every wait. One thread calls
  * {@link #connect} and {@link #allReduce}; {@link #close} may come from any.
