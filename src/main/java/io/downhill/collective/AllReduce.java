@@ -63,8 +63,8 @@ final class AllReduce {
     int ownFlags = own == null ? 0 : own.f != null ? Frame.VECTOR | Frame.FLOAT32 : Frame.VECTOR;
     for (Link link : links) {
       if (link != null) {
-        int lo = start(link.peer(), n);
-        int hi = start(link.peer() + 1, n);
+        int lo = start(link.peer, n);
+        int hi = start(link.peer + 1, n);
         int capacity = Frame.HEADER + Frame.scatterLength(ownFlags, k, hi - lo);
         link.send(capacity, out -> Frame.putScatter(out, round, rank, part, lo, hi));
       }
@@ -121,8 +121,8 @@ final class AllReduce {
       }
     }
     for (Link link : links) {
-      int from = link == null ? 0 : start(link.peer(), n);
-      int to = link == null ? 0 : start(link.peer() + 1, n);
+      int from = link == null ? 0 : start(link.peer, n);
+      int to = link == null ? 0 : start(link.peer + 1, n);
       if (to > from) {
         link.readHeader(round, Frame.GATHER, n, k);
         ByteBuffer in = link.readPayload(Frame.gatherLength(to - from), round, Frame.GATHER);

@@ -37,7 +37,7 @@ import java.util.function.ToIntFunction;
  * timeout, ended early by cancellation or the member's first failure. {@link #close} queues an end
  * marker to the peer, so that its next read fails at once, as a closed socket does.
  */
-final class MemoryLink implements Link {
+final class MemoryLink extends Link {
   /** This process's token in a mesh address: random, 16 hex digits. */
   static final String PROCESS = HexFormat.of().toHexDigits(new SecureRandom().nextLong());
 
@@ -66,8 +66,6 @@ final class MemoryLink implements Link {
     }
   }
 
-  private final int peer;
-  private final String who;
   private final Watch watch;
   private final Channel in;
   private final Channel out;
@@ -75,12 +73,9 @@ final class MemoryLink implements Link {
   private int largest;
   private int payloadLength;
   private volatile boolean closed;
-  private volatile long bytesSent; // written by the member's thread only
-  private volatile long messagesSent;
 
   private MemoryLink(int self, int peer, String who, Watch watch, Pair pair) {
-    this.peer = peer;
-    this.who = who;
+    super(peer, who);
     this.watch = watch;
     this.in = pair.channels[self < peer ? 1 : 0];
     this.out = pair.channels[self < peer ? 0 : 1];
@@ -104,23 +99,13 @@ final class MemoryLink implements Link {
   }
 
   @Override
-  public int peer() {
-    return peer;
-  }
-
-  @Override
-  public String who() {
-    return who;
-  }
-
-  @Override
-  public void send(int capacity, ToIntFunction<ByteBuffer> encoder) {
+  void send(int capacity, ToIntFunction<ByteBuffer> encoder) {
     ByteBuffer frame = buffer(capacity);
     queue(frame, encoder.applyAsInt(frame));
   }
 
   @Override
-  public void send(ByteBuffer frame, int length) {
+  void send(ByteBuffer frame, int length) {
     ByteBuffer copy = buffer(length);
     System.arraycopy(frame.array(), 0, copy.array(), 0, length);
     queue(copy, length);
@@ -144,16 +129,15 @@ final class MemoryLink implements Link {
     }
     frame.limit(length);
     out.frames.add(frame);
-    bytesSent += length;
-    messagesSent++;
+    sent(length);
   }
 
   /** Nothing to wait for: a sent frame is a copy, already queued to the peer. */
   @Override
-  public void awaitSent(long round) {}
+  void awaitSent(long round) {}
 
   @Override
-  public int readHeader(long round, int phase, int n, int k) throws IOException {
+  int readHeader(long round, int phase, int n, int k) throws IOException {
     String what = "its " + Frame.phaseName(phase) + " frame of round " + round;
     if (current != null) {
       in.free.add(current);
@@ -200,22 +184,12 @@ final class MemoryLink implements Link {
   }
 
   @Override
-  public ByteBuffer readPayload(int expected, long round, int phase) throws IOException {
+  ByteBuffer readPayload(int expected, long round, int phase) throws IOException {
     if (payloadLength != expected) {
       throw new IOException(who + " announced " + payloadLength + " payload bytes, expected " + expected
           + " (its " + Frame.phaseName(phase) + " frame of round " + round + ")");
     }
     return current.slice(Frame.HEADER, expected).order(ByteOrder.LITTLE_ENDIAN);
-  }
-
-  @Override
-  public long bytesSent() {
-    return bytesSent;
-  }
-
-  @Override
-  public long messagesSent() {
-    return messagesSent;
   }
 
   @Override
@@ -228,5 +202,5 @@ final class MemoryLink implements Link {
 
   /** No thread of its own to wait for. */
   @Override
-  public void join(long millis) {}
+  void join(long millis) {}
 }

@@ -217,7 +217,7 @@ public final class Mesh implements AutoCloseable {
       link.close();
       throw new IOException("rank " + rank + "'s mesh was closed while it connected");
     }
-    links[link.peer()] = link;
+    links[link.peer] = link;
   }
 
   /** This member's end of its memory link to {@code peer}, a member of this process. */

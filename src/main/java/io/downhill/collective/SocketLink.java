@@ -22,11 +22,9 @@ import java.util.function.ToIntFunction;
  * reading ends in a timeout rather than a hang (a Java socket write has no timeout of its own: the
  * caller waits for the sender with one, and closing the socket releases the blocked writer).
  */
-final class SocketLink implements Link {
+final class SocketLink extends Link {
   private static final int STREAM_BUFFER = 1 << 16;
 
-  private final int peer;
-  private final String who;
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
@@ -40,8 +38,6 @@ final class SocketLink implements Link {
   private int pending;
   private int payloadLength;
   private volatile boolean closed;
-  private volatile long bytesSent;
-  private volatile long messagesSent;
 
   /** A frame for the sender thread to write. */
   @FunctionalInterface
@@ -51,9 +47,8 @@ final class SocketLink implements Link {
 
   /** Starts the link's sender thread on an authenticated socket (TCP_NODELAY and SO_TIMEOUT set). */
   SocketLink(Socket socket, int self, int peer, String who, Watch watch) throws IOException {
+    super(peer, who);
     this.socket = socket;
-    this.peer = peer;
-    this.who = who;
     this.watch = watch;
     this.in = new BufferedInputStream(socket.getInputStream(), STREAM_BUFFER);
     this.out = socket.getOutputStream();
@@ -62,19 +57,9 @@ final class SocketLink implements Link {
     sender.start();
   }
 
-  @Override
-  public int peer() {
-    return peer;
-  }
-
-  @Override
-  public String who() {
-    return who;
-  }
-
   /** Queues a frame that the sender thread encodes into the link's own buffer ({@code capacity} bytes). */
   @Override
-  public void send(int capacity, ToIntFunction<ByteBuffer> encoder) {
+  void send(int capacity, ToIntFunction<ByteBuffer> encoder) {
     pending++;
     jobs.add(() -> {
       if (send.capacity() < capacity) {
@@ -86,15 +71,14 @@ final class SocketLink implements Link {
 
   /** Queues bytes [0, length) of a frame already encoded; the caller leaves it unchanged until {@link #awaitSent}. */
   @Override
-  public void send(ByteBuffer frame, int length) {
+  void send(ByteBuffer frame, int length) {
     pending++;
     jobs.add(() -> write(frame, length));
   }
 
   private void write(ByteBuffer frame, int length) throws IOException {
     out.write(frame.array(), 0, length);
-    bytesSent += length; // the sender thread is the only writer
-    messagesSent++;
+    sent(length);
   }
 
   private void sendLoop() {
@@ -115,7 +99,7 @@ final class SocketLink implements Link {
 
   /** Waits until the sender thread has written every frame queued since the last call. */
   @Override
-  public void awaitSent(long round) throws IOException {
+  void awaitSent(long round) throws IOException {
     long start = System.nanoTime();
     try {
       while (!written.tryAcquire(pending, Watch.POLL_MILLIS, TimeUnit.MILLISECONDS)) {
@@ -134,7 +118,7 @@ final class SocketLink implements Link {
 
   /** Reads the next frame's header and checks it ({@link Frame#check}); returns its flags. */
   @Override
-  public int readHeader(long round, int phase, int n, int k) throws IOException {
+  int readHeader(long round, int phase, int n, int k) throws IOException {
     watch.readFully(in, header.array(), 0, Frame.HEADER, who,
         "its " + Frame.phaseName(phase) + " frame of round " + round);
     int flags = Frame.check(header, who, round, phase, peer, n, k);
@@ -147,7 +131,7 @@ final class SocketLink implements Link {
    * returns it from offset 0 of a buffer the next read reuses.
    */
   @Override
-  public ByteBuffer readPayload(int expected, long round, int phase) throws IOException {
+  ByteBuffer readPayload(int expected, long round, int phase) throws IOException {
     String frame = "its " + Frame.phaseName(phase) + " frame of round " + round;
     if (payloadLength != expected) {
       throw new IOException(who + " announced " + payloadLength + " payload bytes, expected " + expected
@@ -158,16 +142,6 @@ final class SocketLink implements Link {
     }
     watch.readFully(in, receive.array(), 0, expected, who, "the payload of " + frame);
     return receive;
-  }
-
-  @Override
-  public long bytesSent() {
-    return bytesSent;
-  }
-
-  @Override
-  public long messagesSent() {
-    return messagesSent;
   }
 
   /** Closes the socket and ends the sender thread; idempotent. */
@@ -184,7 +158,7 @@ final class SocketLink implements Link {
 
   /** Waits up to {@code millis} for the sender thread to end after {@link #close}. */
   @Override
-  public void join(long millis) {
+  void join(long millis) {
     try {
       sender.join(millis);
     } catch (InterruptedException e) {
