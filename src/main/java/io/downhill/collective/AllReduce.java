@@ -164,14 +164,8 @@ final class AllReduce {
   private static void add(Buf v, int lo, int hi, double[] sum, boolean first) {
     if (v.f != null) {
       addFloats(v.f, lo, lo, hi - lo, sum, first);
-    } else if (first) {
-      for (int i = lo; i < hi; i++) {
-        sum[i] = 0.0 + v.d[i];
-      }
     } else {
-      for (int i = lo; i < hi; i++) {
-        sum[i] += v.d[i];
-      }
+      addDoubles(v.d, lo, lo, hi - lo, sum, first);
     }
   }
 
@@ -191,17 +185,23 @@ final class AllReduce {
     }
     doubles = doubles.length >= count ? doubles : new double[count];
     values.asDoubleBuffer().get(doubles, 0, count);
+    addDoubles(doubles, 0, lo, count, sum, first);
+  }
+
+  /** sum[lo + i] (+)= v[from + i] for i in [0, count): written when {@code first}, else added. */
+  private static void addDoubles(double[] v, int from, int lo, int count, double[] sum, boolean first) {
     if (first) {
       for (int i = 0; i < count; i++) {
-        sum[lo + i] = 0.0 + doubles[i];
+        sum[lo + i] = 0.0 + v[from + i];
       }
     } else {
       for (int i = 0; i < count; i++) {
-        sum[lo + i] += doubles[i];
+        sum[lo + i] += v[from + i];
       }
     }
   }
 
+  /** The same for floats, widened to double. */
   private static void addFloats(float[] v, int from, int lo, int count, double[] sum, boolean first) {
     if (first) {
       for (int i = 0; i < count; i++) {
