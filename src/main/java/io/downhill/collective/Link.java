@@ -48,6 +48,22 @@ abstract class Link implements AutoCloseable {
   /** Waits up to {@code millis} for the link's own threads, if any, to end after {@link #close}. */
   abstract void join(long millis);
 
+  /** "its reduce-scatter frame of round 7": what a read waits for, in messages. */
+  static String frame(int phase, long round) {
+    return "its " + Frame.phaseName(phase) + " frame of round " + round;
+  }
+
+  /**
+   * Checks that the header just read announced {@code expected} payload bytes before any room is made
+   * for them.
+   */
+  final void expectPayload(int announced, int expected, long round, int phase) throws IOException {
+    if (announced != expected) {
+      throw new IOException(who + " announced " + announced + " payload bytes, expected " + expected + " ("
+          + frame(phase, round) + ")");
+    }
+  }
+
   /** Counts a frame of {@code length} bytes as sent. */
   final void sent(int length) {
     bytesSent += length;

@@ -138,7 +138,7 @@ final class MemoryLink extends Link {
 
   @Override
   int readHeader(long round, int phase, int n, int k) throws IOException {
-    String what = "its " + Frame.phaseName(phase) + " frame of round " + round;
+    String what = frame(phase, round);
     if (current != null) {
       in.free.add(current);
       current = null;
@@ -185,10 +185,7 @@ final class MemoryLink extends Link {
 
   @Override
   ByteBuffer readPayload(int expected, long round, int phase) throws IOException {
-    if (payloadLength != expected) {
-      throw new IOException(who + " announced " + payloadLength + " payload bytes, expected " + expected
-          + " (its " + Frame.phaseName(phase) + " frame of round " + round + ")");
-    }
+    expectPayload(payloadLength, expected, round, phase);
     return current.slice(Frame.HEADER, expected).order(ByteOrder.LITTLE_ENDIAN);
   }
 

@@ -120,7 +120,7 @@ final class SocketLink extends Link {
   @Override
   int readHeader(long round, int phase, int n, int k) throws IOException {
     watch.readFully(in, header.array(), 0, Frame.HEADER, who,
-        "its " + Frame.phaseName(phase) + " frame of round " + round);
+        frame(phase, round));
     int flags = Frame.check(header, who, round, phase, peer, n, k);
     payloadLength = Frame.payloadLength(header);
     return flags;
@@ -132,15 +132,11 @@ final class SocketLink extends Link {
    */
   @Override
   ByteBuffer readPayload(int expected, long round, int phase) throws IOException {
-    String frame = "its " + Frame.phaseName(phase) + " frame of round " + round;
-    if (payloadLength != expected) {
-      throw new IOException(who + " announced " + payloadLength + " payload bytes, expected " + expected
-          + " (" + frame + ")");
-    }
+    expectPayload(payloadLength, expected, round, phase);
     if (receive.capacity() < expected) {
       receive = ByteBuffer.allocate(expected).order(ByteOrder.LITTLE_ENDIAN);
     }
-    watch.readFully(in, receive.array(), 0, expected, who, "the payload of " + frame);
+    watch.readFully(in, receive.array(), 0, expected, who, "the payload of " + frame(phase, round));
     return receive;
   }
 
