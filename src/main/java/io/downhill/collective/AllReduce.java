@@ -106,18 +106,30 @@ final class AllReduce {
     return new Sum(sum, scalars, max);
   }
 
-  /** Sends this member's summed slice [lo, hi) to every peer and reads theirs into {@code sum}. */
+  /**
+   * Sends this member's summed slice [lo, hi) to every peer and reads theirs into {@code sum}. The
+   * frame is encoded once for the links that send it as it is (TCP), and straight into the buffer
+   * of each link that would copy it anyway (memory), which saves that copy.
+   */
   private void allGather(long round, int n, int k, double[] sum, int lo, int hi) throws IOException {
     if (hi > lo && size > 1) {
       int capacity = Frame.HEADER + Frame.gatherLength(hi - lo);
-      if (gather.capacity() < capacity) {
-        gather = ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
-      }
-      int length = Frame.putGather(gather, round, rank, n, k, sum, lo, hi);
+      int length = -1;
       for (Link link : links) {
-        if (link != null) {
-          link.send(gather, length);
+        if (link == null) {
+          continue;
         }
+        if (link.copiesSentFrames()) {
+          link.send(capacity, out -> Frame.putGather(out, round, rank, n, k, sum, lo, hi));
+          continue;
+        }
+        if (length < 0) {
+          if (gather.capacity() < capacity) {
+            gather = ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
+          }
+          length = Frame.putGather(gather, round, rank, n, k, sum, lo, hi);
+        }
+        link.send(gather, length);
       }
     }
     for (Link link : links) {

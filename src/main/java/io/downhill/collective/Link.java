@@ -29,6 +29,14 @@ abstract class Link implements AutoCloseable {
   /** Sends bytes [0, length) of a frame already encoded; the caller leaves it unchanged until {@link #awaitSent}. */
   abstract void send(ByteBuffer frame, int length);
 
+  /**
+   * Whether {@link #send(ByteBuffer, int)} copies the frame: then a frame meant for this link alone is
+   * better encoded straight into the link's own buffer ({@link #send(int, ToIntFunction)}).
+   */
+  boolean copiesSentFrames() {
+    return false;
+  }
+
   /** Waits until every frame sent since the last call is on its way and its buffer free again. */
   abstract void awaitSent(long round) throws IOException;
 

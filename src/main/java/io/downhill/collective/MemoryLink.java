@@ -104,6 +104,12 @@ final class MemoryLink extends Link {
     queue(frame, encoder.applyAsInt(frame));
   }
 
+  /** Always: the peer reads its own copy while the caller reuses the frame's buffer. */
+  @Override
+  boolean copiesSentFrames() {
+    return true;
+  }
+
   @Override
   void send(ByteBuffer frame, int length) {
     ByteBuffer copy = buffer(length);

@@ -56,7 +56,16 @@ public final class ShardComputer implements Serializable {
 
   /** θ in compute precision: what every partition reads (convert once per step, not per partition). */
   public Buf params(double[] theta) {
-    Buf params = Buf.allocate(precision, theta.length);
+    return params(theta, null);
+  }
+
+  /**
+   * The same, written into {@code reuse} when it has this computer's precision and θ's length (a
+   * task's copy from its last step, no longer read), else into a new buffer.
+   */
+  public Buf params(double[] theta, Buf reuse) {
+    Buf params = reuse != null && reuse.precision() == precision && reuse.length() == theta.length ? reuse
+        : Buf.allocate(precision, theta.length);
     params.copyFrom(theta, theta.length);
     return params;
   }

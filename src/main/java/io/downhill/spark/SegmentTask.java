@@ -123,6 +123,8 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
     private long rounds;
     /** The array each step's gradient is summed into. */
     private double[] gradient;
+    /** θ in compute precision, rewritten each step (read only while the step computes). */
+    private Buf params;
 
     MeshExchange(Mesh mesh, ShardComputer computer, Shard shard, int rank, Reporter reporter) {
       this.mesh = mesh;
@@ -145,7 +147,7 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
     public GradientAccumulator local(StepPlan plan, double[] theta) throws IOException {
       try {
         return shard == null ? computer.withoutRows(this::total)
-            : computer.gradient(shard, rank, plan, computer.params(theta), this::total);
+            : computer.gradient(shard, rank, plan, params = computer.params(theta, params), this::total);
       } catch (UncheckedIOException e) {
         throw e.getCause();
       }
@@ -184,7 +186,7 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
     @Override
     public LocalUpdate localSteps(LocalPlan plan, double[] theta, double[] rates, Regularizer reg) {
       return shard == null ? LocalUpdate.empty()
-          : computer.localSteps(shard, rank, plan, computer.params(theta), rates, reg);
+          : computer.localSteps(shard, rank, plan, params = computer.params(theta, params), rates, reg);
     }
 
     @Override
