@@ -84,7 +84,7 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
             context::isInterrupted);
       }
       mesh.connect(roll);
-      Segment.Result result = step.run(segment, new MeshExchange(mesh, computer, shard, rank, reporter), rank == 0);
+      Segment.Result result = step.run(segment, new MeshExchange(mesh, computer, shard, rank, size, reporter), rank == 0);
       return CollectionConverters.asScala(List.of(result).iterator());
     } catch (IOException e) {
       throw new UncheckedIOException("collective segment " + id + ", partition " + rank + ": " + e.getMessage(), e);
@@ -105,7 +105,8 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
    * normalization's totals over the step's batch are all-reduced as the pass needs them, as the
    * scalars of a round, summed in partition order as the driver adds up {@link io.downhill.shard.Rounds}),
    * then the mesh's all-reduce of the gradient in compute precision and of the loss, weight and row sums and
-   * the batch statistics in double, all summed in partition order as the driver's merge does. A
+   * the batch statistics in double, all summed in partition order as the driver's merge does (with
+   * them, what the replicas carry for each other: rank 1's update statistics for rank 0). A
    * job's: this partition's local steps ({@link ShardComputer#localSteps}), then the all-reduce of
    * its {@link LocalUpdate#flat} vector (the move and the per-step loss and weight sums, in double,
    * summed from zero as {@link LocalUpdate#merge} sums them) and of the weight and row sums.
@@ -117,6 +118,7 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
     private final ShardComputer computer;
     private final Shard shard;
     private final int rank;
+    private final int size;
     private final int parameters;
     private final int stats;
     /** The mesh's rounds so far: a step takes one, plus two per batch-normalized layer. */
@@ -126,8 +128,9 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
     /** θ in compute precision, rewritten each step (read only while the step computes). */
     private Buf params;
 
-    MeshExchange(Mesh mesh, ShardComputer computer, Shard shard, int rank, Reporter reporter) {
+    MeshExchange(Mesh mesh, ShardComputer computer, Shard shard, int rank, int size, Reporter reporter) {
       this.mesh = mesh;
+      this.size = size;
       this.reporter = reporter;
       this.computer = computer;
       this.shard = shard;
@@ -163,8 +166,22 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
     }
 
     @Override
-    public GradientAccumulator allReduce(GradientAccumulator local) throws IOException {
-      double[] sums = new double[SUMS + stats];
+    public int rank() {
+      return rank;
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public GradientAccumulator allReduce(GradientAccumulator local, double[] carry) throws IOException {
+      int carried = carry == null ? 0 : carry.length;
+      double[] sums = new double[SUMS + stats + carried];
+      if (carried > 0) {
+        System.arraycopy(carry, 0, sums, SUMS + stats, carried);
+      }
       sums[0] = local.lossSum();
       sums[1] = local.weightSum();
       sums[2] = local.rows();
@@ -179,6 +196,9 @@ final class SegmentTask extends AbstractFunction1<Iterator<Shard>, Iterator<Segm
       gradient = gradient != null ? gradient : new double[parameters];
       Sum total = mesh.allReduce(rounds++, new Part(vector, parameters, sums, local.computeNanos()), gradient);
       double[] s = total.scalars();
+      if (carried > 0) {
+        System.arraycopy(s, SUMS + stats, carry, 0, carried);
+      }
       return GradientAccumulator.ofSum(total.vector(), s[0], s[1], (long) s[2], total.max(),
           stats == 0 ? null : Arrays.copyOfRange(s, SUMS, SUMS + stats));
     }

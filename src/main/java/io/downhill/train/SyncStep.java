@@ -143,8 +143,22 @@ public final class SyncStep implements Serializable {
      */
     GradientAccumulator local(StepPlan plan, double[] theta) throws IOException;
 
-    /** Every partition's accumulator of a step merged in partition order, as the driver merges them. */
-    GradientAccumulator allReduce(GradientAccumulator local) throws IOException;
+    /**
+     * Every partition's accumulator of a step merged in partition order, as the driver merges them;
+     * {@code carry} (null, or the same length on every partition) is summed among the partitions
+     * along with it, in partition order, in place.
+     */
+    GradientAccumulator allReduce(GradientAccumulator local, double[] carry) throws IOException;
+
+    /** This partition's index among the segment's tasks. */
+    default int rank() {
+      return 0;
+    }
+
+    /** How many tasks take the segment's steps together. */
+    default int size() {
+      return 1;
+    }
 
     /** This partition's job of local steps {@code plan} from θ, at {@code rates}. */
     LocalUpdate localSteps(LocalPlan plan, double[] theta, double[] rates, Regularizer reg) throws IOException;
@@ -172,7 +186,7 @@ public final class SyncStep implements Serializable {
    * finite ends the segment early with the {@link DivergedException} in the result.
    */
   public Segment.Result run(Segment segment, Exchange exchange, boolean report) throws IOException {
-    Replica replica = new Replica(segment, report);
+    Replica replica = new Replica(segment, report, exchange.rank(), exchange.size());
     int k = segment.localSteps();
     DivergedException diverged = null;
     try {
@@ -194,7 +208,16 @@ public final class SyncStep implements Serializable {
         replica.reports, diverged, hash);
   }
 
-  /** One task's replica during a segment: θ, the optimizer state, the run's step count, the reports. */
+  /**
+   * One task's replica during a segment: θ, the optimizer state, the run's step count, the reports.
+   *
+   * <p>The update statistics of an exact step ({@link LayerStats}) take two passes over the weights,
+   * which the reporting task (rank 0) used to make alone while the others waited for it at the next
+   * exchange. With two or more tasks, rank 0 measures the weights after the step and rank 1 the
+   * update; rank 1's sums ride in the next step's exchange (every other task adds -0.0, which
+   * changes no value), and rank 0 completes the step's report from them. The segment's last step,
+   * which no exchange follows, rank 0 measures whole.
+   */
   private final class Replica {
     private final Segment segment;
     private final double[] theta;
@@ -202,14 +225,29 @@ public final class SyncStep implements Serializable {
     private final OptimizerState state;
     private final double[] before;
     private final List<Segment.StepReport> reports = new ArrayList<>();
+    private final boolean report;
+    /** Rank 0 of two or more: its reports wait for rank 1's update sums. */
+    private final boolean helped;
+    /** Rank 1 of two or more: measures each step's update for rank 0. */
+    private final boolean helper;
+    private final int carried;
+    /** Rank 0: the last step's report, whose update sums come with the next exchange. */
+    private Segment.StepReport pending;
+    private double[] pendingWeights;
+    /** Rank 1: the last step's update sums, for the next exchange. */
+    private double[] pendingUpdate;
     private long global;
 
-    Replica(Segment segment, boolean report) {
+    Replica(Segment segment, boolean report, int rank, int size) {
       this.segment = segment;
       this.theta = segment.theta().clone();
       this.state = rule.newState(model.layout());
       state.restoreInPlace(segment.state(), segment.stateSteps());
-      this.before = report ? new double[theta.length] : null;
+      this.report = report;
+      this.helped = report && size > 1;
+      this.helper = !report && rank == 1;
+      this.carried = helped || helper || size > 1 ? LayerStats.SUMS * LayerStats.weightSlices(model.layout()) : 0;
+      this.before = report || helper ? new double[theta.length] : null;
       this.global = segment.global();
     }
 
@@ -217,18 +255,56 @@ public final class SyncStep implements Serializable {
     void exactStep(Exchange exchange, int j) throws IOException {
       long t0 = System.nanoTime();
       StepPlan plan = new StepPlan(segment.epoch(), segment.firstStep() + j, segment.stepsPerEpoch(), global);
-      GradientAccumulator merged = exchange.allReduce(exchange.local(plan, theta));
+      GradientAccumulator local = exchange.local(plan, theta);
+      double[] carry = carry();
+      GradientAccumulator merged = exchange.allReduce(local, carry);
+      if (pending != null) { // rank 0: the last step's update sums, from rank 1
+        Segment.StepReport p = pending;
+        reports.add(new Segment.StepReport(p.loss(), p.dataLoss(), p.gradNorm(), p.lr(), p.rows(), p.computeNanos(),
+            LayerStats.of(model.layout(), pendingWeights, carry), p.nanos()));
+        pending = null;
+      }
       if (merged.weightSum() <= 0) {
         return; // no row (or only zero-weight rows) reached this step, as in Minibatch
       }
       double lr = segment.schedule().rateAt(global, segment.stepsPerEpoch());
-      Objective f = apply(merged, theta, state, rule, global, segment.epoch(), lr, before);
-      if (before != null) {
+      boolean last = j == segment.count() - 1;
+      boolean keep = helped ? last : helper ? !last : before != null;
+      Objective f = apply(merged, theta, state, rule, global, segment.epoch(), lr, keep ? before : null);
+      if (helper && !last) {
+        pendingUpdate = LayerStats.updateSums(model.layout(), before, theta);
+      }
+      if (helper || before == null) {
+        global++;
+        return;
+      }
+      if (helped && !last) {
+        pendingWeights = LayerStats.weightSums(model.layout(), theta);
+        pending = new Segment.StepReport(f.loss(), f.dataLoss(), f.gradNorm(), lr, merged.rows(),
+            merged.computeNanos(), List.of(), System.nanoTime() - t0);
+      } else {
         reports.add(new Segment.StepReport(f.loss(), f.dataLoss(), f.gradNorm(), lr, merged.rows(),
             merged.computeNanos(), LayerStats.measure(model.layout(), before, theta), System.nanoTime() - t0));
-        exchange.progress(global, f.loss(), j == segment.count() - 1);
       }
+      exchange.progress(global, f.loss(), last);
       global++;
+    }
+
+    /**
+     * What this task adds to a step's exchange besides its sums: rank 1 its update sums of the last
+     * step (none yet: -0.0), every other task -0.0; null with a single task.
+     */
+    private double[] carry() {
+      if (carried == 0) {
+        return null;
+      }
+      double[] carry = pendingUpdate;
+      pendingUpdate = null;
+      if (carry == null) {
+        carry = new double[carried];
+        Arrays.fill(carry, -0.0);
+      }
+      return carry;
     }
 
     /** The segment's job of the {@code count} local steps from its step j. */
@@ -240,8 +316,9 @@ public final class SyncStep implements Serializable {
       if (merged.weightSum() <= 0) {
         return; // as in LocalSteps
       }
-      Objective[] f = applyAveraged(merged, theta, state, rule, global, segment.epoch(), rates, before);
-      if (before != null) {
+      Objective[] f = applyAveraged(merged, theta, state, rule, global, segment.epoch(), rates,
+          report ? before : null);
+      if (report) {
         List<LayerStats> layers = LayerStats.measure(model.layout(), before, theta);
         long perStep = (System.nanoTime() - t0) / count;
         for (int i = 0; i < count; i++) {

@@ -81,6 +81,68 @@ class MonitoringTest {
     }
   }
 
+  @Test
+  void theWeightAndUpdateHalvesMeasuredApartGiveTheBitsOfOnePassOverBoth() {
+    // what two tasks of a collective segment do: one measures the weights, the other the update
+    ParameterLayout.Builder b = ParameterLayout.builder();
+    b.add("W1", 97, 31, ParameterLayout.Role.WEIGHT);
+    b.add("b1", 1, 31, ParameterLayout.Role.BIAS);
+    b.add("W2", 31, 7, ParameterLayout.Role.WEIGHT);
+    ParameterLayout layout = b.build();
+    SplittableRandom rng = new SplittableRandom(11);
+    double[] before = new double[layout.size()];
+    double[] after = new double[layout.size()];
+    for (int i = 0; i < before.length; i++) {
+      before[i] = rng.nextGaussian();
+      after[i] = before[i] + 1e-3 * rng.nextGaussian();
+    }
+    after[5] = -0.0; // a signed zero and a NaN go through as one pass would take them
+    after[before.length - 1] = Double.NaN;
+    double[] weights = LayerStats.weightSums(layout, after);
+    double[] updates = LayerStats.updateSums(layout, before, after);
+    assertEquals(2 * LayerStats.SUMS, weights.length);
+    List<LayerStats> apart = LayerStats.of(layout, weights, updates);
+    assertEquals(onePass(layout, before, after), apart); // records compare doubles bit for bit
+    assertEquals(apart, LayerStats.measure(layout, before, after));
+    assertTrue(Double.isNaN(apart.get(1).mean()) && !Double.isNaN(apart.get(1).max()), apart.get(1).toString());
+  }
+
+  /** The statistics as one loop over both arrays computed them before the halves were split. */
+  private static List<LayerStats> onePass(ParameterLayout layout, double[] before, double[] after) {
+    List<LayerStats> out = new ArrayList<>();
+    for (ParameterLayout.Slice s : layout.slices()) {
+      if (s.role() != ParameterLayout.Role.WEIGHT) {
+        continue;
+      }
+      double du = 0;
+      double dSum = 0;
+      double dMin = Double.POSITIVE_INFINITY;
+      double dMax = Double.NEGATIVE_INFINITY;
+      double ww = 0;
+      double sum = 0;
+      double min = Double.POSITIVE_INFINITY;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int i = s.offset(); i < s.end(); i++) {
+        double w = after[i];
+        double d = w - before[i];
+        du += d * d;
+        dSum += d;
+        dMin = d < dMin ? d : dMin;
+        dMax = d > dMax ? d : dMax;
+        ww += w * w;
+        sum += w;
+        min = w < min ? w : min;
+        max = w > max ? w : max;
+      }
+      int n = s.size();
+      double mean = sum / n;
+      double dMean = dSum / n;
+      out.add(new LayerStats(s.name(), ww > 0 ? Math.sqrt(du / ww) : Double.NaN, min, max, mean,
+          Math.sqrt(Math.max(0, ww / n - mean * mean)), dMin, dMax, dMean, Math.sqrt(Math.max(0, du / n - dMean * dMean))));
+    }
+    return out;
+  }
+
   /** Gaussian features and labels drawn apart from them: nothing to learn, so a large step only hurts. */
   private static Shard noise(int n, int d, int k, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
