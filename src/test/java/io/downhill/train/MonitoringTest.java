@@ -49,20 +49,33 @@ class MonitoringTest {
     assertEquals(Math.sqrt(3) / 4, w.updateStd(), 1e-15);
   }
 
-  @Test
-  void updateStatisticsAreThoseOfTheDifferenceOfEachWeightMatrix() {
+  /** W1 (rows x cols), b1, W2 (cols x out): two weight slices with a bias between them. */
+  private static ParameterLayout twoLayers(int rows, int cols, int out) {
     ParameterLayout.Builder b = ParameterLayout.builder();
-    b.add("W1", 3, 2, ParameterLayout.Role.WEIGHT);
-    b.add("b1", 1, 2, ParameterLayout.Role.BIAS);
-    b.add("W2", 2, 1, ParameterLayout.Role.WEIGHT);
-    ParameterLayout layout = b.build();
-    SplittableRandom rng = new SplittableRandom(3);
+    b.add("W1", rows, cols, ParameterLayout.Role.WEIGHT);
+    b.add("b1", 1, cols, ParameterLayout.Role.BIAS);
+    b.add("W2", cols, out, ParameterLayout.Role.WEIGHT);
+    return b.build();
+  }
+
+  /** Gaussian weights before a step ([0]) and after a small Gaussian update ([1]). */
+  private static double[][] step(ParameterLayout layout, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
     double[] before = new double[layout.size()];
     double[] after = new double[layout.size()];
     for (int i = 0; i < before.length; i++) {
       before[i] = rng.nextGaussian();
       after[i] = before[i] + 1e-3 * rng.nextGaussian();
     }
+    return new double[][] {before, after};
+  }
+
+  @Test
+  void updateStatisticsAreThoseOfTheDifferenceOfEachWeightMatrix() {
+    ParameterLayout layout = twoLayers(3, 2, 1);
+    double[][] step = step(layout, 3);
+    double[] before = step[0];
+    double[] after = step[1];
     List<LayerStats> stats = LayerStats.measure(layout, before, after);
     assertEquals(List.of("W1", "W2"), stats.stream().map(LayerStats::name).toList());
     int[][] slices = {{0, 6}, {8, 10}};
@@ -84,18 +97,10 @@ class MonitoringTest {
   @Test
   void theWeightAndUpdateHalvesMeasuredApartGiveTheBitsOfOnePassOverBoth() {
     // what two tasks of a collective segment do: one measures the weights, the other the update
-    ParameterLayout.Builder b = ParameterLayout.builder();
-    b.add("W1", 97, 31, ParameterLayout.Role.WEIGHT);
-    b.add("b1", 1, 31, ParameterLayout.Role.BIAS);
-    b.add("W2", 31, 7, ParameterLayout.Role.WEIGHT);
-    ParameterLayout layout = b.build();
-    SplittableRandom rng = new SplittableRandom(11);
-    double[] before = new double[layout.size()];
-    double[] after = new double[layout.size()];
-    for (int i = 0; i < before.length; i++) {
-      before[i] = rng.nextGaussian();
-      after[i] = before[i] + 1e-3 * rng.nextGaussian();
-    }
+    ParameterLayout layout = twoLayers(97, 31, 7);
+    double[][] step = step(layout, 11);
+    double[] before = step[0];
+    double[] after = step[1];
     after[5] = -0.0; // a signed zero and a NaN go through as one pass would take them
     after[before.length - 1] = Double.NaN;
     double[] weights = LayerStats.weightSums(layout, after);
