@@ -31,7 +31,9 @@ abstract class Link implements AutoCloseable {
 
   /**
    * Whether {@link #send(ByteBuffer, int)} copies the frame: then a frame meant for this link alone is
-   * better encoded straight into the link's own buffer ({@link #send(int, ToIntFunction)}).
+   * better encoded straight into the link's own buffer ({@link #send(int, ToIntFunction)}). Only a
+   * link whose {@code send(int, encoder)} runs the encoder at once, on the caller's thread, may say
+   * so: the all-gather's encoder reads the round's sum array, which the caller fills and reuses after.
    */
   boolean copiesSentFrames() {
     return false;

@@ -245,7 +245,7 @@ public final class SyncStep implements Serializable {
       state.restoreInPlace(segment.state(), segment.stateSteps());
       this.report = report;
       this.helped = report && size > 1;
-      this.helper = !report && rank == 1;
+      this.helper = !report && rank == 1 && segment.localSteps() == 1; // exact steps only
       this.carried = helped || helper || size > 1 ? LayerStats.SUMS * LayerStats.weightSlices(model.layout()) : 0;
       this.before = report || helper ? new double[theta.length] : null;
       this.global = segment.global();
