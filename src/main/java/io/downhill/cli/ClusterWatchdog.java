@@ -31,8 +31,11 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * (the first failed connection since the last successful one: a lower bound of how long the master
  * has been gone, so the message never overstates it)
- * where progress is a task finishing successfully, an executor registering or sending its heartbeat, or no job running
- * (a driver busy on its own is not stuck on the cluster) unless the last job failed. Then it records the reason and
+ * where progress is a task finishing successfully, a job starting or succeeding, or an executor registering or
+ * sending its heartbeat (every 10 s, {@code spark.executor.heartbeatInterval}, busy or idle). "No job running" is no
+ * progress: a barrier stage that lacks task slots (executors gone with their cluster) is held back by Spark's
+ * scheduler without a job-start event, so a driver waiting on it looks idle; the heartbeats of live executors are
+ * what tells a driver busy on its own from one whose cluster is gone. Then it records the reason and
  * stops the SparkContext from a new thread, so the blocked job fails with "cancelled because SparkContext
  * was shut down"; {@link Session#close()} turns the recorded reason into a
  * {@link ClusterLostException} (exit code 4). A lost master whose executors keep working does not
@@ -170,7 +173,7 @@ final class ClusterWatchdog implements AutoCloseable {
       unreachableSince = now;
     }
     double gone = unreachable ? (now - unreachableSince) / 1e9 : 0;
-    double stalled = (now - progress.last(now)) / 1e9;
+    double stalled = (now - progress.last()) / 1e9;
     String why = verdict(masterUrl, gone, stalled, timeoutSeconds);
     if (why == null) {
       return unreachable ? Check.WAIT : Check.REACHABLE;
@@ -282,14 +285,8 @@ final class ClusterWatchdog implements AutoCloseable {
     private volatile long last = System.nanoTime();
     private volatile boolean lastJobFailed;
 
-    /**
-     * The time of the last progress; {@code now} while no job runs, unless the last job failed
-     * (a driver whose job failed is not busy on its own: it is about to fail, maybe for the cluster).
-     */
-    long last(long now) {
-      if (activeJobs.isEmpty() && !lastJobFailed) {
-        last = now;
-      }
+    /** The time of the last progress. */
+    long last() {
       return last;
     }
 

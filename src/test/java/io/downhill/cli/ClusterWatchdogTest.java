@@ -76,6 +76,57 @@ class ClusterWatchdogTest {
     assertTrue((System.nanoTime() - t0) / 1e9 >= TIMEOUT);
   }
 
+  /**
+   * A barrier stage needs a task slot per partition; with fewer (the executors went with their
+   * cluster) Spark's scheduler holds the job back and checks again every 15 s, without telling the
+   * listeners that a job started. After a job that succeeded, that looked like a driver busy on its
+   * own, which the watchdog never failed: a collective run whose cluster died between two segments
+   * waited about ten minutes (the scheduler's 40 checks) instead of the timeout.
+   */
+  @Test
+  void aBarrierJobHeldBackForTaskSlotsThatNeverComeTripsTheWatchdog() throws Exception {
+    JavaSparkContext jsc = TestSpark.jsc();
+    AtomicInteger stops = new AtomicInteger();
+    String url = "spark://127.0.0.1:" + closedPort();
+    ClusterWatchdog w = ClusterWatchdog.start(jsc.sc(), url, TIMEOUT, stops::incrementAndGet);
+    assertEquals(3, jsc.parallelize(List.of(1, 2, 3), 2).count()); // the last job succeeded
+    String group = "watchdog-barrier-" + System.nanoTime();
+    jsc.setJobGroup(group, "a barrier stage with more partitions than task slots", true);
+    long t0 = System.nanoTime();
+    try {
+      // 8 partitions: twice the task slots of TestSpark's local[4]
+      var held = jsc.parallelize(List.of(1, 2, 3, 4, 5, 6, 7, 8), 8).rdd().barrier()
+          .mapPartitions(new Identity(), false, scala.reflect.ClassTag$.MODULE$.apply(Integer.class)).toJavaRDD()
+          .collectAsync();
+      long deadline = System.nanoTime() + (3L * TIMEOUT + 10) * 1_000_000_000L;
+      while (w.reason() == null && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertTrue(!held.isDone(), "the job is held back, neither run nor failed");
+    } finally {
+      jsc.sc().cancelJobGroupAndFutureJobs(group, "test over"); // the scheduler's next check fails it
+      jsc.clearJobGroup();
+    }
+    double tripped = (System.nanoTime() - t0) / 1e9;
+    assertTrue(w.reason() != null && w.reason().startsWith("cluster lost: master " + url + " unreachable for "),
+        "tripped while the job was held back: " + w.reason());
+    assertTrue(tripped >= TIMEOUT - 1, "after the timeout: " + tripped + " s");
+    w.close();
+    assertEquals(1, stops.get());
+  }
+
+  /** A barrier stage's task that passes its partition on. */
+  private static final class Identity
+      extends scala.runtime.AbstractFunction1<scala.collection.Iterator<Integer>, scala.collection.Iterator<Integer>>
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public scala.collection.Iterator<Integer> apply(scala.collection.Iterator<Integer> rows) {
+      return rows;
+    }
+  }
+
   @Test
   void aJobThatFailsWhileTheMasterAnswersStaysTheJobsOwnFailure() throws Exception {
     JavaSparkContext jsc = TestSpark.jsc();

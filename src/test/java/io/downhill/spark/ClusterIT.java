@@ -552,7 +552,13 @@ class ClusterIT {
     }).count();
     if (!exited) {
       driver.destroyForcibly().waitFor();
-      fail("the driver still ran " + (timeout + margin) + " s after the cluster went away:\n" + Files.readString(log));
+      // the console has no Spark warnings; the log file beside --out does (what the scheduler did)
+      Path sparkLog = WORK.resolve("cluster-lost-run.log");
+      List<String> warnings = Files.exists(sparkLog) ? Files.readAllLines(sparkLog).stream()
+          .filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList() : List.of();
+      fail("the driver still ran " + (timeout + margin) + " s after the cluster went away:\n" + Files.readString(log)
+          + "\nits log's last warnings:\n" + String.join("\n", warnings.subList(Math.max(0, warnings.size() - 40),
+          warnings.size())));
     }
     String output = Files.readString(log);
     assertEquals(4, driver.exitValue(), "exit code 4, cluster failure:\n" + output);
