@@ -62,7 +62,7 @@ def test_spark_submit_of_a_python_script_to_the_standalone_cluster(spark: Any, m
     conf = {
         "spark.executor.memory": "512m", "spark.driver.host": "127.0.0.1", "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false", "spark.scheduler.minRegisteredResourcesRatio": "1.0",
-        "spark.locality.wait": "0s", "spark.executorEnv.OPENBLAS_NUM_THREADS": "1",
+        "spark.executorEnv.OPENBLAS_NUM_THREADS": "1",
     }
     command = [str(submit), "--master", master, "--deploy-mode", "client", "--jars", downhill.jar_path()]
     for key, value in conf.items():
