@@ -151,6 +151,27 @@ class CliTest {
     assertEquals(1, s.get("epochs").asInt());
   }
 
+  /**
+   * The other ways training diverges than QuietFailuresIT's exploding run (a process): a loss that
+   * turns NaN with the explosion check off, and a line search whose every trial fails. Exit code 3,
+   * one line, nothing at --out.
+   */
+  @Test
+  void aLossThatTurnsNaNAndALineSearchWithNoGoodTrialAreExit3InOneLine() {
+    Path out = dir.resolve("diverged");
+    assertDiverged(train(out, "--epochs", "1", "--lr", "1e308", "--abort-factor", "0"), "NaN");
+    assertFalse(Files.exists(out), "nothing at --out");
+    assertDiverged(train(out, "--optimizer", "gd", "--epochs", "3", "--lr", "1e308"), "every line-search trial");
+    assertFalse(Files.exists(out), "nothing at --out");
+  }
+
+  private static void assertDiverged(Cli c, String phrase) {
+    assertEquals(ExitCodes.DIVERGED, c.code(), c.toString());
+    List<String> lines = c.err().lines().filter(l -> !l.isBlank()).toList();
+    assertEquals(1, lines.size(), "one line: " + c.err());
+    assertTrue(lines.get(0).startsWith("downhill: ") && lines.get(0).contains(phrase), c.err());
+  }
+
   private static void assertBadInput(Cli c, String expected) {
     assertEquals(2, c.code(), c.toString());
     List<String> lines = c.err().lines().filter(l -> !l.isBlank()).toList();

@@ -131,9 +131,7 @@ class QuietFailuresIT {
         "Spark's lineage warning for the cached blocks is not logged");
 
     assertOneLine(run("exploded", train(out, "--epochs", "1", "--lr", "1e6")), 3, "loss exploded");
-    assertOneLine(run("nan", train(out, "--epochs", "1", "--lr", "1e308", "--abort-factor", "0")), 3, "NaN");
-    assertOneLine(run("gd-nan", train(out, "--optimizer", "gd", "--epochs", "3", "--lr", "1e308")), 3,
-        "every line-search trial");
+    // a loss that turns NaN and a line search whose every trial fails: CliTest, in this JVM
     assertEquals(summary, Files.readString(out.resolve("summary.json")), "the last good run is still there");
   }
 
