@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -80,8 +81,39 @@ final class CollectiveSegments implements Segments {
         LOG.warn("collective segment (epoch {}, steps {}-{}) failed, running it again from its start ({} of {} "
             + "attempts): {}", segment.epoch() + 1, segment.firstStep() + 1, segment.firstStep() + segment.count(),
             attempt + 1, attempts, e.getMessage());
+        awaitSlots();
       }
     }
+  }
+
+  /**
+   * Before a segment runs again: waits until the cluster has a task slot per partition again (a lost
+   * executor's replacement has registered). Spark's scheduler would hold the barrier stage back by
+   * itself, but it checks again only every {@code spark.scheduler.barrier.maxConcurrentTasksCheck.interval}
+   * (15 s), so a retry waited up to 15 s for an executor that registered in 3. This checks every
+   * 100 ms, for at most as long as Spark's own checks would (that interval times
+   * {@code maxConcurrentTasksCheck.maxFailures}), and stops waiting when the SparkContext stops (a
+   * watchdog that found the cluster gone); the stage then fails as it would have.
+   */
+  private void awaitSlots() {
+    int partitions = train.getNumPartitions();
+    if (slots(jsc) >= partitions) {
+      return;
+    }
+    long interval = jsc.getConf().getTimeAsSeconds("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "15s");
+    int checks = jsc.getConf().getInt("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", 40);
+    long t0 = System.nanoTime();
+    long deadline = t0 + TimeUnit.SECONDS.toNanos(interval * checks);
+    LOG.info("waiting for {} task slots (now {}) before the segment runs again", partitions, slots(jsc));
+    while (slots(jsc) < partitions && !jsc.sc().isStopped() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    LOG.info("{} task slots after {} ms", slots(jsc), (System.nanoTime() - t0) / 1_000_000);
   }
 
   /**
@@ -132,7 +164,7 @@ final class CollectiveSegments implements Segments {
   private <T> T await(org.apache.spark.api.java.JavaFutureAction<T> job, long id) throws Exception {
     while (true) {
       try {
-        return job.get(1, java.util.concurrent.TimeUnit.SECONDS);
+        return job.get(1, TimeUnit.SECONDS);
       } catch (java.util.concurrent.TimeoutException e) {
         if (jsc.sc().isStopped()) {
           job.cancel(true);
