@@ -270,32 +270,32 @@ class BadDataCliTest {
 
   @Test
   void pathsWithASpaceAPercentOrAColonWorkForEveryFormat() throws IOException {
-    for (String folder : new String[] {"a b", "x%20y", "c:d"}) {
-      Path base = Files.createDirectories(dir.resolve("paths").resolve(folder));
-      Path idx = DataFiles.idxDirectory(base.resolve("idx"), 80, 20, 3, 3, 2, false);
-      Path cifar = DataFiles.cifarDirectory(base.resolve("cifar"), 4, 4);
-      Path svm = DataFiles.lines(base.resolve("t.svm"), List.of("0 1:0.5", "1 2:0.5", "0 1:0.4", "1 2:0.6",
-          "0 1:0.3", "1 2:0.7", "0 1:0.45", "1 2:0.55"));
-      Path csv = csv("c.csv", null);
-      Files.copy(csv, base.resolve("c.csv"));
-      Path parquet = base.resolve("p.parquet");
-      TestSpark.session().read().option("header", "true").option("inferSchema", "true").csv(csv.toString())
-          .write().parquet(parquet.toString());
-      String[] specs = {"idx:" + idx, "cifar10:" + cifar, "libsvm:" + svm, "csv:" + base.resolve("c.csv"),
-          "parquet:" + parquet};
-      for (String spec : specs) {
-        Path out = base.resolve("run " + spec.substring(0, spec.indexOf(':')));
-        Cli c = train(spec, out, "--val-fraction", "0");
-        assertEquals(0, c.code(), folder + " " + spec + ": " + c);
-        assertTrue(Files.isDirectory(out.resolve("model")), folder + " " + spec + ": model/ where asked");
-        Cli e = Cli.run("evaluate", "--model", out.toString(), "--data", spec, "--out",
-            base.resolve("eval.json").toString());
-        assertEquals(0, e.code(), folder + " evaluate " + spec + ": " + e);
-      }
-      Path bad = base.resolve("bad.csv");
-      Files.copy(csv("cell.csv", "1,2.5,x7"), bad, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      refused(train("csv:" + bad, base.resolve("bad-out"), "--val-fraction", "0"), base.resolve("bad-out"),
-          "csv:" + bad + ", line 22, column 'b'");
+    // one folder holding all three: a space, a percent escape that must stay literal, and a colon
+    String folder = "a b%20c:d";
+    Path base = Files.createDirectories(dir.resolve("paths").resolve(folder));
+    Path idx = DataFiles.idxDirectory(base.resolve("idx"), 80, 20, 3, 3, 2, false);
+    Path cifar = DataFiles.cifarDirectory(base.resolve("cifar"), 4, 4);
+    Path svm = DataFiles.lines(base.resolve("t.svm"), List.of("0 1:0.5", "1 2:0.5", "0 1:0.4", "1 2:0.6",
+        "0 1:0.3", "1 2:0.7", "0 1:0.45", "1 2:0.55"));
+    Path csv = csv("c.csv", null);
+    Files.copy(csv, base.resolve("c.csv"));
+    Path parquet = base.resolve("p.parquet");
+    TestSpark.session().read().option("header", "true").option("inferSchema", "true").csv(csv.toString())
+        .write().parquet(parquet.toString());
+    String[] specs = {"idx:" + idx, "cifar10:" + cifar, "libsvm:" + svm, "csv:" + base.resolve("c.csv"),
+        "parquet:" + parquet};
+    for (String spec : specs) {
+      Path out = base.resolve("run " + spec.substring(0, spec.indexOf(':')));
+      Cli c = train(spec, out, "--val-fraction", "0");
+      assertEquals(0, c.code(), folder + " " + spec + ": " + c);
+      assertTrue(Files.isDirectory(out.resolve("model")), folder + " " + spec + ": model/ where asked");
+      Cli e = Cli.run("evaluate", "--model", out.toString(), "--data", spec, "--out",
+          base.resolve("eval.json").toString());
+      assertEquals(0, e.code(), folder + " evaluate " + spec + ": " + e);
     }
+    Path bad = base.resolve("bad.csv");
+    Files.copy(csv("cell.csv", "1,2.5,x7"), bad, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    refused(train("csv:" + bad, base.resolve("bad-out"), "--val-fraction", "0"), base.resolve("bad-out"),
+        "csv:" + bad + ", line 22, column 'b'");
   }
 }
