@@ -1,6 +1,7 @@
 package io.downhill.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -102,7 +103,7 @@ class ClusterWatchdogTest {
       while (w.reason() == null && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
-      assertTrue(!held.isDone(), "the job is held back, neither run nor failed");
+      assertFalse(held.isDone(), "the job is held back, neither run nor failed");
     } finally {
       jsc.sc().cancelJobGroupAndFutureJobs(group, "test over"); // the scheduler's next check fails it
       jsc.clearJobGroup();

@@ -152,10 +152,7 @@ class ClusterIT {
    */
   private static Baseline baseline() throws Exception {
     if (baseline == null) {
-      Path out = WORK.resolve("cluster-run");
-      long t0 = System.nanoTime();
-      run(submit(List.of("--sync", "jobs", "--out", out.toString())), WORK.resolve("cluster-run.console"), 480);
-      baseline = new Baseline(theta(out), seconds(t0), out);
+      baseline = uninterrupted("cluster-run", List.of("--sync", "jobs"));
     }
     return baseline;
   }
@@ -163,14 +160,23 @@ class ClusterIT {
   /** The uninterrupted jobs run of {@link #FAULT_DATA}, which the faults' runs must end equal to. */
   private static Baseline faultBaseline() throws Exception {
     if (faultBaseline == null) {
-      Path out = WORK.resolve("fault-baseline-run");
-      List<String> args = new ArrayList<>(FAULT_DATA);
-      args.addAll(List.of("--sync", "jobs", "--out", out.toString()));
-      long t0 = System.nanoTime();
-      run(submit(args), WORK.resolve("fault-baseline-run.console"), 480);
-      faultBaseline = new Baseline(theta(out), seconds(t0), out);
+      List<String> flags = new ArrayList<>(FAULT_DATA);
+      flags.add("--sync");
+      flags.add("jobs");
+      faultBaseline = uninterrupted("fault-baseline-run", flags);
     }
     return faultBaseline;
+  }
+
+  /** Runs the training of {@code TRAIN_ARGS} with {@code flags} to {@code WORK/name}, uninterrupted. */
+  private static Baseline uninterrupted(String name, List<String> flags) throws Exception {
+    Path out = WORK.resolve(name);
+    deleteTree(out);
+    List<String> args = new ArrayList<>(flags);
+    args.addAll(List.of("--out", out.toString()));
+    long t0 = System.nanoTime();
+    run(submit(args), WORK.resolve(name + ".console"), 480);
+    return new Baseline(theta(out), seconds(t0), out);
   }
 
   /** Waits until {@code log} contains {@code needle}; fails if {@code p} exits first or time runs out. */
@@ -334,13 +340,7 @@ class ClusterIT {
   @Order(4)
   void anExecutorKilledMidSegmentChangesNoWeight() throws Exception {
     List<String> mlp = List.of("--data", "synthetic", "--sync", "collective", "--model", "mlp", "--hidden", "2048");
-    Path uninterrupted = WORK.resolve("collective-mlp-run");
-    deleteTree(uninterrupted);
-    long t0 = System.nanoTime();
-    List<String> args = new ArrayList<>(mlp);
-    args.addAll(List.of("--out", uninterrupted.toString()));
-    run(submit(args), WORK.resolve("collective-mlp-run.console"), 480);
-    Baseline base = new Baseline(theta(uninterrupted), seconds(t0), uninterrupted);
+    Baseline base = uninterrupted("collective-mlp-run", mlp);
     String output = killAnExecutor("executor-killed-collective-run", mlp, 700, base);
     assertTrue(output.contains("steps: collective ("), output);
     assertTrue(output.contains("failed, running it again from its start (2 of 4 attempts)"), "a segment was cut by "
